@@ -1,0 +1,1 @@
+"""Appeals: appeals against posting decisions (L1800 3.10.1)."""

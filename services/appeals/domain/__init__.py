@@ -1,0 +1,1 @@
+"""Appeals' aggregates and rules (the Appeal aggregate arrives with the appeals issue)."""

@@ -1,0 +1,1 @@
+"""What appeals does when postings' events arrive."""

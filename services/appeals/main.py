@@ -1,0 +1,61 @@
+"""Appeals' composition root: settings -> database -> application, follower -> API."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from services.appeals.api import posting_decisions
+from services.appeals.application import AppealsApplication
+from services.appeals.clients.postings import postings_feed
+from services.appeals.followers.postings_feed import FEED, apply_postings_event
+from services.appeals.projections.tables import kernel
+from shared.api.app import build_api
+from shared.clock import Clock, SystemClock
+from shared.db import Database
+from shared.follower import Follower
+from shared.identity import TokenVerifier
+from shared.runtime import Runtime
+from shared.settings import AppealsSettings
+
+
+def build_runtime(
+    settings: AppealsSettings,
+    *,
+    clock: Clock | None = None,
+    postings_transport: httpx.BaseTransport | None = None,
+) -> Runtime:
+    clock = clock or SystemClock()
+    db = Database(settings.effective_database_url)
+    follower = Follower(
+        feed=FEED,
+        db=db,
+        tables=kernel,
+        client=postings_feed(settings, transport=postings_transport),
+        handler=apply_postings_event,
+        clock=clock,
+        batch_size=settings.follower_batch_size,
+        poll_seconds=settings.follower_poll_seconds,
+    )
+    return Runtime(
+        settings=settings,
+        db=db,
+        tables=kernel,
+        application=AppealsApplication(db, clock=clock),
+        verifier=TokenVerifier(settings),
+        clock=clock,
+        followers=[follower],
+    )
+
+
+def create_app(settings: AppealsSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    runtime = build_runtime(settings or AppealsSettings(), clock=clock)
+    return build_api(
+        runtime,
+        title="officer-postings: appeals",
+        description=(
+            "Appeals against posting decisions under L1800 3.10.1: lodged within 14 days, "
+            "heard at the appropriate level, final. Follows postings' event feed."
+        ),
+        routers=[posting_decisions.router],
+    )

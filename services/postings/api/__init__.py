@@ -1,0 +1,1 @@
+"""Postings' HTTP interface."""

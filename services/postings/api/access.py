@@ -1,0 +1,24 @@
+"""Who may see which officer's records: officers their own, divisional roles their own
+division, HR roles and auditors all (DOMAIN.md 'Who acts'; L1 data security)."""
+
+from __future__ import annotations
+
+from shared.errors import NotPermitted
+from shared.identity import Principal
+from shared.roles import HR_ROLES, Role
+
+#: Roles that read any officer's postings records.
+FORCE_WIDE_READERS = HR_ROLES | {Role.AUDITOR, Role.DEPLOYMENT_PANEL}
+#: Roles that read the records of officers in their own division only.
+DIVISIONAL_READERS = frozenset({Role.SLT, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT})
+OFFICER_RECORD_READERS = FORCE_WIDE_READERS | DIVISIONAL_READERS | {Role.OFFICER}
+
+
+def ensure_may_see(principal: Principal, *, officer_id: str, division: str) -> None:
+    if principal.role in FORCE_WIDE_READERS:
+        return
+    if principal.role in DIVISIONAL_READERS and principal.division == division:
+        return
+    if principal.is_officer(officer_id):
+        return
+    raise NotPermitted("you may not see this officer's records")

@@ -1,0 +1,1 @@
+"""Postings' aggregates, their events and the rules they enforce."""

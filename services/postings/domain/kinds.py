@@ -1,0 +1,40 @@
+"""The kinds of things postings' events speak of."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class PostingKind(Enum):
+    """The seven kinds of posting in L1800, each with its own flow."""
+
+    APPOINTMENT = "appointment"  # 3.3.1
+    SELECTION = "selection"  # 3.4
+    OFFICER_REQUEST = "officer_request"  # 3.5 (1068)
+    REDEPLOYMENT = "redeployment"  # 3.6.1
+    COMPULSORY = "compulsory"  # 3.7.1-3.7.2
+    BEST_INTERESTS = "best_interests"  # 3.7.3
+    SENIOR_LEADERSHIP = "senior_leadership"  # 3.8
+
+
+class Rank(Enum):
+    CONSTABLE = "constable"
+    SERGEANT = "sergeant"
+    INSPECTOR = "inspector"
+    CHIEF_INSPECTOR = "chief_inspector"
+    SUPERINTENDENT = "superintendent"
+    CHIEF_SUPERINTENDENT = "chief_superintendent"
+
+
+class Power(Enum):
+    """Powers the Director of HR holds and may delegate ('or appropriate delegate')."""
+
+    COMPULSORY_POSTING = "compulsory_posting"  # 3.7.1
+    TRAVEL_LIMIT = "travel_limit"  # 3.2.1
+    PROBATION_HOME_TOWN_EXCEPTION = "probation_home_town_exception"  # 3.3.1
+    EXCEPTIONAL_ROI = "exceptional_roi"  # 3.9.2
+    SENIOR_POSTING = "senior_posting"  # 3.8.2
+
+
+class PostingStatus(Enum):
+    DECIDED = "decided"

@@ -1,0 +1,1 @@
+"""What postings does when another service's events arrive (appeals' outcomes: issue 5)."""

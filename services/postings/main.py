@@ -1,0 +1,44 @@
+"""Postings' composition root: settings -> database -> application -> API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.postings.api import delegations, officers, postings
+from services.postings.application import PostingsApplication
+from services.postings.projections.projector import PostingsProjector
+from services.postings.projections.tables import kernel
+from shared.api.app import build_api
+from shared.clock import Clock, SystemClock
+from shared.db import Database
+from shared.identity import TokenVerifier
+from shared.runtime import Runtime
+from shared.settings import PostingsSettings
+
+
+def build_runtime(settings: PostingsSettings, *, clock: Clock | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    db = Database(settings.effective_database_url)
+    application = PostingsApplication(db, clock=clock, projector=PostingsProjector())
+    return Runtime(
+        settings=settings,
+        db=db,
+        tables=kernel,
+        application=application,
+        verifier=TokenVerifier(settings),
+        clock=clock,
+    )
+
+
+def create_app(settings: PostingsSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    runtime = build_runtime(settings or PostingsSettings(), clock=clock)
+    return build_api(
+        runtime,
+        title="officer-postings: postings",
+        description=(
+            "Postings of police officers under protocol L1800 (sections 3.1-3.8): the seven "
+            "kinds of posting, the checks before a move, delegations and policy settings. "
+            "Every decision is an immutable event with its rationale, authority and clause."
+        ),
+        routers=[officers.router, delegations.router, postings.router],
+    )

@@ -1,0 +1,1 @@
+"""Postings' read models, kept in the events' own transactions."""

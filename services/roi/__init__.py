@@ -1,0 +1,1 @@
+"""Return on investment: course designations, commitments and early release (L1800 3.9)."""

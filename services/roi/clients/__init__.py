@@ -1,0 +1,1 @@
+"""Typed httpx clients for the services roi calls (none yet)."""

@@ -1,0 +1,1 @@
+"""ROI's aggregates, their events and the rules they enforce."""

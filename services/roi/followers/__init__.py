@@ -1,0 +1,1 @@
+"""What roi does when another service's events arrive (none yet)."""

@@ -1,0 +1,42 @@
+"""ROI's composition root: settings -> database -> application -> API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.roi.api import designations
+from services.roi.application import RoiApplication
+from services.roi.projections.projector import RoiProjector
+from services.roi.projections.tables import kernel
+from shared.api.app import build_api
+from shared.clock import Clock, SystemClock
+from shared.db import Database
+from shared.identity import TokenVerifier
+from shared.runtime import Runtime
+from shared.settings import RoiSettings
+
+
+def build_runtime(settings: RoiSettings, *, clock: Clock | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    db = Database(settings.effective_database_url)
+    return Runtime(
+        settings=settings,
+        db=db,
+        tables=kernel,
+        application=RoiApplication(db, clock=clock, projector=RoiProjector()),
+        verifier=TokenVerifier(settings),
+        clock=clock,
+    )
+
+
+def create_app(settings: RoiSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    runtime = build_runtime(settings or RoiSettings(), clock=clock)
+    return build_api(
+        runtime,
+        title="officer-postings: roi",
+        description=(
+            "Return on investment under L1800 3.9: courses designated each quarter, officers' "
+            "commitments, the 18-month default period and early release."
+        ),
+        routers=[designations.router],
+    )

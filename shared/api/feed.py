@@ -1,0 +1,49 @@
+"""``GET /events``: this service's events in the order they were recorded, for auditors, the
+HR-system integration and the other services' followers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from shared.api.security import RuntimeDep, guarded
+from shared.envelope import to_envelope
+from shared.roles import FEED_READERS
+
+FEED_LIMIT_MAX = 1000
+
+
+class EventEnvelope(BaseModel):
+    id: int
+    type: str
+    originator_id: str
+    originator_version: int
+    occurred_at: str
+    data: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    items: list[EventEnvelope]
+    #: Pass as ``after`` to read on; equal to the request's ``after`` when nothing is new.
+    last_id: int
+
+
+router = APIRouter(tags=["feed"])
+
+
+@router.get("/events", response_model=FeedPage, **guarded(*FEED_READERS, errors=(422,)))
+def read_events(
+    runtime: RuntimeDep,
+    after: Annotated[int, Query(ge=0, description="Return events with id greater than this")] = 0,
+    limit: Annotated[int, Query(ge=1, le=FEED_LIMIT_MAX)] = 100,
+) -> FeedPage:
+    """Events with ``id > after``, oldest first, at most ``limit``."""
+    app = runtime.application
+    with runtime.db.unit_of_work(write=False):
+        notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
+        items = [
+            EventEnvelope(**to_envelope(n.id, app.mapper.to_domain_event(n))) for n in notifications
+        ]
+    return FeedPage(items=items, last_id=items[-1].id if items else after)

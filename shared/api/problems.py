@@ -1,0 +1,186 @@
+"""RFC 9457 problem details for every error, naming the field or rule at fault. A broken
+rule or bad input is never a 500."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import Conflict, DomainError, NotFound, NotPermitted, RulesBroken, Unavailable
+from shared.identity import InvalidToken
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class ApiProblem(Exception):
+    """A problem raised by the HTTP layer itself (bad header, missing token...)."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.detail = detail
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    slug: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        # Relative URI reference (RFC 9457 3.1.1), resolved against the API's own base.
+        "type": f"/problems/{slug}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    body.update({k: v for k, v in extensions.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field_path(e.get("loc", ())), "message": e.get("msg", ""), "type": e["type"]}
+            for e in exc.errors()
+        ]
+        fields = ", ".join(e["field"] for e in errors)
+        return problem_response(
+            request, 422, "invalid-request", f"the request is not valid: {fields}", errors=errors
+        )
+
+    @app.exception_handler(RulesBroken)
+    async def _rules_broken(request: Request, exc: RulesBroken) -> JSONResponse:
+        violations = [v.as_dict() for v in exc.violations]
+        return problem_response(
+            request,
+            422,
+            "rule-broken",
+            exc.message,
+            rule=exc.violations[0].rule,
+            clause=exc.violations[0].clause,
+            violations=violations,
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, NotFound):
+            return problem_response(request, 404, "not-found", exc.message)
+        if isinstance(exc, NotPermitted):
+            return problem_response(request, 403, "forbidden", exc.message)
+        if isinstance(exc, Conflict):
+            return problem_response(
+                request, 409, "conflict", exc.message, current_version=exc.current_version
+            )
+        if isinstance(exc, Unavailable):
+            return problem_response(
+                request,
+                503,
+                "dependency-unavailable",
+                exc.message,
+                headers={"Retry-After": "5"},
+                service=exc.service,
+            )
+        return problem_response(request, 422, "refused", exc.message)
+
+    @app.exception_handler(InvalidToken)
+    async def _invalid_token(request: Request, exc: InvalidToken) -> JSONResponse:
+        return problem_response(
+            request,
+            401,
+            "unauthenticated",
+            str(exc),
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+
+    @app.exception_handler(ApiProblem)
+    async def _api_problem(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem_response(
+            request, exc.status, exc.slug, exc.detail, headers=exc.headers, **exc.extensions
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(
+            request,
+            exc.status_code,
+            HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-"),
+            str(exc.detail),
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not a user's error: log it in full, tell the caller nothing internal.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(request, 500, "internal-error", "an unexpected error occurred")
+
+
+def problem_schema() -> dict[str, Any]:
+    return {
+        "content": {
+            PROBLEM_JSON: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                        "instance": {"type": "string"},
+                        "rule": {"type": "string"},
+                        "clause": {"type": "string"},
+                        "violations": {"type": "array", "items": {"type": "object"}},
+                        "errors": {"type": "array", "items": {"type": "object"}},
+                    },
+                    "required": ["type", "title", "status", "detail"],
+                }
+            }
+        }
+    }
+
+
+ERROR_DESCRIPTIONS = {
+    401: "Missing, invalid or expired bearer token",
+    403: "The caller's role (or ownership) does not allow this",
+    404: "Not found",
+    409: "Stale If-Match version or a concurrent change",
+    413: "Request body too large",
+    422: "Invalid input, or refused by a rule (the rule and clause are named)",
+    428: "A precondition header is required",
+    503: "A service or database this needs cannot answer now; retry later",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        status: {"description": ERROR_DESCRIPTIONS[status], **problem_schema()}
+        for status in statuses
+    }

@@ -1,0 +1,59 @@
+"""Authentication and role checks as FastAPI dependencies. Every endpoint but the health
+probes declares the roles it admits; the set is published in OpenAPI as ``x-roles``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.api.problems import ApiProblem, error_responses
+from shared.identity import InvalidToken, Principal
+from shared.roles import Role
+
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False, description="JWT issued for officer-postings")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
+
+
+def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise InvalidToken("a bearer token is required")
+    runtime = get_runtime(request)
+    return runtime.verifier.verify(credentials.credentials)
+
+
+Caller = Annotated[Principal, Depends(authenticate)]
+
+
+def guarded(*roles: Role, errors: tuple[int, ...] = ()) -> dict[str, Any]:
+    """Route options admitting only ``roles``: the check, and its OpenAPI documentation."""
+    allowed = frozenset(roles)
+
+    def _check(caller: Caller) -> None:
+        if caller.role not in allowed:
+            raise ApiProblem(
+                403,
+                "forbidden",
+                f"role {caller.role.value!r} may not do this",
+                allowed_roles=sorted(r.value for r in allowed),
+            )
+
+    return {
+        "dependencies": [Depends(_check)],
+        "openapi_extra": {"x-roles": sorted(r.value for r in allowed)},
+        "responses": error_responses(401, 403, *errors),
+    }

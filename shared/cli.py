@@ -1,0 +1,197 @@
+"""The project's one command-line entry point: ``python -m shared.cli`` (``./dev`` wraps it).
+
+run                 migrate and run all three services on the embedded default
+serve SERVICE       run one service (migrating first unless --no-migrate)
+migrate [SERVICE]   bring databases to the head revision
+check-migrations    fail if any service's models and migrations disagree
+token --role ROLE   mint a development token (HS256 secret only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from shared import migrate
+from shared.identity import mint_token
+from shared.roles import Role
+from shared.settings import SETTINGS_BY_SERVICE
+
+SERVICES = migrate.SERVICES
+
+
+def _migrate(services: list[str]) -> None:
+    for service in services:
+        settings = SETTINGS_BY_SERVICE[service]()
+        migrate.upgrade(service, settings.effective_database_url)
+        print(f"{service}: migrations at head ({settings.effective_database_url})")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _migrate(args.services or list(SERVICES))
+    return 0
+
+
+def cmd_check_migrations(_: argparse.Namespace) -> int:
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for service in SERVICES:
+            url = f"sqlite:///{Path(tmp) / service}.sqlite3"
+            migrate.upgrade(service, url)
+            try:
+                migrate.check(service, url)
+                print(f"{service}: models and migrations agree")
+            except Exception as exc:  # alembic reports drift as a plain CommandError
+                print(f"{service}: DRIFT: {exc}")
+                failed = True
+    return 1 if failed else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    service = args.service
+    settings = SETTINGS_BY_SERVICE[service]()
+    if not args.no_migrate:
+        _migrate([service])
+    uvicorn.run(
+        f"services.{service}.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.effective_port,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    services = args.services or list(SERVICES)
+    _migrate(services)
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    urls: dict[str, str] = {}
+    for service in services:
+        settings = SETTINGS_BY_SERVICE[service]()
+        urls[service] = f"http://{settings.host}:{settings.effective_port}"
+        children[service] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "shared.cli", "serve", service, "--no-migrate"],
+            env=os.environ.copy(),
+        )
+
+    def stop(*_: object) -> None:
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    _wait_ready(urls, children)
+    print("\nofficer-postings is running:")
+    for service, url in urls.items():
+        print(f"  {service:9} {url}   (API docs: {url}/docs)")
+    print("Mint a token with: ./dev token --role hr_resource_planning   (Ctrl-C stops)\n")
+    sys.stdout.flush()
+    try:
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for child in children.values():
+            child.wait(timeout=15)
+    return max((child.returncode or 0) for child in children.values())
+
+
+def _wait_ready(urls: dict[str, str], children: dict[str, subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + 60
+    pending = dict(urls)
+    while pending and time.monotonic() < deadline:
+        for service, url in list(pending.items()):
+            if children[service].poll() is not None:
+                raise SystemExit(f"{service} exited while starting")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    del pending[service]
+            except httpx.HTTPError:
+                pass  # not listening yet
+        time.sleep(0.2)
+    if pending:
+        raise SystemExit(f"not ready in time: {', '.join(pending)}")
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    role = Role(args.role)
+    settings = SETTINGS_BY_SERVICE[args.service]()
+    token = mint_token(
+        settings,
+        subject=args.sub or f"dev:{role.value}",
+        role=role,
+        officer_id=args.officer_id,
+        division=args.division,
+        ttl=timedelta(hours=args.ttl_hours),
+    )
+    print(token)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="officer-postings",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="migrate and run the services (all three by default)")
+    run.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
+    run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="run one service")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--no-migrate", action="store_true")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="bring databases to head")
+    mig.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
+    mig.set_defaults(func=cmd_migrate)
+
+    chk = sub.add_parser("check-migrations", help="fail on drift between models and migrations")
+    chk.set_defaults(func=cmd_check_migrations)
+
+    tok = sub.add_parser("token", help="mint a development token")
+    tok.add_argument("--role", required=True, choices=[r.value for r in Role])
+    tok.add_argument("--sub", help="who the token is for (default dev:<role>)")
+    tok.add_argument("--officer-id", help="required for role officer")
+    tok.add_argument("--division", help="for divisional roles (slt, divisional_commander, ...)")
+    tok.add_argument("--ttl-hours", type=float, default=8)
+    tok.add_argument(
+        "--service",
+        choices=SERVICES,
+        default="postings",
+        help="whose JWT settings to sign with (they agree by default)",
+    )
+    tok.set_defaults(func=cmd_token)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    unknown = set(getattr(args, "services", None) or []) - set(SERVICES)
+    if unknown:
+        parser().error(f"unknown service(s): {', '.join(sorted(unknown))}")
+    if args.command == "token" and args.role == "officer" and not args.officer_id:
+        parser().error("--officer-id is required for role officer")
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

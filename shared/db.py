@@ -1,0 +1,87 @@
+"""One database per service: the engine, a per-thread session, and the unit of work in
+which an event, its read-model rows, an idempotency record and a follower's position all
+commit together or not at all."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            database = self.url.database or ""
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _make_sqlite_transactional(self.engine)
+        self.sessions = scoped_session(
+            sessionmaker(bind=self.engine, autoflush=True, expire_on_commit=False)
+        )
+        # SQLite has one writer at a time; serialising writers in-process avoids
+        # "database is locked" when a read transaction would have to upgrade to a write.
+        self._sqlite_writer = threading.Lock() if self.is_sqlite else None
+
+    @contextmanager
+    def unit_of_work(self, *, write: bool) -> Iterator[Session]:
+        """A transaction bound to this thread's session. Commits on success when ``write``;
+        anything else (an error, or a read) rolls back, so a refused command stores nothing."""
+        if self.sessions.registry.has():
+            raise RuntimeError("a unit of work is already open on this thread")
+        if write and self._sqlite_writer is not None:
+            self._sqlite_writer.acquire()
+        session = self.sessions()
+        try:
+            yield session
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self.sessions.remove()
+            if write and self._sqlite_writer is not None:
+                self._sqlite_writer.release()
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def close(self) -> None:
+        self.sessions.remove()
+        self.engine.dispose()
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    """pysqlite opens transactions lazily and not for SELECTs; take control so every unit of
+    work is one real transaction, and use WAL so readers do not block the writer."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,77 @@
+"""Errors the domain and application layers raise. They know nothing of HTTP; the API layer
+maps each to a problem response (see shared.api.problems)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One reason a command was refused: the rule (or field) at fault and its clause."""
+
+    rule: str
+    message: str
+    clause: str | None = None
+    field: str | None = None
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule, "message": self.message}
+        if self.clause:
+            out["clause"] = self.clause
+        if self.field:
+            out["field"] = self.field
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+class DomainError(Exception):
+    """Base class: a command that cannot be carried out, with nothing stored."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RulesBroken(DomainError):
+    """One or more rules refuse the command. Every reason is reported at once."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        if not violations:
+            raise ValueError("RulesBroken needs at least one violation")
+        self.violations = violations
+        super().__init__("; ".join(v.message for v in violations))
+
+
+class NotFound(DomainError):
+    """The thing named does not exist (or the caller may not know it exists)."""
+
+
+class NotPermitted(DomainError):
+    """The caller's role or ownership does not allow this."""
+
+
+class Conflict(DomainError):
+    """The command collides with the current state (stale version, duplicate)."""
+
+    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class Unavailable(DomainError):
+    """Another service whose answer a decision needs could not answer: fail closed."""
+
+    def __init__(self, message: str, *, service: str) -> None:
+        super().__init__(message)
+        self.service = service
+
+
+def refuse_if(violations: list[Violation]) -> None:
+    """Raise RulesBroken when any rule failed; a no-op otherwise."""
+    if violations:
+        raise RulesBroken(violations)

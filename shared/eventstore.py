@@ -1,0 +1,94 @@
+"""The eventsourcing Application bound to the service's own database session, so that the
+event store and the read models commit in one transaction (ADR 0001)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, ClassVar, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, Recording
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder
+from eventsourcing.persistence import IntegrityError as StoreIntegrityError
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from sqlalchemy.orm import Session
+
+from shared.clock import Clock
+from shared.db import Database
+from shared.errors import Conflict, NotFound
+from shared.transcodings import register_domain_types
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Projector(Protocol):
+    """Keeps read models: called with each new event inside the event's own transaction."""
+
+    def project(self, session: Session, event: Any, position: int) -> None: ...
+
+
+class LedgerApplication(Application[UUID]):
+    """Base of the three services' applications: one method per command."""
+
+    #: The service's enums and value objects that appear in its events.
+    domain_enums: ClassVar[tuple[type[Enum], ...]] = ()
+    domain_values: ClassVar[tuple[type[Any], ...]] = ()
+
+    def __init__(self, db: Database, *, clock: Clock, projector: Projector | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self._projector = projector
+        super().__init__(
+            env={
+                "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+                # alembic owns the schema; the library never creates tables.
+                "CREATE_TABLE": "n",
+            }
+        )
+        # Binding the scoped session opened one on this thread; leave the thread clean.
+        db.sessions.remove()
+
+    def construct_factory(self, env: Any) -> InfrastructureFactory[Any]:
+        factory = SQLAlchemyFactory(env)
+        factory.datastore.set_scoped_session(self.db.sessions)
+        return factory
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_types(
+            transcoder, enums=type(self).domain_enums, values=type(self).domain_values
+        )
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        if self._projector is None:
+            return
+        session = self.db.sessions()
+        for recording in recordings:
+            self._projector.project(session, recording.domain_event, recording.notification.id)
+
+    def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
+        """Save within the current unit of work; a lost race on a version is a 409."""
+        try:
+            return self.save(*aggregates)
+        except StoreIntegrityError as exc:
+            raise Conflict("the record was changed by someone else; reload and retry") from exc
+
+    def load(self, aggregate_id: UUID, kind: type[A], *, what: str) -> A:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"{what} {aggregate_id} not found") from None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"{what} {aggregate_id} not found")
+        return aggregate
+
+
+def check_expected_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    """Optimistic concurrency: a command sent with If-Match must see the version it names."""
+    if expected_version is not None and aggregate.version != expected_version:
+        raise Conflict(
+            f"expected version {expected_version} but it is at {aggregate.version}",
+            current_version=aggregate.version,
+        )

@@ -1,0 +1,164 @@
+"""Following another service's event feed: pull, at-least-once delivery, an effect applied
+exactly once because the position is stored in the same transaction as the effect.
+
+One active follower per feed per service: on PostgreSQL a session advisory lock is held by
+the follower that is running, so any number of API instances may run side by side."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from shared.clock import Clock
+from shared.db import Database
+from shared.feed_client import FeedClient, FeedError
+from shared.tables import KernelTables
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, dict[str, Any]], None]
+
+
+class Follower:
+    def __init__(
+        self,
+        *,
+        feed: str,
+        db: Database,
+        tables: KernelTables,
+        client: FeedClient,
+        handler: Handler,
+        clock: Clock,
+        batch_size: int = 100,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.feed = feed
+        self._db = db
+        self._positions = tables.follower_positions
+        self._client = client
+        self._handler = handler
+        self._clock = clock
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock_connection: Connection | None = None
+        self._lock_key = zlib.crc32(f"follower:{feed}".encode())
+
+    # -- position ---------------------------------------------------------------------------
+
+    def position(self) -> int:
+        with self._db.unit_of_work(write=False) as session:
+            return self._read_position(session)
+
+    def _read_position(self, session: Session) -> int:
+        row = session.execute(
+            select(self._positions.c.position).where(self._positions.c.feed == self.feed)
+        ).first()
+        return int(row.position) if row else 0
+
+    def _write_position(self, session: Session, old: int, new: int) -> None:
+        now = self._clock.now()
+        if (
+            old == 0
+            and not session.execute(
+                select(self._positions.c.feed).where(self._positions.c.feed == self.feed)
+            ).first()
+        ):
+            session.execute(
+                insert(self._positions).values(feed=self.feed, position=new, updated_at=now)
+            )
+        else:
+            session.execute(
+                update(self._positions)
+                .where(self._positions.c.feed == self.feed)
+                .values(position=new, updated_at=now)
+            )
+
+    # -- one pass ---------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Apply the next batch; returns how many events took effect."""
+        items = self._client.read(after=self.position(), limit=self._batch_size)
+        applied = 0
+        for item in items:
+            with self._db.unit_of_work(write=True) as session:
+                current = self._read_position(session)
+                if item["id"] <= current:
+                    continue  # delivered again: already applied
+                self._handler(session, item)
+                self._write_position(session, current, item["id"])
+            applied += 1
+        return applied
+
+    def catch_up(self) -> int:
+        """Apply everything available now (for tests and one-off runs)."""
+        total = 0
+        while True:
+            applied = self.run_once()
+            total += applied
+            if applied == 0:
+                return total
+
+    # -- background -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"follower-{self.feed}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._release_lock()
+        self._client.close()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            applied = 0
+            try:
+                if self._hold_lock():
+                    applied = self.run_once()
+            except (httpx.HTTPError, FeedError) as exc:
+                log.warning("follower %s: feed not readable: %s", self.feed, exc)
+            except SQLAlchemyError as exc:
+                log.warning("follower %s: database error, will retry: %s", self.feed, exc)
+                self._release_lock()
+            if applied == 0:
+                self._stop.wait(self._poll_seconds)
+
+    def _hold_lock(self) -> bool:
+        if self._db.is_sqlite:
+            return True  # one process per embedded database
+        if self._lock_connection is not None:
+            return True
+        connection = self._db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        got = connection.execute(select(func.pg_try_advisory_lock(self._lock_key))).scalar()
+        if got:
+            self._lock_connection = connection
+            return True
+        connection.close()
+        return False
+
+    def _release_lock(self) -> None:
+        if self._lock_connection is None:
+            return
+        try:
+            self._lock_connection.close()  # closing the session releases the advisory lock
+        except SQLAlchemyError:
+            log.debug("follower %s: lock connection already gone", self.feed)
+        self._lock_connection = None

@@ -1,0 +1,33 @@
+"""What a running service is made of; built once by the service's composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.clock import Clock
+from shared.db import Database
+from shared.eventstore import LedgerApplication
+from shared.follower import Follower
+from shared.identity import TokenVerifier
+from shared.settings import ServiceSettings
+from shared.tables import KernelTables
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    db: Database
+    tables: KernelTables
+    application: LedgerApplication
+    verifier: TokenVerifier
+    clock: Clock
+    followers: list[Follower] = field(default_factory=list)
+
+    def start(self) -> None:
+        for follower in self.followers:
+            follower.start()
+
+    def stop(self) -> None:
+        for follower in self.followers:
+            follower.stop()
+        self.db.close()

@@ -1,0 +1,87 @@
+"""Settings every service reads, from the environment with the service's prefix
+(``POSTINGS_``, ``APPEALS_``, ``ROI_``). README.md has the reference table."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: A development secret so that the embedded default runs with no set-up. Production sets
+#: RS256 with a JWKS URL, where this is never consulted.
+DEV_JWT_SECRET = "officer-postings-development-secret-not-for-production"
+
+
+class ServiceSettings(BaseSettings):
+    """Settings common to the three services. Subclasses fix the prefix and defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: ClassVar[str]
+    default_port: ClassVar[int]
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means the embedded SQLite file var/<service>.sqlite3",
+    )
+    host: str = "127.0.0.1"
+    port: int = 0
+    cors_origins: list[str] = Field(default_factory=list)
+    page_size_max: int = Field(default=100, ge=1, le=1000)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwks_url: str | None = None
+    jwt_issuer: str = "officer-postings"
+    jwt_audience: str = "officer-postings"
+    #: Bearer token this service presents to the others; minted from jwt_secret if unset
+    #: (HS256 only), so production with RS256 must set it.
+    service_token: SecretStr | None = None
+
+    follower_poll_seconds: float = Field(default=1.0, gt=0)
+    follower_batch_size: int = Field(default=100, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _check(self) -> ServiceSettings:
+        if self.jwt_algorithm == "RS256" and not self.jwks_url:
+            raise ValueError("jwt_algorithm RS256 needs jwks_url")
+        if self.jwt_algorithm == "HS256" and len(self.jwt_secret.get_secret_value()) < 32:
+            raise ValueError("jwt_secret must be at least 32 characters for HS256")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///var/{self.service_name}.sqlite3"
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or self.default_port
+
+
+class PostingsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="POSTINGS_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "postings"
+    default_port: ClassVar[int] = 8001
+
+
+class AppealsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="APPEALS_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "appeals"
+    default_port: ClassVar[int] = 8002
+
+    postings_url: str = "http://127.0.0.1:8001"
+
+
+class RoiSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ROI_", extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "roi"
+    default_port: ClassVar[int] = 8003
+
+
+SETTINGS_BY_SERVICE: dict[str, type[ServiceSettings]] = {
+    "postings": PostingsSettings,
+    "appeals": AppealsSettings,
+    "roi": RoiSettings,
+}

@@ -1,0 +1,94 @@
+"""Tables the kernel keeps in every service's database. Each service adds these to its own
+MetaData so that alembic creates them with the service's read models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy_utils.types.uuid import UUIDType
+
+#: eventsourcing-sqlalchemy's stored-event columns; BIGINT on PostgreSQL, INTEGER on SQLite
+#: so that SQLite's rowid gives the autoincrementing notification id.
+_BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class KernelTables:
+    events: Table
+    idempotency: Table
+    follower_positions: Table
+
+    @classmethod
+    def define(cls, metadata: MetaData, *, events_table: str) -> KernelTables:
+        events = Table(
+            events_table,
+            metadata,
+            # The notification id: the event's position in this service's feed.
+            Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+            Column("originator_id", UUIDType(), nullable=False),
+            Column("originator_version", _BIG_ID, nullable=False),
+            Column("topic", Text(), nullable=False),
+            Column("state", LargeBinary(), nullable=False),
+            Index(
+                f"{events_table}_aggregate_idx",
+                "originator_id",
+                "originator_version",
+                unique=True,
+            ),
+        )
+        idempotency = Table(
+            "idempotency_keys",
+            metadata,
+            # Keys are per caller: two callers may pick the same key without colliding.
+            Column("principal", String(200), primary_key=True),
+            Column("key", String(200), primary_key=True),
+            Column("fingerprint", String(64), nullable=False),
+            Column("status_code", Integer, nullable=False),
+            Column("body", Text, nullable=False),
+            Column("headers", Text, nullable=False),
+            Column("created_at", UtcDateTime(), nullable=False),
+        )
+        follower_positions = Table(
+            "follower_positions",
+            metadata,
+            Column("feed", String(64), primary_key=True),
+            Column("position", BigInteger, nullable=False),
+            Column("updated_at", UtcDateTime(), nullable=False),
+        )
+        return cls(events=events, idempotency=idempotency, follower_positions=follower_positions)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC instant on every backend: SQLite keeps no zone, so it is
+    normalised on the way in and restored on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

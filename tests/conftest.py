@@ -1,0 +1,95 @@
+"""Fixtures: every application test runs twice, on SQLite and on the machine's PostgreSQL,
+switched by the database URL alone; each test gets databases built by the migrations."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shared import migrate
+from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
+from tests.support import pg
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each service's SQLite database migrated once; tests copy the file."""
+    root = tmp_path_factory.mktemp("sqlite-templates")
+    paths = {}
+    for service in migrate.SERVICES:
+        path = root / f"{service}.sqlite3"
+        migrate.upgrade(service, f"sqlite:///{path}")
+        paths[service] = path
+    return paths
+
+
+@pytest.fixture(scope="session")
+def pg_templates() -> None:
+    pg.prepare()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_urls(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> Iterator[dict[str, str]]:
+    """A fresh database per service for this test, on the chosen backend."""
+    if backend == "sqlite":
+        templates: dict[str, Path] = request.getfixturevalue("sqlite_templates")
+        urls = {}
+        for service, template in templates.items():
+            target = tmp_path / f"{service}.sqlite3"
+            shutil.copy(template, target)
+            urls[service] = f"sqlite:///{target}"
+        yield urls
+        return
+    request.getfixturevalue("pg_templates")
+    urls = {service: pg.clone(service) for service in migrate.SERVICES}
+    try:
+        yield urls
+    finally:
+        for url in urls.values():
+            pg.drop(url)
+
+
+@pytest.fixture
+def postings_settings(database_urls: dict[str, str]) -> PostingsSettings:
+    return PostingsSettings(database_url=database_urls["postings"])
+
+
+@pytest.fixture
+def appeals_settings(database_urls: dict[str, str]) -> AppealsSettings:
+    return AppealsSettings(database_url=database_urls["appeals"], follower_poll_seconds=0.05)
+
+
+@pytest.fixture
+def roi_settings(database_urls: dict[str, str]) -> RoiSettings:
+    return RoiSettings(database_url=database_urls["roi"])
+
+
+@pytest.fixture
+def postings_client(postings_settings: PostingsSettings) -> Iterator[TestClient]:
+    from services.postings.main import create_app
+
+    with TestClient(create_app(postings_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def roi_client(roi_settings: RoiSettings) -> Iterator[TestClient]:
+    from services.roi.main import create_app
+
+    with TestClient(create_app(roi_settings)) as client:
+        yield client

@@ -1,0 +1,1 @@
+"""Helpers for the test suite: databases, live servers, tokens."""

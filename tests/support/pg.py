@@ -1,0 +1,88 @@
+"""Test databases on the machine's PostgreSQL: one template per service, built by the
+migrations, from which each test clones a fresh database in milliseconds.
+
+``python -m tests.support.pg prepare`` (run by ``./dev test``) builds the templates; the test
+suite calls the same code, so running pytest alone works too."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from shared import migrate
+
+DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TEMPLATE_PREFIX = "op_test_tmpl_"
+CLONE_PREFIX = "op_test_"
+
+
+def admin_url() -> URL:
+    return make_url(os.environ.get("OP_TEST_PG_URL", DEFAULT_ADMIN_URL))
+
+
+def database_url(name: str) -> str:
+    return admin_url().set(database=name).render_as_string(hide_password=False)
+
+
+def template_name(service: str) -> str:
+    return f"{TEMPLATE_PREFIX}{service}"
+
+
+def prepare() -> None:
+    """(Re)build each service's template unless it is already at the head revision."""
+    engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        for service in migrate.SERVICES:
+            name = template_name(service)
+            with engine.connect() as conn:
+                exists = conn.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).first()
+            if exists:
+                probe = create_engine(database_url(name))
+                try:
+                    at_head = migrate.current_revision(probe) == migrate.head_revision(service)
+                finally:
+                    probe.dispose()
+                if at_head:
+                    continue
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            with engine.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            migrate.upgrade(service, database_url(name))
+    finally:
+        engine.dispose()
+
+
+def clone(service: str) -> str:
+    """A fresh database for one test, copied from the service's template; returns its URL."""
+    name = f"{CLONE_PREFIX}{service}_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name(service)}"'))
+    finally:
+        engine.dispose()
+    return database_url(name)
+
+
+def drop(url: str) -> None:
+    name = make_url(url).database
+    engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["prepare"]:
+        raise SystemExit("usage: python -m tests.support.pg prepare")
+    prepare()
+    print("test database templates are at head")
