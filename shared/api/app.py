@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.routing import APIRoute
 
 from shared.api import feed, health
 from shared.api.problems import install_problem_handlers, problem_response
@@ -67,8 +67,20 @@ def build_api(
 
 
 def _document_roles(app: FastAPI) -> None:
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.openapi_extra:
-            roles = route.openapi_extra.get("x-roles")
-            if roles:
-                route.description = f"{route.description}\n\n**Roles:** {', '.join(roles)}".strip()
+    """Write each operation's roles (``x-roles``) into its description, when the OpenAPI
+    document is first generated; routers are shared between apps, so routes stay untouched."""
+    generate = app.openapi
+
+    def openapi_with_roles() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                roles = operation.get("x-roles") if isinstance(operation, dict) else None
+                if roles:
+                    text = operation.get("description", "")
+                    operation["description"] = f"{text}\n\n**Roles:** {', '.join(roles)}".strip()
+        return schema
+
+    app.openapi = openapi_with_roles  # type: ignore[method-assign]

@@ -1,0 +1,251 @@
+"""Appeals follows postings' feed over real HTTP. A follower that dies mid-feed and is
+started again applies every upstream event exactly once, because its position commits in
+the same transaction as the event's effect."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from services.appeals.followers.postings_feed import FEED, apply_postings_event
+from services.appeals.main import build_runtime
+from services.appeals.projections.tables import kernel as appeals_kernel
+from services.appeals.projections.tables import posting_decisions
+from services.postings.main import create_app as create_postings
+from shared.clock import SystemClock
+from shared.db import Database
+from shared.feed_client import FeedClient, service_token_provider
+from shared.follower import Follower
+from shared.settings import AppealsSettings, PostingsSettings
+from tests.helpers import COMMANDER_NORTH, HR, officer_body, redeployment_body
+from tests.support.live import LiveServer, free_port
+
+
+class Crash(Exception):
+    """Stands for the process dying while it applies an event."""
+
+
+@pytest.fixture
+def postings_live(postings_settings: PostingsSettings) -> Iterator[LiveServer]:
+    with LiveServer(create_postings(postings_settings)) as server:
+        yield server
+
+
+def decide_postings(base_url: str, count: int) -> list[str]:
+    """Register officers and decide and notify a re-deployment for each: 3 events apiece."""
+    ids = []
+    with httpx.Client(base_url=base_url) as http:
+        for n in range(count):
+            officer = f"K{n:03}"
+            assert http.post("/officers", json=officer_body(officer), headers=HR).status_code == 201
+            decided = http.post(
+                "/postings/redeployments",
+                json=redeployment_body(officer),
+                headers=COMMANDER_NORTH,
+            )
+            assert decided.status_code == 201, decided.text
+            posting_id = decided.json()["id"]
+            notified = http.post(
+                f"/postings/{posting_id}/notifications",
+                json={"recipients": [officer], "content": "You are re-deployed"},
+                headers=HR,
+            )
+            assert notified.status_code == 200
+            ids.append(posting_id)
+    return ids
+
+
+def projected(url: str) -> list[tuple[str, bool]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(posting_decisions.c.posting_id, posting_decisions.c.notified_at)
+            ).all()
+    finally:
+        engine.dispose()
+    return sorted((r.posting_id, r.notified_at is not None) for r in rows)
+
+
+def make_follower(
+    appeals: AppealsSettings, db: Database, handler: Any = apply_postings_event, batch: int = 4
+) -> Follower:
+    return Follower(
+        feed=FEED,
+        db=db,
+        tables=appeals_kernel,
+        client=FeedClient(appeals.postings_url, service_token_provider(appeals)),
+        handler=handler,
+        clock=SystemClock(),
+        batch_size=batch,
+    )
+
+
+def test_a_follower_killed_mid_feed_applies_every_event_exactly_once_after_restart(
+    postings_live: LiveServer, database_urls: dict[str, str]
+) -> None:
+    posting_ids = decide_postings(postings_live.url, 5)  # 15 events upstream
+    appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
+    db = Database(appeals.effective_database_url)
+    applied: list[int] = []
+
+    def crash_on_the_eighth(session: Session, item: dict[str, Any]) -> None:
+        if len(applied) == 7:
+            raise Crash
+        apply_postings_event(session, item)
+        applied.append(item["id"])
+
+    first = make_follower(appeals, db, crash_on_the_eighth)
+    with pytest.raises(Crash):
+        first.catch_up()
+    first.stop()
+    assert first.position() == 7  # the eighth event's effect and position rolled back together
+
+    second = make_follower(appeals, db)
+    assert second.catch_up() == 8
+    assert second.catch_up() == 0  # nothing new: nothing applied twice
+    second.stop()
+    db.close()
+
+    assert projected(database_urls["appeals"]) == sorted((pid, True) for pid in posting_ids)
+
+
+class RewindingFeed(FeedClient):
+    """At-least-once delivery at its worst: every page starts three events too early."""
+
+    def read(self, *, after: int, limit: int) -> list[dict[str, Any]]:
+        return super().read(after=max(0, after - 3), limit=limit)
+
+
+def test_redelivered_events_are_not_applied_again(
+    postings_live: LiveServer, database_urls: dict[str, str]
+) -> None:
+    decide_postings(postings_live.url, 3)  # 9 events upstream
+    appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
+    db = Database(appeals.effective_database_url)
+    seen: list[int] = []
+
+    def counting(session: Session, item: dict[str, Any]) -> None:
+        apply_postings_event(session, item)
+        seen.append(item["id"])
+
+    follower = Follower(
+        feed=FEED,
+        db=db,
+        tables=appeals_kernel,
+        client=RewindingFeed(appeals.postings_url, service_token_provider(appeals)),
+        handler=counting,
+        clock=SystemClock(),
+        batch_size=4,
+    )
+    follower.catch_up()
+    follower.stop()
+    db.close()
+
+    assert seen == list(range(1, 10))
+
+
+@pytest.mark.e2e
+def test_appeals_process_killed_and_restarted_catches_up_exactly_once(
+    postings_live: LiveServer, database_urls: dict[str, str], backend: str
+) -> None:
+    """The real thing: appeals as its own process, SIGKILLed while following, started again."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "APPEALS_DATABASE_URL": database_urls["appeals"],
+        "APPEALS_POSTINGS_URL": postings_live.url,
+        "APPEALS_PORT": str(port),
+        "APPEALS_FOLLOWER_BATCH_SIZE": "1",
+        "APPEALS_FOLLOWER_POLL_SECONDS": "0.05",
+    }
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "serve", "appeals", "--log-level", "warning"],
+            env=env,
+        )
+
+    posting_ids = decide_postings(postings_live.url, 4)
+    process = start()
+    try:
+        _wait_until(lambda: len(projected(database_urls["appeals"])) >= 1)
+        process.send_signal(signal.SIGKILL)  # mid-feed, no chance to tidy up
+        process.wait(timeout=10)
+        posting_ids += decide_postings_more(postings_live.url, 4, 2)
+        process = start()
+        _wait_until(
+            lambda: projected(database_urls["appeals"]) == sorted((p, True) for p in posting_ids)
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    engine = create_engine(database_urls["appeals"])
+    with engine.connect() as conn:
+        position = conn.execute(
+            select(appeals_kernel.follower_positions.c.position).where(
+                appeals_kernel.follower_positions.c.feed == FEED
+            )
+        ).scalar_one()
+        rows = conn.execute(select(func.count()).select_from(posting_decisions)).scalar_one()
+    engine.dispose()
+    assert position == 18  # 6 postings x 3 events
+    assert rows == 6
+
+
+def decide_postings_more(base_url: str, start: int, count: int) -> list[str]:
+    ids = []
+    with httpx.Client(base_url=base_url) as http:
+        for n in range(start, start + count):
+            officer = f"K{n:03}"
+            assert http.post("/officers", json=officer_body(officer), headers=HR).status_code == 201
+            decided = http.post(
+                "/postings/redeployments", json=redeployment_body(officer), headers=COMMANDER_NORTH
+            )
+            posting_id = decided.json()["id"]
+            http.post(
+                f"/postings/{posting_id}/notifications",
+                json={"recipients": [officer], "content": "You are re-deployed"},
+                headers=HR,
+            )
+            ids.append(posting_id)
+    return ids
+
+
+def _wait_until(condition: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_appeals_runtime_follows_postings_in_the_background(
+    postings_live: LiveServer, database_urls: dict[str, str]
+) -> None:
+    posting_ids = decide_postings(postings_live.url, 2)
+    appeals = AppealsSettings(
+        database_url=database_urls["appeals"],
+        postings_url=postings_live.url,
+        follower_poll_seconds=0.05,
+    )
+    runtime = build_runtime(appeals)
+    runtime.start()
+    try:
+        _wait_until(
+            lambda: projected(database_urls["appeals"]) == sorted((p, True) for p in posting_ids)
+        )
+    finally:
+        runtime.stop()

@@ -1,0 +1,115 @@
+"""Probes, and the OpenAPI contract: every endpoint documents its roles and its errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.appeals.main import create_app as create_appeals
+from services.postings.main import create_app as create_postings
+from services.roi.main import create_app as create_roi
+from shared import migrate
+from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
+
+FACTORIES = {
+    "postings": lambda url: create_postings(PostingsSettings(database_url=url)),
+    "appeals": lambda url: create_appeals(AppealsSettings(database_url=url)),
+    "roi": lambda url: create_roi(RoiSettings(database_url=url)),
+}
+
+
+@pytest.mark.parametrize("service", migrate.SERVICES)
+def test_healthz_and_readyz_answer_when_migrated(
+    service: str, database_urls: dict[str, str]
+) -> None:
+    app = FACTORIES[service](database_urls[service])
+    with TestClient(app) as client:
+        assert client.get("/healthz").json() == {"status": "ok", "service": service}
+        ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["revision"] == migrate.head_revision(service)
+
+
+def test_readyz_fails_while_migrations_are_not_at_head(tmp_path: Path) -> None:
+    app = create_postings(PostingsSettings(database_url=f"sqlite:///{tmp_path}/empty.sqlite3"))
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "migrations at None" in response.json()["detail"]
+
+
+def test_readyz_fails_while_the_database_is_unreachable() -> None:
+    # A port nothing listens on: the connection is refused at once.
+    url = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
+    app = create_postings(PostingsSettings(database_url=url))
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+        assert client.get("/healthz").status_code == 200
+    assert response.status_code == 503
+    assert "database unreachable" in response.json()["detail"]
+
+
+def _apps(tmp_path: Path) -> dict[str, FastAPI]:
+    return {name: make(f"sqlite:///{tmp_path}/{name}.sqlite3") for name, make in FACTORIES.items()}
+
+
+OPEN = {"/healthz", "/readyz"}
+
+
+def test_every_endpoint_documents_roles_and_errors(tmp_path: Path) -> None:
+    for name, app in _apps(tmp_path).items():
+        spec = app.openapi()
+        for path, operations in spec["paths"].items():
+            for method, operation in operations.items():
+                where = f"{name} {method.upper()} {path}"
+                if path in OPEN:
+                    continue
+                assert operation.get("x-roles"), f"{where} does not say who may call it"
+                assert "**Roles:**" in operation.get("description", ""), where
+                for status in ("401", "403"):
+                    assert status in operation["responses"], f"{where} lacks {status}"
+                    assert "application/problem+json" in operation["responses"][status]["content"]
+                if method == "post":
+                    assert "422" in operation["responses"], f"{where} lacks 422"
+
+
+def test_state_changing_endpoints_document_idempotency_key(tmp_path: Path) -> None:
+    for app in _apps(tmp_path).values():
+        for path, operations in app.openapi()["paths"].items():
+            post = operations.get("post")
+            if post:
+                headers = {p["name"] for p in post.get("parameters", []) if p["in"] == "header"}
+                assert {"Idempotency-Key", "If-Match"} <= headers, path
+
+
+def test_cors_origins_are_a_setting(tmp_path: Path) -> None:
+    settings = PostingsSettings(
+        database_url=f"sqlite:///{tmp_path}/p.sqlite3", cors_origins=["https://hr.example"]
+    )
+    with TestClient(create_postings(settings)) as client:
+        allowed = client.options(
+            "/postings",
+            headers={"Origin": "https://hr.example", "Access-Control-Request-Method": "GET"},
+        )
+        refused = client.options(
+            "/postings",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        )
+    assert allowed.headers["access-control-allow-origin"] == "https://hr.example"
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_an_oversized_body_gets_a_413_problem(tmp_path: Path) -> None:
+    settings = PostingsSettings(database_url=f"sqlite:///{tmp_path}/p.sqlite3", max_body_bytes=2048)
+    with TestClient(create_postings(settings)) as client:
+        response = client.post(
+            "/officers",
+            content=b"{" + b" " * 4096 + b"}",
+            headers={"Content-Type": "application/json"},
+        )
+    assert response.status_code == 413
+    assert response.json()["type"] == "/problems/body-too-large"

@@ -1,0 +1,65 @@
+"""Rules at their boundaries, as pure functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.postings.domain.rules import (
+    delegation_period_must_be_ordered,
+    move_must_change_place_of_duty,
+    redeployment_must_stay_within_the_deciders_unit,
+)
+from services.roi.domain.rules import (
+    designation_must_be_proposed_by_the_heads,
+    designation_must_state_why,
+    roi_period_must_be_sensible,
+)
+from services.roi.domain.values import DesignationReason, Quarter
+from shared.roles import Role
+
+
+def test_a_delegation_may_last_a_single_day_but_not_end_before_it_starts() -> None:
+    assert delegation_period_must_be_ordered(date(2027, 1, 1), date(2027, 1, 1)) == []
+    (v,) = delegation_period_must_be_ordered(date(2027, 1, 2), date(2027, 1, 1))
+    assert v.rule == "DelegationPeriodMustBeOrdered"
+
+
+def test_redeployment_stays_within_the_deciders_own_division() -> None:
+    ok = redeployment_must_stay_within_the_deciders_unit(
+        officer_division="north", decider_division="north"
+    )
+    assert ok == []
+    (outside,) = redeployment_must_stay_within_the_deciders_unit(
+        officer_division="north", decider_division="south"
+    )
+    assert (outside.rule, outside.clause) == (
+        "RedeploymentMustStayWithinTheDecidersUnit",
+        "L1800 3.6.1",
+    )
+    (unknown,) = redeployment_must_stay_within_the_deciders_unit(
+        officer_division="north", decider_division=None
+    )
+    assert unknown.clause == "L1800 3.6.1"
+
+
+def test_a_posting_must_move_the_officer() -> None:
+    assert move_must_change_place_of_duty(current="maidstone", proposed="tonbridge") == []
+    (v,) = move_must_change_place_of_duty(current="maidstone", proposed="maidstone")
+    assert v.field == "to_location"
+
+
+def test_designation_rules() -> None:
+    assert designation_must_state_why([DesignationReason.HIGH_COST]) == []
+    assert designation_must_state_why([])[0].clause == "L1800 3.9.1"
+    assert designation_must_be_proposed_by_the_heads([Role.HEAD_OF_L_AND_D]) == []
+    (v,) = designation_must_be_proposed_by_the_heads([Role.HEAD_OF_L_AND_D, Role.SLT])
+    assert "slt" in v.message
+    assert roi_period_must_be_sensible(1) == roi_period_must_be_sensible(60) == []
+    assert roi_period_must_be_sensible(0)[0].rule == "RoiPeriodMustBeSensible"
+    assert roi_period_must_be_sensible(61)[0].clause == "L1800 3.9.2"
+
+
+def test_quarters() -> None:
+    assert Quarter.parse("2027-Q1") == Quarter(2027, 1)
+    assert Quarter(2027, 4).starts_on == date(2027, 10, 1)
+    assert str(Quarter(2026, 2)) == "2026-Q2"

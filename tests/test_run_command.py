@@ -1,0 +1,56 @@
+"""The README's run command brings all three services up, migrated, on the embedded default."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.live import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.e2e
+def test_run_starts_three_services_that_answer_health_and_readiness(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("postings", "appeals", "roi")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("POSTINGS_", "APPEALS_", "ROI_"))
+    }
+    for name, port in ports.items():
+        env[f"{name.upper()}_PORT"] = str(port)
+    env["APPEALS_POSTINGS_URL"] = f"http://127.0.0.1:{ports['postings']}"
+    # The embedded default: SQLite files under var/ of the working directory.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "run"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        output = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            output.append(line)
+            if "officer-postings is running" in line or process.poll() is not None:
+                break
+        assert any("officer-postings is running" in line for line in output), "".join(output)
+        for name, port in ports.items():
+            base = f"http://127.0.0.1:{port}"
+            assert httpx.get(f"{base}/healthz").json()["service"] == name
+            assert httpx.get(f"{base}/readyz").status_code == 200
+        for name in ports:
+            assert (tmp_path / "var" / f"{name}.sqlite3").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
