@@ -138,6 +138,10 @@ class Follower:
             except SQLAlchemyError as exc:
                 log.warning("follower %s: database error, will retry: %s", self.feed, exc)
                 self._release_lock()
+            except Exception:
+                # An event this follower cannot apply: stop at it (order matters), keep
+                # retrying, and say so loudly rather than let the thread die unseen.
+                log.exception("follower %s: cannot apply the next event, will retry", self.feed)
             if applied == 0:
                 self._stop.wait(self._poll_seconds)
 
@@ -157,8 +161,13 @@ class Follower:
     def _release_lock(self) -> None:
         if self._lock_connection is None:
             return
+        connection, self._lock_connection = self._lock_connection, None
         try:
-            self._lock_connection.close()  # closing the session releases the advisory lock
+            # Closing alone would return the connection to the pool with its session, and
+            # the lock, still alive: unlock explicitly.
+            connection.execute(select(func.pg_advisory_unlock(self._lock_key)))
+            connection.close()
         except SQLAlchemyError:
+            # The session is gone already (and its lock with it); drop the connection.
+            connection.invalidate()
             log.debug("follower %s: lock connection already gone", self.feed)
-        self._lock_connection = None

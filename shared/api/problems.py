@@ -7,9 +7,12 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import Conflict, DomainError, NotFound, NotPermitted, RulesBroken, Unavailable
@@ -134,6 +137,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-"),
             str(exc.detail),
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(SQLAlchemyOperationalError)
+    @app.exception_handler(StoreOperationalError)
+    @app.exception_handler(StoreInterfaceError)
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database went away mid-request: nothing was committed, the caller may retry.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            request,
+            503,
+            "database-unavailable",
+            "the database cannot be reached; nothing was stored, retry shortly",
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(Exception)
