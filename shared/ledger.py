@@ -27,6 +27,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from shared.errors import RulesBroken, Violation
+from shared.identity import Principal
 from shared.roles import Role
 
 CLAUSE = re.compile(r"^(L1800|L1) \d+(\.\d+)*$")
@@ -50,6 +51,31 @@ class Decision:
         violations = decision_violations(self)
         if violations:
             raise RulesBroken(violations)
+
+
+def decided_by(
+    principal: Principal,
+    *,
+    clause: str,
+    rationale: str,
+    correlation_id: str,
+    facts: dict[str, Any] | None = None,
+    effective_date: date | None = None,
+    delegation_id: UUID | None = None,
+    supersedes: UUID | None = None,
+) -> Decision:
+    """The decision record for a decision the caller takes now."""
+    return Decision(
+        rationale=rationale,
+        actor_id=principal.subject,
+        actor_role=principal.role,
+        clause=clause,
+        facts=facts or {},
+        delegation_id=delegation_id,
+        effective_date=effective_date,
+        correlation_id=correlation_id,
+        supersedes=supersedes,
+    )
 
 
 def decision_violations(decision: Decision) -> list[Violation]:

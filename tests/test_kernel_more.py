@@ -29,11 +29,15 @@ def test_an_idempotency_key_is_honoured_after_a_restart(
     headers = {**COMMANDER_NORTH, "Idempotency-Key": "survives-restart"}
     with TestClient(create_app(postings_settings)) as first_life:
         register_officer(first_life)
-        first = first_life.post("/postings/redeployments", json=redeployment_body(), headers=headers)
+        first = first_life.post(
+            "/postings/redeployments", json=redeployment_body(), headers=headers
+        )
     before = count_events(postings_settings.database_url)
 
     with TestClient(create_app(postings_settings)) as second_life:
-        again = second_life.post("/postings/redeployments", json=redeployment_body(), headers=headers)
+        again = second_life.post(
+            "/postings/redeployments", json=redeployment_body(), headers=headers
+        )
 
     assert again.status_code == first.status_code == 201
     assert again.json() == first.json()

@@ -19,7 +19,7 @@ from services.postings.domain.rules import (
 from shared.errors import Conflict, refuse_if
 from shared.eventstore import LedgerApplication, check_expected_version
 from shared.identity import Principal
-from shared.ledger import Decision
+from shared.ledger import decided_by
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,9 @@ class PostingsApplication(LedgerApplication):
         valid_to: date,
         rationale: str,
     ) -> Saved:
-        decision = Decision(
+        decision = decided_by(
+            principal,
             rationale=rationale,
-            actor_id=principal.subject,
-            actor_role=principal.role,
             clause="L1800 3.1.1",
             facts={"powers": sorted(p.value for p in powers)},
             effective_date=valid_from,
@@ -111,10 +110,9 @@ class PostingsApplication(LedgerApplication):
         if delegation.revoked:
             raise Conflict(f"delegation {delegation_id} is already revoked")
         delegation.revoke(
-            decision=Decision(
+            decision=decided_by(
+                principal,
                 rationale=rationale,
-                actor_id=principal.subject,
-                actor_role=principal.role,
                 clause="L1800 3.1.1",
                 correlation_id=correlation_id,
             ),
@@ -143,10 +141,9 @@ class PostingsApplication(LedgerApplication):
             )
             + move_must_change_place_of_duty(current=officer.place_of_duty, proposed=to_location)
         )
-        decision = Decision(
+        decision = decided_by(
+            principal,
             rationale=rationale,
-            actor_id=principal.subject,
-            actor_role=principal.role,
             clause="L1800 3.6.1",
             facts={
                 "officer_division": officer.division,

@@ -10,7 +10,7 @@ from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.eventstore import LedgerApplication
 from shared.identity import Principal
-from shared.ledger import Decision
+from shared.ledger import decided_by
 from shared.roles import Role
 
 
@@ -39,10 +39,9 @@ class RoiApplication(LedgerApplication):
         rationale: str,
     ) -> Saved:
         """Record the quarterly resourcing priorities process's designation (3.9.1)."""
-        decision = Decision(
+        decision = decided_by(
+            principal,
             rationale=rationale,
-            actor_id=principal.subject,
-            actor_role=principal.role,
             clause="L1800 3.9.1",
             facts={"quarter": str(quarter), "period_months": period_months},
             effective_date=quarter.starts_on,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
 
 from shared.api.problems import ApiProblem
 
@@ -41,3 +44,24 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     total: int
+
+
+def fetch_page(
+    session: Session,
+    query: Select[Any],
+    *,
+    order_by: Sequence[ColumnElement[Any]],
+    paging: PageParams,
+    convert: Callable[[dict[str, Any]], T],
+) -> Page[T]:
+    """One page of a read-model query, with the total it is a page of."""
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(*order_by).limit(paging.limit).offset(paging.offset)
+    ).all()
+    return Page(
+        items=[convert(row._asdict()) for row in rows],
+        limit=paging.limit,
+        offset=paging.offset,
+        total=total,
+    )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.appeals.projections.tables import posting_decisions
-from shared.api.pagination import Page, Paging
+from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.errors import NotFound, NotPermitted
 from shared.roles import Role
@@ -25,14 +26,14 @@ class PostingDecisionOut(BaseModel):
     division: str
     decided_by: str
     decided_role: str
-    decided_at: str
+    decided_at: datetime
     clause: str
-    posting_date: str | None
-    notified_at: str | None
+    posting_date: date | None
+    notified_at: datetime | None
 
 
 def _out(row: dict[str, object]) -> PostingDecisionOut:
-    values = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+    values = dict(row)
     values.pop("feed_position", None)
     return PostingDecisionOut.model_validate(values)
 
@@ -68,15 +69,10 @@ def list_posting_decisions(
     if officer_id:
         query = query.where(posting_decisions.c.officer_id == officer_id)
     with runtime.db.unit_of_work(write=False) as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = session.execute(
-            query.order_by(posting_decisions.c.decided_at.desc(), posting_decisions.c.posting_id)
-            .limit(paging.limit)
-            .offset(paging.offset)
-        ).all()
-    return Page(
-        items=[_out(r._asdict()) for r in rows],
-        limit=paging.limit,
-        offset=paging.offset,
-        total=total,
-    )
+        return fetch_page(
+            session,
+            query,
+            order_by=[posting_decisions.c.decided_at.desc(), posting_decisions.c.posting_id],
+            paging=paging,
+            convert=_out,
+        )

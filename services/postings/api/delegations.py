@@ -7,14 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.postings.api.deps import App
 from services.postings.api.schemas import DelegationIn, DelegationOut, RevocationIn
 from services.postings.projections.tables import delegations
 from shared.api.commands import CommandContext, CommandHeaders, Outcome, etag, run_command
-from shared.api.pagination import Page, Paging
+from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.errors import NotFound
 from shared.roles import HR_ROLES, Role
@@ -104,16 +104,10 @@ def get_delegation(delegation_id: UUID, runtime: RuntimeDep) -> JSONResponse:
 def list_delegations(runtime: RuntimeDep, paging: Paging) -> Page[DelegationOut]:
     """All delegations, newest period first."""
     with runtime.db.unit_of_work(write=False) as session:
-        total = session.execute(select(func.count()).select_from(delegations)).scalar_one()
-        rows = session.execute(
-            select(delegations)
-            .order_by(delegations.c.valid_from.desc(), delegations.c.id)
-            .limit(paging.limit)
-            .offset(paging.offset)
-        ).all()
-    return Page(
-        items=[_out(r._asdict()) for r in rows],
-        limit=paging.limit,
-        offset=paging.offset,
-        total=total,
-    )
+        return fetch_page(
+            session,
+            select(delegations),
+            order_by=[delegations.c.valid_from.desc(), delegations.c.id],
+            paging=paging,
+            convert=_out,
+        )

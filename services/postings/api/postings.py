@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.postings.api.access import (
@@ -20,7 +20,7 @@ from services.postings.api.deps import App
 from services.postings.api.schemas import NotificationIn, PostingOut, RedeploymentIn
 from services.postings.projections.tables import postings
 from shared.api.commands import CommandContext, CommandHeaders, Outcome, etag, run_command
-from shared.api.pagination import Page, Paging
+from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.errors import NotFound
 from shared.roles import Role
@@ -127,15 +127,10 @@ def list_postings(
     if division:
         query = query.where(postings.c.division == division)
     with runtime.db.unit_of_work(write=False) as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = session.execute(
-            query.order_by(postings.c.decided_at.desc(), postings.c.id)
-            .limit(paging.limit)
-            .offset(paging.offset)
-        ).all()
-    return Page(
-        items=[PostingOut.model_validate(r._asdict()) for r in rows],
-        limit=paging.limit,
-        offset=paging.offset,
-        total=total,
-    )
+        return fetch_page(
+            session,
+            query,
+            order_by=[postings.c.decided_at.desc(), postings.c.id],
+            paging=paging,
+            convert=PostingOut.model_validate,
+        )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.roi.api.deps import App
@@ -17,7 +17,7 @@ from services.roi.domain.rules import PROPOSERS
 from services.roi.domain.values import Quarter
 from services.roi.projections.tables import designations
 from shared.api.commands import CommandContext, CommandHeaders, Outcome, etag, run_command
-from shared.api.pagination import Page, Paging
+from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.errors import NotFound
 from shared.roles import Role
@@ -89,15 +89,10 @@ def list_designations(
     if quarter:
         query = query.where(designations.c.quarter == quarter)
     with runtime.db.unit_of_work(write=False) as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = session.execute(
-            query.order_by(designations.c.quarter.desc(), designations.c.course_code)
-            .limit(paging.limit)
-            .offset(paging.offset)
-        ).all()
-    return Page(
-        items=[_out(r._asdict()) for r in rows],
-        limit=paging.limit,
-        offset=paging.offset,
-        total=total,
-    )
+        return fetch_page(
+            session,
+            query,
+            order_by=[designations.c.quarter.desc(), designations.c.course_code],
+            paging=paging,
+            convert=_out,
+        )
