@@ -10,6 +10,7 @@ token --role ROLE   mint a development token (HS256 secret only)
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import subprocess
@@ -18,11 +19,13 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from shared import migrate
 from shared.identity import mint_token
+from shared.rebuild import rebuild_read_models
 from shared.roles import Role
 from shared.settings import SETTINGS_BY_SERVICE
 
@@ -32,8 +35,31 @@ SERVICES = migrate.SERVICES
 def _migrate(services: list[str]) -> None:
     for service in services:
         settings = SETTINGS_BY_SERVICE[service]()
-        migrate.upgrade(service, settings.effective_database_url)
-        print(f"{service}: migrations at head ({settings.effective_database_url})")
+        url = settings.effective_database_url
+        moved = migrate.upgrade_and_report(service, url)
+        print(f"{service}: migrations at head ({url})")
+        if moved:
+            # Read models are derived: after a schema change they are rebuilt from events.
+            replayed = _rebuild(service, settings)
+            print(f"{service}: read models rebuilt from {replayed} events")
+
+
+def _rebuild(service: str, settings: Any) -> int:
+    main = importlib.import_module(f"services.{service}.main")
+    runtime = main.build_runtime(settings)
+    try:
+        return rebuild_read_models(
+            runtime.application, migrate.service_metadata(service), runtime.tables
+        )
+    finally:
+        runtime.db.close()
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    for service in args.services or list(SERVICES):
+        replayed = _rebuild(service, SETTINGS_BY_SERVICE[service]())
+        print(f"{service}: read models rebuilt from {replayed} events")
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -162,6 +188,10 @@ def parser() -> argparse.ArgumentParser:
     mig = sub.add_parser("migrate", help="bring databases to head")
     mig.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
     mig.set_defaults(func=cmd_migrate)
+
+    reb = sub.add_parser("rebuild", help="rebuild read models from the event log")
+    reb.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
+    reb.set_defaults(func=cmd_rebuild)
 
     chk = sub.add_parser("check-migrations", help="fail on drift between models and migrations")
     chk.set_defaults(func=cmd_check_migrations)

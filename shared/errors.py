@@ -52,7 +52,11 @@ class NotFound(DomainError):
 
 
 class NotPermitted(DomainError):
-    """The caller's role or ownership does not allow this."""
+    """The caller's role, ownership or delegated authority does not allow this."""
+
+    def __init__(self, message: str, *, violations: list[Violation] | None = None) -> None:
+        super().__init__(message)
+        self.violations = violations or []
 
 
 class Conflict(DomainError):

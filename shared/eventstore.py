@@ -62,11 +62,14 @@ class LedgerApplication(Application[UUID]):
         )
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        if self._projector is None:
-            return
         session = self.db.sessions()
         for recording in recordings:
-            self._projector.project(session, recording.domain_event, recording.notification.id)
+            self.project(session, recording.domain_event, recording.notification.id)
+
+    def project(self, session: Session, event: Any, position: int) -> None:
+        """Bring the read models up to date with one event (live, or in a rebuild)."""
+        if self._projector is not None:
+            self._projector.project(session, event, position)
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work; a lost race on a version is a 409."""

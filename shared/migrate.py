@@ -10,9 +10,17 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("postings", "appeals", "roi")
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """SQLite creates its file but not the folder it is in."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
 
 
 def alembic_config(service: str, url: str) -> Config:
@@ -33,6 +41,21 @@ def service_metadata(service: str) -> MetaData:
 
 def upgrade(service: str, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(service, url), revision)
+
+
+def upgrade_and_report(service: str, url: str) -> bool:
+    """Upgrade to head; True when a database that already had a schema moved forward (so
+    its read models must be rebuilt from the event log)."""
+    from sqlalchemy import create_engine
+
+    ensure_sqlite_folder(url)
+    engine = create_engine(url)
+    try:
+        before = current_revision(engine)
+    finally:
+        engine.dispose()
+    upgrade(service, url)
+    return before is not None and before != head_revision(service)
 
 
 def check(service: str, url: str) -> None:
@@ -68,10 +91,7 @@ def run_env(service: str) -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    if is_sqlite:
-        database = url.split("///", 1)[-1]
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    ensure_sqlite_folder(url)
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

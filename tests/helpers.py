@@ -39,7 +39,33 @@ def redeployment_body(officer_id: str = "K100", **overrides: Any) -> dict[str, A
     return body
 
 
+#: Kent places of duty used across the tests (coordinates of the towns).
+LOCATIONS = {
+    "maidstone": ("Maidstone police station", "north", "Maidstone", 51.2720, 0.5290),
+    "tonbridge": ("Tonbridge police station", "north", "Tonbridge", 51.1950, 0.2750),
+    "ashford": ("Ashford police station", "south", "Ashford", 51.1465, 0.8750),
+    "dover": ("Dover police station", "south", "Dover", 51.1279, 1.3134),
+    "college": ("Kent Police College", "headquarters", "Maidstone", 51.2590, 0.5100),
+}
+
+
+def register_locations(client: TestClient) -> None:
+    for code, (name, division, town, lat, lon) in LOCATIONS.items():
+        body = {
+            "code": code,
+            "name": name,
+            "division": division,
+            "town": town,
+            "lat": lat,
+            "lon": lon,
+        }
+        response = client.post("/locations", json=body, headers=HR)
+        assert response.status_code in (201, 409), response.text
+
+
 def register_officer(client: TestClient, officer_id: str = "K100", **overrides: Any) -> None:
+    if client.get("/locations/maidstone", headers=HR).status_code == 404:
+        register_locations(client)
     response = client.post("/officers", json=officer_body(officer_id, **overrides), headers=HR)
     assert response.status_code == 201, response.text
 

@@ -17,9 +17,19 @@ import services
 from services.appeals.application import AppealsApplication
 from services.postings.application import PostingsApplication
 from services.postings.domain.delegation import Delegation
-from services.postings.domain.kinds import PostingKind, Power, Rank
+from services.postings.domain.kinds import (
+    PostingKind,
+    Power,
+    Rank,
+    RestrictionSource,
+    WelfareFactor,
+)
+from services.postings.domain.location import Location
 from services.postings.domain.officer import Officer
+from services.postings.domain.panel import PanelSitting
+from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
+from services.postings.domain.values import GeoPoint, PdrCycle
 from services.roi.application import RoiApplication
 from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.values import DesignationReason, Quarter
@@ -68,9 +78,189 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             division="north",
             place_of_duty="maidstone",
             appointed_on=date(2019, 9, 1),
+            home_town="Ashford",
+            home=GeoPoint(51.1465, 0.875),
+            probation_ends_on=date(2021, 9, 1),
+            initial_training_complete=True,
+            supervisor_id="K001",
+            skills=["taser", "public_order"],
+            working_pattern="part_time",
+            welfare_factors=[WelfareFactor.PRIMARY_CARER],
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
         ),
+    ),
+    Officer.DetailsChanged: (
+        PostingsApplication,
+        make(
+            Officer.DetailsChanged,
+            **base(Officer.DetailsChanged, 2),
+            changes={
+                "rank": Rank.INSPECTOR,
+                "home": GeoPoint(51.2, 0.5),
+                "probation_ends_on": date(2022, 1, 1),
+                "welfare_factors": [WelfareFactor.DISABILITY],
+            },
+            actor_id="sf",
+            actor_role=Role.INTEGRATION,
+        ),
+    ),
+    Officer.PdrRecorded: (
+        PostingsApplication,
+        make(
+            Officer.PdrRecorded,
+            **base(Officer.PdrRecorded, 3),
+            cycle=PdrCycle(date(2027, 2, 1), date(2027, 1, 20)),
+            actor_id="sf",
+            actor_role=Role.INTEGRATION,
+        ),
+    ),
+    Officer.LocationRestricted: (
+        PostingsApplication,
+        make(
+            Officer.LocationRestricted,
+            **base(Officer.LocationRestricted, 4),
+            decision=DECISION,
+            location="dover",
+            source=RestrictionSource.PROFESSIONAL_STANDARDS,
+        ),
+    ),
+    Officer.RestrictionExceptionSupported: (
+        PostingsApplication,
+        make(
+            Officer.RestrictionExceptionSupported,
+            **base(Officer.RestrictionExceptionSupported, 5),
+            decision=DECISION,
+            location="dover",
+        ),
+    ),
+    Officer.RestrictionLifted: (
+        PostingsApplication,
+        make(
+            Officer.RestrictionLifted,
+            **base(Officer.RestrictionLifted, 6),
+            decision=DECISION,
+            location="dover",
+        ),
+    ),
+    Officer.HomeTownExceptionGranted: (
+        PostingsApplication,
+        make(
+            Officer.HomeTownExceptionGranted,
+            **base(Officer.HomeTownExceptionGranted, 7),
+            decision=DECISION,
+        ),
+    ),
+    Officer.PlaceOfDutyChanged: (
+        PostingsApplication,
+        make(
+            Officer.PlaceOfDutyChanged,
+            **base(Officer.PlaceOfDutyChanged, 8),
+            location="dover",
+            division="south",
+            posting_id=uuid4(),
+        ),
+    ),
+    Location.Registered: (
+        PostingsApplication,
+        make(
+            Location.Registered,
+            **created(Location.Registered, Location),
+            code="dover",
+            name="Dover police station",
+            division="south",
+            town="Dover",
+            point=GeoPoint(51.1279, 1.3134),
+            actor_id="hr-1",
+            actor_role=Role.HR_RESOURCE_PLANNING,
+        ),
+    ),
+    PolicySettings.Started: (
+        PostingsApplication,
+        make(PolicySettings.Started, **created(PolicySettings.Started, PolicySettings)),
+    ),
+    PolicySettings.TravelLimitSet: (
+        PostingsApplication,
+        make(
+            PolicySettings.TravelLimitSet,
+            **base(PolicySettings.TravelLimitSet, 2),
+            decision=DECISION,
+            limit_km=40.5,
+        ),
+    ),
+    PolicySettings.NoticePeriodSet: (
+        PostingsApplication,
+        make(
+            PolicySettings.NoticePeriodSet,
+            **base(PolicySettings.NoticePeriodSet, 3),
+            decision=DECISION,
+            days=21,
+        ),
+    ),
+    PanelSitting.Scheduled: (
+        PostingsApplication,
+        make(
+            PanelSitting.Scheduled,
+            **created(PanelSitting.Scheduled, PanelSitting),
+            sits_on=date(2027, 1, 5),
+            actor_id="panel",
+            actor_role=Role.DEPLOYMENT_PANEL,
+        ),
+    ),
+    PanelSitting.OutcomeRecorded: (
+        PostingsApplication,
+        make(
+            PanelSitting.OutcomeRecorded,
+            **base(PanelSitting.OutcomeRecorded, 2),
+            posting_id=uuid4(),
+            outcome="deferred",
+        ),
+    ),
+    PanelSitting.Closed: (
+        PostingsApplication,
+        make(
+            PanelSitting.Closed,
+            **base(PanelSitting.Closed, 3),
+            actor_id="panel",
+            actor_role=Role.DEPLOYMENT_PANEL,
+        ),
+    ),
+    Posting.DateConfirmed: (
+        PostingsApplication,
+        make(
+            Posting.DateConfirmed,
+            **base(Posting.DateConfirmed, 3),
+            decision=DECISION,
+            posting_date=date(2027, 2, 1),
+            sitting_id=uuid4(),
+        ),
+    ),
+    Posting.Deferred: (
+        PostingsApplication,
+        make(Posting.Deferred, **base(Posting.Deferred, 3), decision=DECISION, sitting_id=uuid4()),
+    ),
+    Posting.Delayed: (
+        PostingsApplication,
+        make(
+            Posting.Delayed,
+            **base(Posting.Delayed, 4),
+            decision=DECISION,
+            posting_date=date(2027, 3, 1),
+        ),
+    ),
+    Posting.NoticeShortenedByAgreement: (
+        PostingsApplication,
+        make(
+            Posting.NoticeShortenedByAgreement,
+            **base(Posting.NoticeShortenedByAgreement, 5),
+            agreed_days=14,
+            actor_id="K100",
+            actor_role=Role.OFFICER,
+        ),
+    ),
+    Posting.Moved: (
+        PostingsApplication,
+        make(Posting.Moved, **base(Posting.Moved, 6), decision=DECISION, moved_on=date(2027, 3, 1)),
     ),
     Delegation.Granted: (
         PostingsApplication,
@@ -99,6 +289,8 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             division="north",
             from_location="maidstone",
             to_location="tonbridge",
+            posting_date=None,
+            details={"preferences": ["ashford"], "notice_days": 28, "agreed": None},
         ),
     ),
     Posting.OfficerNotified: (

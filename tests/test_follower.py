@@ -26,9 +26,11 @@ from shared.clock import SystemClock
 from shared.db import Database
 from shared.feed_client import FeedClient, service_token_provider
 from shared.follower import Follower
+from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings
-from tests.helpers import COMMANDER_NORTH, HR, officer_body, redeployment_body
+from tests.helpers import COMMANDER_NORTH, HR, LOCATIONS, officer_body, redeployment_body
 from tests.support.live import LiveServer, free_port
+from tests.support.tokens import bearer
 
 
 class Crash(Exception):
@@ -45,6 +47,9 @@ def decide_postings(base_url: str, count: int) -> list[str]:
     """Register officers and decide and notify a re-deployment for each: 3 events apiece."""
     ids = []
     with httpx.Client(base_url=base_url) as http:
+        for code, (name, division, town, lat, lon) in LOCATIONS.items():
+            location = {"code": code, "name": name, "division": division, "town": town}
+            http.post("/locations", json={**location, "lat": lat, "lon": lon}, headers=HR)
         for n in range(count):
             officer = f"K{n:03}"
             assert http.post("/officers", json=officer_body(officer), headers=HR).status_code == 201
@@ -63,6 +68,13 @@ def decide_postings(base_url: str, count: int) -> list[str]:
             assert notified.status_code == 200
             ids.append(posting_id)
     return ids
+
+
+def upstream_events(base_url: str) -> int:
+    """How many events postings has recorded: its feed's last id."""
+    auditor = bearer(Role.AUDITOR)
+    page = httpx.get(f"{base_url}/events", params={"limit": 1000}, headers=auditor).json()
+    return int(page["last_id"])
 
 
 def projected(url: str) -> list[tuple[str, bool]]:
@@ -94,7 +106,7 @@ def make_follower(
 def test_a_follower_killed_mid_feed_applies_every_event_exactly_once_after_restart(
     postings_live: LiveServer, database_urls: dict[str, str]
 ) -> None:
-    posting_ids = decide_postings(postings_live.url, 5)  # 15 events upstream
+    posting_ids = decide_postings(postings_live.url, 5)
     appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
     db = Database(appeals.effective_database_url)
     applied: list[int] = []
@@ -112,7 +124,7 @@ def test_a_follower_killed_mid_feed_applies_every_event_exactly_once_after_resta
     assert first.position() == 7  # the eighth event's effect and position rolled back together
 
     second = make_follower(appeals, db)
-    assert second.catch_up() == 8
+    assert second.catch_up() == upstream_events(postings_live.url) - 7
     assert second.catch_up() == 0  # nothing new: nothing applied twice
     second.stop()
     db.close()
@@ -130,7 +142,7 @@ class RewindingFeed(FeedClient):
 def test_redelivered_events_are_not_applied_again(
     postings_live: LiveServer, database_urls: dict[str, str]
 ) -> None:
-    decide_postings(postings_live.url, 3)  # 9 events upstream
+    decide_postings(postings_live.url, 3)
     appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
     db = Database(appeals.effective_database_url)
     seen: list[int] = []
@@ -152,7 +164,7 @@ def test_redelivered_events_are_not_applied_again(
     follower.stop()
     db.close()
 
-    assert seen == list(range(1, 10))
+    assert seen == list(range(1, upstream_events(postings_live.url) + 1))
 
 
 @pytest.mark.e2e
@@ -200,7 +212,7 @@ def test_appeals_process_killed_and_restarted_catches_up_exactly_once(
         ).scalar_one()
         rows = conn.execute(select(func.count()).select_from(posting_decisions)).scalar_one()
     engine.dispose()
-    assert position == 18  # 6 postings x 3 events
+    assert position == upstream_events(postings_live.url)
     assert rows == 6
 
 

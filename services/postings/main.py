@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.postings.api import delegations, officers, postings
+from services.postings.api import delegations, locations, officers, panel, policy, postings
 from services.postings.application import PostingsApplication
 from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
@@ -40,5 +40,12 @@ def create_app(settings: PostingsSettings | None = None, *, clock: Clock | None 
             "kinds of posting, the checks before a move, delegations and policy settings. "
             "Every decision is an immutable event with its rationale, authority and clause."
         ),
-        routers=[officers.router, delegations.router, postings.router],
+        routers=[
+            officers.router,
+            locations.router,
+            policy.router,
+            delegations.router,
+            postings.router,
+            panel.router,
+        ],
     )

@@ -9,11 +9,12 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -210,3 +211,38 @@ def _fingerprint(method: str, path: str, payload: Any) -> str:
         payload = payload.model_dump(mode="json")
     material = json.dumps([method, path, payload], sort_keys=True, default=str)
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+class SavedRecord(Protocol):
+    @property
+    def id(self) -> Any: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+def command_endpoint(
+    runtime: Runtime,
+    caller: Principal,
+    headers: CommandRequest,
+    payload: Any,
+    command: Callable[[CommandContext], SavedRecord],
+    read_back: Callable[[Session, SavedRecord], BaseModel],
+    *,
+    status_code: int = 200,
+    location: Callable[[SavedRecord], str] | None = None,
+) -> JSONResponse:
+    """Run ``command`` and answer with the read model it produced, in the same transaction
+    (so the answer is what was stored), with the record's new ETag."""
+
+    def handle(ctx: CommandContext) -> Outcome:
+        saved = command(ctx)
+        out = read_back(ctx.session, saved)
+        return Outcome(
+            status_code,
+            out.model_dump(mode="json"),
+            version=saved.version,
+            location=location(saved) if location else None,
+        )
+
+    return run_command(runtime, caller, headers, payload, handle)

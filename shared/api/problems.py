@@ -97,7 +97,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, NotFound):
             return problem_response(request, 404, "not-found", exc.message)
         if isinstance(exc, NotPermitted):
-            return problem_response(request, 403, "forbidden", exc.message)
+            first = exc.violations[0] if exc.violations else None
+            return problem_response(
+                request,
+                403,
+                "forbidden",
+                exc.message,
+                rule=first.rule if first else None,
+                clause=first.clause if first else None,
+                violations=[v.as_dict() for v in exc.violations] or None,
+            )
         if isinstance(exc, Conflict):
             return problem_response(
                 request, 409, "conflict", exc.message, current_version=exc.current_version

@@ -12,6 +12,9 @@ FORCE_WIDE_READERS = HR_ROLES | {Role.AUDITOR, Role.DEPLOYMENT_PANEL}
 #: Roles that read the records of officers in their own division only.
 DIVISIONAL_READERS = frozenset({Role.SLT, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT})
 OFFICER_RECORD_READERS = FORCE_WIDE_READERS | DIVISIONAL_READERS | {Role.OFFICER}
+#: Roles that may act as the Director of HR's 'appropriate delegate' (L1800 3.1.1): the
+#: Director themself, or an HR person naming a delegation that covers the decision.
+DELEGATE_ROLES = HR_ROLES
 
 
 def ensure_may_see(principal: Principal, *, officer_id: str, division: str) -> None:

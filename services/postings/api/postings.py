@@ -1,77 +1,282 @@
-"""Posting decisions and the notification of them to the officer."""
+"""Posting decisions of each kind, and what follows them: the date, notice, notification
+to the officer and the move itself."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from services.postings.api.access import (
+    DELEGATE_ROLES,
     DIVISIONAL_READERS,
     FORCE_WIDE_READERS,
     OFFICER_RECORD_READERS,
-    ensure_may_see,
 )
 from services.postings.api.deps import App
-from services.postings.api.schemas import NotificationIn, PostingOut, RedeploymentIn
+from services.postings.api.schemas import (
+    BestInterestsIn,
+    CompulsoryIn,
+    DateOutsideSittingIn,
+    DelayIn,
+    MoveIn,
+    NoticeAgreementIn,
+    NotificationIn,
+    PostingOut,
+    RedeploymentIn,
+    SelectionIn,
+    SeniorIn,
+)
+from services.postings.api.views import posting_out, posting_view
+from services.postings.application import Saved
+from services.postings.domain.kinds import PostingKind, PostingState
 from services.postings.projections.tables import postings
-from shared.api.commands import CommandContext, CommandHeaders, Outcome, etag, run_command
+from shared.api.commands import (
+    CommandContext,
+    CommandHeaders,
+    CommandRequest,
+    command_endpoint,
+    etag,
+)
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
-from shared.errors import NotFound
+from shared.identity import Principal
 from shared.roles import Role
+from shared.runtime import Runtime
 
 router = APIRouter(prefix="/postings", tags=["postings"])
 
-NOTIFIERS = (
-    Role.HR_RESOURCE_PLANNING,
-    Role.HEAD_OF_RESOURCING,
-    Role.DIVISIONAL_COMMANDER,
-    Role.HEAD_OF_DEPARTMENT,
-)
+HR_OPERATIONS = (Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_RESOURCING)
+NOTIFIERS = (*HR_OPERATIONS, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT, Role.LINE_MANAGER)
+DECISION_ERRORS = (403, 404, 409, 422)
 
 
-def posting_out(session: Session, posting_id: str) -> PostingOut:
-    row = session.execute(select(postings).where(postings.c.id == posting_id)).first()
-    if row is None:
-        raise NotFound(f"posting {posting_id} not found")
-    return PostingOut.model_validate(row._asdict())
+def _posting_command(
+    runtime: Runtime,
+    caller: Principal,
+    headers: CommandRequest,
+    body: Any,
+    command: Callable[[CommandContext], Saved],
+    *,
+    created: bool = False,
+) -> JSONResponse:
+    return command_endpoint(
+        runtime,
+        caller,
+        headers,
+        body,
+        command,
+        lambda session, saved: posting_view(session, str(saved.id), caller),
+        status_code=201 if created else 200,
+        location=(lambda saved: f"/postings/{saved.id}") if created else None,
+    )
+
+
+def _decision(ctx: CommandContext, body: Any) -> dict[str, Any]:
+    return {"principal": ctx.principal, "correlation_id": ctx.correlation_id, **body.model_dump()}
 
 
 @router.post(
     "/redeployments",
     status_code=201,
     response_model=PostingOut,
-    **guarded(Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT, errors=(404, 422)),
+    **guarded(Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT, errors=DECISION_ERRORS),
 )
 def decide_redeployment(
     body: RedeploymentIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
 ) -> JSONResponse:
-    """Re-deploy an officer within the decider's own division/department (L1800 3.6.1)."""
+    """Re-deploy an officer within the decider's own division/department; no panel
+    (L1800 3.6.1)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.decide_redeployment(**_decision(ctx, body)),
+        created=True,
+    )
 
-    def handle(ctx: CommandContext) -> Outcome:
-        saved = app.decide_redeployment(
-            principal=ctx.principal, correlation_id=ctx.correlation_id, **body.model_dump()
-        )
-        out = posting_out(ctx.session, str(saved.id))
-        return Outcome(
-            201,
-            out.model_dump(mode="json"),
-            version=saved.version,
-            location=f"/postings/{saved.id}",
-        )
 
-    return run_command(runtime, caller, headers, body, handle)
+@router.post(
+    "/compulsory",
+    status_code=201,
+    response_model=PostingOut,
+    **guarded(*DELEGATE_ROLES, errors=DECISION_ERRORS),
+)
+def decide_compulsory(
+    body: CompulsoryIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
+) -> JSONResponse:
+    """A compulsory / organisational-need posting by the Director of HR or a delegate naming
+    their delegation: rationale fully documented, preferences sought or why not, reasoning
+    for the officer, and the notice period (L1800 3.7.1-3.7.2)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.decide_compulsory(**_decision(ctx, body)),
+        created=True,
+    )
+
+
+@router.post(
+    "/best-interests",
+    status_code=201,
+    response_model=PostingOut,
+    **guarded(Role.HEAD_OF_RESOURCING, errors=DECISION_ERRORS),
+)
+def decide_best_interests(
+    body: BestInterestsIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
+) -> JSONResponse:
+    """A posting in the best interests of the individual or organisation, documented and
+    approved by the Head of Resourcing (L1800 3.7.3)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.decide_best_interests(**_decision(ctx, body)),
+        created=True,
+    )
+
+
+@router.post(
+    "/selections",
+    status_code=201,
+    response_model=PostingOut,
+    **guarded(Role.LINE_MANAGER, Role.HR_RESOURCE_PLANNING, errors=DECISION_ERRORS),
+)
+def decide_selection(
+    body: SelectionIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
+) -> JSONResponse:
+    """An appointment decision at selection, confirmed in writing to the officer and their
+    local SLT; HR Resource Planning is notified to agree the date (L1800 3.4.1)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.decide_selection(**_decision(ctx, body)),
+        created=True,
+    )
+
+
+@router.post(
+    "/senior",
+    status_code=201,
+    response_model=PostingOut,
+    **guarded(*DELEGATE_ROLES, errors=DECISION_ERRORS),
+)
+def decide_senior(
+    body: SeniorIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
+) -> JSONResponse:
+    """A senior leadership posting (chief inspector and above) through the Director of HR
+    (L1800 3.8)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.decide_senior(**_decision(ctx, body)),
+        created=True,
+    )
+
+
+@router.post(
+    "/{posting_id}/date",
+    response_model=PostingOut,
+    **guarded(Role.HEAD_OF_RESOURCING, errors=DECISION_ERRORS),
+)
+def set_date_outside_sitting(
+    posting_id: UUID,
+    body: DateOutsideSittingIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """The Head of Resourcing sets a posting date outside the panel, in exceptional
+    circumstances (L1800 3.4.2)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.set_date_outside_sitting(
+            principal=ctx.principal,
+            correlation_id=ctx.correlation_id,
+            posting_id=posting_id,
+            expected_version=ctx.expected_version,
+            **body.model_dump(),
+        ),
+    )
+
+
+@router.post(
+    "/{posting_id}/delay",
+    response_model=PostingOut,
+    **guarded(*HR_OPERATIONS, errors=DECISION_ERRORS),
+)
+def delay(
+    posting_id: UUID,
+    body: DelayIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """Delay a posting to meet organisational need (L1800 3.4.3)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.delay(
+            principal=ctx.principal,
+            correlation_id=ctx.correlation_id,
+            posting_id=posting_id,
+            expected_version=ctx.expected_version,
+            **body.model_dump(),
+        ),
+    )
+
+
+@router.post(
+    "/{posting_id}/notice-agreement",
+    response_model=PostingOut,
+    **guarded(Role.OFFICER, errors=DECISION_ERRORS),
+)
+def agree_shorter_notice(
+    posting_id: UUID,
+    body: NoticeAgreementIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """The officer records their agreement to a shorter notice period (L1800 3.7.2)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.agree_shorter_notice(
+            principal=ctx.principal,
+            posting_id=posting_id,
+            expected_version=ctx.expected_version,
+            agreed_days=body.agreed_days,
+        ),
+    )
 
 
 @router.post(
     "/{posting_id}/notifications",
     response_model=PostingOut,
-    **guarded(*NOTIFIERS, errors=(404, 409, 422)),
+    **guarded(*NOTIFIERS, errors=DECISION_ERRORS),
 )
 def notify_officer(
     posting_id: UUID,
@@ -81,20 +286,55 @@ def notify_officer(
     app: App,
     headers: CommandHeaders,
 ) -> JSONResponse:
-    """Record that the decision was given to the officer (the appeal window starts here)."""
-
-    def handle(ctx: CommandContext) -> Outcome:
-        saved = app.notify_officer(
+    """Record what the officer (and others) were told: the written confirmation (3.4.1) or
+    the reasoning for a compulsory posting (3.7.2). The appeal window starts at the first."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.notify_officer(
             principal=ctx.principal,
             posting_id=posting_id,
             expected_version=ctx.expected_version,
-            recipients=body.recipients,
-            content=body.content,
-        )
-        out = posting_out(ctx.session, str(saved.id))
-        return Outcome(200, out.model_dump(mode="json"), version=saved.version)
+            **body.model_dump(),
+        ),
+    )
 
-    return run_command(runtime, caller, headers, body, handle)
+
+@router.post(
+    "/{posting_id}/move",
+    response_model=PostingOut,
+    **guarded(
+        Role.HR_RESOURCE_PLANNING,
+        Role.DIVISIONAL_COMMANDER,
+        Role.HEAD_OF_DEPARTMENT,
+        errors=DECISION_ERRORS,
+    ),
+)
+def move(
+    posting_id: UUID,
+    body: MoveIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """Take the posting into effect. The checks before a move (PDRs 3.1.4, restrictions
+    3.2.2, notice 3.7.2) must pass; otherwise every reason is given and nothing changes."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.move(
+            principal=ctx.principal,
+            correlation_id=ctx.correlation_id,
+            posting_id=posting_id,
+            expected_version=ctx.expected_version,
+            rationale=body.rationale,
+        ),
+    )
 
 
 @router.get(
@@ -103,8 +343,7 @@ def notify_officer(
 def get_posting(posting_id: UUID, caller: Caller, runtime: RuntimeDep) -> JSONResponse:
     """One posting: officers see their own, divisional roles their division's."""
     with runtime.db.unit_of_work(write=False) as session:
-        out = posting_out(session, str(posting_id))
-    ensure_may_see(caller, officer_id=out.officer_id, division=out.division)
+        out = posting_view(session, str(posting_id), caller)
     return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag(out.version)})
 
 
@@ -115,22 +354,29 @@ def list_postings(
     paging: Paging,
     officer_id: Annotated[str | None, Query(max_length=80)] = None,
     division: Annotated[str | None, Query(max_length=80)] = None,
+    kind: PostingKind | None = None,
+    state: PostingState | None = None,
 ) -> Page[PostingOut]:
-    """Postings, newest first; officers get their own only, divisional roles their division's."""
+    """Postings, newest first (the posting plan with state=awaiting_date); officers get
+    their own only, divisional roles their division's."""
     query = select(postings)
     if caller.role is Role.OFFICER:
         query = query.where(postings.c.officer_id == caller.officer_id)
     elif caller.role in DIVISIONAL_READERS and caller.role not in FORCE_WIDE_READERS:
         query = query.where(postings.c.division == caller.division)
-    if officer_id:
-        query = query.where(postings.c.officer_id == officer_id)
-    if division:
-        query = query.where(postings.c.division == division)
+    for column, value in (
+        (postings.c.officer_id, officer_id),
+        (postings.c.division, division),
+        (postings.c.kind, kind.value if kind else None),
+        (postings.c.state, state.value if state else None),
+    ):
+        if value:
+            query = query.where(column == value)
     with runtime.db.unit_of_work(write=False) as session:
         return fetch_page(
             session,
             query,
             order_by=[postings.c.decided_at.desc(), postings.c.id],
             paging=paging,
-            convert=PostingOut.model_validate,
+            convert=lambda row: posting_out(row, caller),
         )

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from services.postings.domain.kinds import PostingKind, Power, Rank
+from services.postings.domain.kinds import (
+    PostingKind,
+    PostingState,
+    Power,
+    Rank,
+    WelfareFactor,
+)
 from shared.api.schemas import Code, Rationale, Text
+
+Km = Annotated[float, Field(gt=0, le=500)]
+OptionalText = Annotated[str | None, Field(default=None, max_length=20_000)]
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Home(BaseModel):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
 
 
 class OfficerIn(_In):
@@ -21,6 +37,30 @@ class OfficerIn(_In):
     division: Code
     place_of_duty: Code
     appointed_on: date
+    home_town: Code | None = None
+    home: Home | None = None
+    probation_ends_on: date | None = None
+    initial_training_complete: bool = False
+    supervisor_id: Code | None = None
+    skills: list[Code] = Field(default_factory=list, max_length=100)
+    working_pattern: Literal["full_time", "part_time", "flexible"] = "full_time"
+    welfare_factors: list[WelfareFactor] = Field(default_factory=list)
+
+
+class OfficerChangesIn(_In):
+    """Only the fields given change; each change is an event."""
+
+    name: Text | None = None
+    rank: Rank | None = None
+    division: Code | None = None
+    home_town: Code | None = None
+    home: Home | None = None
+    probation_ends_on: date | None = None
+    initial_training_complete: bool | None = None
+    supervisor_id: Code | None = None
+    skills: list[Code] | None = Field(default=None, max_length=100)
+    working_pattern: Literal["full_time", "part_time", "flexible"] | None = None
+    welfare_factors: list[WelfareFactor] | None = None
 
 
 class OfficerOut(BaseModel):
@@ -30,6 +70,88 @@ class OfficerOut(BaseModel):
     division: str
     place_of_duty: str
     appointed_on: date
+    probation_ends_on: date | None
+    initial_training_complete: bool
+    supervisor_id: str | None
+    skills: list[str]
+    working_pattern: str
+    pdr_due_on: date | None
+    pdr_completed_on: date | None
+    home_town_exception: bool
+    version: int
+    #: Personal: HR roles and the officer themself.
+    home_town: str | None = None
+    home: Home | None = None
+    #: Sensitive (L1800 3.1.3): HR roles only.
+    welfare_factors: list[WelfareFactor] | None = None
+
+
+class PdrIn(_In):
+    due_on: date
+    completed_on: date | None = None
+
+
+class RestrictionIn(_In):
+    location: Code
+    #: For Professional Standards, the confidential reason; for the officer, their request.
+    rationale: Rationale
+
+
+class DecisionIn(_In):
+    rationale: Rationale
+
+
+class RestrictionOut(BaseModel):
+    location: str
+    status: Literal["restricted"] = "restricted"
+    #: Professional Standards and the Head of Resourcing only (L1800 3.2.2).
+    source: str | None = None
+    reason: str | None = None
+    supported_by_psd: bool | None = None
+    supported_by_head_of_resourcing: bool | None = None
+
+
+class RestrictionList(RootModel[list[RestrictionOut]]):
+    pass
+
+
+class DelegatedDecisionIn(_In):
+    rationale: Rationale
+    delegation_id: UUID | None = Field(
+        default=None, description="Required unless the caller is the Director of HR"
+    )
+
+
+class LocationIn(_In):
+    code: Code
+    name: Text
+    division: Code
+    town: Code
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class LocationOut(BaseModel):
+    code: str
+    name: str
+    division: str
+    town: str
+    lat: float
+    lon: float
+    version: int
+
+
+class TravelLimitIn(DelegatedDecisionIn):
+    limit_km: Km
+
+
+class NoticePeriodIn(DelegatedDecisionIn):
+    days: int = Field(ge=1, le=365)
+
+
+class PolicyOut(BaseModel):
+    travel_limit_km: float | None
+    notice_days: int
     version: int
 
 
@@ -38,10 +160,6 @@ class DelegationIn(_In):
     powers: list[Power] = Field(min_length=1)
     valid_from: date
     valid_to: date
-    rationale: Rationale
-
-
-class RevocationIn(_In):
     rationale: Rationale
 
 
@@ -57,11 +175,58 @@ class DelegationOut(BaseModel):
     version: int
 
 
-class RedeploymentIn(_In):
+class _PostingDecisionIn(_In):
     officer_id: Code
     to_location: Code
+    rationale: Rationale
+    travel_justification: OptionalText = Field(
+        default=None, description="Why organisational need outweighs travel beyond the limit"
+    )
+    welfare_consideration: OptionalText = Field(
+        default=None, description="How the officer's welfare factors were considered"
+    )
+
+
+class RedeploymentIn(_PostingDecisionIn):
+    posting_date: date
+
+
+class CompulsoryIn(_PostingDecisionIn):
+    likely_posting_date: date
+    reasoning_for_officer: Text
+    preferences: list[Code] | None = Field(default=None, max_length=20)
+    preferences_not_sought_because: OptionalText = None
+    delegation_id: UUID | None = None
+
+
+class BestInterestsIn(_PostingDecisionIn):
+    likely_posting_date: date
+    in_interests_of: Literal["individual", "organisation"]
+
+
+class SelectionIn(_PostingDecisionIn):
+    likely_posting_date: date
+    selection_process: Text
+    slt_recipients: list[Code] = Field(min_length=1, max_length=20)
+
+
+class SeniorIn(_PostingDecisionIn):
+    likely_posting_date: date
+    delegation_id: UUID | None = None
+
+
+class DateOutsideSittingIn(_In):
+    posting_date: date
+    exceptional_circumstances: Rationale
+
+
+class DelayIn(_In):
     posting_date: date
     rationale: Rationale
+
+
+class NoticeAgreementIn(_In):
+    agreed_days: int = Field(ge=0, le=365)
 
 
 class NotificationIn(_In):
@@ -69,19 +234,58 @@ class NotificationIn(_In):
     content: Text
 
 
+class MoveIn(_In):
+    rationale: Rationale
+
+
 class PostingOut(BaseModel):
     id: str
     kind: PostingKind
-    status: str
+    state: PostingState
     officer_id: str
     division: str
     from_location: str
     to_location: str
+    likely_posting_date: date | None
     posting_date: date | None
     decided_by: str
     decided_role: str
+    delegation_id: str | None
     decided_at: datetime
     clause: str
     rationale: str
+    details: dict[str, Any]
+    #: The facts relied on; travel and welfare parts for HR roles only.
+    facts: dict[str, Any]
+    sitting_id: str | None
+    agreed_notice_days: int | None
     notified_at: datetime | None
+    moved_on: date | None
     version: int
+
+
+class SittingIn(_In):
+    sits_on: date
+
+
+class SittingOut(BaseModel):
+    id: str
+    sits_on: date
+    closed: bool
+    version: int
+
+
+class OutcomeIn(_In):
+    posting_id: UUID
+    outcome: Literal["date_confirmed", "deferred"]
+    posting_date: date | None = Field(default=None, description="Required to confirm a date")
+    rationale: Rationale
+
+
+class NotificationOut(BaseModel):
+    posting_id: str
+    officer_id: str
+    recipients: list[str]
+    content: str
+    notified_at: datetime
+    sent_by: str

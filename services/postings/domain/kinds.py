@@ -34,7 +34,33 @@ class Power(Enum):
     PROBATION_HOME_TOWN_EXCEPTION = "probation_home_town_exception"  # 3.3.1
     EXCEPTIONAL_ROI = "exceptional_roi"  # 3.9.2
     SENIOR_POSTING = "senior_posting"  # 3.8.2
+    NOTICE_PERIOD = "notice_period"  # 3.7.2
 
 
-class PostingStatus(Enum):
-    DECIDED = "decided"
+class PostingState(Enum):
+    """Where a posting stands: decided, its date confirmed, the officer moved."""
+
+    AWAITING_DATE = "awaiting_date"
+    DATE_CONFIRMED = "date_confirmed"
+    MOVED = "moved"
+
+
+class WelfareFactor(Enum):
+    """Welfare considerations on record (L1800 3.1.3): sensitive, HR roles only."""
+
+    PRIMARY_CARER = "primary_carer"
+    PART_TIME_OR_FLEXIBLE = "part_time_or_flexible"
+    RECUPERATIVE_OR_RESTRICTED_DUTIES = "recuperative_or_restricted_duties"
+    DISABILITY = "disability"
+    OCCUPATIONAL_HEALTH = "occupational_health"
+
+
+class RestrictionSource(Enum):
+    """Who deemed a location unsuitable for an officer (L1800 3.2.2)."""
+
+    PROFESSIONAL_STANDARDS = "professional_standards"
+    OFFICER_REQUEST = "officer_request"
+
+
+SENIOR_RANKS = frozenset({Rank.CHIEF_INSPECTOR, Rank.SUPERINTENDENT, Rank.CHIEF_SUPERINTENDENT})
+SUPERVISORY_RANKS = frozenset(Rank) - {Rank.CONSTABLE}

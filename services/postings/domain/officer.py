@@ -1,15 +1,38 @@
-"""An officer as postings knows them: reference data, each change an event."""
+"""An officer as postings knows them: reference data written by HR and the HR-system
+integration, each change an event; locations deemed unsuitable for them (L1800 3.2.2); and
+their place of duty, changed by the postings that take effect."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from services.postings.domain.kinds import Rank
+from services.postings.domain.checks import Restriction
+from services.postings.domain.kinds import Rank, RestrictionSource, WelfareFactor
+from services.postings.domain.values import GeoPoint, PdrCycle
+from shared.errors import Conflict, NotFound
+from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
+
+#: What an HR change may touch; anything else is refused by the API's schema.
+CHANGEABLE = frozenset(
+    {
+        "name",
+        "rank",
+        "division",
+        "home_town",
+        "home",
+        "probation_ends_on",
+        "initial_training_complete",
+        "supervisor_id",
+        "skills",
+        "working_pattern",
+        "welfare_factors",
+    }
+)
 
 
 def officer_aggregate_id(officer_id: str) -> UUID:
@@ -26,10 +49,91 @@ class Officer(Aggregate):
         division: str
         place_of_duty: str
         appointed_on: date
+        home_town: str | None
+        home: GeoPoint | None
+        probation_ends_on: date | None
+        initial_training_complete: bool
+        supervisor_id: str | None
+        skills: list[str]
+        working_pattern: str
+        welfare_factors: list[WelfareFactor]
         actor_id: str
         actor_role: Role
 
-        personal_fields: ClassVar[frozenset[str]] = frozenset({"name"})
+        personal_fields: ClassVar[frozenset[str]] = frozenset(
+            {"name", "home_town", "home", "welfare_factors"}
+        )
+
+    class DetailsChanged(Aggregate.Event):
+        changes: dict[str, Any]
+        actor_id: str
+        actor_role: Role
+
+        personal_fields: ClassVar[frozenset[str]] = frozenset({"changes"})
+
+        def apply(self, aggregate: Officer) -> None:
+            for name, value in self.changes.items():
+                setattr(aggregate, name, value)
+
+    class PdrRecorded(Aggregate.Event):
+        """The officer's current annual PDR cycle, as the HR system holds it."""
+
+        cycle: PdrCycle
+        actor_id: str
+        actor_role: Role
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.pdr = self.cycle
+
+    class LocationRestricted(DecisionEvent):
+        """A location deemed unsuitable: the rationale of a Professional Standards marking
+        is its confidential reason."""
+
+        location: str
+        source: RestrictionSource
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.restrictions[self.location] = Restriction(self.location, self.source)
+
+    class RestrictionLifted(DecisionEvent):
+        location: str
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.restrictions.pop(self.location, None)
+
+    class RestrictionExceptionSupported(DecisionEvent):
+        """Professional Standards or the Head of Resourcing supports posting the officer to
+        a restricted location in exceptional circumstances (3.2.2); both must."""
+
+        location: str
+
+        def apply(self, aggregate: Officer) -> None:
+            old = aggregate.restrictions[self.location]
+            by_psd = old.supported_by_psd or self.decision.actor_role is Role.PSD
+            by_hor = old.supported_by_head_of_resourcing or (
+                self.decision.actor_role is Role.HEAD_OF_RESOURCING
+            )
+            aggregate.restrictions[self.location] = Restriction(
+                old.location, old.source, by_psd, by_hor
+            )
+
+    class HomeTownExceptionGranted(DecisionEvent):
+        """The Director of HR (or delegate) determined exceptional circumstances allowing a
+        divisional posting to the home town during probation (L1800 3.3.1)."""
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.home_town_exception = True
+
+    class PlaceOfDutyChanged(Aggregate.Event):
+        """A posting took effect."""
+
+        location: str
+        division: str
+        posting_id: UUID
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.place_of_duty = self.location
+            aggregate.division = self.division
 
     def __init__(
         self,
@@ -40,6 +144,14 @@ class Officer(Aggregate):
         division: str,
         place_of_duty: str,
         appointed_on: date,
+        home_town: str | None,
+        home: GeoPoint | None,
+        probation_ends_on: date | None,
+        initial_training_complete: bool,
+        supervisor_id: str | None,
+        skills: list[str],
+        working_pattern: str,
+        welfare_factors: list[WelfareFactor],
         actor_id: str,
         actor_role: Role,
     ) -> None:
@@ -49,31 +161,90 @@ class Officer(Aggregate):
         self.division = division
         self.place_of_duty = place_of_duty
         self.appointed_on = appointed_on
+        self.home_town = home_town
+        self.home = home
+        self.probation_ends_on = probation_ends_on
+        self.initial_training_complete = initial_training_complete
+        self.supervisor_id = supervisor_id
+        self.skills = skills
+        self.working_pattern = working_pattern
+        self.welfare_factors = welfare_factors
+        self.pdr: PdrCycle | None = None
+        self.restrictions: dict[str, Restriction] = {}
+        self.home_town_exception = False
 
     @classmethod
-    def register(
-        cls,
-        *,
-        officer_id: str,
-        name: str,
-        rank: Rank,
-        division: str,
-        place_of_duty: str,
-        appointed_on: date,
-        actor_id: str,
-        actor_role: Role,
-        at: datetime,
-    ) -> Officer:
+    def register(cls, *, at: datetime, **details: Any) -> Officer:
         return cls._create(
             cls.Registered,
-            id=officer_aggregate_id(officer_id),
+            id=officer_aggregate_id(details["officer_id"]),
             timestamp=at,
-            officer_id=officer_id,
-            name=name,
-            rank=rank,
+            **details,
+        )
+
+    def change(
+        self, *, changes: dict[str, Any], actor_id: str, actor_role: Role, at: datetime
+    ) -> None:
+        unknown = set(changes) - CHANGEABLE
+        if unknown:
+            raise ValueError(f"not changeable: {sorted(unknown)}")
+        really = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if really:
+            self.trigger_event(
+                self.DetailsChanged,
+                timestamp=at,
+                changes=really,
+                actor_id=actor_id,
+                actor_role=actor_role,
+            )
+
+    def record_pdr(self, *, cycle: PdrCycle, actor_id: str, actor_role: Role, at: datetime) -> None:
+        if cycle != self.pdr:
+            self.trigger_event(
+                self.PdrRecorded,
+                timestamp=at,
+                cycle=cycle,
+                actor_id=actor_id,
+                actor_role=actor_role,
+            )
+
+    def restrict(
+        self, *, location: str, source: RestrictionSource, decision: Decision, at: datetime
+    ) -> None:
+        if location in self.restrictions:
+            raise Conflict(f"{location} is already restricted for {self.officer_id}")
+        self.trigger_event(
+            self.LocationRestricted,
+            timestamp=at,
+            decision=decision,
+            location=location,
+            source=source,
+        )
+
+    def lift_restriction(self, *, location: str, decision: Decision, at: datetime) -> None:
+        if location not in self.restrictions:
+            raise NotFound(f"{location} is not restricted for {self.officer_id}")
+        self.trigger_event(
+            self.RestrictionLifted, timestamp=at, decision=decision, location=location
+        )
+
+    def support_exception(self, *, location: str, decision: Decision, at: datetime) -> None:
+        if location not in self.restrictions:
+            raise NotFound(f"{location} is not restricted for {self.officer_id}")
+        self.trigger_event(
+            self.RestrictionExceptionSupported, timestamp=at, decision=decision, location=location
+        )
+
+    def grant_home_town_exception(self, *, decision: Decision, at: datetime) -> None:
+        if self.home_town_exception:
+            raise Conflict(f"{self.officer_id} already has a home-town exception")
+        self.trigger_event(self.HomeTownExceptionGranted, timestamp=at, decision=decision)
+
+    def move_to(self, *, location: str, division: str, posting_id: UUID, at: datetime) -> None:
+        self.trigger_event(
+            self.PlaceOfDutyChanged,
+            timestamp=at,
+            location=location,
             division=division,
-            place_of_duty=place_of_duty,
-            appointed_on=appointed_on,
-            actor_id=actor_id,
-            actor_role=actor_role,
+            posting_id=posting_id,
         )

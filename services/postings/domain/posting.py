@@ -1,12 +1,19 @@
-"""A posting: one officer's move, decided, notified and (later) taken into effect."""
+"""A posting: one officer's move, from the decision through its date to the move itself.
+
+Every kind of posting (L1800 3.3-3.8) is a Posting; what differs is who may decide it,
+what its decision must record, and whether its date needs the panel. The application
+decides which; the aggregate keeps the sequence straight."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.postings.domain.kinds import PostingKind, PostingStatus
+from services.postings.domain.kinds import PostingKind, PostingState
+from shared.errors import Conflict
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
@@ -18,6 +25,45 @@ class Posting(Aggregate):
         division: str
         from_location: str
         to_location: str
+        #: Set when no panel is needed (re-deployment within a division, 3.6.1).
+        posting_date: date | None
+        #: What this kind of posting records besides (preferences, notice, 1068, batch...).
+        details: dict[str, Any]
+
+        personal_fields: ClassVar[frozenset[str]] = frozenset({"details"})
+
+    class DateConfirmed(DecisionEvent):
+        """By a panel sitting, or by the Head of Resourcing outside one (L1800 3.4.2)."""
+
+        posting_date: date
+        sitting_id: UUID | None
+
+        def apply(self, aggregate: Posting) -> None:
+            aggregate.posting_date = self.posting_date
+            aggregate.state = PostingState.DATE_CONFIRMED
+
+    class Deferred(DecisionEvent):
+        """A sitting put off setting the date (L1800 3.4.2-3.4.3)."""
+
+        sitting_id: UUID
+
+    class Delayed(DecisionEvent):
+        """A confirmed date moved later to meet organisational need (L1800 3.4.3)."""
+
+        posting_date: date
+
+        def apply(self, aggregate: Posting) -> None:
+            aggregate.posting_date = self.posting_date
+
+    class NoticeShortenedByAgreement(Aggregate.Event):
+        """The officer agreed to a shorter notice period (L1800 3.7.2)."""
+
+        agreed_days: int
+        actor_id: str
+        actor_role: Role
+
+        def apply(self, aggregate: Posting) -> None:
+            aggregate.agreed_notice_days = self.agreed_days
 
     class OfficerNotified(Aggregate.Event):
         """The decision was given to the officer: appeals count their 14 days from here."""
@@ -28,10 +74,21 @@ class Posting(Aggregate):
         actor_id: str
         actor_role: Role
 
+        personal_fields: ClassVar[frozenset[str]] = frozenset({"content"})
+
         def apply(self, aggregate: Posting) -> None:
             # The first notification starts the appeal window; later ones are reminders.
             if aggregate.notified_at is None:
                 aggregate.notified_at = self.notified_at
+
+    class Moved(DecisionEvent):
+        """The posting took effect: the checks before a move passed (facts on the decision)."""
+
+        moved_on: date
+
+        def apply(self, aggregate: Posting) -> None:
+            aggregate.state = PostingState.MOVED
+            aggregate.moved_on = self.moved_on
 
     def __init__(
         self,
@@ -42,16 +99,24 @@ class Posting(Aggregate):
         division: str,
         from_location: str,
         to_location: str,
+        posting_date: date | None,
+        details: dict[str, Any],
     ) -> None:
         self.kind = kind
         self.officer_id = officer_id
         self.division = division
         self.from_location = from_location
         self.to_location = to_location
+        self.details = details
         self.decided_by = decision.actor_id
-        self.posting_date = decision.effective_date
-        self.status = PostingStatus.DECIDED
+        self.decided_on = decision.effective_date
+        self.posting_date = posting_date
+        self.state = (
+            PostingState.DATE_CONFIRMED if posting_date is not None else PostingState.AWAITING_DATE
+        )
+        self.agreed_notice_days: int | None = None
         self.notified_at: datetime | None = None
+        self.moved_on: date | None = None
 
     @classmethod
     def decide(
@@ -63,6 +128,8 @@ class Posting(Aggregate):
         division: str,
         from_location: str,
         to_location: str,
+        posting_date: date | None = None,
+        details: dict[str, Any] | None = None,
         at: datetime,
     ) -> Posting:
         return cls._create(
@@ -74,6 +141,49 @@ class Posting(Aggregate):
             division=division,
             from_location=from_location,
             to_location=to_location,
+            posting_date=posting_date,
+            details=details or {},
+        )
+
+    def _must_not_have_moved(self) -> None:
+        if self.state is PostingState.MOVED:
+            raise Conflict("the officer has already moved under this posting")
+
+    def confirm_date(
+        self, *, posting_date: date, sitting_id: UUID | None, decision: Decision, at: datetime
+    ) -> None:
+        self._must_not_have_moved()
+        if self.state is not PostingState.AWAITING_DATE:
+            raise Conflict("this posting's date is already confirmed; delay it instead")
+        self.trigger_event(
+            self.DateConfirmed,
+            timestamp=at,
+            decision=decision,
+            posting_date=posting_date,
+            sitting_id=sitting_id,
+        )
+
+    def defer(self, *, sitting_id: UUID, decision: Decision, at: datetime) -> None:
+        if self.state is not PostingState.AWAITING_DATE:
+            raise Conflict("only a posting awaiting its date can be deferred")
+        self.trigger_event(self.Deferred, timestamp=at, decision=decision, sitting_id=sitting_id)
+
+    def delay(self, *, posting_date: date, decision: Decision, at: datetime) -> None:
+        self._must_not_have_moved()
+        if self.posting_date is None or posting_date <= self.posting_date:
+            raise Conflict("a delay moves a confirmed date later")
+        self.trigger_event(self.Delayed, timestamp=at, decision=decision, posting_date=posting_date)
+
+    def agree_shorter_notice(
+        self, *, agreed_days: int, actor_id: str, actor_role: Role, at: datetime
+    ) -> None:
+        self._must_not_have_moved()
+        self.trigger_event(
+            self.NoticeShortenedByAgreement,
+            timestamp=at,
+            agreed_days=agreed_days,
+            actor_id=actor_id,
+            actor_role=actor_role,
         )
 
     def notify_officer(
@@ -94,3 +204,9 @@ class Posting(Aggregate):
             actor_id=actor_id,
             actor_role=actor_role,
         )
+
+    def move(self, *, moved_on: date, decision: Decision, at: datetime) -> None:
+        self._must_not_have_moved()
+        if self.state is not PostingState.DATE_CONFIRMED:
+            raise Conflict("the posting date is not confirmed yet (L1800 3.4.2)")
+        self.trigger_event(self.Moved, timestamp=at, decision=decision, moved_on=moved_on)

@@ -4,8 +4,13 @@ rule is met), so a refusal can report every reason at once."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
+from services.postings.domain.kinds import SENIOR_RANKS, PostingKind, Power, Rank
 from shared.errors import Violation
+
+if TYPE_CHECKING:
+    from services.postings.domain.delegation import Delegation
 
 
 def delegation_period_must_be_ordered(valid_from: date, valid_to: date) -> list[Violation]:
@@ -61,6 +66,125 @@ def move_must_change_place_of_duty(*, current: str, proposed: str) -> list[Viola
                 message=f"the officer already serves at {current}",
                 clause="L1800 3.1.1",
                 field="to_location",
+            )
+        ]
+    return []
+
+
+def delegation_must_cover_the_decision(
+    *,
+    delegation: Delegation | None,
+    power: Power,
+    actor_id: str,
+    on: date,
+) -> list[Violation]:
+    """A decision taken 'or appropriate delegate' names a delegation from the Director of
+    HR that is to this person, covers this power, is in force on the day and is not revoked
+    (L1800 3.1.1)."""
+
+    def refuse(message: str) -> list[Violation]:
+        return [
+            Violation(
+                rule="DelegationMustCoverTheDecision",
+                message=message,
+                clause="L1800 3.1.1",
+                field="delegation_id",
+            )
+        ]
+
+    if delegation is None:
+        return refuse("only the Director of HR, or a delegate naming their delegation, may decide")
+    if delegation.delegate_id != actor_id:
+        return refuse("the delegation named is to someone else")
+    if delegation.revoked:
+        return refuse("the delegation named has been revoked")
+    if power not in delegation.powers:
+        return refuse(f"the delegation named does not cover {power.value}")
+    if on < delegation.valid_from:
+        return refuse(f"the delegation named starts on {delegation.valid_from}")
+    if on > delegation.valid_to:
+        return refuse(f"the delegation named expired on {delegation.valid_to}")
+    return []
+
+
+def senior_officers_are_posted_through_the_senior_flow(
+    *, rank: Rank, kind: PostingKind
+) -> list[Violation]:
+    """Senior leadership postings are those of every officer of chief inspector rank or
+    above (L1800 3.8.1); they go through the Director of HR (3.8.2)."""
+    senior = rank in SENIOR_RANKS
+    if senior and kind is not PostingKind.SENIOR_LEADERSHIP:
+        return [
+            Violation(
+                rule="SeniorOfficersArePostedThroughTheSeniorFlow",
+                message=f"a {rank.value} is posted as a senior leadership posting",
+                clause="L1800 3.8.1",
+            )
+        ]
+    if not senior and kind is PostingKind.SENIOR_LEADERSHIP:
+        return [
+            Violation(
+                rule="SeniorLeadershipPostingsAreForChiefInspectorsAndAbove",
+                message=f"a {rank.value} is below chief inspector",
+                clause="L1800 3.8.1",
+            )
+        ]
+    return []
+
+
+def notice_must_be_given(
+    *, decided_on: date, posting_date: date, notice_days: int, agreed_days: int | None
+) -> list[Violation]:
+    """A reasonable notice period is given before a compulsory posting; it may be reduced
+    only in agreement with the officer (L1800 3.7.2)."""
+    required = notice_days if agreed_days is None else min(notice_days, agreed_days)
+    given = (posting_date - decided_on).days
+    if given < required:
+        agreed = "" if agreed_days is None else f" (the officer agreed to {agreed_days})"
+        return [
+            Violation(
+                rule="NoticePeriodMustBeGiven",
+                message=(
+                    f"{given} days' notice is less than the {required} required{agreed}; a "
+                    "shorter period needs the officer's recorded agreement"
+                ),
+                clause="L1800 3.7.2",
+                field="posting_date",
+            )
+        ]
+    return []
+
+
+def preferences_must_be_sought_or_explained(
+    *, preferences: list[str] | None, not_sought_because: str | None
+) -> list[Violation]:
+    """Where possible preferences are sought before a compulsory posting; where they were
+    not, the decision says why (L1800 3.7.2)."""
+    if preferences is None and not (not_sought_because and not_sought_because.strip()):
+        return [
+            Violation(
+                rule="PreferencesMustBeSoughtOrExplained",
+                message="record the officer's preferences, or why they were not sought",
+                clause="L1800 3.7.2",
+                field="preferences",
+            )
+        ]
+    return []
+
+
+def date_outside_a_sitting_must_be_exceptional(
+    *, exceptional_rationale: str | None
+) -> list[Violation]:
+    """All posting dates are confirmed by the monthly Resourcing Deployment Panel; only in
+    exceptional circumstances does the Head of Resourcing set one outside it (L1800
+    3.4.2)."""
+    if not (exceptional_rationale and exceptional_rationale.strip()):
+        return [
+            Violation(
+                rule="DateOutsideASittingMustBeExceptional",
+                message="a date set outside a panel sitting needs the exceptional circumstances",
+                clause="L1800 3.4.2",
+                field="exceptional_circumstances",
             )
         ]
     return []

@@ -3,80 +3,389 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from services.postings.domain.delegation import Delegation
+from services.postings.domain.location import Location
 from services.postings.domain.officer import Officer
+from services.postings.domain.panel import PanelSitting
+from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
-from services.postings.projections.tables import delegations, officers, postings
+from services.postings.projections.tables import (
+    delegations,
+    locations,
+    notifications,
+    officers,
+    panel_outcomes,
+    panel_sittings,
+    policy_settings,
+    postings,
+    restrictions,
+)
+from shared.envelope import jsonable
+
+Handler = Callable[[Session, Any], None]
+_HANDLERS: dict[type[Any], Handler] = {}
+
+
+def handles(event_class: type[Any]) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[event_class] = handler
+        return handler
+
+    return register
 
 
 class PostingsProjector:
     def project(self, session: Session, event: Any, position: int) -> None:
-        if isinstance(event, Officer.Registered):
-            session.execute(
-                insert(officers).values(
-                    officer_id=event.officer_id,
-                    name=event.name,
-                    rank=event.rank.value,
-                    division=event.division,
-                    place_of_duty=event.place_of_duty,
-                    appointed_on=event.appointed_on,
-                    version=event.originator_version,
-                )
-            )
-        elif isinstance(event, Delegation.Granted):
-            session.execute(
-                insert(delegations).values(
-                    id=str(event.originator_id),
-                    delegate_id=event.delegate_id,
-                    powers=json.dumps([p.value for p in event.powers]),
-                    valid_from=event.valid_from,
-                    valid_to=event.valid_to,
-                    granted_by=event.decision.actor_id,
-                    rationale=event.decision.rationale,
-                    revoked=0,
-                    version=event.originator_version,
-                )
-            )
-        elif isinstance(event, Delegation.Revoked):
-            session.execute(
-                update(delegations)
-                .where(delegations.c.id == str(event.originator_id))
-                .values(revoked=1, version=event.originator_version)
-            )
-        elif isinstance(event, Posting.Decided):
-            session.execute(
-                insert(postings).values(
-                    id=str(event.originator_id),
-                    kind=event.kind.value,
-                    status="decided",
-                    officer_id=event.officer_id,
-                    division=event.division,
-                    from_location=event.from_location,
-                    to_location=event.to_location,
-                    posting_date=event.decision.effective_date,
-                    decided_by=event.decision.actor_id,
-                    decided_role=event.decision.actor_role.value,
-                    decided_at=event.timestamp,
-                    clause=event.decision.clause,
-                    rationale=event.decision.rationale,
-                    notified_at=None,
-                    version=event.originator_version,
-                )
-            )
-        elif isinstance(event, Posting.OfficerNotified):
-            row = postings.c
-            session.execute(
-                update(postings)
-                .where(row.id == str(event.originator_id), row.notified_at.is_(None))
-                .values(notified_at=event.notified_at)
-            )
-            session.execute(
-                update(postings)
-                .where(row.id == str(event.originator_id))
-                .values(version=event.originator_version)
-            )
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(session, event)
+
+
+def _officer_row(event: Any) -> Any:
+    return officers.c.aggregate_id == str(event.originator_id)
+
+
+def _officer_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Domain values as columns."""
+    out = dict(values)
+    if "rank" in out:
+        out["rank"] = out["rank"].value
+    if "home" in out:
+        home = out.pop("home")
+        out["home_lat"], out["home_lon"] = (home.lat, home.lon) if home else (None, None)
+    if "skills" in out:
+        out["skills"] = json.dumps(out["skills"])
+    if "welfare_factors" in out:
+        out["welfare_factors"] = json.dumps([f.value for f in out["welfare_factors"]])
+    return out
+
+
+@handles(Officer.Registered)
+def _officer_registered(session: Session, event: Officer.Registered) -> None:
+    fields = {
+        name: getattr(event, name)
+        for name in (
+            "officer_id",
+            "name",
+            "rank",
+            "division",
+            "place_of_duty",
+            "appointed_on",
+            "home_town",
+            "home",
+            "probation_ends_on",
+            "initial_training_complete",
+            "supervisor_id",
+            "skills",
+            "working_pattern",
+            "welfare_factors",
+        )
+    }
+    session.execute(
+        insert(officers).values(
+            aggregate_id=str(event.originator_id),
+            home_town_exception=False,
+            version=event.originator_version,
+            **_officer_values(fields),
+        )
+    )
+
+
+@handles(Officer.DetailsChanged)
+def _officer_changed(session: Session, event: Officer.DetailsChanged) -> None:
+    session.execute(
+        update(officers)
+        .where(_officer_row(event))
+        .values(version=event.originator_version, **_officer_values(event.changes))
+    )
+
+
+@handles(Officer.PdrRecorded)
+def _pdr_recorded(session: Session, event: Officer.PdrRecorded) -> None:
+    session.execute(
+        update(officers)
+        .where(_officer_row(event))
+        .values(
+            pdr_due_on=event.cycle.due_on,
+            pdr_completed_on=event.cycle.completed_on,
+            version=event.originator_version,
+        )
+    )
+
+
+def _officer_id(session: Session, event: Any) -> str:
+    return str(
+        session.execute(select(officers.c.officer_id).where(_officer_row(event))).scalar_one()
+    )
+
+
+def _bump_officer(session: Session, event: Any, **values: Any) -> None:
+    session.execute(
+        update(officers)
+        .where(_officer_row(event))
+        .values(version=event.originator_version, **values)
+    )
+
+
+@handles(Officer.LocationRestricted)
+def _restricted(session: Session, event: Officer.LocationRestricted) -> None:
+    session.execute(
+        insert(restrictions).values(
+            officer_id=_officer_id(session, event),
+            location=event.location,
+            source=event.source.value,
+            reason=event.decision.rationale,
+            supported_by_psd=False,
+            supported_by_head_of_resourcing=False,
+            recorded_at=event.timestamp,
+        )
+    )
+    _bump_officer(session, event)
+
+
+def _restriction_row(session: Session, event: Any) -> Any:
+    officer_id = _officer_id(session, event)
+    return (restrictions.c.officer_id == officer_id) & (restrictions.c.location == event.location)
+
+
+@handles(Officer.RestrictionLifted)
+def _lifted(session: Session, event: Officer.RestrictionLifted) -> None:
+    session.execute(restrictions.delete().where(_restriction_row(session, event)))
+    _bump_officer(session, event)
+
+
+@handles(Officer.RestrictionExceptionSupported)
+def _exception_supported(session: Session, event: Officer.RestrictionExceptionSupported) -> None:
+    column = (
+        "supported_by_psd"
+        if event.decision.actor_role.value == "psd"
+        else "supported_by_head_of_resourcing"
+    )
+    session.execute(
+        update(restrictions).where(_restriction_row(session, event)).values({column: True})
+    )
+    _bump_officer(session, event)
+
+
+@handles(Officer.HomeTownExceptionGranted)
+def _home_town_exception(session: Session, event: Officer.HomeTownExceptionGranted) -> None:
+    _bump_officer(session, event, home_town_exception=True)
+
+
+@handles(Officer.PlaceOfDutyChanged)
+def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged) -> None:
+    _bump_officer(session, event, place_of_duty=event.location, division=event.division)
+
+
+@handles(Location.Registered)
+def _location(session: Session, event: Location.Registered) -> None:
+    session.execute(
+        insert(locations).values(
+            code=event.code,
+            name=event.name,
+            division=event.division,
+            town=event.town,
+            lat=event.point.lat,
+            lon=event.point.lon,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(PolicySettings.Started)
+def _policy_started(session: Session, event: PolicySettings.Started) -> None:
+    session.execute(
+        insert(policy_settings).values(
+            id=1, travel_limit_km=None, notice_days=28, version=event.originator_version
+        )
+    )
+
+
+@handles(PolicySettings.TravelLimitSet)
+def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet) -> None:
+    session.execute(
+        update(policy_settings).values(
+            travel_limit_km=event.limit_km, version=event.originator_version
+        )
+    )
+
+
+@handles(PolicySettings.NoticePeriodSet)
+def _notice_period(session: Session, event: PolicySettings.NoticePeriodSet) -> None:
+    session.execute(
+        update(policy_settings).values(notice_days=event.days, version=event.originator_version)
+    )
+
+
+@handles(Delegation.Granted)
+def _delegation_granted(session: Session, event: Delegation.Granted) -> None:
+    session.execute(
+        insert(delegations).values(
+            id=str(event.originator_id),
+            delegate_id=event.delegate_id,
+            powers=json.dumps([p.value for p in event.powers]),
+            valid_from=event.valid_from,
+            valid_to=event.valid_to,
+            granted_by=event.decision.actor_id,
+            rationale=event.decision.rationale,
+            revoked=0,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(Delegation.Revoked)
+def _delegation_revoked(session: Session, event: Delegation.Revoked) -> None:
+    session.execute(
+        update(delegations)
+        .where(delegations.c.id == str(event.originator_id))
+        .values(revoked=1, version=event.originator_version)
+    )
+
+
+def _posting_row(event: Any) -> Any:
+    return postings.c.id == str(event.originator_id)
+
+
+@handles(Posting.Decided)
+def _posting_decided(session: Session, event: Posting.Decided) -> None:
+    decision = event.decision
+    session.execute(
+        insert(postings).values(
+            id=str(event.originator_id),
+            kind=event.kind.value,
+            state="date_confirmed" if event.posting_date else "awaiting_date",
+            officer_id=event.officer_id,
+            division=event.division,
+            from_location=event.from_location,
+            to_location=event.to_location,
+            likely_posting_date=decision.effective_date,
+            posting_date=event.posting_date,
+            decided_by=decision.actor_id,
+            decided_role=decision.actor_role.value,
+            delegation_id=str(decision.delegation_id) if decision.delegation_id else None,
+            decided_at=event.timestamp,
+            clause=decision.clause,
+            rationale=decision.rationale,
+            details=json.dumps(jsonable(event.details)),
+            facts=json.dumps(decision.facts),
+            date_confirmed_at=event.timestamp if event.posting_date else None,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(Posting.DateConfirmed)
+def _date_confirmed(session: Session, event: Posting.DateConfirmed) -> None:
+    session.execute(
+        update(postings)
+        .where(_posting_row(event))
+        .values(
+            state="date_confirmed",
+            posting_date=event.posting_date,
+            date_confirmed_at=event.timestamp,
+            sitting_id=str(event.sitting_id) if event.sitting_id else None,
+            version=event.originator_version,
+        )
+    )
+    if event.sitting_id:
+        _panel_outcome(session, event, "date_confirmed", event.posting_date)
+
+
+@handles(Posting.Deferred)
+def _deferred(session: Session, event: Posting.Deferred) -> None:
+    _bump_posting(session, event)
+    _panel_outcome(session, event, "deferred", None)
+
+
+def _panel_outcome(session: Session, event: Any, outcome: str, posting_date: Any) -> None:
+    session.execute(
+        insert(panel_outcomes).values(
+            sitting_id=str(event.sitting_id),
+            posting_id=str(event.originator_id),
+            outcome=outcome,
+            posting_date=posting_date,
+            rationale=event.decision.rationale,
+            decided_at=event.timestamp,
+        )
+    )
+
+
+def _bump_posting(session: Session, event: Any, **values: Any) -> None:
+    session.execute(
+        update(postings)
+        .where(_posting_row(event))
+        .values(version=event.originator_version, **values)
+    )
+
+
+@handles(Posting.Delayed)
+def _delayed(session: Session, event: Posting.Delayed) -> None:
+    _bump_posting(session, event, posting_date=event.posting_date)
+
+
+@handles(Posting.NoticeShortenedByAgreement)
+def _notice_agreed(session: Session, event: Posting.NoticeShortenedByAgreement) -> None:
+    _bump_posting(session, event, agreed_notice_days=event.agreed_days)
+
+
+@handles(Posting.OfficerNotified)
+def _notified(session: Session, event: Posting.OfficerNotified) -> None:
+    officer_id = session.execute(
+        select(postings.c.officer_id, postings.c.notified_at).where(_posting_row(event))
+    ).one()
+    values: dict[str, Any] = {}
+    if officer_id.notified_at is None:
+        values["notified_at"] = event.notified_at  # the first starts the appeal window
+    _bump_posting(session, event, **values)
+    session.execute(
+        insert(notifications).values(
+            posting_id=str(event.originator_id),
+            officer_id=officer_id.officer_id,
+            recipients=json.dumps(event.recipients),
+            content=event.content,
+            notified_at=event.notified_at,
+            sent_by=event.actor_id,
+        )
+    )
+
+
+@handles(Posting.Moved)
+def _moved(session: Session, event: Posting.Moved) -> None:
+    _bump_posting(session, event, state="moved", moved_on=event.moved_on)
+
+
+@handles(PanelSitting.Scheduled)
+def _sitting(session: Session, event: PanelSitting.Scheduled) -> None:
+    session.execute(
+        insert(panel_sittings).values(
+            id=str(event.originator_id),
+            sits_on=event.sits_on,
+            closed=False,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(PanelSitting.OutcomeRecorded)
+def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded) -> None:
+    session.execute(
+        update(panel_sittings)
+        .where(panel_sittings.c.id == str(event.originator_id))
+        .values(version=event.originator_version)
+    )
+
+
+@handles(PanelSitting.Closed)
+def _sitting_closed(session: Session, event: PanelSitting.Closed) -> None:
+    session.execute(
+        update(panel_sittings)
+        .where(panel_sittings.c.id == str(event.originator_id))
+        .values(closed=True, version=event.originator_version)
+    )

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 from shared.tables import KernelTables, UtcDateTime
 
@@ -13,11 +24,61 @@ officers = Table(
     "officers",
     metadata,
     Column("officer_id", String(40), primary_key=True),
+    Column("aggregate_id", String(36), nullable=False),
+    Index("ix_officers_aggregate_id", "aggregate_id", unique=True),
     Column("name", String(200), nullable=False),
     Column("rank", String(40), nullable=False),
     Column("division", String(80), nullable=False, index=True),
     Column("place_of_duty", String(80), nullable=False),
     Column("appointed_on", Date, nullable=False),
+    Column("home_town", String(80), nullable=True),
+    Column("home_lat", Float, nullable=True),
+    Column("home_lon", Float, nullable=True),
+    Column("probation_ends_on", Date, nullable=True),
+    Column("initial_training_complete", Boolean, nullable=False),
+    Column("supervisor_id", String(40), nullable=True, index=True),
+    Column("skills", Text, nullable=False),
+    Column("working_pattern", String(40), nullable=False),
+    #: Sensitive (L1800 3.1.3): returned to HR roles only.
+    Column("welfare_factors", Text, nullable=False),
+    Column("pdr_due_on", Date, nullable=True),
+    Column("pdr_completed_on", Date, nullable=True),
+    Column("home_town_exception", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+#: Locations unsuitable for an officer (L1800 3.2.2).
+restrictions = Table(
+    "restrictions",
+    metadata,
+    Column("officer_id", String(40), primary_key=True),
+    Column("location", String(80), primary_key=True),
+    Column("source", String(40), nullable=False),
+    #: Confidential for Professional Standards markings: psd and head_of_resourcing only.
+    Column("reason", Text, nullable=False),
+    Column("supported_by_psd", Boolean, nullable=False),
+    Column("supported_by_head_of_resourcing", Boolean, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("code", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("division", String(80), nullable=False, index=True),
+    Column("town", String(80), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+policy_settings = Table(
+    "policy_settings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("travel_limit_km", Float, nullable=True),
+    Column("notice_days", Integer, nullable=False),
     Column("version", Integer, nullable=False),
 )
 
@@ -39,18 +100,59 @@ postings = Table(
     "postings",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("kind", String(40), nullable=False),
-    Column("status", String(40), nullable=False),
+    Column("kind", String(40), nullable=False, index=True),
+    Column("state", String(40), nullable=False, index=True),
     Column("officer_id", String(40), nullable=False, index=True),
     Column("division", String(80), nullable=False, index=True),
     Column("from_location", String(80), nullable=False),
     Column("to_location", String(80), nullable=False),
+    Column("likely_posting_date", Date, nullable=True),
     Column("posting_date", Date, nullable=True),
     Column("decided_by", String(200), nullable=False),
     Column("decided_role", String(40), nullable=False),
+    Column("delegation_id", String(36), nullable=True),
     Column("decided_at", UtcDateTime(), nullable=False),
     Column("clause", String(40), nullable=False),
     Column("rationale", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    #: The facts the decision relied on; welfare and travel parts are HR-only.
+    Column("facts", Text, nullable=False),
+    Column("date_confirmed_at", UtcDateTime(), nullable=True),
+    Column("sitting_id", String(36), nullable=True),
+    Column("agreed_notice_days", Integer, nullable=True),
     Column("notified_at", UtcDateTime(), nullable=True),
+    Column("moved_on", Date, nullable=True),
     Column("version", Integer, nullable=False),
+)
+
+panel_sittings = Table(
+    "panel_sittings",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("sits_on", Date, nullable=False, index=True),
+    Column("closed", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+panel_outcomes = Table(
+    "panel_outcomes",
+    metadata,
+    Column("sitting_id", String(36), primary_key=True),
+    Column("posting_id", String(36), primary_key=True),
+    Column("outcome", String(40), nullable=False),
+    Column("posting_date", Date, nullable=True),
+    Column("rationale", Text, nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("posting_id", String(36), nullable=False, index=True),
+    Column("officer_id", String(40), nullable=False, index=True),
+    Column("recipients", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("notified_at", UtcDateTime(), nullable=False),
+    Column("sent_by", String(200), nullable=False),
 )

@@ -1,0 +1,157 @@
+"""Read models as each caller may see them. Confidential parts are removed here, in one
+place: welfare and health factors for HR roles only (L1800 3.1.3); Professional Standards
+reasons for psd and head_of_resourcing only (3.2.2); home and travel for HR roles and the
+officer themself."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.postings.api.access import ensure_may_see
+from services.postings.api.schemas import (
+    DelegationOut,
+    Home,
+    LocationOut,
+    NotificationOut,
+    OfficerOut,
+    PolicyOut,
+    PostingOut,
+    RestrictionOut,
+    SittingOut,
+)
+from services.postings.domain.policy import DEFAULT_NOTICE_DAYS
+from services.postings.projections.tables import (
+    delegations,
+    locations,
+    notifications,
+    officers,
+    panel_sittings,
+    policy_settings,
+    postings,
+    restrictions,
+)
+from shared.errors import NotFound
+from shared.identity import Principal
+from shared.roles import HR_ROLES, Role
+
+#: Who sees why Professional Standards restricted a location (L1800 3.2.2).
+PSD_REASON_READERS = frozenset({Role.PSD, Role.HEAD_OF_RESOURCING})
+#: Fact sections that reveal home or welfare: HR roles only.
+HR_ONLY_FACTS = ("travel", "welfare")
+
+
+def _one(session: Session, query: Any, what: str) -> dict[str, Any]:
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFound(f"{what} not found")
+    values: dict[str, Any] = row._asdict()
+    return values
+
+
+def officer_out(row: dict[str, Any], caller: Principal) -> OfficerOut:
+    values = dict(row)
+    values["skills"] = json.loads(values["skills"])
+    welfare = json.loads(values.pop("welfare_factors"))
+    lat, lon = values.pop("home_lat"), values.pop("home_lon")
+    home_town = values.pop("home_town")
+    out = OfficerOut.model_validate(values)
+    if caller.role in HR_ROLES or caller.is_officer(out.officer_id):
+        out.home_town = home_town
+        out.home = Home(lat=lat, lon=lon) if lat is not None else None
+    if caller.role in HR_ROLES:
+        out.welfare_factors = welfare
+    return out
+
+
+def officer_view(session: Session, officer_id: str, caller: Principal) -> OfficerOut:
+    row = _one(session, select(officers).where(officers.c.officer_id == officer_id), "officer")
+    ensure_may_see(caller, officer_id=officer_id, division=row["division"])
+    return officer_out(row, caller)
+
+
+def restriction_out(row: dict[str, Any], caller: Principal) -> RestrictionOut:
+    if caller.role in PSD_REASON_READERS:
+        return RestrictionOut(
+            location=row["location"],
+            source=row["source"],
+            reason=row["reason"],
+            supported_by_psd=row["supported_by_psd"],
+            supported_by_head_of_resourcing=row["supported_by_head_of_resourcing"],
+        )
+    return RestrictionOut(location=row["location"])
+
+
+def restrictions_view(session: Session, officer_id: str, caller: Principal) -> list[RestrictionOut]:
+    officer_view(session, officer_id, caller)  # existence and ownership
+    rows = session.execute(
+        select(restrictions)
+        .where(restrictions.c.officer_id == officer_id)
+        .order_by(restrictions.c.location)
+    ).all()
+    return [restriction_out(r._asdict(), caller) for r in rows]
+
+
+def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
+    values = dict(row)
+    values["details"] = json.loads(values["details"])
+    facts = json.loads(values["facts"])
+    if caller.role not in HR_ROLES:
+        facts = {k: v for k, v in facts.items() if k not in HR_ONLY_FACTS}
+    values["facts"] = facts
+    values.pop("date_confirmed_at", None)
+    return PostingOut.model_validate(values)
+
+
+def posting_view(session: Session, posting_id: str, caller: Principal) -> PostingOut:
+    row = _one(session, select(postings).where(postings.c.id == posting_id), "posting")
+    ensure_may_see(caller, officer_id=row["officer_id"], division=row["division"])
+    return posting_out(row, caller)
+
+
+def location_view(session: Session, code: str) -> LocationOut:
+    row = _one(session, select(locations).where(locations.c.code == code), f"location {code}")
+    return LocationOut.model_validate(row)
+
+
+def policy_view(session: Session) -> PolicyOut:
+    row = session.execute(select(policy_settings)).first()
+    if row is None:
+        return PolicyOut(travel_limit_km=None, notice_days=DEFAULT_NOTICE_DAYS, version=0)
+    return PolicyOut.model_validate(row._asdict())
+
+
+def delegation_out(row: dict[str, Any]) -> DelegationOut:
+    values = dict(row)
+    values["powers"] = json.loads(values["powers"])
+    values["revoked"] = bool(values["revoked"])
+    return DelegationOut.model_validate(values)
+
+
+def delegation_view(session: Session, delegation_id: str) -> DelegationOut:
+    query = select(delegations).where(delegations.c.id == delegation_id)
+    return delegation_out(_one(session, query, f"delegation {delegation_id}"))
+
+
+def sitting_view(session: Session, sitting_id: str) -> SittingOut:
+    query = select(panel_sittings).where(panel_sittings.c.id == sitting_id)
+    return SittingOut.model_validate(_one(session, query, f"panel sitting {sitting_id}"))
+
+
+def notification_out(row: dict[str, Any]) -> NotificationOut:
+    values = dict(row)
+    values.pop("id", None)
+    values["recipients"] = json.loads(values["recipients"])
+    return NotificationOut.model_validate(values)
+
+
+def notifications_of(session: Session, officer_id: str) -> list[NotificationOut]:
+    rows = session.execute(
+        select(notifications)
+        .where(notifications.c.officer_id == officer_id)
+        .order_by(notifications.c.notified_at)
+    ).all()
+    return [notification_out(r._asdict()) for r in rows]

@@ -1,0 +1,452 @@
+"""Commands on postings: deciding each kind, setting its date, notifying the officer, and
+the move itself after the checks (L1800 3.1-3.8)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from services.postings.application.facts import (
+    CheckResult,
+    pdr_check,
+    placement_checks,
+    subordinate_pdrs,
+)
+from services.postings.application.reference import ReferenceCommands
+from services.postings.application.saved import Saved
+from services.postings.domain.checks import location_must_not_be_unsuitable
+from services.postings.domain.kinds import PostingKind, Power
+from services.postings.domain.posting import Posting
+from services.postings.domain.rules import (
+    date_outside_a_sitting_must_be_exceptional,
+    move_must_change_place_of_duty,
+    notice_must_be_given,
+    preferences_must_be_sought_or_explained,
+    redeployment_must_stay_within_the_deciders_unit,
+    senior_officers_are_posted_through_the_senior_flow,
+)
+from shared.clock import london_date
+from shared.errors import Conflict, NotPermitted, Violation, refuse_if
+from shared.eventstore import check_expected_version
+from shared.identity import Principal
+from shared.ledger import decided_by
+
+CLAUSES = {
+    PostingKind.APPOINTMENT: "L1800 3.3.1",
+    PostingKind.SELECTION: "L1800 3.4.1",
+    PostingKind.OFFICER_REQUEST: "L1800 3.5.4",
+    PostingKind.REDEPLOYMENT: "L1800 3.6.1",
+    PostingKind.COMPULSORY: "L1800 3.7.1",
+    PostingKind.BEST_INTERESTS: "L1800 3.7.3",
+    PostingKind.SENIOR_LEADERSHIP: "L1800 3.8.2",
+}
+
+
+class PostingCommands(ReferenceCommands):
+    def posting(self, posting_id: UUID) -> Posting:
+        return self.load(posting_id, Posting, what="posting")
+
+    def _decide(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        kind: PostingKind,
+        officer_id: str,
+        to_location: str,
+        likely_posting_date: date,
+        rationale: str,
+        travel_justification: str | None,
+        welfare_consideration: str | None,
+        extra_violations: list[Violation] | None = None,
+        details: dict[str, Any] | None = None,
+        delegation_id: UUID | None = None,
+        posting_date: date | None = None,
+        facts: dict[str, Any] | None = None,
+    ) -> Saved:
+        """What every kind of posting decision does: check where the officer goes, refuse
+        with every reason at once, or record the decision with the facts it relied on."""
+        officer = self.officer(officer_id)
+        destination = self.location(to_location)
+        placement = placement_checks(
+            officer=officer,
+            destination=destination,
+            posting_date=likely_posting_date,
+            policy=self.policy(),
+            home_town_exception=officer.home_town_exception,
+            travel_justification=travel_justification,
+            welfare_consideration=welfare_consideration,
+        )
+        refuse_if(
+            (extra_violations or [])
+            + senior_officers_are_posted_through_the_senior_flow(rank=officer.rank, kind=kind)
+            + move_must_change_place_of_duty(current=officer.place_of_duty, proposed=to_location)
+            + placement.violations
+        )
+        decision = decided_by(
+            principal,
+            clause=CLAUSES[kind],
+            rationale=rationale,
+            correlation_id=correlation_id,
+            delegation_id=delegation_id,
+            effective_date=likely_posting_date,
+            facts={
+                **placement.facts,
+                "officer": {"rank": officer.rank.value, "division": officer.division},
+                **(facts or {}),
+            },
+        )
+        posting = Posting.decide(
+            decision=decision,
+            kind=kind,
+            officer_id=officer_id,
+            division=destination.division,
+            from_location=officer.place_of_duty,
+            to_location=to_location,
+            posting_date=posting_date,
+            details=details or {},
+            at=self.clock.now(),
+        )
+        return self._saved(posting)
+
+    def decide_redeployment(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        officer_id: str,
+        to_location: str,
+        posting_date: date,
+        rationale: str,
+        travel_justification: str | None = None,
+        welfare_consideration: str | None = None,
+    ) -> Saved:
+        """Re-deployment within a division/department by its commander or head; no panel
+        (L1800 3.6.1)."""
+        officer = self.officer(officer_id)
+        destination = self.location(to_location)
+        violations = redeployment_must_stay_within_the_deciders_unit(
+            officer_division=officer.division, decider_division=principal.division
+        )
+        if destination.division != officer.division:
+            violations += redeployment_must_stay_within_the_deciders_unit(
+                officer_division=destination.division, decider_division=principal.division
+            )
+        return self._decide(
+            principal=principal,
+            correlation_id=correlation_id,
+            kind=PostingKind.REDEPLOYMENT,
+            officer_id=officer_id,
+            to_location=to_location,
+            likely_posting_date=posting_date,
+            posting_date=posting_date,
+            rationale=rationale,
+            travel_justification=travel_justification,
+            welfare_consideration=welfare_consideration,
+            extra_violations=violations,
+        )
+
+    def decide_compulsory(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        officer_id: str,
+        to_location: str,
+        likely_posting_date: date,
+        rationale: str,
+        reasoning_for_officer: str,
+        preferences: list[str] | None,
+        preferences_not_sought_because: str | None,
+        delegation_id: UUID | None = None,
+        travel_justification: str | None = None,
+        welfare_consideration: str | None = None,
+    ) -> Saved:
+        """A compulsory / organisational-need posting by the Director of HR or delegate,
+        rationale fully documented, preferences sought where possible, reasoning given and
+        reasonable notice (L1800 3.7.1-3.7.2)."""
+        delegation = self.authorise(principal, Power.COMPULSORY_POSTING, delegation_id)
+        notice_days = self.policy().notice_days
+        today = london_date(self.clock.now())
+        return self._decide(
+            principal=principal,
+            correlation_id=correlation_id,
+            kind=PostingKind.COMPULSORY,
+            officer_id=officer_id,
+            to_location=to_location,
+            likely_posting_date=likely_posting_date,
+            rationale=rationale,
+            travel_justification=travel_justification,
+            welfare_consideration=welfare_consideration,
+            delegation_id=delegation,
+            extra_violations=preferences_must_be_sought_or_explained(
+                preferences=preferences, not_sought_because=preferences_not_sought_because
+            )
+            + notice_must_be_given(
+                decided_on=today,
+                posting_date=likely_posting_date,
+                notice_days=notice_days,
+                agreed_days=None,
+            ),
+            details={
+                "preferences": preferences,
+                "preferences_not_sought_because": preferences_not_sought_because,
+                "reasoning_for_officer": reasoning_for_officer,
+                "notice_days": notice_days,
+            },
+            facts={"notice": {"days": notice_days, "decided_on": today.isoformat()}},
+        )
+
+    def decide_best_interests(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        officer_id: str,
+        to_location: str,
+        likely_posting_date: date,
+        rationale: str,
+        in_interests_of: str,
+        travel_justification: str | None = None,
+        welfare_consideration: str | None = None,
+    ) -> Saved:
+        """Posted in the best interests of the individual or the organisation, documented
+        and approved by the Head of Resourcing (L1800 3.7.3)."""
+        return self._decide(
+            principal=principal,
+            correlation_id=correlation_id,
+            kind=PostingKind.BEST_INTERESTS,
+            officer_id=officer_id,
+            to_location=to_location,
+            likely_posting_date=likely_posting_date,
+            rationale=rationale,
+            travel_justification=travel_justification,
+            welfare_consideration=welfare_consideration,
+            details={"in_interests_of": in_interests_of},
+        )
+
+    def decide_selection(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        officer_id: str,
+        to_location: str,
+        likely_posting_date: date,
+        rationale: str,
+        selection_process: str,
+        slt_recipients: list[str],
+        travel_justification: str | None = None,
+        welfare_consideration: str | None = None,
+    ) -> Saved:
+        """An appointment decision reached at selection, confirmed in writing to the officer
+        and their local SLT, HR Resource Planning notified at once to agree the date
+        (L1800 3.4.1)."""
+        return self._decide(
+            principal=principal,
+            correlation_id=correlation_id,
+            kind=PostingKind.SELECTION,
+            officer_id=officer_id,
+            to_location=to_location,
+            likely_posting_date=likely_posting_date,
+            rationale=rationale,
+            travel_justification=travel_justification,
+            welfare_consideration=welfare_consideration,
+            details={
+                "selection_process": selection_process,
+                "confirmed_in_writing_to": [officer_id, *slt_recipients],
+                "hr_resource_planning_notified": True,
+            },
+        )
+
+    def decide_senior(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        officer_id: str,
+        to_location: str,
+        likely_posting_date: date,
+        rationale: str,
+        delegation_id: UUID | None = None,
+        travel_justification: str | None = None,
+        welfare_consideration: str | None = None,
+    ) -> Saved:
+        """Chief inspector and above, through the Director of HR (L1800 3.8)."""
+        delegation = self.authorise(principal, Power.SENIOR_POSTING, delegation_id)
+        return self._decide(
+            principal=principal,
+            correlation_id=correlation_id,
+            kind=PostingKind.SENIOR_LEADERSHIP,
+            officer_id=officer_id,
+            to_location=to_location,
+            likely_posting_date=likely_posting_date,
+            rationale=rationale,
+            travel_justification=travel_justification,
+            welfare_consideration=welfare_consideration,
+            delegation_id=delegation,
+        )
+
+    # -- after the decision ------------------------------------------------------------------
+
+    def set_date_outside_sitting(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        posting_id: UUID,
+        expected_version: int | None,
+        posting_date: date,
+        exceptional_circumstances: str,
+    ) -> Saved:
+        """The Head of Resourcing sets a date outside the panel, exceptionally (3.4.2)."""
+        posting = self.posting(posting_id)
+        check_expected_version(posting, expected_version)
+        refuse_if(
+            date_outside_a_sitting_must_be_exceptional(
+                exceptional_rationale=exceptional_circumstances
+            )
+            + self._notice_violations(posting, posting_date)
+        )
+        posting.confirm_date(
+            posting_date=posting_date,
+            sitting_id=None,
+            decision=decided_by(
+                principal,
+                clause="L1800 3.4.2",
+                rationale=exceptional_circumstances,
+                correlation_id=correlation_id,
+                effective_date=posting_date,
+                facts={"outside_panel": True},
+            ),
+            at=self.clock.now(),
+        )
+        return self._saved(posting)
+
+    def _notice_violations(self, posting: Posting, posting_date: date) -> list[Violation]:
+        if posting.kind is not PostingKind.COMPULSORY or posting.decided_on is None:
+            return []
+        decided_at = posting.created_on
+        return notice_must_be_given(
+            decided_on=london_date(decided_at),
+            posting_date=posting_date,
+            notice_days=int(posting.details["notice_days"]),
+            agreed_days=posting.agreed_notice_days,
+        )
+
+    def delay(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        posting_id: UUID,
+        expected_version: int | None,
+        posting_date: date,
+        rationale: str,
+    ) -> Saved:
+        """A posting on selection may be delayed to meet organisational need (3.4.3)."""
+        posting = self.posting(posting_id)
+        check_expected_version(posting, expected_version)
+        posting.delay(
+            posting_date=posting_date,
+            decision=decided_by(
+                principal,
+                clause="L1800 3.4.3",
+                rationale=rationale,
+                correlation_id=correlation_id,
+                effective_date=posting_date,
+                facts={
+                    "previous_date": posting.posting_date.isoformat()
+                    if posting.posting_date
+                    else None
+                },
+            ),
+            at=self.clock.now(),
+        )
+        return self._saved(posting)
+
+    def agree_shorter_notice(
+        self,
+        *,
+        principal: Principal,
+        posting_id: UUID,
+        expected_version: int | None,
+        agreed_days: int,
+    ) -> Saved:
+        """The officer's recorded agreement to a shorter notice period (3.7.2)."""
+        posting = self.posting(posting_id)
+        check_expected_version(posting, expected_version)
+        if not principal.is_officer(posting.officer_id):
+            raise NotPermitted("only the officer posted can agree to shorter notice")
+        posting.agree_shorter_notice(
+            agreed_days=agreed_days,
+            actor_id=principal.subject,
+            actor_role=principal.role,
+            at=self.clock.now(),
+        )
+        return self._saved(posting)
+
+    def notify_officer(
+        self,
+        *,
+        principal: Principal,
+        posting_id: UUID,
+        expected_version: int | None,
+        recipients: list[str],
+        content: str,
+    ) -> Saved:
+        posting = self.posting(posting_id)
+        check_expected_version(posting, expected_version)
+        posting.notify_officer(
+            recipients=recipients,
+            content=content,
+            actor_id=principal.subject,
+            actor_role=principal.role,
+            at=self.clock.now(),
+        )
+        return self._saved(posting)
+
+    def move(
+        self,
+        *,
+        principal: Principal,
+        correlation_id: str,
+        posting_id: UUID,
+        expected_version: int | None,
+        rationale: str,
+    ) -> Saved:
+        """Take a posting into effect: the checks before a move pass, or the move is refused
+        with every reason and nothing changes (L1800 3.1.4, 3.2.2, 3.3.1, 3.4.2, 3.7.2)."""
+        posting = self.posting(posting_id)
+        check_expected_version(posting, expected_version)
+        officer = self.officer(posting.officer_id)
+        if posting.posting_date is None:
+            raise Conflict("the posting date is not confirmed yet (L1800 3.4.2)")
+        session = self.db.sessions()
+        pdr: CheckResult = pdr_check(
+            officer, subordinate_pdrs(session, officer.officer_id), posting.posting_date
+        )
+        refuse_if(
+            pdr.violations
+            + location_must_not_be_unsuitable(
+                location=posting.to_location, restrictions=list(officer.restrictions.values())
+            )
+            + self._notice_violations(posting, posting.posting_date)
+        )
+        decision = decided_by(
+            principal,
+            clause="L1800 3.1.4",
+            rationale=rationale,
+            correlation_id=correlation_id,
+            effective_date=posting.posting_date,
+            facts={**pdr.facts, "restriction_checked": posting.to_location},
+        )
+        posting.move(moved_on=posting.posting_date, decision=decision, at=self.clock.now())
+        officer.move_to(
+            location=posting.to_location,
+            division=posting.division,
+            posting_id=posting.id,
+            at=self.clock.now(),
+        )
+        return self._saved(posting, officer)
