@@ -6,6 +6,7 @@ suite calls the same code, so running pytest alone works too."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import uuid
@@ -32,29 +33,39 @@ def template_name(service: str) -> str:
     return f"{TEMPLATE_PREFIX}{service}"
 
 
+def fingerprint(service: str) -> str:
+    """The content of a service's migrations: a template built from other content (an
+    earlier checkout, an edited revision) is rebuilt, whatever its revision number says."""
+    digest = hashlib.sha256()
+    for path in sorted((migrate.ROOT / "migrations" / service).rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare() -> None:
-    """(Re)build each service's template unless it is already at the head revision."""
+    """(Re)build each service's template unless it was built from these very migrations."""
     engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
     try:
         for service in migrate.SERVICES:
             name = template_name(service)
+            wanted = fingerprint(service)
             with engine.connect() as conn:
-                exists = conn.execute(
-                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                built_from = conn.execute(
+                    text(
+                        "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                        "WHERE datname = :n"
+                    ),
+                    {"n": name},
                 ).first()
-            if exists:
-                probe = create_engine(database_url(name))
-                try:
-                    at_head = migrate.current_revision(probe) == migrate.head_revision(service)
-                finally:
-                    probe.dispose()
-                if at_head:
-                    continue
-                with engine.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            if built_from is not None and built_from[0] == wanted:
+                continue
             with engine.connect() as conn:
+                if built_from is not None:
+                    conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
             migrate.upgrade(service, database_url(name))
+            with engine.connect() as conn:
+                conn.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{wanted}'"))
     finally:
         engine.dispose()
 

@@ -53,6 +53,7 @@ def _postings() -> None:
     op.create_table(
         "postings",
         sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("decided_seq", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("state", sa.String(length=40), nullable=False),
         sa.Column("officer_id", sa.String(length=40), nullable=False),
@@ -77,7 +78,7 @@ def _postings() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    for column in ("division", "kind", "officer_id", "state"):
+    for column in ("decided_seq", "division", "kind", "officer_id", "state"):
         op.create_index(f"ix_postings_{column}", "postings", [column])
 
 

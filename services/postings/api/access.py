@@ -8,7 +8,8 @@ from shared.identity import Principal
 from shared.roles import HR_ROLES, Role
 
 #: Roles that read any officer's postings records.
-FORCE_WIDE_READERS = HR_ROLES | {Role.AUDITOR, Role.DEPLOYMENT_PANEL}
+#: Professional Standards reads officers to keep their restrictions (L1800 3.2.2).
+FORCE_WIDE_READERS = HR_ROLES | {Role.AUDITOR, Role.DEPLOYMENT_PANEL, Role.PSD}
 #: Roles that read the records of officers in their own division only.
 DIVISIONAL_READERS = frozenset({Role.SLT, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT})
 OFFICER_RECORD_READERS = FORCE_WIDE_READERS | DIVISIONAL_READERS | {Role.OFFICER}
@@ -17,8 +18,13 @@ OFFICER_RECORD_READERS = FORCE_WIDE_READERS | DIVISIONAL_READERS | {Role.OFFICER
 DELEGATE_ROLES = HR_ROLES
 
 
-def ensure_may_see(principal: Principal, *, officer_id: str, division: str) -> None:
+def ensure_may_see(
+    principal: Principal, *, officer_id: str, division: str, decided_by: str | None = None
+) -> None:
+    """Raise unless the caller may see this officer's record (or a decision they took)."""
     if principal.role in FORCE_WIDE_READERS:
+        return
+    if decided_by is not None and decided_by == principal.subject:
         return
     if principal.role in DIVISIONAL_READERS and principal.division == division:
         return

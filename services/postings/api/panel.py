@@ -75,7 +75,7 @@ def agenda(
         return fetch_page(
             session,
             select(postings).where(postings.c.state == "awaiting_date"),
-            order_by=[postings.c.decided_at, postings.c.id],
+            order_by=[postings.c.decided_seq],
             paging=paging,
             convert=lambda row: posting_out(row, caller),
         )

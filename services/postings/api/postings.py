@@ -376,7 +376,7 @@ def list_postings(
         return fetch_page(
             session,
             query,
-            order_by=[postings.c.decided_at.desc(), postings.c.id],
+            order_by=[postings.c.decided_seq.desc()],
             paging=paging,
             convert=lambda row: posting_out(row, caller),
         )

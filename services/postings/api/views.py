@@ -23,6 +23,7 @@ from services.postings.api.schemas import (
     RestrictionOut,
     SittingOut,
 )
+from services.postings.domain.kinds import WelfareFactor
 from services.postings.domain.policy import DEFAULT_NOTICE_DAYS
 from services.postings.projections.tables import (
     delegations,
@@ -63,7 +64,7 @@ def officer_out(row: dict[str, Any], caller: Principal) -> OfficerOut:
         out.home_town = home_town
         out.home = Home(lat=lat, lon=lon) if lat is not None else None
     if caller.role in HR_ROLES:
-        out.welfare_factors = welfare
+        out.welfare_factors = [WelfareFactor(w) for w in welfare]
     return out
 
 
@@ -103,12 +104,15 @@ def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
         facts = {k: v for k, v in facts.items() if k not in HR_ONLY_FACTS}
     values["facts"] = facts
     values.pop("date_confirmed_at", None)
+    values.pop("decided_seq", None)
     return PostingOut.model_validate(values)
 
 
 def posting_view(session: Session, posting_id: str, caller: Principal) -> PostingOut:
     row = _one(session, select(postings).where(postings.c.id == posting_id), "posting")
-    ensure_may_see(caller, officer_id=row["officer_id"], division=row["division"])
+    ensure_may_see(
+        caller, officer_id=row["officer_id"], division=row["division"], decided_by=row["decided_by"]
+    )
     return posting_out(row, caller)
 
 

@@ -28,7 +28,7 @@ from services.postings.projections.tables import (
 )
 from shared.envelope import jsonable
 
-Handler = Callable[[Session, Any], None]
+Handler = Callable[[Session, Any, int], None]
 _HANDLERS: dict[type[Any], Handler] = {}
 
 
@@ -44,7 +44,7 @@ class PostingsProjector:
     def project(self, session: Session, event: Any, position: int) -> None:
         handler = _HANDLERS.get(type(event))
         if handler is not None:
-            handler(session, event)
+            handler(session, event, position)
 
 
 def _officer_row(event: Any) -> Any:
@@ -67,7 +67,7 @@ def _officer_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @handles(Officer.Registered)
-def _officer_registered(session: Session, event: Officer.Registered) -> None:
+def _officer_registered(session: Session, event: Officer.Registered, position: int) -> None:
     fields = {
         name: getattr(event, name)
         for name in (
@@ -98,7 +98,7 @@ def _officer_registered(session: Session, event: Officer.Registered) -> None:
 
 
 @handles(Officer.DetailsChanged)
-def _officer_changed(session: Session, event: Officer.DetailsChanged) -> None:
+def _officer_changed(session: Session, event: Officer.DetailsChanged, position: int) -> None:
     session.execute(
         update(officers)
         .where(_officer_row(event))
@@ -107,7 +107,7 @@ def _officer_changed(session: Session, event: Officer.DetailsChanged) -> None:
 
 
 @handles(Officer.PdrRecorded)
-def _pdr_recorded(session: Session, event: Officer.PdrRecorded) -> None:
+def _pdr_recorded(session: Session, event: Officer.PdrRecorded, position: int) -> None:
     session.execute(
         update(officers)
         .where(_officer_row(event))
@@ -134,7 +134,7 @@ def _bump_officer(session: Session, event: Any, **values: Any) -> None:
 
 
 @handles(Officer.LocationRestricted)
-def _restricted(session: Session, event: Officer.LocationRestricted) -> None:
+def _restricted(session: Session, event: Officer.LocationRestricted, position: int) -> None:
     session.execute(
         insert(restrictions).values(
             officer_id=_officer_id(session, event),
@@ -155,13 +155,15 @@ def _restriction_row(session: Session, event: Any) -> Any:
 
 
 @handles(Officer.RestrictionLifted)
-def _lifted(session: Session, event: Officer.RestrictionLifted) -> None:
+def _lifted(session: Session, event: Officer.RestrictionLifted, position: int) -> None:
     session.execute(restrictions.delete().where(_restriction_row(session, event)))
     _bump_officer(session, event)
 
 
 @handles(Officer.RestrictionExceptionSupported)
-def _exception_supported(session: Session, event: Officer.RestrictionExceptionSupported) -> None:
+def _exception_supported(
+    session: Session, event: Officer.RestrictionExceptionSupported, position: int
+) -> None:
     column = (
         "supported_by_psd"
         if event.decision.actor_role.value == "psd"
@@ -174,17 +176,19 @@ def _exception_supported(session: Session, event: Officer.RestrictionExceptionSu
 
 
 @handles(Officer.HomeTownExceptionGranted)
-def _home_town_exception(session: Session, event: Officer.HomeTownExceptionGranted) -> None:
+def _home_town_exception(
+    session: Session, event: Officer.HomeTownExceptionGranted, position: int
+) -> None:
     _bump_officer(session, event, home_town_exception=True)
 
 
 @handles(Officer.PlaceOfDutyChanged)
-def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged) -> None:
+def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged, position: int) -> None:
     _bump_officer(session, event, place_of_duty=event.location, division=event.division)
 
 
 @handles(Location.Registered)
-def _location(session: Session, event: Location.Registered) -> None:
+def _location(session: Session, event: Location.Registered, position: int) -> None:
     session.execute(
         insert(locations).values(
             code=event.code,
@@ -199,7 +203,7 @@ def _location(session: Session, event: Location.Registered) -> None:
 
 
 @handles(PolicySettings.Started)
-def _policy_started(session: Session, event: PolicySettings.Started) -> None:
+def _policy_started(session: Session, event: PolicySettings.Started, position: int) -> None:
     session.execute(
         insert(policy_settings).values(
             id=1, travel_limit_km=None, notice_days=28, version=event.originator_version
@@ -208,7 +212,7 @@ def _policy_started(session: Session, event: PolicySettings.Started) -> None:
 
 
 @handles(PolicySettings.TravelLimitSet)
-def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet) -> None:
+def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet, position: int) -> None:
     session.execute(
         update(policy_settings).values(
             travel_limit_km=event.limit_km, version=event.originator_version
@@ -217,14 +221,14 @@ def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet) -> Non
 
 
 @handles(PolicySettings.NoticePeriodSet)
-def _notice_period(session: Session, event: PolicySettings.NoticePeriodSet) -> None:
+def _notice_period(session: Session, event: PolicySettings.NoticePeriodSet, position: int) -> None:
     session.execute(
         update(policy_settings).values(notice_days=event.days, version=event.originator_version)
     )
 
 
 @handles(Delegation.Granted)
-def _delegation_granted(session: Session, event: Delegation.Granted) -> None:
+def _delegation_granted(session: Session, event: Delegation.Granted, position: int) -> None:
     session.execute(
         insert(delegations).values(
             id=str(event.originator_id),
@@ -241,7 +245,7 @@ def _delegation_granted(session: Session, event: Delegation.Granted) -> None:
 
 
 @handles(Delegation.Revoked)
-def _delegation_revoked(session: Session, event: Delegation.Revoked) -> None:
+def _delegation_revoked(session: Session, event: Delegation.Revoked, position: int) -> None:
     session.execute(
         update(delegations)
         .where(delegations.c.id == str(event.originator_id))
@@ -254,11 +258,12 @@ def _posting_row(event: Any) -> Any:
 
 
 @handles(Posting.Decided)
-def _posting_decided(session: Session, event: Posting.Decided) -> None:
+def _posting_decided(session: Session, event: Posting.Decided, position: int) -> None:
     decision = event.decision
     session.execute(
         insert(postings).values(
             id=str(event.originator_id),
+            decided_seq=position,
             kind=event.kind.value,
             state="date_confirmed" if event.posting_date else "awaiting_date",
             officer_id=event.officer_id,
@@ -282,7 +287,7 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
 
 
 @handles(Posting.DateConfirmed)
-def _date_confirmed(session: Session, event: Posting.DateConfirmed) -> None:
+def _date_confirmed(session: Session, event: Posting.DateConfirmed, position: int) -> None:
     session.execute(
         update(postings)
         .where(_posting_row(event))
@@ -299,7 +304,7 @@ def _date_confirmed(session: Session, event: Posting.DateConfirmed) -> None:
 
 
 @handles(Posting.Deferred)
-def _deferred(session: Session, event: Posting.Deferred) -> None:
+def _deferred(session: Session, event: Posting.Deferred, position: int) -> None:
     _bump_posting(session, event)
     _panel_outcome(session, event, "deferred", None)
 
@@ -326,17 +331,19 @@ def _bump_posting(session: Session, event: Any, **values: Any) -> None:
 
 
 @handles(Posting.Delayed)
-def _delayed(session: Session, event: Posting.Delayed) -> None:
+def _delayed(session: Session, event: Posting.Delayed, position: int) -> None:
     _bump_posting(session, event, posting_date=event.posting_date)
 
 
 @handles(Posting.NoticeShortenedByAgreement)
-def _notice_agreed(session: Session, event: Posting.NoticeShortenedByAgreement) -> None:
+def _notice_agreed(
+    session: Session, event: Posting.NoticeShortenedByAgreement, position: int
+) -> None:
     _bump_posting(session, event, agreed_notice_days=event.agreed_days)
 
 
 @handles(Posting.OfficerNotified)
-def _notified(session: Session, event: Posting.OfficerNotified) -> None:
+def _notified(session: Session, event: Posting.OfficerNotified, position: int) -> None:
     officer_id = session.execute(
         select(postings.c.officer_id, postings.c.notified_at).where(_posting_row(event))
     ).one()
@@ -357,12 +364,12 @@ def _notified(session: Session, event: Posting.OfficerNotified) -> None:
 
 
 @handles(Posting.Moved)
-def _moved(session: Session, event: Posting.Moved) -> None:
+def _moved(session: Session, event: Posting.Moved, position: int) -> None:
     _bump_posting(session, event, state="moved", moved_on=event.moved_on)
 
 
 @handles(PanelSitting.Scheduled)
-def _sitting(session: Session, event: PanelSitting.Scheduled) -> None:
+def _sitting(session: Session, event: PanelSitting.Scheduled, position: int) -> None:
     session.execute(
         insert(panel_sittings).values(
             id=str(event.originator_id),
@@ -374,7 +381,7 @@ def _sitting(session: Session, event: PanelSitting.Scheduled) -> None:
 
 
 @handles(PanelSitting.OutcomeRecorded)
-def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded) -> None:
+def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded, position: int) -> None:
     session.execute(
         update(panel_sittings)
         .where(panel_sittings.c.id == str(event.originator_id))
@@ -383,7 +390,7 @@ def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded) -> N
 
 
 @handles(PanelSitting.Closed)
-def _sitting_closed(session: Session, event: PanelSitting.Closed) -> None:
+def _sitting_closed(session: Session, event: PanelSitting.Closed, position: int) -> None:
     session.execute(
         update(panel_sittings)
         .where(panel_sittings.c.id == str(event.originator_id))

@@ -100,6 +100,8 @@ postings = Table(
     "postings",
     metadata,
     Column("id", String(36), primary_key=True),
+    #: The decision's position in postings' feed: the order decisions were taken in.
+    Column("decided_seq", Integer, nullable=False, index=True),
     Column("kind", String(40), nullable=False, index=True),
     Column("state", String(40), nullable=False, index=True),
     Column("officer_id", String(40), nullable=False, index=True),

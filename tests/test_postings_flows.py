@@ -1,0 +1,650 @@
+"""Postings over HTTP, each rule with the right role, a wrong role and bad input, on SQLite
+and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.postings.main import create_app
+from shared.clock import FixedClock
+from shared.roles import Role
+from shared.settings import PostingsSettings
+from tests.force import (
+    AUDITOR,
+    DIRECTOR,
+    HEAD_OF_RESOURCING,
+    NOW,
+    PANEL,
+    PSD,
+    SLT_NORTH,
+    TODAY,
+    compulsory,
+    days,
+    expect,
+    officer,
+    set_up_force,
+)
+from tests.helpers import HR
+from tests.support.tokens import bearer
+
+
+@pytest.fixture
+def client(postings_settings: PostingsSettings) -> Iterator[TestClient]:
+    with TestClient(create_app(postings_settings, clock=FixedClock(NOW))) as client:
+        set_up_force(client)
+        yield client
+
+
+def decide_compulsory(client: TestClient, **overrides: Any) -> dict[str, Any]:
+    return expect(
+        client.post("/postings/compulsory", json=compulsory(**overrides), headers=DIRECTOR), 201
+    )
+
+
+def confirm_at_panel(client: TestClient, posting_id: str, posting_date: str) -> dict[str, Any]:
+    sitting = expect(client.post("/panel-sittings", json={"sits_on": days(7)}, headers=PANEL), 201)
+    return expect(
+        client.post(
+            f"/panel-sittings/{sitting['id']}/outcomes",
+            json={
+                "posting_id": posting_id,
+                "outcome": "date_confirmed",
+                "posting_date": posting_date,
+                "rationale": "Tonbridge response team short; start of the next shift pattern",
+            },
+            headers=PANEL,
+        ),
+        200,
+    )
+
+
+def move(client: TestClient, posting_id: str) -> Any:
+    return client.post(
+        f"/postings/{posting_id}/move",
+        json={"rationale": "Posting date reached"},
+        headers=HR,
+    )
+
+
+# -- compulsory postings (3.7.1-3.7.2) ---------------------------------------------------------
+
+
+def test_a_compulsory_posting_records_its_reasons_and_the_facts_it_relied_on(
+    client: TestClient,
+) -> None:
+    posting = decide_compulsory(client)
+
+    assert posting["kind"] == "compulsory"
+    assert posting["state"] == "awaiting_date"
+    assert posting["clause"] == "L1800 3.7.1"
+    assert posting["decided_role"] == "director_of_hr"
+    assert posting["details"]["preferences"] == ["tonbridge", "ashford"]
+    assert posting["details"]["notice_days"] == 28
+    assert posting["facts"]["travel"]["distance_km"] > 0
+    assert posting["facts"]["notice"] == {"days": 28, "decided_on": TODAY.isoformat()}
+
+
+def test_only_the_director_of_hr_or_a_delegate_decides_a_compulsory_posting(
+    client: TestClient,
+) -> None:
+    refused = client.post("/postings/compulsory", json=compulsory(), headers=SLT_NORTH)
+    assert refused.status_code == 403
+
+    no_delegation = client.post(
+        "/postings/compulsory", json=compulsory(), headers=bearer(Role.HR_RESOURCE_PLANNING)
+    )
+    assert no_delegation.status_code == 403
+    assert no_delegation.json()["rule"] == "DelegationMustCoverTheDecision"
+
+
+def grant(client: TestClient, *, delegate: str, powers: list[str], valid_to: str) -> str:
+    body = {
+        "delegate_id": delegate,
+        "powers": powers,
+        "valid_from": days(-30),
+        "valid_to": valid_to,
+        "rationale": "Cover while the Director is on leave",
+    }
+    return str(expect(client.post("/delegations", json=body, headers=DIRECTOR), 201)["id"])
+
+
+def test_a_delegate_decides_with_a_delegation_in_force_and_the_decision_names_it(
+    client: TestClient,
+) -> None:
+    delegation = grant(
+        client, delegate="hr-deputy", powers=["compulsory_posting"], valid_to=days(0)
+    )
+    deputy = bearer(Role.HR_RESOURCE_PLANNING, subject="hr-deputy")
+
+    posting = expect(
+        client.post(
+            "/postings/compulsory", json=compulsory(delegation_id=delegation), headers=deputy
+        ),
+        201,
+    )
+
+    assert posting["delegation_id"] == delegation
+    assert posting["decided_by"] == "hr-deputy"
+
+
+@pytest.mark.parametrize(
+    ("powers", "valid_to", "subject", "reason"),
+    [
+        (["compulsory_posting"], "yesterday", "hr-deputy", "expired"),
+        (["travel_limit"], "today", "hr-deputy", "does not cover"),
+        (["compulsory_posting"], "today", "someone-else", "someone else"),
+    ],
+)
+def test_a_delegation_that_expired_yesterday_or_is_out_of_scope_is_refused(
+    client: TestClient, powers: list[str], valid_to: str, subject: str, reason: str
+) -> None:
+    delegation = grant(
+        client,
+        delegate="hr-deputy",
+        powers=powers,
+        valid_to=days(-1 if valid_to == "yesterday" else 0),
+    )
+    caller = bearer(Role.HR_RESOURCE_PLANNING, subject=subject)
+
+    refused = client.post(
+        "/postings/compulsory", json=compulsory(delegation_id=delegation), headers=caller
+    )
+
+    assert refused.status_code == 403
+    assert refused.json()["rule"] == "DelegationMustCoverTheDecision"
+    assert reason in refused.json()["detail"]
+
+
+def test_preferences_are_sought_or_the_decision_says_why_not(client: TestClient) -> None:
+    refused = client.post(
+        "/postings/compulsory", json=compulsory(preferences=None), headers=DIRECTOR
+    )
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "PreferencesMustBeSoughtOrExplained"
+
+    allowed = client.post(
+        "/postings/compulsory",
+        json=compulsory(preferences=None, preferences_not_sought_because="Urgent operational need"),
+        headers=DIRECTOR,
+    )
+    assert allowed.status_code == 201
+
+
+def test_the_notice_period_is_given_unless_the_officer_agrees_to_less(client: TestClient) -> None:
+    short = client.post(
+        "/postings/compulsory", json=compulsory(likely_posting_date=days(27)), headers=DIRECTOR
+    )
+    assert short.status_code == 422
+    assert short.json()["rule"] == "NoticePeriodMustBeGiven"
+
+    posting = decide_compulsory(client, likely_posting_date=days(28))
+    # A panel cannot bring the date inside the notice period without the officer.
+    sitting = expect(client.post("/panel-sittings", json={"sits_on": days(1)}, headers=PANEL), 201)
+    outcome = {
+        "posting_id": posting["id"],
+        "outcome": "date_confirmed",
+        "posting_date": days(14),
+        "rationale": "Needed before Christmas",
+    }
+    early = client.post(f"/panel-sittings/{sitting['id']}/outcomes", json=outcome, headers=PANEL)
+    assert early.status_code == 422
+    assert early.json()["rule"] == "NoticePeriodMustBeGiven"
+
+    someone_else = client.post(
+        f"/postings/{posting['id']}/notice-agreement",
+        json={"agreed_days": 14},
+        headers=officer("K101"),
+    )
+    assert someone_else.status_code == 403
+    expect(
+        client.post(
+            f"/postings/{posting['id']}/notice-agreement",
+            json={"agreed_days": 14},
+            headers=officer("K100"),
+        ),
+        200,
+    )
+    confirmed = client.post(
+        f"/panel-sittings/{sitting['id']}/outcomes", json=outcome, headers=PANEL
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["posting_date"] == days(14)
+
+
+def test_bad_input_names_the_field(client: TestClient) -> None:
+    response = client.post(
+        "/postings/compulsory",
+        json=compulsory(likely_posting_date="next week", rationale=""),
+        headers=DIRECTOR,
+    )
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"body.likely_posting_date", "body.rationale"}
+
+
+# -- the move and its PDR check (3.1.4), through a panel sitting (3.4.2) -----------------------
+
+
+def test_a_move_waits_for_the_panel_date_and_every_outstanding_pdr(client: TestClient) -> None:
+    posting = decide_compulsory(client)
+    not_yet = move(client, posting["id"])
+    assert not_yet.status_code == 409
+
+    confirm_at_panel(client, posting["id"], days(60))
+    # The officer's PDR falls due 60 days after the posting date: inside the window.
+    expect(client.put("/officers/K100/pdr", json={"due_on": days(120)}, headers=HR), 200)
+    refused = move(client, posting["id"])
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["rule"] == "PdrMustBeCompletedBeforeTheMove"
+    assert problem["clause"] == "L1800 3.1.4"
+    assert [v["details"]["officer_id"] for v in problem["violations"]] == ["K100"]
+    assert (
+        expect(client.get(f"/postings/{posting['id']}", headers=HR), 200)["state"]
+        == "date_confirmed"
+    )
+
+    expect(
+        client.put(
+            "/officers/K100/pdr", json={"due_on": days(120), "completed_on": days(0)}, headers=HR
+        ),
+        200,
+    )
+    moved = expect(move(client, posting["id"]), 200)
+
+    assert moved["state"] == "moved"
+    assert moved["moved_on"] == days(60)
+    assert expect(client.get("/officers/K100", headers=HR), 200)["place_of_duty"] == "tonbridge"
+
+
+def test_a_supervisor_moves_only_when_every_subordinates_pdr_is_done(client: TestClient) -> None:
+    posting = decide_compulsory(client, officer_id="S1")
+    confirm_at_panel(client, posting["id"], days(60))
+    expect(client.put("/officers/K100/pdr", json={"due_on": days(0)}, headers=HR), 200)
+    expect(client.put("/officers/K101/pdr", json={"due_on": days(61 + 60)}, headers=HR), 200)
+
+    refused = move(client, posting["id"])
+
+    assert refused.status_code == 422
+    assert [v["details"]["officer_id"] for v in refused.json()["violations"]] == ["K100"]
+
+
+def test_the_date_outside_a_sitting_is_the_head_of_resourcings_and_exceptional(
+    client: TestClient,
+) -> None:
+    posting = decide_compulsory(client)
+    body = {"posting_date": days(45), "exceptional_circumstances": "  "}
+
+    assert client.post(f"/postings/{posting['id']}/date", json=body, headers=HR).status_code == 403
+    blank = client.post(f"/postings/{posting['id']}/date", json=body, headers=HEAD_OF_RESOURCING)
+    assert blank.status_code == 422
+    assert blank.json()["errors"][0]["field"] == "body.exceptional_circumstances"
+
+    body["exceptional_circumstances"] = "Major incident cover cannot wait for the panel"
+    dated = expect(
+        client.post(f"/postings/{posting['id']}/date", json=body, headers=HEAD_OF_RESOURCING), 200
+    )
+    assert dated["state"] == "date_confirmed"
+    assert dated["sitting_id"] is None
+
+
+def test_the_panel_agenda_lists_postings_awaiting_a_date_and_a_deferral_keeps_them_there(
+    client: TestClient,
+) -> None:
+    first = decide_compulsory(client)
+    second = decide_compulsory(
+        client, officer_id="K101", to_location="dover", rationale="Dover short"
+    )
+    sitting = expect(client.post("/panel-sittings", json={"sits_on": days(7)}, headers=PANEL), 201)
+
+    agenda = expect(client.get(f"/panel-sittings/{sitting['id']}/agenda", headers=PANEL), 200)
+    assert [p["id"] for p in agenda["items"]] == [first["id"], second["id"]]
+
+    deferred = expect(
+        client.post(
+            f"/panel-sittings/{sitting['id']}/outcomes",
+            json={
+                "posting_id": second["id"],
+                "outcome": "deferred",
+                "rationale": "Await recruitment",
+            },
+            headers=PANEL,
+        ),
+        200,
+    )
+    assert deferred["state"] == "awaiting_date"
+    wrong_role = client.post(
+        f"/panel-sittings/{sitting['id']}/outcomes",
+        json={"posting_id": first["id"], "outcome": "deferred", "rationale": "x"},
+        headers=HR,
+    )
+    assert wrong_role.status_code == 403
+
+
+# -- where the officer goes: restrictions (3.2.2), probation (3.3.1), travel (3.2.1),
+#    welfare (3.1.3) ---------------------------------------------------------------------------
+
+PSD_REASON = "Associates of a local organised crime group work near this station"
+
+
+def test_a_location_professional_standards_deems_unsuitable_is_refused_without_saying_why(
+    client: TestClient,
+) -> None:
+    expect(
+        client.post(
+            "/officers/K100/restrictions",
+            json={"location": "dover", "rationale": PSD_REASON},
+            headers=PSD,
+        ),
+        201,
+    )
+
+    refused = client.post(
+        "/postings/compulsory", json=compulsory(to_location="dover"), headers=DIRECTOR
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "LocationMustNotBeUnsuitable"
+    assert "organised crime" not in refused.text
+
+    # One supporter is not enough; Professional Standards and the Head of Resourcing both are.
+    support = {"rationale": "Exceptional: specialist role only available at Dover"}
+    expect(
+        client.post(
+            "/officers/K100/restrictions/dover/exception-support", json=support, headers=PSD
+        ),
+        200,
+    )
+    still = client.post(
+        "/postings/compulsory", json=compulsory(to_location="dover"), headers=DIRECTOR
+    )
+    assert still.status_code == 422
+    expect(
+        client.post(
+            "/officers/K100/restrictions/dover/exception-support",
+            json=support,
+            headers=HEAD_OF_RESOURCING,
+        ),
+        200,
+    )
+    allowed = client.post(
+        "/postings/compulsory", json=compulsory(to_location="dover"), headers=DIRECTOR
+    )
+    assert allowed.status_code == 201
+    assert allowed.json()["facts"]["restriction"] == {
+        "restricted": True,
+        "exception_supported_by_both": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("caller", "sees_reason"),
+    [
+        (PSD, True),
+        (HEAD_OF_RESOURCING, True),
+        (HR, False),
+        (DIRECTOR, False),
+        (AUDITOR, False),
+        (SLT_NORTH, False),
+        (officer("K100"), False),
+    ],
+)
+def test_only_psd_and_the_head_of_resourcing_see_the_reason(
+    client: TestClient, caller: dict[str, str], sees_reason: bool
+) -> None:
+    client.post(
+        "/officers/K100/restrictions",
+        json={"location": "dover", "rationale": PSD_REASON},
+        headers=PSD,
+    )
+
+    response = client.get("/officers/K100/restrictions", headers=caller)
+
+    assert response.status_code == 200
+    assert ("organised crime" in response.text) is sees_reason
+    assert response.json()[0]["location"] == "dover"
+    assert response.json()[0]["status"] == "restricted"
+
+
+def test_an_officer_may_ask_not_to_be_posted_somewhere_but_not_for_someone_else(
+    client: TestClient,
+) -> None:
+    mine = {"location": "ashford", "rationale": "My children's school run"}
+    assert (
+        client.post("/officers/K101/restrictions", json=mine, headers=officer("K100")).status_code
+        == 403
+    )
+    expect(client.post("/officers/K100/restrictions", json=mine, headers=officer("K100")), 201)
+
+    refused = client.post(
+        "/postings/compulsory", json=compulsory(to_location="ashford"), headers=DIRECTOR
+    )
+    assert refused.json()["rule"] == "LocationMustNotBeUnsuitable"
+
+
+def test_a_probationer_is_not_posted_to_their_home_town_without_the_directors_exception(
+    client: TestClient,
+) -> None:
+    expect(client.patch("/officers/K100", json={"probation_ends_on": days(60)}, headers=HR), 200)
+
+    refused = client.post(
+        "/postings/compulsory", json=compulsory(to_location="ashford"), headers=DIRECTOR
+    )
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "ProbationPostingMustNotBeToHomeTown"
+
+    expect(client.patch("/officers/K100", json={"probation_ends_on": days(59)}, headers=HR), 200)
+    ended_the_day_before = client.post(
+        "/postings/compulsory", json=compulsory(to_location="ashford"), headers=DIRECTOR
+    )
+    assert ended_the_day_before.status_code == 201
+
+
+def test_the_directors_home_town_exception_allows_it(client: TestClient) -> None:
+    expect(client.patch("/officers/K100", json={"probation_ends_on": days(365)}, headers=HR), 200)
+    exception = {"rationale": "Carer for a parent in Ashford; no alternative"}
+    assert (
+        client.post("/officers/K100/home-town-exception", json=exception, headers=HR).status_code
+        == 403
+    )
+    expect(client.post("/officers/K100/home-town-exception", json=exception, headers=DIRECTOR), 200)
+
+    allowed = client.post(
+        "/postings/compulsory", json=compulsory(to_location="ashford"), headers=DIRECTOR
+    )
+
+    assert allowed.status_code == 201
+    assert allowed.json()["facts"]["probation"]["home_town_exception"] is True
+
+
+def test_travel_beyond_the_directors_limit_must_be_justified(client: TestClient) -> None:
+    limit = {"limit_km": 30, "rationale": "Reasonable daily commute across the county"}
+    assert client.put("/policy/travel-limit", json=limit, headers=HR).status_code == 403
+    expect(client.put("/policy/travel-limit", json=limit, headers=DIRECTOR), 200)
+
+    # Ashford (home) to Maidstone is about 30 km; to Dover about 32 km.
+    far = client.post(
+        "/postings/compulsory", json=compulsory(to_location="dover"), headers=DIRECTOR
+    )
+    assert far.status_code == 422
+    assert far.json()["rule"] == "TravelBeyondTheLimitMustBeJustified"
+
+    justified = expect(
+        client.post(
+            "/postings/compulsory",
+            json=compulsory(to_location="dover", travel_justification="Only Dover has the vacancy"),
+            headers=DIRECTOR,
+        ),
+        201,
+    )
+    assert justified["facts"]["travel"]["limit_km"] == 30
+    officer_view = expect(client.get(f"/postings/{justified['id']}", headers=officer("K100")), 200)
+    assert "travel" not in officer_view["facts"]
+
+
+def test_welfare_factors_are_shown_to_hr_and_must_be_addressed(client: TestClient) -> None:
+    expect(
+        client.patch("/officers/K100", json={"welfare_factors": ["primary_carer"]}, headers=HR), 200
+    )
+
+    unaddressed = client.post("/postings/compulsory", json=compulsory(), headers=DIRECTOR)
+    assert unaddressed.status_code == 422
+    assert unaddressed.json()["rule"] == "WelfareFactorsMustBeAddressed"
+
+    addressed = expect(
+        client.post(
+            "/postings/compulsory",
+            json=compulsory(welfare_consideration="Day shifts agreed to fit childcare"),
+            headers=DIRECTOR,
+        ),
+        201,
+    )
+    assert addressed["facts"]["welfare"]["factors_on_record"] == 1
+
+
+@pytest.mark.parametrize(
+    ("caller", "sees_welfare"),
+    [
+        (HR, True),
+        (DIRECTOR, True),
+        (HEAD_OF_RESOURCING, True),
+        (AUDITOR, False),
+        (SLT_NORTH, False),
+        (PANEL, False),
+        (officer("K100"), False),
+    ],
+)
+def test_welfare_factors_reach_hr_roles_only_including_in_lists(
+    client: TestClient, caller: dict[str, str], sees_welfare: bool
+) -> None:
+    client.patch("/officers/K100", json={"welfare_factors": ["occupational_health"]}, headers=HR)
+    posting = decide_compulsory(client, welfare_consideration="OH advice on shift length followed")
+
+    one = client.get("/officers/K100", headers=caller).json()
+    listed = client.get("/postings", headers=caller).json()["items"]
+    seen = client.get(f"/postings/{posting['id']}", headers=caller).json()
+
+    assert (one["welfare_factors"] == ["occupational_health"]) is sees_welfare
+    assert ("welfare" in seen["facts"]) is sees_welfare
+    assert all(("welfare" in p["facts"]) is sees_welfare for p in listed)
+    assert ("OH advice" in str(listed)) is sees_welfare
+
+
+def test_officers_see_only_their_own_records(client: TestClient) -> None:
+    decide_compulsory(client)
+    other = officer("K101")
+
+    assert client.get("/officers/K100", headers=other).status_code == 403
+    assert client.get("/officers/K100/restrictions", headers=other).status_code == 403
+    assert client.get("/officers/K100/notifications", headers=other).status_code == 403
+    assert client.get("/postings", headers=other).json()["items"] == []
+    assert (
+        client.get("/postings", params={"officer_id": "K100"}, headers=other).json()["items"] == []
+    )
+
+
+# -- other kinds --------------------------------------------------------------------------------
+
+
+def test_best_interests_postings_are_approved_by_the_head_of_resourcing(client: TestClient) -> None:
+    body = {
+        "officer_id": "K100",
+        "to_location": "tonbridge",
+        "likely_posting_date": days(30),
+        "rationale": "A fresh start after a difficult case",
+        "in_interests_of": "individual",
+    }
+    assert client.post("/postings/best-interests", json=body, headers=HR).status_code == 403
+    posting = expect(
+        client.post("/postings/best-interests", json=body, headers=HEAD_OF_RESOURCING), 201
+    )
+    assert (posting["kind"], posting["clause"]) == ("best_interests", "L1800 3.7.3")
+
+
+def test_senior_officers_are_posted_through_the_director_of_hr(client: TestClient) -> None:
+    expect(client.patch("/officers/S1", json={"rank": "chief_inspector"}, headers=HR), 200)
+
+    as_compulsory = client.post(
+        "/postings/compulsory", json=compulsory(officer_id="S1"), headers=DIRECTOR
+    )
+    assert as_compulsory.json()["rule"] == "SeniorOfficersArePostedThroughTheSeniorFlow"
+
+    body = {
+        "officer_id": "S1",
+        "to_location": "dover",
+        "likely_posting_date": days(30),
+        "rationale": "District commander vacancy",
+    }
+    senior = expect(client.post("/postings/senior", json=body, headers=DIRECTOR), 201)
+    assert senior["kind"] == "senior_leadership"
+    constable = client.post(
+        "/postings/senior", json={**body, "officer_id": "K100"}, headers=DIRECTOR
+    )
+    assert constable.json()["rule"] == "SeniorLeadershipPostingsAreForChiefInspectorsAndAbove"
+
+
+def test_a_selection_is_confirmed_in_writing_to_the_officer_and_slt(client: TestClient) -> None:
+    body = {
+        "officer_id": "K100",
+        "to_location": "dover",
+        "likely_posting_date": days(45),
+        "rationale": "Successful at the Dover CID selection board",
+        "selection_process": "CID trainee investigator board, October 2026",
+        "slt_recipients": ["slt-north"],
+        "travel_justification": None,
+    }
+    assert client.post("/postings/selections", json=body, headers=SLT_NORTH).status_code == 403
+    posting = expect(
+        client.post("/postings/selections", json=body, headers=bearer(Role.LINE_MANAGER)), 201
+    )
+    assert posting["details"]["confirmed_in_writing_to"] == ["K100", "slt-north"]
+    assert posting["state"] == "awaiting_date"
+
+    later = expect(
+        client.post(
+            f"/postings/{posting['id']}/date",
+            json={"posting_date": days(50), "exceptional_circumstances": "Course starts then"},
+            headers=HEAD_OF_RESOURCING,
+        ),
+        200,
+    )
+    delayed = expect(
+        client.post(
+            f"/postings/{posting['id']}/delay",
+            json={"posting_date": days(80), "rationale": "Dover response cover over Christmas"},
+            headers=HR,
+        ),
+        200,
+    )
+    assert (later["posting_date"], delayed["posting_date"]) == (days(50), days(80))
+    earlier = client.post(
+        f"/postings/{posting['id']}/delay",
+        json={"posting_date": days(70), "rationale": "x"},
+        headers=HR,
+    )
+    assert earlier.status_code == 409
+
+
+def test_notifications_are_records_the_officer_can_read(client: TestClient) -> None:
+    posting = decide_compulsory(client)
+    expect(
+        client.post(
+            f"/postings/{posting['id']}/notifications",
+            json={
+                "recipients": ["K100"],
+                "content": "You are to be posted to Tonbridge because...",
+            },
+            headers=HR,
+        ),
+        200,
+    )
+
+    mine = expect(client.get("/officers/K100/notifications", headers=officer("K100")), 200)
+
+    assert isinstance(mine, list)
+    assert mine[0]["recipients"] == ["K100"]
+    assert mine[0]["content"].startswith("You are to be posted")
