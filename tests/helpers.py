@@ -58,6 +58,7 @@ def register_locations(client: TestClient) -> None:
             "town": town,
             "lat": lat,
             "lon": lon,
+            "kind": "college" if code == "college" else "station",
         }
         response = client.post("/locations", json=body, headers=HR)
         assert response.status_code in (201, 409), response.text

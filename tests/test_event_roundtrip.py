@@ -29,6 +29,7 @@ from services.postings.domain.officer import Officer
 from services.postings.domain.panel import PanelSitting
 from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
+from services.postings.domain.request1068 import TransferRequest
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.roi.application import RoiApplication
 from services.roi.domain.designation import CourseDesignation
@@ -161,6 +162,42 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             posting_id=uuid4(),
         ),
     ),
+    Officer.ProbationReviewed: (
+        PostingsApplication,
+        make(
+            Officer.ProbationReviewed,
+            **base(Officer.ProbationReviewed, 9),
+            decision=DECISION,
+            outcome="confirmed",
+        ),
+    ),
+    TransferRequest.Submitted: (
+        PostingsApplication,
+        make(
+            TransferRequest.Submitted,
+            **created(TransferRequest.Submitted, TransferRequest),
+            officer_id="K100",
+            division="north",
+            grounds="welfare",
+            reasons="Closer to an ill parent",
+            roles_sought=["response"],
+            locations_sought=["ashford"],
+            actor_id="K100",
+            actor_role=Role.OFFICER,
+        ),
+    ),
+    TransferRequest.Supported: (
+        PostingsApplication,
+        make(TransferRequest.Supported, **base(TransferRequest.Supported, 2), decision=DECISION),
+    ),
+    TransferRequest.Declined: (
+        PostingsApplication,
+        make(TransferRequest.Declined, **base(TransferRequest.Declined, 2), decision=DECISION),
+    ),
+    TransferRequest.Fulfilled: (
+        PostingsApplication,
+        make(TransferRequest.Fulfilled, **base(TransferRequest.Fulfilled, 3), posting_id=uuid4()),
+    ),
     Location.Registered: (
         PostingsApplication,
         make(
@@ -171,6 +208,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             division="south",
             town="Dover",
             point=GeoPoint(51.1279, 1.3134),
+            kind="station",
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
         ),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.postings.api import delegations, locations, officers, panel, policy, postings
+from services.postings.api import (
+    delegations,
+    locations,
+    officers,
+    panel,
+    policy,
+    postings,
+    requests,
+)
 from services.postings.application import PostingsApplication
 from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
@@ -47,5 +55,6 @@ def create_app(settings: PostingsSettings | None = None, *, clock: Clock | None 
             delegations.router,
             postings.router,
             panel.router,
+            requests.router,
         ],
     )

@@ -41,6 +41,7 @@ def _officers() -> None:
         sa.Column("pdr_due_on", sa.Date(), nullable=True),
         sa.Column("pdr_completed_on", sa.Date(), nullable=True),
         sa.Column("home_town_exception", sa.Boolean(), nullable=False),
+        sa.Column("probation_reviewed", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("officer_id"),
     )
@@ -95,6 +96,7 @@ def upgrade() -> None:
         sa.Column("town", sa.String(length=80), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
         sa.Column("lon", sa.Float(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
@@ -140,7 +142,8 @@ def upgrade() -> None:
     op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("posting_id", sa.String(length=36), nullable=False),
+        sa.Column("posting_id", sa.String(length=36), nullable=True),
+        sa.Column("request_id", sa.String(length=36), nullable=True),
         sa.Column("officer_id", sa.String(length=40), nullable=False),
         sa.Column("recipients", sa.Text(), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
@@ -150,10 +153,45 @@ def upgrade() -> None:
     )
     op.create_index("ix_notifications_officer_id", "notifications", ["officer_id"])
     op.create_index("ix_notifications_posting_id", "notifications", ["posting_id"])
+    op.create_index("ix_notifications_request_id", "notifications", ["request_id"])
+    op.create_table(
+        "transfer_requests",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("submitted_seq", sa.Integer(), nullable=False),
+        sa.Column("officer_id", sa.String(length=40), nullable=False),
+        sa.Column("division", sa.String(length=80), nullable=False),
+        sa.Column("grounds", sa.String(length=20), nullable=False),
+        sa.Column("reasons", sa.Text(), nullable=False),
+        sa.Column("roles_sought", sa.Text(), nullable=False),
+        sa.Column("locations_sought", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("submitted_by", sa.String(length=200), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.String(length=200), nullable=True),
+        sa.Column("decision_reasons", sa.Text(), nullable=True),
+        sa.Column("posting_id", sa.String(length=36), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    for column in ("division", "officer_id", "state", "submitted_seq"):
+        op.create_index(f"ix_transfer_requests_{column}", "transfer_requests", [column])
+    op.create_table(
+        "personal_file",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("officer_id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("reference", sa.String(length=36), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_personal_file_officer_id", "personal_file", ["officer_id"])
 
 
 def downgrade() -> None:
     for table in (
+        "personal_file",
+        "transfer_requests",
         "notifications",
         "panel_outcomes",
         "panel_sittings",

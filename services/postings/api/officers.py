@@ -26,6 +26,8 @@ from services.postings.api.schemas import (
     OfficerIn,
     OfficerOut,
     PdrIn,
+    PersonalFileEntryOut,
+    ProbationReviewIn,
     RestrictionIn,
     RestrictionList,
     RestrictionOut,
@@ -34,6 +36,7 @@ from services.postings.api.views import (
     notifications_of,
     officer_out,
     officer_view,
+    personal_file_of,
     restrictions_view,
 )
 from services.postings.application import Saved
@@ -49,7 +52,7 @@ from shared.api.commands import (
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.identity import Principal
-from shared.roles import Role
+from shared.roles import HR_ROLES, Role
 from shared.runtime import Runtime
 
 router = APIRouter(prefix="/officers", tags=["officers"])
@@ -340,6 +343,51 @@ def grant_home_town_exception(
         ),
         lambda session, _: officer_view(session, officer_id, caller),
     )
+
+
+@router.post(
+    "/{officer_id}/probation-review",
+    response_model=OfficerOut,
+    **guarded(Role.HR_RESOURCE_PLANNING, errors=(404, 409, 422)),
+)
+def review_probation(
+    officer_id: str,
+    body: ProbationReviewIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """At the end of probation, confirm the divisional posting or record that it changes
+    (then decide the new divisional posting) (L1800 3.3.1)."""
+    return command_endpoint(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.review_probation(
+            principal=ctx.principal,
+            correlation_id=ctx.correlation_id,
+            officer_id=officer_id,
+            outcome=body.outcome,
+            rationale=body.rationale,
+        ),
+        lambda session, _: officer_view(session, officer_id, caller),
+    )
+
+
+@router.get(
+    "/{officer_id}/personal-file",
+    response_model=list[PersonalFileEntryOut],
+    **guarded(Role.OFFICER, *HR_ROLES, Role.AUDITOR, errors=(404,)),
+)
+def read_personal_file(
+    officer_id: str, caller: Caller, runtime: RuntimeDep
+) -> list[PersonalFileEntryOut]:
+    """Entries on the officer's personal file (a declined 1068 and its reasons, 3.5.3)."""
+    with runtime.db.unit_of_work(write=False) as session:
+        officer_view(session, officer_id, caller)
+        return personal_file_of(session, officer_id)
 
 
 @router.get(

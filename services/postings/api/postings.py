@@ -20,9 +20,11 @@ from services.postings.api.access import (
 from services.postings.api.deps import App
 from services.postings.api.schemas import (
     BestInterestsIn,
+    CollegePostingIn,
     CompulsoryIn,
     DateOutsideSittingIn,
     DelayIn,
+    DivisionalPostingIn,
     MoveIn,
     NoticeAgreementIn,
     NotificationIn,
@@ -182,6 +184,51 @@ def decide_senior(
         headers,
         body,
         lambda ctx: app.decide_senior(**_decision(ctx, body)),
+        created=True,
+    )
+
+
+@router.post(
+    "/appointments/college",
+    status_code=201,
+    response_model=PostingOut,
+    **guarded(Role.HR_RESOURCE_PLANNING, errors=DECISION_ERRORS),
+)
+def post_to_college(
+    body: CollegePostingIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
+) -> JSONResponse:
+    """On appointment, every officer is posted to the police college (L1800 3.3.1)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.post_to_college(**_decision(ctx, body)),
+        created=True,
+    )
+
+
+@router.post(
+    "/appointments/divisional",
+    status_code=201,
+    response_model=PostingOut,
+    **guarded(Role.HR_RESOURCE_PLANNING, errors=DECISION_ERRORS),
+)
+def decide_divisional_posting(
+    body: DivisionalPostingIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """After initial training, the divisional posting: organisational need, welfare
+    requests considered, not the home town during probation (L1800 3.3.1)."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.decide_divisional_posting(**_decision(ctx, body)),
         created=True,
     )
 

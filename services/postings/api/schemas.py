@@ -78,6 +78,7 @@ class OfficerOut(BaseModel):
     pdr_due_on: date | None
     pdr_completed_on: date | None
     home_town_exception: bool
+    probation_reviewed: bool
     version: int
     #: Personal: HR roles and the officer themself.
     home_town: str | None = None
@@ -129,6 +130,7 @@ class LocationIn(_In):
     town: Code
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
+    kind: Literal["station", "college"] = "station"
 
 
 class LocationOut(BaseModel):
@@ -138,6 +140,7 @@ class LocationOut(BaseModel):
     town: str
     lat: float
     lon: float
+    kind: str
     version: int
 
 
@@ -283,9 +286,69 @@ class OutcomeIn(_In):
 
 
 class NotificationOut(BaseModel):
-    posting_id: str
+    posting_id: str | None
+    request_id: str | None
     officer_id: str
     recipients: list[str]
     content: str
     notified_at: datetime
     sent_by: str
+
+
+class CollegePostingIn(_In):
+    officer_id: Code
+    to_location: Code
+    posting_date: date
+    rationale: Rationale
+
+
+class DivisionalPostingIn(_PostingDecisionIn):
+    likely_posting_date: date
+    welfare_request: OptionalText = Field(
+        default=None, description="The officer's welfare request on form 1068, if any"
+    )
+
+
+class ProbationReviewIn(_In):
+    outcome: Literal["confirmed", "changed"]
+    rationale: Rationale
+
+
+class TransferRequestIn(_In):
+    officer_id: Code
+    grounds: Literal["development", "welfare"]
+    reasons: Text
+    roles_sought: list[Text] = Field(default_factory=list, max_length=20)
+    locations_sought: list[Code] = Field(default_factory=list, max_length=20)
+
+
+class TransferRequestOut(BaseModel):
+    id: str
+    officer_id: str
+    division: str
+    grounds: str
+    reasons: str
+    roles_sought: list[str]
+    locations_sought: list[str]
+    state: str
+    submitted_by: str
+    submitted_at: datetime
+    decided_by: str | None
+    decision_reasons: str | None
+    posting_id: str | None
+    version: int
+
+
+class RequestPostingIn(_In):
+    to_location: Code
+    likely_posting_date: date
+    rationale: Rationale
+    travel_justification: OptionalText = None
+    welfare_consideration: OptionalText = None
+
+
+class PersonalFileEntryOut(BaseModel):
+    kind: str
+    reference: str
+    summary: str
+    recorded_at: datetime

@@ -18,10 +18,12 @@ from services.postings.api.schemas import (
     LocationOut,
     NotificationOut,
     OfficerOut,
+    PersonalFileEntryOut,
     PolicyOut,
     PostingOut,
     RestrictionOut,
     SittingOut,
+    TransferRequestOut,
 )
 from services.postings.domain.kinds import WelfareFactor
 from services.postings.domain.policy import DEFAULT_NOTICE_DAYS
@@ -31,9 +33,11 @@ from services.postings.projections.tables import (
     notifications,
     officers,
     panel_sittings,
+    personal_file,
     policy_settings,
     postings,
     restrictions,
+    transfer_requests,
 )
 from shared.errors import NotFound
 from shared.identity import Principal
@@ -150,6 +154,30 @@ def notification_out(row: dict[str, Any]) -> NotificationOut:
     values.pop("id", None)
     values["recipients"] = json.loads(values["recipients"])
     return NotificationOut.model_validate(values)
+
+
+def request_out(row: dict[str, Any]) -> TransferRequestOut:
+    values = dict(row)
+    values.pop("submitted_seq", None)
+    values["roles_sought"] = json.loads(values["roles_sought"])
+    values["locations_sought"] = json.loads(values["locations_sought"])
+    return TransferRequestOut.model_validate(values)
+
+
+def request_view(session: Session, request_id: str, caller: Principal) -> TransferRequestOut:
+    query = select(transfer_requests).where(transfer_requests.c.id == request_id)
+    row = _one(session, query, f"request {request_id}")
+    ensure_may_see(caller, officer_id=row["officer_id"], division=row["division"])
+    return request_out(row)
+
+
+def personal_file_of(session: Session, officer_id: str) -> list[PersonalFileEntryOut]:
+    rows = session.execute(
+        select(personal_file)
+        .where(personal_file.c.officer_id == officer_id)
+        .order_by(personal_file.c.id)
+    ).all()
+    return [PersonalFileEntryOut.model_validate(r._asdict()) for r in rows]
 
 
 def notifications_of(session: Session, officer_id: str) -> list[NotificationOut]:

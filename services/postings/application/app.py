@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from services.postings.application.appointments import AppointmentCommands
 from services.postings.application.panel import PanelCommands
+from services.postings.application.requests import RequestCommands
 from services.postings.application.saved import Saved
 from services.postings.domain.kinds import (
     PostingKind,
@@ -19,7 +21,7 @@ from services.postings.domain.values import GeoPoint, PdrCycle
 __all__ = ["PostingsApplication", "Saved"]
 
 
-class PostingsApplication(PanelCommands):
+class PostingsApplication(PanelCommands, AppointmentCommands, RequestCommands):
     name = "Postings"  # the event table is postings_events
     domain_enums: ClassVar[tuple[type[Any], ...]] = (
         PostingKind,

@@ -23,6 +23,7 @@ from services.postings.domain.rules import (
     move_must_change_place_of_duty,
     notice_must_be_given,
     preferences_must_be_sought_or_explained,
+    probation_must_be_over,
     redeployment_must_stay_within_the_deciders_unit,
     senior_officers_are_posted_through_the_senior_flow,
 )
@@ -64,6 +65,7 @@ class PostingCommands(ReferenceCommands):
         delegation_id: UUID | None = None,
         posting_date: date | None = None,
         facts: dict[str, Any] | None = None,
+        check_placement: bool = True,
     ) -> Saved:
         """What every kind of posting decision does: check where the officer goes, refuse
         with every reason at once, or record the decision with the facts it relied on."""
@@ -82,7 +84,7 @@ class PostingCommands(ReferenceCommands):
             (extra_violations or [])
             + senior_officers_are_posted_through_the_senior_flow(rank=officer.rank, kind=kind)
             + move_must_change_place_of_duty(current=officer.place_of_duty, proposed=to_location)
-            + placement.violations
+            + (placement.violations if check_placement else [])
         )
         decision = decided_by(
             principal,
@@ -242,7 +244,8 @@ class PostingCommands(ReferenceCommands):
     ) -> Saved:
         """An appointment decision reached at selection, confirmed in writing to the officer
         and their local SLT, HR Resource Planning notified at once to agree the date
-        (L1800 3.4.1)."""
+        (L1800 3.4.1). Only after probation (3.3.1)."""
+        officer = self.officer(officer_id)
         return self._decide(
             principal=principal,
             correlation_id=correlation_id,
@@ -253,6 +256,12 @@ class PostingCommands(ReferenceCommands):
             rationale=rationale,
             travel_justification=travel_justification,
             welfare_consideration=welfare_consideration,
+            extra_violations=probation_must_be_over(
+                probation_ends_on=officer.probation_ends_on,
+                on=london_date(self.clock.now()),
+                rule="SelectionFollowsProbation",
+                what="a posting on selection",
+            ),
             details={
                 "selection_process": selection_process,
                 "confirmed_in_writing_to": [officer_id, *slt_recipients],

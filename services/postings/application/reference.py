@@ -175,6 +175,7 @@ class ReferenceCommands(Authority):
         town: str,
         lat: float,
         lon: float,
+        kind: str = "station",
     ) -> Saved:
         if location_aggregate_id(code) in self.repository:
             raise Conflict(f"location {code} is already registered")
@@ -184,6 +185,7 @@ class ReferenceCommands(Authority):
             division=division,
             town=town,
             point=GeoPoint(lat, lon),
+            kind=kind,
             actor_id=principal.subject,
             actor_role=principal.role,
             at=self.clock.now(),

@@ -1,4 +1,5 @@
-"""Places of duty: police stations and other establishments (L1800 3.1.1)."""
+"""Places of duty: police stations and other establishments, and the police college
+(L1800 3.1.1, 3.3.1)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class Location(Aggregate):
         division: str
         town: str
         point: GeoPoint
+        #: "station", or "college" for Kent Police College (L1800 3.3.1).
+        kind: str
         actor_id: str
         actor_role: Role
 
@@ -33,6 +36,7 @@ class Location(Aggregate):
         division: str,
         town: str,
         point: GeoPoint,
+        kind: str,
         actor_id: str,
         actor_role: Role,
     ) -> None:
@@ -41,6 +45,7 @@ class Location(Aggregate):
         self.division = division
         self.town = town
         self.point = point
+        self.kind = kind
 
     @classmethod
     def register(
@@ -51,6 +56,7 @@ class Location(Aggregate):
         division: str,
         town: str,
         point: GeoPoint,
+        kind: str,
         actor_id: str,
         actor_role: Role,
         at: datetime,
@@ -64,6 +70,7 @@ class Location(Aggregate):
             division=division,
             town=town,
             point=point,
+            kind=kind,
             actor_id=actor_id,
             actor_role=actor_role,
         )

@@ -124,6 +124,15 @@ class Officer(Aggregate):
         def apply(self, aggregate: Officer) -> None:
             aggregate.home_town_exception = True
 
+    class ProbationReviewed(DecisionEvent):
+        """At the end of probation HR Resource Planning reviews the divisional posting:
+        confirmed, or changed by a new posting (L1800 3.3.1)."""
+
+        outcome: str  # "confirmed" or "changed"
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.probation_reviewed = True
+
     class PlaceOfDutyChanged(Aggregate.Event):
         """A posting took effect."""
 
@@ -172,6 +181,7 @@ class Officer(Aggregate):
         self.pdr: PdrCycle | None = None
         self.restrictions: dict[str, Restriction] = {}
         self.home_town_exception = False
+        self.probation_reviewed = False
 
     @classmethod
     def register(cls, *, at: datetime, **details: Any) -> Officer:
@@ -239,6 +249,11 @@ class Officer(Aggregate):
         if self.home_town_exception:
             raise Conflict(f"{self.officer_id} already has a home-town exception")
         self.trigger_event(self.HomeTownExceptionGranted, timestamp=at, decision=decision)
+
+    def review_probation(self, *, outcome: str, decision: Decision, at: datetime) -> None:
+        if self.probation_reviewed:
+            raise Conflict(f"{self.officer_id}'s probation posting was already reviewed")
+        self.trigger_event(self.ProbationReviewed, timestamp=at, decision=decision, outcome=outcome)
 
     def move_to(self, *, location: str, division: str, posting_id: UUID, at: datetime) -> None:
         self.trigger_event(

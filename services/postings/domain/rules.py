@@ -188,3 +188,76 @@ def date_outside_a_sitting_must_be_exceptional(
             )
         ]
     return []
+
+
+def initial_training_must_be_complete(*, complete: bool) -> list[Violation]:
+    """Officers are posted to a division once they have completed their initial training
+    at the college (L1800 3.3.1)."""
+    if not complete:
+        return [
+            Violation(
+                rule="InitialTrainingMustBeComplete",
+                message="the officer has not completed initial training at the college",
+                clause="L1800 3.3.1",
+            )
+        ]
+    return []
+
+
+def first_posting_is_to_the_college(*, location_kind: str) -> list[Violation]:
+    """On appointment, all officers are posted to Kent Police College (L1800 3.3.1)."""
+    if location_kind != "college":
+        return [
+            Violation(
+                rule="FirstPostingIsToTheCollege",
+                message="on appointment an officer is posted to the police college",
+                clause="L1800 3.3.1",
+                field="to_location",
+            )
+        ]
+    return []
+
+
+def probation_must_be_over(
+    *, probation_ends_on: date | None, on: date, rule: str, what: str
+) -> list[Violation]:
+    """Only once probation is complete may an officer apply for a transfer (3.5) or be
+    posted on selection, and only then is the divisional posting reviewed (L1800 3.3.1)."""
+    if probation_ends_on is not None and on <= probation_ends_on:
+        return [
+            Violation(
+                rule=rule,
+                message=f"{what} waits for the end of probation on {probation_ends_on}",
+                clause="L1800 3.3.1",
+            )
+        ]
+    return []
+
+
+def declining_must_give_reasons(*, reasons: str | None) -> list[Violation]:
+    """If a 1068 is not supported the SLT tells the officer why, and it is documented
+    (L1800 3.5.3)."""
+    if not (reasons and reasons.strip()):
+        return [
+            Violation(
+                rule="DecliningMustGiveReasons",
+                message="say why the request is not supported; the officer is told",
+                clause="L1800 3.5.3",
+                field="rationale",
+            )
+        ]
+    return []
+
+
+def request_must_be_supported_by_the_slt(*, state: str) -> list[Violation]:
+    """A 1068 reaches the posting plan only once the SLT endorses it (L1800 3.5.4)."""
+    if state != "supported":
+        return [
+            Violation(
+                rule="RequestMustBeSupportedByTheSlt",
+                message=f"the request is {state}; only a supported request goes into the plan",
+                clause="L1800 3.5.4",
+                field="request_id",
+            )
+        ]
+    return []

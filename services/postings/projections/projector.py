@@ -15,6 +15,7 @@ from services.postings.domain.officer import Officer
 from services.postings.domain.panel import PanelSitting
 from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
+from services.postings.domain.request1068 import TransferRequest
 from services.postings.projections.tables import (
     delegations,
     locations,
@@ -22,9 +23,11 @@ from services.postings.projections.tables import (
     officers,
     panel_outcomes,
     panel_sittings,
+    personal_file,
     policy_settings,
     postings,
     restrictions,
+    transfer_requests,
 )
 from shared.envelope import jsonable
 
@@ -91,6 +94,7 @@ def _officer_registered(session: Session, event: Officer.Registered, position: i
         insert(officers).values(
             aggregate_id=str(event.originator_id),
             home_town_exception=False,
+            probation_reviewed=False,
             version=event.originator_version,
             **_officer_values(fields),
         )
@@ -197,6 +201,7 @@ def _location(session: Session, event: Location.Registered, position: int) -> No
             town=event.town,
             lat=event.point.lat,
             lon=event.point.lon,
+            kind=event.kind,
             version=event.originator_version,
         )
     )
@@ -395,4 +400,95 @@ def _sitting_closed(session: Session, event: PanelSitting.Closed, position: int)
         update(panel_sittings)
         .where(panel_sittings.c.id == str(event.originator_id))
         .values(closed=True, version=event.originator_version)
+    )
+
+
+@handles(Officer.ProbationReviewed)
+def _probation_reviewed(session: Session, event: Officer.ProbationReviewed, position: int) -> None:
+    _bump_officer(session, event, probation_reviewed=True)
+
+
+def _request_row(event: Any) -> Any:
+    return transfer_requests.c.id == str(event.originator_id)
+
+
+@handles(TransferRequest.Submitted)
+def _request_submitted(session: Session, event: TransferRequest.Submitted, position: int) -> None:
+    session.execute(
+        insert(transfer_requests).values(
+            id=str(event.originator_id),
+            submitted_seq=position,
+            officer_id=event.officer_id,
+            division=event.division,
+            grounds=event.grounds,
+            reasons=event.reasons,
+            roles_sought=json.dumps(event.roles_sought),
+            locations_sought=json.dumps(event.locations_sought),
+            state="submitted",
+            submitted_by=event.actor_id,
+            submitted_at=event.timestamp,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(TransferRequest.Supported)
+def _request_supported(session: Session, event: TransferRequest.Supported, position: int) -> None:
+    session.execute(
+        update(transfer_requests)
+        .where(_request_row(event))
+        .values(
+            state="supported",
+            decided_by=event.decision.actor_id,
+            decision_reasons=event.decision.rationale,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(TransferRequest.Declined)
+def _request_declined(session: Session, event: TransferRequest.Declined, position: int) -> None:
+    session.execute(
+        update(transfer_requests)
+        .where(_request_row(event))
+        .values(
+            state="declined",
+            decided_by=event.decision.actor_id,
+            decision_reasons=event.decision.rationale,
+            version=event.originator_version,
+        )
+    )
+    officer_id = session.execute(
+        select(transfer_requests.c.officer_id).where(_request_row(event))
+    ).scalar_one()
+    # The reasons are communicated to the officer and the request placed on their file.
+    session.execute(
+        insert(notifications).values(
+            request_id=str(event.originator_id),
+            officer_id=officer_id,
+            recipients=json.dumps([officer_id]),
+            content=event.decision.rationale,
+            notified_at=event.timestamp,
+            sent_by=event.decision.actor_id,
+        )
+    )
+    session.execute(
+        insert(personal_file).values(
+            officer_id=officer_id,
+            kind="declined_1068",
+            reference=str(event.originator_id),
+            summary=event.decision.rationale,
+            recorded_at=event.timestamp,
+        )
+    )
+
+
+@handles(TransferRequest.Fulfilled)
+def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled, position: int) -> None:
+    session.execute(
+        update(transfer_requests)
+        .where(_request_row(event))
+        .values(
+            state="fulfilled", posting_id=str(event.posting_id), version=event.originator_version
+        )
     )

@@ -44,6 +44,7 @@ officers = Table(
     Column("pdr_due_on", Date, nullable=True),
     Column("pdr_completed_on", Date, nullable=True),
     Column("home_town_exception", Boolean, nullable=False),
+    Column("probation_reviewed", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
 )
 
@@ -70,6 +71,7 @@ locations = Table(
     Column("town", String(80), nullable=False),
     Column("lat", Float, nullable=False),
     Column("lon", Float, nullable=False),
+    Column("kind", String(20), nullable=False),
     Column("version", Integer, nullable=False),
 )
 
@@ -151,10 +153,45 @@ notifications = Table(
     "notifications",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("posting_id", String(36), nullable=False, index=True),
+    #: What it is about: a posting, or a 1068 request (the SLT's reasons, 3.5.3).
+    Column("posting_id", String(36), nullable=True, index=True),
+    Column("request_id", String(36), nullable=True, index=True),
     Column("officer_id", String(40), nullable=False, index=True),
     Column("recipients", Text, nullable=False),
     Column("content", Text, nullable=False),
     Column("notified_at", UtcDateTime(), nullable=False),
     Column("sent_by", String(200), nullable=False),
+)
+
+#: Requests on form 1068 (L1800 3.5); the reasons may be personal (welfare).
+transfer_requests = Table(
+    "transfer_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("submitted_seq", Integer, nullable=False, index=True),
+    Column("officer_id", String(40), nullable=False, index=True),
+    Column("division", String(80), nullable=False, index=True),
+    Column("grounds", String(20), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("roles_sought", Text, nullable=False),
+    Column("locations_sought", Text, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("submitted_by", String(200), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decision_reasons", Text, nullable=True),
+    Column("posting_id", String(36), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+#: Entries placed on an officer's personal file (a declined 1068: L1800 3.5.3).
+personal_file = Table(
+    "personal_file",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("officer_id", String(40), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("reference", String(36), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
