@@ -171,6 +171,24 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             outcome="confirmed",
         ),
     ),
+    Officer.PolicyExceptionGranted: (
+        PostingsApplication,
+        make(
+            Officer.PolicyExceptionGranted,
+            **base(Officer.PolicyExceptionGranted, 10),
+            decision=DECISION,
+            rule="PdrMustBeCompletedBeforeTheMove",
+        ),
+    ),
+    Officer.PolicyExceptionApplied: (
+        PostingsApplication,
+        make(
+            Officer.PolicyExceptionApplied,
+            **base(Officer.PolicyExceptionApplied, 11),
+            rule="PdrMustBeCompletedBeforeTheMove",
+            case="move under posting x",
+        ),
+    ),
     TransferRequest.Submitted: (
         PostingsApplication,
         make(

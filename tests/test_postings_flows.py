@@ -648,3 +648,41 @@ def test_notifications_are_records_the_officer_can_read(client: TestClient) -> N
     assert isinstance(mine, list)
     assert mine[0]["recipients"] == ["K100"]
     assert mine[0]["content"].startswith("You are to be posted")
+
+
+# -- exceptions by the HR policy owners (L1 2.4) -----------------------------------------------
+
+POLICY_OWNER = bearer(Role.HR_POLICY_OWNER, subject="head-of-operational-hr")
+
+
+def test_a_policy_owner_sets_a_rule_aside_for_one_case_and_the_check_cites_it(
+    client: TestClient,
+) -> None:
+    posting = decide_compulsory(client)
+    confirm_at_panel(client, posting["id"], days(60))
+    expect(client.put("/officers/K100/pdr", json={"due_on": days(60)}, headers=HR), 200)
+    exception = {
+        "rule": "PdrMustBeCompletedBeforeTheMove",
+        "rationale": "PDR reviewer on long-term sick leave; completed on arrival instead",
+    }
+    assert client.post("/officers/K100/exceptions", json=exception, headers=HR).status_code == 403
+    not_a_rule = client.post(
+        "/officers/K100/exceptions",
+        json={**exception, "rule": "LocationMustNotBeUnsuitable"},
+        headers=POLICY_OWNER,
+    )
+    assert not_a_rule.json()["rule"] == "ExceptionMustNameAProtocolRule"
+    expect(client.post("/officers/K100/exceptions", json=exception, headers=POLICY_OWNER), 201)
+
+    moved = expect(move(client, posting["id"]), 200)
+
+    applied = moved["facts"]["move"]["exceptions_applied"]
+    assert applied[0]["rule"] == "PdrMustBeCompletedBeforeTheMove"
+    assert applied[0]["clause"] == "L1 2.4"
+    used = expect(client.get("/officers/K100/exceptions", headers=HR), 200)
+    assert used[0]["used_for"] == f"move under posting {posting['id']}"
+
+    # One case only: the next posting meets the rule again.
+    again = decide_compulsory(client, to_location="dover", travel_justification="Dover vacancy")
+    confirm_at_panel(client, again["id"], days(60))
+    assert move(client, again["id"]).json()["rule"] == "PdrMustBeCompletedBeforeTheMove"

@@ -186,10 +186,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_personal_file_officer_id", "personal_file", ["officer_id"])
+    op.create_table(
+        "policy_exceptions",
+        sa.Column("officer_id", sa.String(length=40), nullable=False),
+        sa.Column("granted_version", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=80), nullable=False),
+        sa.Column("granted_by", sa.String(length=200), nullable=False),
+        sa.Column("rationale", sa.Text(), nullable=False),
+        sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_for", sa.Text(), nullable=True),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("officer_id", "granted_version"),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "policy_exceptions",
         "personal_file",
         "transfer_requests",
         "notifications",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from sqlalchemy import select
 
 from services.postings.api.access import (
@@ -27,12 +27,15 @@ from services.postings.api.schemas import (
     OfficerOut,
     PdrIn,
     PersonalFileEntryOut,
+    PolicyExceptionIn,
+    PolicyExceptionOut,
     ProbationReviewIn,
     RestrictionIn,
     RestrictionList,
     RestrictionOut,
 )
 from services.postings.api.views import (
+    exceptions_of,
     notifications_of,
     officer_out,
     officer_view,
@@ -388,6 +391,57 @@ def read_personal_file(
     with runtime.db.unit_of_work(write=False) as session:
         officer_view(session, officer_id, caller)
         return personal_file_of(session, officer_id)
+
+
+class ExceptionList(RootModel[list[PolicyExceptionOut]]):
+    pass
+
+
+@router.post(
+    "/{officer_id}/exceptions",
+    status_code=201,
+    response_model=list[PolicyExceptionOut],
+    **guarded(Role.HR_POLICY_OWNER, errors=(404, 409, 422)),
+)
+def grant_exception(
+    officer_id: str,
+    body: PolicyExceptionIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """An HR policy owner sets a protocol rule aside for this officer's next case, with
+    clear rationale (L1 2.4); the check it sets aside then passes, citing it."""
+    return command_endpoint(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.grant_exception(
+            principal=ctx.principal,
+            correlation_id=ctx.correlation_id,
+            officer_id=officer_id,
+            rule=body.rule,
+            rationale=body.rationale,
+        ),
+        lambda session, _: ExceptionList(exceptions_of(session, officer_id)),
+        status_code=201,
+    )
+
+
+@router.get(
+    "/{officer_id}/exceptions",
+    response_model=list[PolicyExceptionOut],
+    **guarded(*HR_ROLES, Role.AUDITOR, errors=(404,)),
+)
+def list_exceptions(
+    officer_id: str, caller: Caller, runtime: RuntimeDep
+) -> list[PolicyExceptionOut]:
+    """Exceptions granted for this officer and the case each served."""
+    with runtime.db.unit_of_work(write=False) as session:
+        officer_view(session, officer_id, caller)
+        return exceptions_of(session, officer_id)
 
 
 @router.get(

@@ -352,3 +352,17 @@ class PersonalFileEntryOut(BaseModel):
     reference: str
     summary: str
     recorded_at: datetime
+
+
+class PolicyExceptionIn(_In):
+    rule: Annotated[str, Field(min_length=1, max_length=80, description="The rule set aside")]
+    rationale: Rationale
+
+
+class PolicyExceptionOut(BaseModel):
+    rule: str
+    granted_by: str
+    rationale: str
+    granted_at: datetime
+    used_for: str | None
+    used_at: datetime | None

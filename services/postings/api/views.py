@@ -19,6 +19,7 @@ from services.postings.api.schemas import (
     NotificationOut,
     OfficerOut,
     PersonalFileEntryOut,
+    PolicyExceptionOut,
     PolicyOut,
     PostingOut,
     RestrictionOut,
@@ -34,6 +35,7 @@ from services.postings.projections.tables import (
     officers,
     panel_sittings,
     personal_file,
+    policy_exceptions,
     policy_settings,
     postings,
     restrictions,
@@ -187,3 +189,12 @@ def notifications_of(session: Session, officer_id: str) -> list[NotificationOut]
         .order_by(notifications.c.notified_at)
     ).all()
     return [notification_out(r._asdict()) for r in rows]
+
+
+def exceptions_of(session: Session, officer_id: str) -> list[PolicyExceptionOut]:
+    rows = session.execute(
+        select(policy_exceptions)
+        .where(policy_exceptions.c.officer_id == officer_id)
+        .order_by(policy_exceptions.c.granted_version)
+    ).all()
+    return [PolicyExceptionOut.model_validate(r._asdict()) for r in rows]

@@ -80,12 +80,15 @@ class PostingCommands(ReferenceCommands):
             travel_justification=travel_justification,
             welfare_consideration=welfare_consideration,
         )
-        refuse_if(
+        violations, excused = self.excuse(
+            officer,
             (extra_violations or [])
             + senior_officers_are_posted_through_the_senior_flow(rank=officer.rank, kind=kind)
             + move_must_change_place_of_duty(current=officer.place_of_duty, proposed=to_location)
-            + (placement.violations if check_placement else [])
+            + (placement.violations if check_placement else []),
+            case=f"{kind.value} posting to {to_location}",
         )
+        refuse_if(violations)
         decision = decided_by(
             principal,
             clause=CLAUSES[kind],
@@ -96,6 +99,7 @@ class PostingCommands(ReferenceCommands):
             facts={
                 **placement.facts,
                 "officer": {"rank": officer.rank.value, "division": officer.division},
+                **excused,
                 **(facts or {}),
             },
         )
@@ -110,7 +114,7 @@ class PostingCommands(ReferenceCommands):
             details=details or {},
             at=self.clock.now(),
         )
-        return self._saved(posting)
+        return self._saved(posting, officer) if excused else self._saved(posting)
 
     def decide_redeployment(
         self,
@@ -436,20 +440,23 @@ class PostingCommands(ReferenceCommands):
         pdr: CheckResult = pdr_check(
             officer, subordinate_pdrs(session, officer.officer_id), posting.posting_date
         )
-        refuse_if(
+        violations, excused = self.excuse(
+            officer,
             pdr.violations
             + location_must_not_be_unsuitable(
                 location=posting.to_location, restrictions=list(officer.restrictions.values())
             )
-            + self._notice_violations(posting, posting.posting_date)
+            + self._notice_violations(posting, posting.posting_date),
+            case=f"move under posting {posting.id}",
         )
+        refuse_if(violations)
         decision = decided_by(
             principal,
             clause="L1800 3.1.4",
             rationale=rationale,
             correlation_id=correlation_id,
             effective_date=posting.posting_date,
-            facts={**pdr.facts, "restriction_checked": posting.to_location},
+            facts={**pdr.facts, **excused, "restriction_checked": posting.to_location},
         )
         posting.move(moved_on=posting.posting_date, decision=decision, at=self.clock.now())
         officer.move_to(

@@ -48,14 +48,17 @@ class RequestCommands(PostingCommands):
                 raise NotPermitted("officers submit their own requests")
         else:
             self._must_be_their_slt(principal, officer.division)
-        refuse_if(
+        violations, excused = self.excuse(
+            officer,
             probation_must_be_over(
                 probation_ends_on=officer.probation_ends_on,
                 on=london_date(self.clock.now()),
                 rule="TransferRequestsFollowProbation",
                 what="a transfer request",
-            )
+            ),
+            case="1068 request",
         )
+        refuse_if(violations)
         for code in locations_sought:
             self.location(code)
         request = TransferRequest.submit(
@@ -69,7 +72,7 @@ class RequestCommands(PostingCommands):
             actor_role=principal.role,
             at=self.clock.now(),
         )
-        return self._saved(request)
+        return self._saved(request, officer) if excused else self._saved(request)
 
     def support_request(
         self, *, principal: Principal, correlation_id: str, request_id: UUID, rationale: str

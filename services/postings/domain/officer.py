@@ -133,6 +133,24 @@ class Officer(Aggregate):
         def apply(self, aggregate: Officer) -> None:
             aggregate.probation_reviewed = True
 
+    class PolicyExceptionGranted(DecisionEvent):
+        """An HR policy owner sets a protocol rule aside for this officer's next case, with
+        clear rationale (L1 2.4)."""
+
+        rule: str
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.exceptions[self.rule] = self.originator_version
+
+    class PolicyExceptionApplied(Aggregate.Event):
+        """The exception was relied on by a decision: it served its one case."""
+
+        rule: str
+        case: str
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.exceptions.pop(self.rule, None)
+
     class PlaceOfDutyChanged(Aggregate.Event):
         """A posting took effect."""
 
@@ -182,6 +200,8 @@ class Officer(Aggregate):
         self.restrictions: dict[str, Restriction] = {}
         self.home_town_exception = False
         self.probation_reviewed = False
+        #: Unused L1 2.4 exceptions: rule -> the version that granted it.
+        self.exceptions: dict[str, int] = {}
 
     @classmethod
     def register(cls, *, at: datetime, **details: Any) -> Officer:
@@ -254,6 +274,14 @@ class Officer(Aggregate):
         if self.probation_reviewed:
             raise Conflict(f"{self.officer_id}'s probation posting was already reviewed")
         self.trigger_event(self.ProbationReviewed, timestamp=at, decision=decision, outcome=outcome)
+
+    def grant_exception(self, *, rule: str, decision: Decision, at: datetime) -> None:
+        if rule in self.exceptions:
+            raise Conflict(f"an exception to {rule} for {self.officer_id} is already waiting")
+        self.trigger_event(self.PolicyExceptionGranted, timestamp=at, decision=decision, rule=rule)
+
+    def apply_exception(self, *, rule: str, case: str, at: datetime) -> None:
+        self.trigger_event(self.PolicyExceptionApplied, timestamp=at, rule=rule, case=case)
 
     def move_to(self, *, location: str, division: str, posting_id: UUID, at: datetime) -> None:
         self.trigger_event(

@@ -261,3 +261,33 @@ def request_must_be_supported_by_the_slt(*, state: str) -> list[Violation]:
             )
         ]
     return []
+
+
+#: Protocol rules an HR policy owner may set aside case by case (L1 2.4). Not the
+#: Professional Standards restriction, which has its own dual-support exception (3.2.2),
+#: nor the probation home-town rule, whose exception is the Director of HR's (3.3.1).
+EXCEPTABLE_RULES = frozenset(
+    {
+        "PdrMustBeCompletedBeforeTheMove",
+        "TransferRequestsFollowProbation",
+        "SelectionFollowsProbation",
+        "InitialTrainingMustBeComplete",
+        "NoticePeriodMustBeGiven",
+        "TravelBeyondTheLimitMustBeJustified",
+    }
+)
+
+
+def exception_must_name_a_protocol_rule(rule: str) -> list[Violation]:
+    """A policy owner's exception names the protocol rule it sets aside (L1 2.4)."""
+    if rule not in EXCEPTABLE_RULES:
+        return [
+            Violation(
+                rule="ExceptionMustNameAProtocolRule",
+                message=f"{rule!r} is not a protocol rule an HR policy owner may set aside",
+                clause="L1 2.4",
+                field="rule",
+                details={"exceptable": sorted(EXCEPTABLE_RULES)},
+            )
+        ]
+    return []

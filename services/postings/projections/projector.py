@@ -24,6 +24,7 @@ from services.postings.projections.tables import (
     panel_outcomes,
     panel_sittings,
     personal_file,
+    policy_exceptions,
     policy_settings,
     postings,
     restrictions,
@@ -370,7 +371,12 @@ def _notified(session: Session, event: Posting.OfficerNotified, position: int) -
 
 @handles(Posting.Moved)
 def _moved(session: Session, event: Posting.Moved, position: int) -> None:
-    _bump_posting(session, event, state="moved", moved_on=event.moved_on)
+    # The move is a decision of its own: keep what it relied on beside the original facts.
+    facts = json.loads(
+        session.execute(select(postings.c.facts).where(_posting_row(event))).scalar_one()
+    )
+    facts["move"] = {"decided_by": event.decision.actor_id, **event.decision.facts}
+    _bump_posting(session, event, state="moved", moved_on=event.moved_on, facts=json.dumps(facts))
 
 
 @handles(PanelSitting.Scheduled)
@@ -492,3 +498,34 @@ def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled, posit
             state="fulfilled", posting_id=str(event.posting_id), version=event.originator_version
         )
     )
+
+
+@handles(Officer.PolicyExceptionGranted)
+def _exception_granted(
+    session: Session, event: Officer.PolicyExceptionGranted, position: int
+) -> None:
+    session.execute(
+        insert(policy_exceptions).values(
+            officer_id=_officer_id(session, event),
+            granted_version=event.originator_version,
+            rule=event.rule,
+            granted_by=event.decision.actor_id,
+            rationale=event.decision.rationale,
+            granted_at=event.timestamp,
+        )
+    )
+    _bump_officer(session, event)
+
+
+@handles(Officer.PolicyExceptionApplied)
+def _exception_applied(
+    session: Session, event: Officer.PolicyExceptionApplied, position: int
+) -> None:
+    officer_id = _officer_id(session, event)
+    row = policy_exceptions.c
+    session.execute(
+        update(policy_exceptions)
+        .where(row.officer_id == officer_id, row.rule == event.rule, row.used_for.is_(None))
+        .values(used_for=event.case, used_at=event.timestamp)
+    )
+    _bump_officer(session, event)

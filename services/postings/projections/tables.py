@@ -195,3 +195,17 @@ personal_file = Table(
     Column("summary", Text, nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
 )
+
+#: Exceptions granted by HR policy owners (L1 2.4), and the case each was used for.
+policy_exceptions = Table(
+    "policy_exceptions",
+    metadata,
+    Column("officer_id", String(40), primary_key=True),
+    Column("granted_version", Integer, primary_key=True),
+    Column("rule", String(80), nullable=False),
+    Column("granted_by", String(200), nullable=False),
+    Column("rationale", Text, nullable=False),
+    Column("granted_at", UtcDateTime(), nullable=False),
+    Column("used_for", Text, nullable=True),
+    Column("used_at", UtcDateTime(), nullable=True),
+)
