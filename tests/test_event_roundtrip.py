@@ -16,7 +16,9 @@ from eventsourcing.utils import get_topic
 import services
 from services.appeals.application import AppealsApplication
 from services.postings.application import PostingsApplication
+from services.postings.domain.batch import Batch
 from services.postings.domain.delegation import Delegation
+from services.postings.domain.establishment import Establishment
 from services.postings.domain.kinds import (
     PostingKind,
     Power,
@@ -30,6 +32,7 @@ from services.postings.domain.panel import PanelSitting
 from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
 from services.postings.domain.request1068 import TransferRequest
+from services.postings.domain.unit import Unit
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.roi.application import RoiApplication
 from services.roi.domain.designation import CourseDesignation
@@ -187,6 +190,61 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             **base(Officer.PolicyExceptionApplied, 11),
             rule="PdrMustBeCompletedBeforeTheMove",
             case="move under posting x",
+        ),
+    ),
+    Batch.Decided: (
+        PostingsApplication,
+        make(
+            Batch.Decided,
+            **created(Batch.Decided, Batch),
+            decision=DECISION,
+            results=[
+                {"officer_id": "K100", "posting_id": str(uuid4())},
+                {"officer_id": "K101", "refused": [{"rule": "LocationMustNotBeUnsuitable"}]},
+            ],
+        ),
+    ),
+    Unit.Registered: (
+        PostingsApplication,
+        make(
+            Unit.Registered,
+            **created(Unit.Registered, Unit),
+            code="north",
+            name="North Division",
+            kind="division",
+            head_id="cmdr-north",
+            actor_id="hr-1",
+            actor_role=Role.HR_RESOURCE_PLANNING,
+        ),
+    ),
+    Unit.HeadChanged: (
+        PostingsApplication,
+        make(
+            Unit.HeadChanged,
+            **base(Unit.HeadChanged, 2),
+            code="north",
+            head_id=None,
+            actor_id="hr-1",
+            actor_role=Role.HR_RESOURCE_PLANNING,
+        ),
+    ),
+    Establishment.Started: (
+        PostingsApplication,
+        make(
+            Establishment.Started, **created(Establishment.Started, Establishment), division="north"
+        ),
+    ),
+    Establishment.TargetSet: (
+        PostingsApplication,
+        make(
+            Establishment.TargetSet,
+            **base(Establishment.TargetSet, 2),
+            division="north",
+            category="skill",
+            key="taser",
+            target=12,
+            actor_id="hr-1",
+            actor_role=Role.HR_RESOURCE_PLANNING,
         ),
     ),
     TransferRequest.Submitted: (

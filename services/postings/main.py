@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.postings.api import (
+    batches,
     delegations,
     locations,
     officers,
@@ -12,6 +13,7 @@ from services.postings.api import (
     policy,
     postings,
     requests,
+    structure,
 )
 from services.postings.application import PostingsApplication
 from services.postings.projections.projector import PostingsProjector
@@ -49,6 +51,7 @@ def create_app(settings: PostingsSettings | None = None, *, clock: Clock | None 
             "Every decision is an immutable event with its rationale, authority and clause."
         ),
         routers=[
+            batches.router,
             officers.router,
             locations.router,
             policy.router,
@@ -56,5 +59,6 @@ def create_app(settings: PostingsSettings | None = None, *, clock: Clock | None 
             postings.router,
             panel.router,
             requests.router,
+            structure.router,
         ],
     )

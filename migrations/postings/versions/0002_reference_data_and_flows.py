@@ -198,10 +198,29 @@ def upgrade() -> None:
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("officer_id", "granted_version"),
     )
+    op.create_table(
+        "units",
+        sa.Column("code", sa.String(length=80), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("head_id", sa.String(length=200), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("code"),
+    )
+    op.create_table(
+        "establishment",
+        sa.Column("division", sa.String(length=80), nullable=False),
+        sa.Column("category", sa.String(length=10), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("target", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("division", "category", "key"),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "establishment",
+        "units",
         "policy_exceptions",
         "personal_file",
         "transfer_requests",

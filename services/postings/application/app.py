@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from services.postings.application.appointments import AppointmentCommands
+from services.postings.application.batches import BatchCommands
 from services.postings.application.panel import PanelCommands
 from services.postings.application.requests import RequestCommands
 from services.postings.application.saved import Saved
@@ -21,7 +22,7 @@ from services.postings.domain.values import GeoPoint, PdrCycle
 __all__ = ["PostingsApplication", "Saved"]
 
 
-class PostingsApplication(PanelCommands, AppointmentCommands, RequestCommands):
+class PostingsApplication(PanelCommands, AppointmentCommands, RequestCommands, BatchCommands):
     name = "Postings"  # the event table is postings_events
     domain_enums: ClassVar[tuple[type[Any], ...]] = (
         PostingKind,

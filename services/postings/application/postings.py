@@ -24,9 +24,11 @@ from services.postings.domain.rules import (
     notice_must_be_given,
     preferences_must_be_sought_or_explained,
     probation_must_be_over,
+    redeployment_is_for_the_units_head,
     redeployment_must_stay_within_the_deciders_unit,
     senior_officers_are_posted_through_the_senior_flow,
 )
+from services.postings.projections.strength import strength_fact
 from shared.clock import london_date
 from shared.errors import Conflict, NotPermitted, Violation, refuse_if
 from shared.eventstore import check_expected_version
@@ -80,6 +82,7 @@ class PostingCommands(ReferenceCommands):
             travel_justification=travel_justification,
             welfare_consideration=welfare_consideration,
         )
+        session = self.db.sessions()
         violations, excused = self.excuse(
             officer,
             (extra_violations or [])
@@ -99,6 +102,11 @@ class PostingCommands(ReferenceCommands):
             facts={
                 **placement.facts,
                 "officer": {"rank": officer.rank.value, "division": officer.division},
+                "strength": {
+                    "rank": officer.rank.value,
+                    "destination": strength_fact(session, destination.division, officer.rank.value),
+                    "origin": strength_fact(session, officer.division, officer.rank.value),
+                },
                 **excused,
                 **(facts or {}),
             },
@@ -139,6 +147,10 @@ class PostingCommands(ReferenceCommands):
             violations += redeployment_must_stay_within_the_deciders_unit(
                 officer_division=destination.division, decider_division=principal.division
             )
+        unit = self.unit(officer.division)
+        violations += redeployment_is_for_the_units_head(
+            head_id=unit.head_id if unit else None, decider_id=principal.subject
+        )
         return self._decide(
             principal=principal,
             correlation_id=correlation_id,

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.postings.application.exceptions import ExceptionCommands
 from services.postings.application.saved import Saved
+from services.postings.application.structure import StructureCommands
 from services.postings.domain.kinds import Power, RestrictionSource
 from services.postings.domain.location import Location, location_aggregate_id
 from services.postings.domain.officer import Officer, officer_aggregate_id
@@ -20,7 +20,7 @@ from shared.ledger import decided_by
 from shared.roles import Role
 
 
-class ReferenceCommands(ExceptionCommands):
+class ReferenceCommands(StructureCommands):
     def register_officer(self, *, principal: Principal, **details: Any) -> Saved:
         officer_id = details["officer_id"]
         if officer_aggregate_id(officer_id) in self.repository:

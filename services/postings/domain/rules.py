@@ -291,3 +291,17 @@ def exception_must_name_a_protocol_rule(rule: str) -> list[Violation]:
             )
         ]
     return []
+
+
+def redeployment_is_for_the_units_head(*, head_id: str | None, decider_id: str) -> list[Violation]:
+    """Within a division/department it is its commander or head who re-deploys (L1800
+    3.6.1); where the unit's head is on record, it must be them."""
+    if head_id is not None and head_id != decider_id:
+        return [
+            Violation(
+                rule="RedeploymentIsForTheUnitsCommanderOrHead",
+                message="only the commander or head on record for this unit re-deploys within it",
+                clause="L1800 3.6.1",
+            )
+        ]
+    return []

@@ -10,14 +10,17 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from services.postings.domain.delegation import Delegation
+from services.postings.domain.establishment import Establishment
 from services.postings.domain.location import Location
 from services.postings.domain.officer import Officer
 from services.postings.domain.panel import PanelSitting
 from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
 from services.postings.domain.request1068 import TransferRequest
+from services.postings.domain.unit import Unit
 from services.postings.projections.tables import (
     delegations,
+    establishment,
     locations,
     notifications,
     officers,
@@ -29,6 +32,7 @@ from services.postings.projections.tables import (
     postings,
     restrictions,
     transfer_requests,
+    units,
 )
 from shared.envelope import jsonable
 
@@ -529,3 +533,45 @@ def _exception_applied(
         .values(used_for=event.case, used_at=event.timestamp)
     )
     _bump_officer(session, event)
+
+
+@handles(Unit.Registered)
+def _unit(session: Session, event: Unit.Registered, position: int) -> None:
+    session.execute(
+        insert(units).values(
+            code=event.code,
+            name=event.name,
+            kind=event.kind,
+            head_id=event.head_id,
+            version=event.originator_version,
+        )
+    )
+
+
+@handles(Unit.HeadChanged)
+def _unit_head(session: Session, event: Unit.HeadChanged, position: int) -> None:
+    session.execute(
+        update(units)
+        .where(units.c.code == event.code)
+        .values(head_id=event.head_id, version=event.originator_version)
+    )
+
+
+@handles(Establishment.TargetSet)
+def _target(session: Session, event: Establishment.TargetSet, position: int) -> None:
+    key = (
+        (establishment.c.division == event.division)
+        & (establishment.c.category == event.category)
+        & (establishment.c.key == event.key)
+    )
+    if session.execute(select(establishment.c.target).where(key)).first() is None:
+        session.execute(
+            insert(establishment).values(
+                division=event.division,
+                category=event.category,
+                key=event.key,
+                target=event.target,
+            )
+        )
+    else:
+        session.execute(update(establishment).where(key).values(target=event.target))

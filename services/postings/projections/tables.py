@@ -209,3 +209,24 @@ policy_exceptions = Table(
     Column("used_for", Text, nullable=True),
     Column("used_at", UtcDateTime(), nullable=True),
 )
+
+#: Divisions and departments with their commander or head (L1800 3.6.1).
+units = Table(
+    "units",
+    metadata,
+    Column("code", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("head_id", String(200), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+#: Target numbers per division, by rank and by scarce skill (L1800 3.1.2-3.1.3).
+establishment = Table(
+    "establishment",
+    metadata,
+    Column("division", String(80), primary_key=True),
+    Column("category", String(10), primary_key=True),
+    Column("key", String(80), primary_key=True),
+    Column("target", Integer, nullable=False),
+)

@@ -1,0 +1,68 @@
+"""Strength against establishment per division, by rank and by scarce skill: now, and
+projected once the planned postings (decided, not yet moved) take effect (L1800 3.1.2)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.postings.projections.tables import establishment, officers, postings
+
+PLANNED = ("awaiting_date", "date_confirmed")
+
+
+@dataclass(frozen=True)
+class StrengthRow:
+    division: str
+    category: str  # "rank" or "skill"
+    key: str
+    target: int | None
+    now: int
+    projected: int
+
+
+def _counts_for(division: str, rank: str, skills: list[str]) -> list[tuple[str, str, str]]:
+    return [(division, "rank", rank)] + [(division, "skill", skill) for skill in skills]
+
+
+def strength(session: Session, division: str | None = None) -> list[StrengthRow]:
+    people = {
+        r.officer_id: (r.division, r.rank, json.loads(r.skills))
+        for r in session.execute(
+            select(officers.c.officer_id, officers.c.division, officers.c.rank, officers.c.skills)
+        )
+    }
+    now: Counter[tuple[str, str, str]] = Counter()
+    for div, rank, skills in people.values():
+        now.update(_counts_for(div, rank, skills))
+    projected = Counter(now)
+    planned = session.execute(
+        select(postings.c.officer_id, postings.c.division).where(postings.c.state.in_(PLANNED))
+    )
+    for officer_id, destination in planned:
+        if officer_id not in people:
+            continue
+        origin, rank, skills = people[officer_id]
+        projected.subtract(_counts_for(origin, rank, skills))
+        projected.update(_counts_for(destination, rank, skills))
+    targets = {
+        (r.division, r.category, r.key): r.target for r in session.execute(select(establishment))
+    }
+    keys = set(now) | set(projected) | set(targets)
+    return [
+        StrengthRow(d, c, k, targets.get((d, c, k)), now[(d, c, k)], projected[(d, c, k)])
+        for d, c, k in sorted(keys)
+        if division is None or d == division
+    ]
+
+
+def strength_fact(session: Session, division: str, rank: str) -> dict[str, int | None]:
+    """What a posting decision shows of one division's strength at the officer's rank."""
+    for row in strength(session, division):
+        if (row.category, row.key) == ("rank", rank):
+            return {"target": row.target, "now": row.now, "projected": row.projected}
+    return {"target": None, "now": 0, "projected": 0}
