@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from shared.clock import Clock
 from shared.db import Database
 from shared.errors import Conflict, NotFound
+from shared.roles import Role
 from shared.transcodings import register_domain_types
 
 A = TypeVar("A", bound=Aggregate)
@@ -70,6 +71,11 @@ class LedgerApplication(Application[UUID]):
         """Bring the read models up to date with one event (live, or in a rebuild)."""
         if self._projector is not None:
             self._projector.project(session, event, position)
+
+    def redact(self, envelope: dict[str, Any], reader: Role) -> dict[str, Any]:
+        """The feed envelope as ``reader`` may see it: services override this to remove
+        confidential fields for readers who may not see them."""
+        return envelope
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work; a lost race on a version is a 409."""

@@ -686,3 +686,27 @@ def test_a_policy_owner_sets_a_rule_aside_for_one_case_and_the_check_cites_it(
     again = decide_compulsory(client, to_location="dover", travel_justification="Dover vacancy")
     confirm_at_panel(client, again["id"], days(60))
     assert move(client, again["id"]).json()["rule"] == "PdrMustBeCompletedBeforeTheMove"
+
+
+@pytest.mark.parametrize(
+    ("reader", "sees"),
+    [(AUDITOR, True), (bearer(Role.INTEGRATION), False), (bearer(Role.SERVICE), False)],
+)
+def test_the_event_feed_withholds_confidential_fields_from_all_but_auditors(
+    client: TestClient, reader: dict[str, str], sees: bool
+) -> None:
+    client.post(
+        "/officers/K100/restrictions",
+        json={"location": "dover", "rationale": PSD_REASON},
+        headers=PSD,
+    )
+    client.patch("/officers/K100", json={"welfare_factors": ["disability"]}, headers=HR)
+    decide_compulsory(client, welfare_consideration="Reasonable adjustments carried over")
+
+    feed = expect(client.get("/events", params={"limit": 1000}, headers=reader), 200)
+
+    text = str(feed)
+    assert ("organised crime" in text) is sees
+    assert ("disability" in text) is sees
+    assert ("Reasonable adjustments" in text) is sees
+    assert "Officer.LocationRestricted" in text  # the fact of it is not hidden

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from shared.api.security import RuntimeDep, guarded
+from shared.api.security import Caller, RuntimeDep, guarded
 from shared.envelope import to_envelope
 from shared.roles import FEED_READERS
 
@@ -35,15 +35,20 @@ router = APIRouter(tags=["feed"])
 
 @router.get("/events", response_model=FeedPage, **guarded(*FEED_READERS, errors=(422,)))
 def read_events(
+    caller: Caller,
     runtime: RuntimeDep,
     after: Annotated[int, Query(ge=0, description="Return events with id greater than this")] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_LIMIT_MAX)] = 100,
 ) -> FeedPage:
-    """Events with ``id > after``, oldest first, at most ``limit``."""
+    """Events with ``id > after``, oldest first, at most ``limit``. Auditors see every
+    field; other readers get confidential fields redacted."""
     app = runtime.application
     with runtime.db.unit_of_work(write=False):
         notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
         items = [
-            EventEnvelope(**to_envelope(n.id, app.mapper.to_domain_event(n))) for n in notifications
+            EventEnvelope(
+                **app.redact(to_envelope(n.id, app.mapper.to_domain_event(n)), caller.role)
+            )
+            for n in notifications
         ]
     return FeedPage(items=items, last_id=items[-1].id if items else after)

@@ -18,6 +18,8 @@ from services.postings.domain.kinds import (
     WelfareFactor,
 )
 from services.postings.domain.values import GeoPoint, PdrCycle
+from services.postings.projections.redaction import redact_postings_event
+from shared.roles import Role
 
 __all__ = ["PostingsApplication", "Saved"]
 
@@ -33,3 +35,6 @@ class PostingsApplication(PanelCommands, AppointmentCommands, RequestCommands, B
         WelfareFactor,
     )
     domain_values: ClassVar[tuple[type[Any], ...]] = (GeoPoint, PdrCycle)
+
+    def redact(self, envelope: dict[str, Any], reader: Role) -> dict[str, Any]:
+        return redact_postings_event(envelope, reader)
