@@ -35,6 +35,7 @@ from services.postings.domain.request1068 import TransferRequest
 from services.postings.domain.unit import Unit
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.roi.application import RoiApplication
+from services.roi.domain.commitment import Commitment
 from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.clock import FixedClock
@@ -417,6 +418,64 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             content="You are re-deployed",
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
+        ),
+    ),
+    Commitment.Enrolled: (
+        RoiApplication,
+        make(
+            Commitment.Enrolled,
+            **created(Commitment.Enrolled, Commitment),
+            officer_id="K100",
+            designation_id=uuid4(),
+            course_code="DET-1",
+            starts_on=date(2027, 1, 4),
+            ends_on=date(2027, 3, 26),
+            period_months=18,
+            actor_id="ld-1",
+            actor_role=Role.HEAD_OF_L_AND_D,
+        ),
+    ),
+    Commitment.NoticeRecorded: (
+        RoiApplication,
+        make(
+            Commitment.NoticeRecorded,
+            **base(Commitment.NoticeRecorded, 2),
+            notified_on=date(2026, 12, 1),
+            actor_id="ld-1",
+            actor_role=Role.HEAD_OF_L_AND_D,
+        ),
+    ),
+    Commitment.Completed: (
+        RoiApplication,
+        make(
+            Commitment.Completed,
+            **base(Commitment.Completed, 3),
+            completed_on=date(2027, 3, 26),
+            actor_id="sf",
+            actor_role=Role.INTEGRATION,
+        ),
+    ),
+    Commitment.Ended: (
+        RoiApplication,
+        make(Commitment.Ended, **base(Commitment.Ended, 3), decision=DECISION, reason="withdrawn"),
+    ),
+    Commitment.LocalCaseMade: (
+        RoiApplication,
+        make(
+            Commitment.LocalCaseMade,
+            **base(Commitment.LocalCaseMade, 4),
+            decision=DECISION,
+            to_location="dover",
+        ),
+    ),
+    Commitment.Released: (
+        RoiApplication,
+        make(
+            Commitment.Released,
+            **base(Commitment.Released, 5),
+            decision=DECISION,
+            to_location="dover",
+            route="local",
         ),
     ),
     CourseDesignation.Designated: (

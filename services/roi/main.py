@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.roi.api import designations
+from services.roi.api import commitments, designations
 from services.roi.application import RoiApplication
 from services.roi.projections.projector import RoiProjector
 from services.roi.projections.tables import kernel
@@ -38,5 +38,5 @@ def create_app(settings: RoiSettings | None = None, *, clock: Clock | None = Non
             "Return on investment under L1800 3.9: courses designated each quarter, officers' "
             "commitments, the 18-month default period and early release."
         ),
-        routers=[designations.router],
+        routers=[designations.router, commitments.router],
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -38,4 +39,93 @@ class DesignationOut(BaseModel):
     designated_by: str
     designated_at: datetime
     rationale: str
+    exceptional: bool
     version: int
+
+
+class ExceptionalDesignationIn(DesignationIn):
+    """Outside the quarterly process, to ensure timeliness (L1800 3.9.2)."""
+
+
+class EnrolmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    officer_id: Code
+    designation_id: UUID
+    starts_on: date
+    ends_on: date
+
+
+class NoticeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    notified_on: date = Field(description="The day the officer was told of the ROI requirement")
+
+
+class CompletionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    completed_on: date
+
+
+class EndingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["withdrawn", "not_completed"]
+    rationale: Rationale
+
+
+class ReleaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_location: Code = Field(description="The one move the release allows")
+    rationale: Rationale
+
+
+class SignOffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rationale: Rationale
+
+
+class CommitmentOut(BaseModel):
+    id: str
+    officer_id: str
+    designation_id: str
+    course_code: str
+    starts_on: date
+    ends_on: date
+    period_months: int
+    notified_on: date | None
+    completed_on: date | None
+    state: str
+    binds: bool
+    #: Told late or never: kept, but it does not bind (L1800 3.9.2).
+    flagged: bool
+    period_ends_on: date | None
+    local_case_for: str | None
+    released_for: str | None
+    release_route: str | None
+    released_by: str | None
+    release_rationale: str | None
+    released_at: datetime | None
+    version: int
+
+
+class RoiAnswer(BaseModel):
+    """Is the officer bound by an ROI on this day for this move, and why (L1800 3.9)."""
+
+    officer_id: str
+    on: date
+    to_location: str | None
+    bound: bool
+    reason: str
+    commitments: list[CommitmentOut]
+
+
+class EligibleCourse(BaseModel):
+    course_code: str
+    title: str
+    quarter: str
+    period_months: int
+    reasons: list[DesignationReason]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 from shared.tables import KernelTables, UtcDateTime
 
@@ -23,5 +23,32 @@ designations = Table(
     Column("designated_by", String(200), nullable=False),
     Column("designated_at", UtcDateTime(), nullable=False),
     Column("rationale", Text, nullable=False),
+    Column("exceptional", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+#: Officers' commitments and the ROI period each sets (L1800 3.9.2-3.9.3).
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("officer_id", String(40), nullable=False, index=True),
+    Column("designation_id", String(36), nullable=False),
+    Column("course_code", String(80), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("period_months", Integer, nullable=False),
+    Column("notified_on", Date, nullable=True),
+    Column("completed_on", Date, nullable=True),
+    Column("state", String(20), nullable=False),
+    #: Told late or never: kept, flagged, not binding (DOMAIN.md interpretation).
+    Column("binds", Boolean, nullable=False),
+    Column("period_ends_on", Date, nullable=True, index=True),
+    Column("local_case_for", String(80), nullable=True),
+    Column("released_for", String(80), nullable=True),
+    Column("release_route", String(40), nullable=True),
+    Column("released_by", String(200), nullable=True),
+    Column("release_rationale", Text, nullable=True),
+    Column("released_at", UtcDateTime(), nullable=True),
     Column("version", Integer, nullable=False),
 )

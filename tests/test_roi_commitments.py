@@ -1,0 +1,203 @@
+"""Commitments, the ROI period and early release over HTTP (L1800 3.9), on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.roi.main import create_app
+from shared.clock import FixedClock
+from shared.roles import Role
+from shared.settings import RoiSettings
+from tests.force import NOW, expect, officer
+from tests.support.tokens import bearer
+
+LD = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")
+PANEL = bearer(Role.FORCE_RESOURCING_PANEL, subject="frp-chair")
+HOD = bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-cid", division="north")
+HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
+SERVICE = bearer(Role.SERVICE, subject="service:postings")
+
+
+@pytest.fixture
+def client(roi_settings: RoiSettings) -> Iterator[TestClient]:
+    with TestClient(create_app(roi_settings, clock=FixedClock(NOW))) as client:
+        yield client
+
+
+def designate(client: TestClient, **overrides: Any) -> str:
+    body: dict[str, Any] = {
+        "course_code": "DET-1",
+        "title": "Initial detective training",
+        "quarter": "2025-Q1",
+        "reasons": ["high_cost", "scarce_skill"],
+        "proposed_by": ["head_of_l_and_d"],
+        "rationale": "Detective shortfall",
+    }
+    body.update(overrides)
+    return str(expect(client.post("/designations", json=body, headers=LD), 201)["id"])
+
+
+def enrol(client: TestClient, *, notified_on: str | None = "2025-01-03") -> str:
+    designation = designate(client)
+    commitment = expect(
+        client.post(
+            "/commitments",
+            json={
+                "officer_id": "K100",
+                "designation_id": designation,
+                "starts_on": "2025-01-06",
+                "ends_on": "2025-01-31",
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    url = f"/commitments/{commitment['id']}"
+    if notified_on:
+        expect(client.post(f"{url}/notice", json={"notified_on": notified_on}, headers=LD), 200)
+    expect(client.post(f"{url}/completion", json={"completed_on": "2025-01-31"}, headers=LD), 200)
+    return str(commitment["id"])
+
+
+def status(client: TestClient, on: str, to_location: str = "dover", headers: Any = SERVICE) -> Any:
+    return client.get(
+        "/officers/K100/roi-status", params={"on": on, "to_location": to_location}, headers=headers
+    )
+
+
+def test_the_period_runs_eighteen_months_after_the_end_date_to_its_last_day(
+    client: TestClient,
+) -> None:
+    commitment_id = enrol(client)
+
+    commitment = expect(client.get(f"/commitments/{commitment_id}", headers=LD), 200)
+    assert commitment["period_ends_on"] == "2026-07-31"
+    last_day = expect(status(client, "2026-07-31"), 200)
+    day_after = expect(status(client, "2026-08-01"), 200)
+    assert last_day["bound"] is True
+    assert "DET-1" in last_day["reason"]
+    assert day_after["bound"] is False
+    assert expect(status(client, "2025-01-10"), 200)["bound"] is True  # during the course
+
+
+def test_a_commitment_told_after_the_start_is_kept_flagged_and_does_not_bind(
+    client: TestClient,
+) -> None:
+    commitment_id = enrol(client, notified_on="2025-01-07")
+
+    commitment = expect(client.get(f"/commitments/{commitment_id}", headers=LD), 200)
+    answer = expect(status(client, "2025-06-01"), 200)
+
+    assert commitment["flagged"] is True
+    assert commitment["binds"] is False
+    assert answer["bound"] is False
+    assert "flagged" in answer["reason"]
+
+
+def test_never_told_does_not_bind_either(client: TestClient) -> None:
+    enrol(client, notified_on=None)
+    assert expect(status(client, "2025-06-01"), 200)["bound"] is False
+
+
+def test_a_panel_release_allows_exactly_the_move_it_was_released_for(client: TestClient) -> None:
+    commitment_id = enrol(client)
+    release = {"to_location": "dover", "rationale": "Major incident: Dover needs a detective now"}
+    assert (
+        client.post(f"/commitments/{commitment_id}/release", json=release, headers=HOR).status_code
+        == 403
+    )
+
+    expect(client.post(f"/commitments/{commitment_id}/release", json=release, headers=PANEL), 200)
+
+    assert expect(status(client, "2025-06-01", "dover"), 200)["bound"] is False
+    assert expect(status(client, "2025-06-01", "ashford"), 200)["bound"] is True
+    releases = expect(client.get("/commitments", params={"released": True}, headers=HOR), 200)
+    assert [c["released_for"] for c in releases["items"]] == ["dover"]
+
+
+def test_a_local_release_is_the_head_of_departments_case_signed_off_by_the_head_of_resourcing(
+    client: TestClient,
+) -> None:
+    commitment_id = enrol(client)
+    url = f"/commitments/{commitment_id}"
+    sign_off = {"rationale": "Case accepted: CID restructure"}
+
+    no_case = client.post(f"{url}/local-release", json=sign_off, headers=HOR)
+    assert no_case.json()["rule"] == "LocalReleaseNeedsTheHeadOfDepartmentsCase"
+    case = {"to_location": "tonbridge", "rationale": "CID restructure moves the team"}
+    expect(client.post(f"{url}/local-case", json=case, headers=HOD), 200)
+    assert expect(status(client, "2025-06-01", "tonbridge"), 200)["bound"] is True
+    expect(client.post(f"{url}/local-release", json=sign_off, headers=HOR), 200)
+
+    assert expect(status(client, "2025-06-01", "tonbridge"), 200)["bound"] is False
+
+
+def test_a_withdrawn_commitment_sets_no_period(client: TestClient) -> None:
+    designation = designate(client)
+    commitment = expect(
+        client.post(
+            "/commitments",
+            json={
+                "officer_id": "K100",
+                "designation_id": designation,
+                "starts_on": "2025-01-06",
+                "ends_on": "2025-01-31",
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    url = f"/commitments/{commitment['id']}"
+    expect(client.post(f"{url}/notice", json={"notified_on": "2025-01-02"}, headers=LD), 200)
+    blank = client.post(f"{url}/ending", json={"reason": "withdrawn", "rationale": ""}, headers=LD)
+    assert blank.status_code == 422
+    expect(
+        client.post(
+            f"{url}/ending",
+            json={"reason": "withdrawn", "rationale": "Left the course"},
+            headers=LD,
+        ),
+        200,
+    )
+    assert expect(status(client, "2025-01-10"), 200)["bound"] is False
+
+
+def test_officers_see_only_their_own_commitments(client: TestClient) -> None:
+    enrol(client)
+    assert status(client, "2025-06-01", headers=officer("K100")).status_code == 200
+    assert status(client, "2025-06-01", headers=officer("K101")).status_code == 403
+    assert client.get("/officers/K100/commitments", headers=officer("K101")).status_code == 403
+    assert client.get("/commitments", headers=officer("K100")).status_code == 403
+
+
+def test_exceptional_designations_are_the_panels_or_the_directors(client: TestClient) -> None:
+    body = {
+        "course_code": "MARINE-1",
+        "title": "Marine unit coxswain",
+        "quarter": "2025-Q1",
+        "reasons": ["scarce_skill"],
+        "proposed_by": ["head_of_resourcing"],
+        "rationale": "New vessel arrives before the next quarterly process",
+    }
+    assert client.post("/designations/exceptional", json=body, headers=HOR).status_code == 403
+    made = expect(client.post("/designations/exceptional", json=body, headers=PANEL), 201)
+    assert made["exceptional"] is True
+
+
+def test_the_i_am_eligible_list_is_published_as_json_and_csv(client: TestClient) -> None:
+    designate(client, quarter="2024-Q4", course_code="OLD-1")
+    designate(client, quarter="2025-Q1", course_code="DET-1")
+    integration = bearer(Role.INTEGRATION)
+
+    listed = expect(client.get("/eligible-list", headers=integration), 200)
+    as_csv = client.get("/eligible-list", params={"format": "csv"}, headers=integration)
+
+    assert [c["course_code"] for c in listed] == ["DET-1"]
+    assert listed[0]["period_months"] == 18
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text.splitlines()[1].startswith("DET-1,Initial detective training,2025-Q1,18,")
