@@ -65,6 +65,10 @@ class PostingsSettings(ServiceSettings):
     service_name: ClassVar[str] = "postings"
     default_port: ClassVar[int] = 8001
 
+    #: Where postings asks whether an officer is bound by an ROI (L1800 3.9).
+    roi_url: str = "http://127.0.0.1:8003"
+    roi_timeout_seconds: float = Field(default=5.0, gt=0)
+
 
 class AppealsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="APPEALS_", extra="ignore", frozen=True)

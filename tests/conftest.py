@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from services.postings.clients.roi import RoiClient
 from shared import migrate
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
 from tests.support import pg
+from tests.support.roi import in_process_roi
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -80,10 +82,19 @@ def roi_settings(database_urls: dict[str, str]) -> RoiSettings:
 
 
 @pytest.fixture
-def postings_client(postings_settings: PostingsSettings) -> Iterator[TestClient]:
+def roi_question(database_urls: dict[str, str]) -> Iterator[RoiClient]:
+    """The real ROI service on this test's ROI database, for postings to ask."""
+    with in_process_roi(database_urls["roi"]) as roi:
+        yield roi
+
+
+@pytest.fixture
+def postings_client(
+    postings_settings: PostingsSettings, roi_question: RoiClient
+) -> Iterator[TestClient]:
     from services.postings.main import create_app
 
-    with TestClient(create_app(postings_settings)) as client:
+    with TestClient(create_app(postings_settings, roi=roi_question)) as client:
         yield client
 
 

@@ -21,6 +21,7 @@ from services.appeals.followers.postings_feed import FEED, apply_postings_event
 from services.appeals.main import build_runtime
 from services.appeals.projections.tables import kernel as appeals_kernel
 from services.appeals.projections.tables import posting_decisions
+from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app as create_postings
 from shared.clock import SystemClock
 from shared.db import Database
@@ -38,8 +39,10 @@ class Crash(Exception):
 
 
 @pytest.fixture
-def postings_live(postings_settings: PostingsSettings) -> Iterator[LiveServer]:
-    with LiveServer(create_postings(postings_settings)) as server:
+def postings_live(
+    postings_settings: PostingsSettings, roi_question: RoiClient
+) -> Iterator[LiveServer]:
+    with LiveServer(create_postings(postings_settings, roi=roi_question)) as server:
         yield server
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from services.appeals.followers.postings_feed import FEED, apply_postings_event
 from services.appeals.projections.tables import kernel as appeals_kernel
+from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app
 from shared import cli, migrate
 from shared.clock import SystemClock
@@ -21,20 +22,21 @@ from shared.roles import Role
 from shared.settings import PostingsSettings
 from tests.helpers import COMMANDER_NORTH, count_events, redeployment_body, register_officer
 from tests.support import pg
+from tests.support.roi import in_process_roi
 
 
 def test_an_idempotency_key_is_honoured_after_a_restart(
-    postings_settings: PostingsSettings,
+    postings_settings: PostingsSettings, roi_question: RoiClient
 ) -> None:
     headers = {**COMMANDER_NORTH, "Idempotency-Key": "survives-restart"}
-    with TestClient(create_app(postings_settings)) as first_life:
+    with TestClient(create_app(postings_settings, roi=roi_question)) as first_life:
         register_officer(first_life)
         first = first_life.post(
             "/postings/redeployments", json=redeployment_body(), headers=headers
         )
     before = count_events(postings_settings.database_url)
 
-    with TestClient(create_app(postings_settings)) as second_life:
+    with TestClient(create_app(postings_settings, roi=roi_question)) as second_life:
         again = second_life.post(
             "/postings/redeployments", json=redeployment_body(), headers=headers
         )
@@ -125,8 +127,9 @@ def test_a_database_outage_mid_request_is_a_503_and_stores_nothing() -> None:
     name = make_url(url).database
     assert name is not None
     settings = PostingsSettings(database_url=url)
+    roi_url = pg.clone("roi")
     try:
-        with TestClient(create_app(settings)) as client:
+        with in_process_roi(roi_url) as roi, TestClient(create_app(settings, roi=roi)) as client:
             register_officer(client)
             before = count_events(url)
             _set_database_reachable(name, False)
@@ -149,3 +152,4 @@ def test_a_database_outage_mid_request_is_a_503_and_stores_nothing() -> None:
         assert count_events(url) == before + 1
     finally:
         pg.drop(url)
+        pg.drop(roi_url)

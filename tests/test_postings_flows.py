@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app
 from shared.clock import FixedClock
 from shared.roles import Role
@@ -33,8 +34,9 @@ from tests.support.tokens import bearer
 
 
 @pytest.fixture
-def client(postings_settings: PostingsSettings) -> Iterator[TestClient]:
-    with TestClient(create_app(postings_settings, clock=FixedClock(NOW))) as client:
+def client(postings_settings: PostingsSettings, roi_question: RoiClient) -> Iterator[TestClient]:
+    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi_question)
+    with TestClient(app) as client:
         set_up_force(client)
         yield client
 

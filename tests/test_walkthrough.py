@@ -14,6 +14,7 @@ from services.postings.main import create_app
 from shared import migrate
 from shared.settings import PostingsSettings
 from tests.support.live import LiveServer
+from tests.support.roi import in_process_roi
 
 ROOT = Path(__file__).resolve().parent.parent
 WALKTHROUGH = (ROOT / "docs" / "walkthrough.md").read_text()
@@ -30,8 +31,13 @@ def promises() -> list[str]:
 @pytest.mark.e2e
 def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/postings.sqlite3"
+    roi_url = f"sqlite:///{tmp_path}/roi.sqlite3"
     migrate.upgrade("postings", url)
-    with LiveServer(create_app(PostingsSettings(database_url=url))) as server:
+    migrate.upgrade("roi", roi_url)
+    with (
+        in_process_roi(roi_url) as roi,
+        LiveServer(create_app(PostingsSettings(database_url=url), roi=roi)) as server,
+    ):
         script = "set -euo pipefail\n" + "\n".join(blocks())
         result = subprocess.run(
             ["bash", "-c", script],

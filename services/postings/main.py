@@ -16,6 +16,7 @@ from services.postings.api import (
     structure,
 )
 from services.postings.application import PostingsApplication
+from services.postings.clients.roi import RoiClient, RoiQuestion
 from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
 from shared.api.app import build_api
@@ -26,10 +27,20 @@ from shared.runtime import Runtime
 from shared.settings import PostingsSettings
 
 
-def build_runtime(settings: PostingsSettings, *, clock: Clock | None = None) -> Runtime:
+def build_runtime(
+    settings: PostingsSettings,
+    *,
+    clock: Clock | None = None,
+    roi: RoiQuestion | None = None,
+) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
-    application = PostingsApplication(db, clock=clock, projector=PostingsProjector())
+    application = PostingsApplication(
+        db,
+        clock=clock,
+        projector=PostingsProjector(),
+        roi=roi or RoiClient.from_settings(settings),
+    )
     return Runtime(
         settings=settings,
         db=db,
@@ -40,8 +51,13 @@ def build_runtime(settings: PostingsSettings, *, clock: Clock | None = None) -> 
     )
 
 
-def create_app(settings: PostingsSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
-    runtime = build_runtime(settings or PostingsSettings(), clock=clock)
+def create_app(
+    settings: PostingsSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    roi: RoiQuestion | None = None,
+) -> FastAPI:
+    runtime = build_runtime(settings or PostingsSettings(), clock=clock, roi=roi)
     return build_api(
         runtime,
         title="officer-postings: postings",

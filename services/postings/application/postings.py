@@ -15,12 +15,14 @@ from services.postings.application.facts import (
 )
 from services.postings.application.reference import ReferenceCommands
 from services.postings.application.saved import Saved
+from services.postings.clients.roi import RoiQuestion
 from services.postings.domain.checks import location_must_not_be_unsuitable
 from services.postings.domain.kinds import PostingKind, Power
 from services.postings.domain.posting import Posting
 from services.postings.domain.rules import (
     date_outside_a_sitting_must_be_exceptional,
     move_must_change_place_of_duty,
+    move_must_respect_the_roi_period,
     notice_must_be_given,
     preferences_must_be_sought_or_explained,
     probation_must_be_over,
@@ -47,6 +49,9 @@ CLAUSES = {
 
 
 class PostingCommands(ReferenceCommands):
+    #: Asked before every move (set by the composed application).
+    roi: RoiQuestion
+
     def posting(self, posting_id: UUID) -> Posting:
         return self.load(posting_id, Posting, what="posting")
 
@@ -83,9 +88,11 @@ class PostingCommands(ReferenceCommands):
             welfare_consideration=welfare_consideration,
         )
         session = self.db.sessions()
+        roi = self._ask_roi(officer_id, likely_posting_date, to_location)
         violations, excused = self.excuse(
             officer,
-            (extra_violations or [])
+            move_must_respect_the_roi_period(bound=roi["bound"], reason=roi["reason"])
+            + (extra_violations or [])
             + senior_officers_are_posted_through_the_senior_flow(rank=officer.rank, kind=kind)
             + move_must_change_place_of_duty(current=officer.place_of_duty, proposed=to_location)
             + (placement.violations if check_placement else []),
@@ -107,6 +114,7 @@ class PostingCommands(ReferenceCommands):
                     "destination": strength_fact(session, destination.division, officer.rank.value),
                     "origin": strength_fact(session, officer.division, officer.rank.value),
                 },
+                "roi": roi,
                 **excused,
                 **(facts or {}),
             },
@@ -123,6 +131,25 @@ class PostingCommands(ReferenceCommands):
             at=self.clock.now(),
         )
         return self._saved(posting, officer) if excused else self._saved(posting)
+
+    def _ask_roi(self, officer_id: str, on: date, to_location: str) -> dict[str, Any]:
+        """The ROI service's answer, kept as a fact of the decision (L1800 3.9)."""
+        answer = self.roi.status(officer_id=officer_id, on=on, to_location=to_location)
+        return {
+            "bound": bool(answer["bound"]),
+            "reason": str(answer["reason"]),
+            "on": on.isoformat(),
+            "commitments": [
+                {
+                    "id": c["id"],
+                    "course_code": c["course_code"],
+                    "binds": c["binds"],
+                    "period_ends_on": c["period_ends_on"],
+                    "released_for": c["released_for"],
+                }
+                for c in answer.get("commitments", [])
+            ],
+        }
 
     def decide_redeployment(
         self,
@@ -452,9 +479,11 @@ class PostingCommands(ReferenceCommands):
         pdr: CheckResult = pdr_check(
             officer, subordinate_pdrs(session, officer.officer_id), posting.posting_date
         )
+        roi = self._ask_roi(officer.officer_id, posting.posting_date, posting.to_location)
         violations, excused = self.excuse(
             officer,
-            pdr.violations
+            move_must_respect_the_roi_period(bound=roi["bound"], reason=roi["reason"])
+            + pdr.violations
             + location_must_not_be_unsuitable(
                 location=posting.to_location, restrictions=list(officer.restrictions.values())
             )
@@ -468,7 +497,12 @@ class PostingCommands(ReferenceCommands):
             rationale=rationale,
             correlation_id=correlation_id,
             effective_date=posting.posting_date,
-            facts={**pdr.facts, **excused, "restriction_checked": posting.to_location},
+            facts={
+                **pdr.facts,
+                "roi": roi,
+                **excused,
+                "restriction_checked": posting.to_location,
+            },
         )
         posting.move(moved_on=posting.posting_date, decision=decision, at=self.clock.now())
         officer.move_to(

@@ -305,3 +305,17 @@ def redeployment_is_for_the_units_head(*, head_id: str | None, decider_id: str) 
             )
         ]
     return []
+
+
+def move_must_respect_the_roi_period(*, bound: bool, reason: str) -> list[Violation]:
+    """An officer inside an ROI period cannot move before it ends unless released early for
+    this move (L1800 3.9.1-3.9.3)."""
+    if bound:
+        return [
+            Violation(
+                rule="MoveMustRespectTheRoiPeriod",
+                message=reason,
+                clause="L1800 3.9.3",
+            )
+        ]
+    return []

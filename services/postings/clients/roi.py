@@ -1,0 +1,65 @@
+"""Postings' client of the ROI service: the question asked before every move (L1800 3.9).
+It fails closed: when ROI cannot answer, the decision cannot be taken."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Protocol
+
+import httpx
+
+from shared.errors import Unavailable
+from shared.feed_client import service_token_provider
+from shared.settings import PostingsSettings
+
+
+class RoiQuestion(Protocol):
+    def status(self, *, officer_id: str, on: date, to_location: str) -> dict[str, Any]:
+        """Is the officer bound by an ROI on ``on`` for a move to ``to_location``, and why."""
+        ...
+
+
+class RoiClient:
+    def __init__(self, http: httpx.Client, token: Callable[[], str]) -> None:
+        self._http = http
+        self._token = token
+
+    @classmethod
+    def from_settings(
+        cls, settings: PostingsSettings, *, transport: httpx.BaseTransport | None = None
+    ) -> RoiClient:
+        http = httpx.Client(
+            base_url=settings.roi_url, timeout=settings.roi_timeout_seconds, transport=transport
+        )
+        return cls(http, service_token_provider(settings))
+
+    def status(self, *, officer_id: str, on: date, to_location: str) -> dict[str, Any]:
+        try:
+            response = self._http.get(
+                f"/officers/{officer_id}/roi-status",
+                params={"on": on.isoformat(), "to_location": to_location},
+                headers={"Authorization": f"Bearer {self._token()}"},
+            )
+        except httpx.HTTPError as exc:
+            raise Unavailable(
+                f"the ROI service cannot answer whether {officer_id} is bound: {exc}",
+                service="roi",
+            ) from exc
+        if response.status_code != 200:
+            raise Unavailable(
+                f"the ROI service answered {response.status_code} for {officer_id}",
+                service="roi",
+            )
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class RoiNotConfigured:
+    """Stands where no ROI service was given: every question fails closed."""
+
+    def status(self, *, officer_id: str, on: date, to_location: str) -> dict[str, Any]:
+        raise Unavailable("no ROI service is configured for postings", service="roi")
