@@ -1,0 +1,155 @@
+"""Postings and ROI over real HTTP (L1800 3.9): a designated course binds the officer, a
+posting is refused citing the ROI, an early release allows exactly that posting, and with
+ROI stopped postings refuses to decide (503) and stores nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from services.postings.main import create_app as create_postings
+from services.roi.main import create_app as create_roi
+from shared.roles import Role
+from shared.settings import PostingsSettings, RoiSettings
+from tests.force import DIRECTOR, compulsory
+from tests.helpers import HR, LOCATIONS, count_events
+from tests.support.live import LiveServer, free_port
+from tests.support.tokens import bearer
+
+LD = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")
+PANEL = bearer(Role.FORCE_RESOURCING_PANEL, subject="frp-chair")
+TODAY = date.today()
+
+
+def day(n: int) -> str:
+    return (TODAY + timedelta(days=n)).isoformat()
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+@pytest.fixture
+def services(
+    database_urls: dict[str, str],
+) -> Iterator[tuple[httpx.Client, httpx.Client, LiveServer]]:
+    roi_port = free_port()
+    roi = LiveServer(create_roi(RoiSettings(database_url=database_urls["roi"])), port=roi_port)
+    postings_settings = PostingsSettings(
+        database_url=database_urls["postings"], roi_url=f"http://127.0.0.1:{roi_port}"
+    )
+    with (
+        roi,
+        LiveServer(create_postings(postings_settings)) as postings,
+        httpx.Client(base_url=postings.url) as p,
+        httpx.Client(base_url=roi.url) as r,
+    ):
+        for code, (name, division, town, lat, lon) in LOCATIONS.items():
+            body = {"code": code, "name": name, "division": division, "town": town}
+            ok(p.post("/locations", json={**body, "lat": lat, "lon": lon}, headers=HR), 201)
+        officer = {
+            "officer_id": "K100",
+            "name": "Alex Smith",
+            "rank": "constable",
+            "division": "north",
+            "place_of_duty": "maidstone",
+            "appointed_on": "2019-09-02",
+        }
+        ok(p.post("/officers", json=officer, headers=HR), 201)
+        yield p, r, roi
+
+
+@pytest.mark.e2e
+def test_an_roi_refuses_a_posting_until_released_and_the_decision_records_the_answer(
+    services: tuple[httpx.Client, httpx.Client, LiveServer],
+) -> None:
+    postings, roi, _ = services
+    designation = ok(
+        roi.post(
+            "/designations",
+            json={
+                "course_code": "DET-1",
+                "title": "Initial detective training",
+                "quarter": "2026-Q4",
+                "reasons": ["scarce_skill"],
+                "proposed_by": ["head_of_l_and_d"],
+                "rationale": "Detective shortfall",
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    commitment = ok(
+        roi.post(
+            "/commitments",
+            json={
+                "officer_id": "K100",
+                "designation_id": designation["id"],
+                "starts_on": day(-60),
+                "ends_on": day(-10),
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    ok(
+        roi.post(
+            f"/commitments/{commitment['id']}/notice", json={"notified_on": day(-70)}, headers=LD
+        )
+    )
+    ok(
+        roi.post(
+            f"/commitments/{commitment['id']}/completion",
+            json={"completed_on": day(-10)},
+            headers=LD,
+        )
+    )
+
+    body = compulsory(
+        likely_posting_date=day(60), to_location="dover", travel_justification="Vacancy"
+    )
+    refused = postings.post("/postings/compulsory", json=body, headers=DIRECTOR)
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "MoveMustRespectTheRoiPeriod"
+    assert refused.json()["clause"] == "L1800 3.9.3"
+    assert "DET-1" in refused.json()["detail"]
+
+    ok(
+        roi.post(
+            f"/commitments/{commitment['id']}/release",
+            json={"to_location": "dover", "rationale": "Dover major crime team cannot wait"},
+            headers=PANEL,
+        )
+    )
+    allowed = ok(postings.post("/postings/compulsory", json=body, headers=DIRECTOR), 201)
+
+    fact = allowed["facts"]["roi"]
+    assert fact["bound"] is False
+    assert "released" in fact["reason"]
+    assert fact["commitments"][0]["released_for"] == "dover"
+    elsewhere = postings.post(
+        "/postings/compulsory", json={**body, "to_location": "ashford"}, headers=DIRECTOR
+    )
+    assert elsewhere.json()["rule"] == "MoveMustRespectTheRoiPeriod"
+
+
+@pytest.mark.e2e
+def test_with_roi_stopped_a_posting_gets_a_503_and_nothing_is_stored(
+    services: tuple[httpx.Client, httpx.Client, LiveServer], database_urls: dict[str, str]
+) -> None:
+    postings, _, roi_server = services
+    before = count_events(database_urls["postings"])
+    roi_server.__exit__(None, None, None)
+
+    response = postings.post("/postings/compulsory", json=compulsory(), headers=DIRECTOR)
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["service"] == "roi"
+    assert response.headers["retry-after"]
+    assert count_events(database_urls["postings"]) == before
