@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from shared.migrate import SERVICES
-from shared.settings import SETTINGS_BY_SERVICE, AppealsSettings
+from shared.settings import SETTINGS_BY_SERVICE, AppealsSettings, PostingsSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -66,6 +66,12 @@ def test_appeals_reads_the_postings_service(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv(key, value)
     postings_port = environment("postings")["POSTINGS_PORT"]
     assert AppealsSettings().postings_url == f"http://postings:{postings_port}"
+
+
+def test_postings_asks_the_roi_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in environment("postings").items():
+        monkeypatch.setenv(key, value)
+    assert PostingsSettings().roi_url == f"http://roi:{environment('roi')['ROI_PORT']}"
 
 
 def test_services_trust_the_same_token_issuer() -> None:

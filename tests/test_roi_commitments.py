@@ -201,3 +201,30 @@ def test_the_i_am_eligible_list_is_published_as_json_and_csv(client: TestClient)
     assert listed[0]["period_months"] == 18
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.splitlines()[1].startswith("DET-1,Initial detective training,2025-Q1,18,")
+
+
+def test_commitments_ending_in_the_next_months_for_planning(client: TestClient) -> None:
+    enrol(client)  # period ends 2026-07-31; today is 2026-11-22 in these tests
+    designation = designate(client, course_code="FIREARMS-1", quarter="2026-Q3")
+    recent = expect(
+        client.post(
+            "/commitments",
+            json={
+                "officer_id": "K101",
+                "designation_id": designation,
+                "starts_on": "2025-06-02",
+                "ends_on": "2025-06-30",
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    url = f"/commitments/{recent['id']}"
+    expect(client.post(f"{url}/notice", json={"notified_on": "2025-05-01"}, headers=LD), 200)
+    expect(client.post(f"{url}/completion", json={"completed_on": "2025-06-30"}, headers=LD), 200)
+
+    soon = expect(client.get("/commitments", params={"ending_within_months": 12}, headers=HOR), 200)
+    later = expect(client.get("/commitments", params={"ending_within_months": 1}, headers=HOR), 200)
+
+    assert [c["course_code"] for c in soon["items"]] == ["FIREARMS-1"]  # ends 2026-12-30
+    assert later["items"] == []
