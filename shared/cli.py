@@ -107,9 +107,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     for service in services:
         settings = SETTINGS_BY_SERVICE[service]()
         urls[service] = f"http://{settings.host}:{settings.effective_port}"
+    env = os.environ.copy()
+    if "appeals" in urls:
+        # Run together, postings follows appeals' outcomes unless told otherwise.
+        env.setdefault("POSTINGS_APPEALS_URL", urls["appeals"])
+    for service in services:
         children[service] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "shared.cli", "serve", service, "--no-migrate"],
-            env=os.environ.copy(),
+            env=env,
         )
 
     def stop(*_: object) -> None:

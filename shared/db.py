@@ -76,8 +76,13 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # Wait for other connections (another process, a follower) rather than fail at once;
+        # set first so that everything below waits too.
         cursor.execute("PRAGMA busy_timeout=30000")
+        # WAL persists in the file; switching needs the database to itself, so only when not
+        # already in WAL.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

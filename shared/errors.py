@@ -67,6 +67,10 @@ class Conflict(DomainError):
         self.current_version = current_version
 
 
+class NotYetKnown(DomainError):
+    """Something this service learns from another's feed has not arrived yet: retry."""
+
+
 class Unavailable(DomainError):
     """Another service whose answer a decision needs could not answer: fail closed."""
 

@@ -68,6 +68,9 @@ class PostingsSettings(ServiceSettings):
     #: Where postings asks whether an officer is bound by an ROI (L1800 3.9).
     roi_url: str = "http://127.0.0.1:8003"
     roi_timeout_seconds: float = Field(default=5.0, gt=0)
+    #: Whose feed postings follows for appeal outcomes; empty: not followed (the run
+    #: command and docker-compose set it).
+    appeals_url: str = ""
 
 
 class AppealsSettings(ServiceSettings):
@@ -75,6 +78,7 @@ class AppealsSettings(ServiceSettings):
     service_name: ClassVar[str] = "appeals"
     default_port: ClassVar[int] = 8002
 
+    #: Whose feed appeals follows for posting decisions; empty: not followed.
     postings_url: str = "http://127.0.0.1:8001"
 
 

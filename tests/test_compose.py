@@ -72,6 +72,9 @@ def test_postings_asks_the_roi_service(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in environment("postings").items():
         monkeypatch.setenv(key, value)
     assert PostingsSettings().roi_url == f"http://roi:{environment('roi')['ROI_PORT']}"
+    assert (
+        PostingsSettings().appeals_url == f"http://appeals:{environment('appeals')['APPEALS_PORT']}"
+    )
 
 
 def test_services_trust_the_same_token_issuer() -> None:

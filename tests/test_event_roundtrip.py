@@ -15,6 +15,7 @@ from eventsourcing.utils import get_topic
 
 import services
 from services.appeals.application import AppealsApplication
+from services.appeals.domain.appeal import Appeal, LatePermission
 from services.postings.application import PostingsApplication
 from services.postings.domain.batch import Batch
 from services.postings.domain.delegation import Delegation
@@ -418,6 +419,77 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             content="You are re-deployed",
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
+        ),
+    ),
+    Posting.SetAside: (
+        PostingsApplication,
+        make(
+            Posting.SetAside,
+            **base(Posting.SetAside, 7),
+            decision=DECISION,
+            appeal_id=uuid4(),
+            effect="cancelled",
+        ),
+    ),
+    Appeal.Lodged: (
+        AppealsApplication,
+        make(
+            Appeal.Lodged,
+            **created(Appeal.Lodged, Appeal),
+            posting_id=uuid4(),
+            officer_id="K100",
+            appellant_id="K100",
+            appellant_role=Role.OFFICER,
+            grounds="My caring responsibilities were not considered",
+            deadline=date(2026, 12, 6),
+            late_exception=False,
+        ),
+    ),
+    Appeal.Assigned: (
+        AppealsApplication,
+        make(
+            Appeal.Assigned,
+            **base(Appeal.Assigned, 2),
+            decision=DECISION,
+            hearer_id="ch-supt",
+            level="Chief superintendent",
+        ),
+    ),
+    Appeal.EvidenceAdded: (
+        AppealsApplication,
+        make(
+            Appeal.EvidenceAdded,
+            **base(Appeal.EvidenceAdded, 3),
+            kind="submission",
+            content="Letter from my GP",
+            actor_id="K100",
+            actor_role=Role.OFFICER,
+        ),
+    ),
+    Appeal.Decided: (
+        AppealsApplication,
+        make(
+            Appeal.Decided,
+            **base(Appeal.Decided, 4),
+            decision=DECISION,
+            posting_id=uuid4(),
+            outcome="upheld",
+        ),
+    ),
+    Appeal.Withdrawn: (
+        AppealsApplication,
+        make(
+            Appeal.Withdrawn, **base(Appeal.Withdrawn, 3), actor_id="K100", actor_role=Role.OFFICER
+        ),
+    ),
+    LatePermission.Granted: (
+        AppealsApplication,
+        make(
+            LatePermission.Granted,
+            **created(LatePermission.Granted, LatePermission),
+            decision=DECISION,
+            posting_id=uuid4(),
+            appellant_id="K100",
         ),
     ),
     Commitment.Enrolled: (

@@ -5,10 +5,11 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from services.appeals.api import posting_decisions
+from services.appeals.api import appeals, posting_decisions
 from services.appeals.application import AppealsApplication
 from services.appeals.clients.postings import postings_feed
 from services.appeals.followers.postings_feed import FEED, apply_postings_event
+from services.appeals.projections.projector import AppealsProjector
 from services.appeals.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
@@ -27,24 +28,28 @@ def build_runtime(
 ) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
-    follower = Follower(
-        feed=FEED,
-        db=db,
-        tables=kernel,
-        client=postings_feed(settings, transport=postings_transport),
-        handler=apply_postings_event,
-        clock=clock,
-        batch_size=settings.follower_batch_size,
-        poll_seconds=settings.follower_poll_seconds,
-    )
+    followers = []
+    if settings.postings_url:
+        followers.append(
+            Follower(
+                feed=FEED,
+                db=db,
+                tables=kernel,
+                client=postings_feed(settings, transport=postings_transport),
+                handler=apply_postings_event,
+                clock=clock,
+                batch_size=settings.follower_batch_size,
+                poll_seconds=settings.follower_poll_seconds,
+            )
+        )
     return Runtime(
         settings=settings,
         db=db,
         tables=kernel,
-        application=AppealsApplication(db, clock=clock),
+        application=AppealsApplication(db, clock=clock, projector=AppealsProjector()),
         verifier=TokenVerifier(settings),
         clock=clock,
-        followers=[follower],
+        followers=followers,
     )
 
 
@@ -57,5 +62,5 @@ def create_app(settings: AppealsSettings | None = None, *, clock: Clock | None =
             "Appeals against posting decisions under L1800 3.10.1: lodged within 14 days, "
             "heard at the appropriate level, final. Follows postings' event feed."
         ),
-        routers=[posting_decisions.router],
+        routers=[appeals.router, posting_decisions.router],
     )

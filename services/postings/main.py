@@ -17,11 +17,15 @@ from services.postings.api import (
 )
 from services.postings.application import PostingsApplication
 from services.postings.clients.roi import RoiClient, RoiQuestion
+from services.postings.followers.appeals_feed import FEED as APPEALS_FEED
+from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
 from shared.db import Database
+from shared.feed_client import FeedClient, service_token_provider
+from shared.follower import Follower
 from shared.identity import TokenVerifier
 from shared.runtime import Runtime
 from shared.settings import PostingsSettings
@@ -41,6 +45,20 @@ def build_runtime(
         projector=PostingsProjector(),
         roi=roi or RoiClient.from_settings(settings),
     )
+    followers = []
+    if settings.appeals_url:
+        followers.append(
+            Follower(
+                feed=APPEALS_FEED,
+                db=db,
+                tables=kernel,
+                client=FeedClient(settings.appeals_url, service_token_provider(settings)),
+                handler=appeals_handler(application),
+                clock=clock,
+                batch_size=settings.follower_batch_size,
+                poll_seconds=settings.follower_poll_seconds,
+            )
+        )
     return Runtime(
         settings=settings,
         db=db,
@@ -48,6 +66,7 @@ def build_runtime(
         application=application,
         verifier=TokenVerifier(settings),
         clock=clock,
+        followers=followers,
     )
 
 

@@ -15,7 +15,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.errors import Conflict, DomainError, NotFound, NotPermitted, RulesBroken, Unavailable
+from shared.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    NotPermitted,
+    NotYetKnown,
+    RulesBroken,
+    Unavailable,
+)
 from shared.identity import InvalidToken
 
 PROBLEM_JSON = "application/problem+json"
@@ -110,6 +118,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, Conflict):
             return problem_response(
                 request, 409, "conflict", exc.message, current_version=exc.current_version
+            )
+        if isinstance(exc, NotYetKnown):
+            return problem_response(
+                request, 409, "not-yet-known", exc.message, headers={"Retry-After": "2"}
             )
         if isinstance(exc, Unavailable):
             return problem_response(

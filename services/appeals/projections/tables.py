@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 from shared.tables import KernelTables, UtcDateTime
 
@@ -26,4 +26,41 @@ posting_decisions = Table(
     Column("notified_at", UtcDateTime(), nullable=True),
     #: Postings' feed position of the last event applied to this row.
     Column("feed_position", Integer, nullable=False),
+)
+
+#: Appeals as the Head of Resourcing, hearers, appellants and monitoring see them.
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("lodged_seq", Integer, nullable=False, index=True),
+    Column("posting_id", String(36), nullable=False, index=True),
+    Column("posting_kind", String(40), nullable=False),
+    Column("officer_id", String(40), nullable=False, index=True),
+    Column("appellant_id", String(200), nullable=False, index=True),
+    Column("appellant_role", String(40), nullable=False),
+    Column("grounds", Text, nullable=False),
+    Column("lodged_at", UtcDateTime(), nullable=False),
+    Column("deadline", Date, nullable=True),
+    Column("late_exception", Boolean, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("hearer_id", String(200), nullable=True),
+    Column("level", String(200), nullable=True),
+    Column("assigned_at", UtcDateTime(), nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("outcome_rationale", Text, nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+#: Further evidence and the appellant's written submissions, each as it arrived.
+appeal_items = Table(
+    "appeal_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("appeal_id", String(36), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", UtcDateTime(), nullable=False),
 )

@@ -35,7 +35,8 @@ from shared.clock import london_date
 from shared.errors import Conflict, NotPermitted, Violation, refuse_if
 from shared.eventstore import check_expected_version
 from shared.identity import Principal
-from shared.ledger import decided_by
+from shared.ledger import Decision, decided_by
+from shared.roles import Role
 
 CLAUSES = {
     PostingKind.APPOINTMENT: "L1800 3.3.1",
@@ -512,3 +513,27 @@ class PostingCommands(ReferenceCommands):
             at=self.clock.now(),
         )
         return self._saved(posting, officer)
+
+    def set_aside_after_appeal(
+        self, *, posting_id: UUID, appeal_id: UUID, appeal_decision: dict[str, Any]
+    ) -> Saved:
+        """Record, as a decision citing the appeal, that an upheld appeal set the posting
+        decision aside (L1800 3.10.1: 'the appeal decision will be final')."""
+        posting = self.posting(posting_id)
+        posting.set_aside(
+            appeal_id=appeal_id,
+            decision=Decision(
+                rationale=f"Appeal upheld: {appeal_decision['rationale']}",
+                actor_id=appeal_decision["actor_id"],
+                actor_role=Role(appeal_decision["actor_role"]),
+                clause="L1800 3.10.1",
+                facts={
+                    "appeal_id": str(appeal_id),
+                    "appeal_outcome": "upheld",
+                    "state_when_set_aside": posting.state.value,
+                },
+                correlation_id=appeal_decision.get("correlation_id", ""),
+            ),
+            at=self.clock.now(),
+        )
+        return self._saved(posting)

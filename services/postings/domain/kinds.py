@@ -43,6 +43,10 @@ class PostingState(Enum):
     AWAITING_DATE = "awaiting_date"
     DATE_CONFIRMED = "date_confirmed"
     MOVED = "moved"
+    #: Set aside on appeal before the move (L1800 3.10.1).
+    CANCELLED = "cancelled"
+    #: Set aside on appeal after the move: the posting is to be reconsidered.
+    RECONSIDERATION = "reconsideration"
 
 
 class WelfareFactor(Enum):

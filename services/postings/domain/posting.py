@@ -90,6 +90,20 @@ class Posting(Aggregate):
             aggregate.state = PostingState.MOVED
             aggregate.moved_on = self.moved_on
 
+    class SetAside(DecisionEvent):
+        """An upheld appeal sets the posting decision aside (L1800 3.10.1): the move is
+        cancelled if it has not happened, or a reconsideration is opened if it has."""
+
+        appeal_id: UUID
+        effect: str  # "cancelled" or "reconsideration"
+
+        def apply(self, aggregate: Posting) -> None:
+            aggregate.state = (
+                PostingState.CANCELLED
+                if self.effect == "cancelled"
+                else PostingState.RECONSIDERATION
+            )
+
     def __init__(
         self,
         *,
@@ -148,6 +162,16 @@ class Posting(Aggregate):
     def _must_not_have_moved(self) -> None:
         if self.state is PostingState.MOVED:
             raise Conflict("the officer has already moved under this posting")
+        if self.state in (PostingState.CANCELLED, PostingState.RECONSIDERATION):
+            raise Conflict("this posting decision was set aside on appeal")
+
+    def set_aside(self, *, appeal_id: UUID, decision: Decision, at: datetime) -> None:
+        if self.state in (PostingState.CANCELLED, PostingState.RECONSIDERATION):
+            raise Conflict("this posting decision is already set aside")
+        effect = "reconsideration" if self.state is PostingState.MOVED else "cancelled"
+        self.trigger_event(
+            self.SetAside, timestamp=at, decision=decision, appeal_id=appeal_id, effect=effect
+        )
 
     def confirm_date(
         self, *, posting_date: date, sitting_id: UUID | None, decision: Decision, at: datetime

@@ -383,6 +383,19 @@ def _moved(session: Session, event: Posting.Moved, position: int) -> None:
     _bump_posting(session, event, state="moved", moved_on=event.moved_on, facts=json.dumps(facts))
 
 
+@handles(Posting.SetAside)
+def _set_aside(session: Session, event: Posting.SetAside, position: int) -> None:
+    facts = json.loads(
+        session.execute(select(postings.c.facts).where(_posting_row(event))).scalar_one()
+    )
+    facts["set_aside"] = {
+        "appeal_id": str(event.appeal_id),
+        "effect": event.effect,
+        "decided_by": event.decision.actor_id,
+    }
+    _bump_posting(session, event, state=event.effect, facts=json.dumps(facts))
+
+
 @handles(PanelSitting.Scheduled)
 def _sitting(session: Session, event: PanelSitting.Scheduled, position: int) -> None:
     session.execute(

@@ -1,0 +1,232 @@
+"""Appeals over HTTP (L1800 3.10.1, L1 2.4), on SQLite and PostgreSQL: who may lodge, the
+window, assignment, the final outcome, and who may see what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.appeals.followers.postings_feed import apply_postings_event
+from services.appeals.main import create_app
+from shared.clock import FixedClock
+from shared.db import Database
+from shared.roles import Role
+from shared.settings import AppealsSettings
+from tests.force import expect, officer
+from tests.support.tokens import bearer
+
+NOTIFIED = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # a Monday afternoon, GMT
+HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
+HEARER = bearer(Role.DIVISIONAL_COMMANDER, subject="ch-supt-south", division="south")
+COMMAND_TEAM = bearer(Role.COMMAND_TEAM, subject="acc-ops")
+POLICY_OWNER = bearer(Role.HR_POLICY_OWNER, subject="head-of-hr-resourcing")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOTIFIED + timedelta(days=3))
+
+
+@pytest.fixture
+def client(appeals_settings: AppealsSettings, clock: FixedClock) -> Iterator[TestClient]:
+    # Decisions reach these tests through the feed handler directly (see `posting`).
+    settings = appeals_settings.model_copy(update={"postings_url": ""})
+    with TestClient(create_app(settings, clock=clock)) as client:
+        yield client
+
+
+@pytest.fixture
+def posting(appeals_settings: AppealsSettings) -> str:
+    """A compulsory posting of K100 decided by the Director of HR and notified, as postings'
+    feed tells appeals of it."""
+    posting_id = str(uuid4())
+    db = Database(appeals_settings.effective_database_url)
+    decided = {
+        "id": 1,
+        "type": "Posting.Decided",
+        "originator_id": posting_id,
+        "originator_version": 1,
+        "occurred_at": (NOTIFIED - timedelta(hours=2)).isoformat(),
+        "data": {
+            "decision": {
+                "actor_id": "dhr",
+                "actor_role": "director_of_hr",
+                "clause": "L1800 3.7.1",
+                "effective_date": "2027-01-10",
+            },
+            "kind": "compulsory",
+            "officer_id": "K100",
+            "division": "north",
+        },
+    }
+    notified = {
+        "id": 2,
+        "type": "Posting.OfficerNotified",
+        "originator_id": posting_id,
+        "originator_version": 2,
+        "occurred_at": NOTIFIED.isoformat(),
+        "data": {"notified_at": NOTIFIED.isoformat()},
+    }
+    for item in (decided, notified):
+        with db.unit_of_work(write=True) as session:
+            apply_postings_event(session, item)
+    db.close()
+    return posting_id
+
+
+def lodge(client: TestClient, posting_id: str, headers: dict[str, str], **extra: Any) -> Any:
+    body = {"posting_id": posting_id, "grounds": "My caring responsibilities were not weighed"}
+    return client.post("/appeals", json={**body, **extra}, headers=headers)
+
+
+def test_the_officer_concerned_or_a_command_team_member_may_appeal(
+    client: TestClient, posting: str
+) -> None:
+    assert lodge(client, posting, bearer(Role.HR_RESOURCE_PLANNING)).status_code == 403
+    assert lodge(client, posting, officer("K101")).status_code == 403
+    mine = expect(lodge(client, posting, officer("K100")), 201)
+    theirs = expect(lodge(client, posting, COMMAND_TEAM), 201)
+
+    assert (mine["appellant_id"], mine["deadline"], mine["state"]) == (
+        "K100",
+        "2026-11-16",
+        "lodged",
+    )
+    assert theirs["appellant_role"] == "command_team"
+
+
+def test_grounds_are_required(client: TestClient, posting: str) -> None:
+    response = lodge(client, posting, officer("K100"), grounds="  ")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.grounds"
+
+
+def test_a_decision_appeals_has_not_seen_yet_gets_a_retryable_answer(client: TestClient) -> None:
+    response = lodge(client, str(uuid4()), officer("K100"))
+
+    assert response.status_code == 409
+    assert response.json()["type"] == "/problems/not-yet-known"
+    assert response.headers["retry-after"]
+
+
+def test_day_14_is_in_time_and_day_15_is_refused_with_the_deadline(
+    client: TestClient, posting: str, clock: FixedClock
+) -> None:
+    clock.set(datetime(2026, 11, 17, 9, 0, tzinfo=UTC))  # day 15
+    late = lodge(client, posting, officer("K100"))
+    assert late.status_code == 422
+    assert late.json()["rule"] == "AppealMustBeLodgedWithin14Days"
+    assert late.json()["violations"][0]["details"]["deadline"] == "2026-11-16"
+
+    clock.set(datetime(2026, 11, 16, 23, 59, tzinfo=UTC))  # day 14, late evening
+    assert lodge(client, posting, officer("K100")).status_code == 201
+
+
+def test_a_late_appeal_needs_a_policy_owners_exception(
+    client: TestClient, posting: str, clock: FixedClock
+) -> None:
+    clock.set(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    permission = {
+        "posting_id": posting,
+        "appellant_id": "K100",
+        "rationale": "Officer was in hospital",
+    }
+    assert client.post("/appeals/late-permissions", json=permission, headers=HOR).status_code == 403
+    expect(client.post("/appeals/late-permissions", json=permission, headers=POLICY_OWNER), 201)
+
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+
+    assert appeal["late_exception"] is True
+
+
+def test_assignment_by_the_head_of_resourcing_never_to_the_decider(
+    client: TestClient, posting: str
+) -> None:
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+    url = f"/appeals/{appeal['id']}/assignment"
+    to_decider = {"hearer_id": "dhr", "level": "Director", "rationale": "Senior level"}
+    to_hearer = {
+        "hearer_id": "ch-supt-south",
+        "level": "Chief superintendent",
+        "rationale": "Independent",
+    }
+
+    assert client.post(url, json=to_hearer, headers=HEARER).status_code == 403
+    refused = client.post(url, json=to_decider, headers=HOR)
+    assert refused.json()["rule"] == "HearerMustNotBeTheDecider"
+    assigned = expect(client.post(url, json=to_hearer, headers=HOR), 200)
+    assert assigned["state"] == "assigned"
+
+    waiting = expect(client.get("/appeals", params={"awaiting": "outcome"}, headers=HOR), 200)
+    assert [a["id"] for a in waiting["items"]] == [appeal["id"]]
+    assert waiting["items"][0]["age_days"] == 0  # lodged today
+
+
+def test_only_the_assigned_person_decides_and_the_decision_is_final(
+    client: TestClient, posting: str
+) -> None:
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+    base = f"/appeals/{appeal['id']}"
+    expect(
+        client.post(
+            f"{base}/assignment",
+            json={
+                "hearer_id": "ch-supt-south",
+                "level": "Chief superintendent",
+                "rationale": "Independent",
+            },
+            headers=HOR,
+        ),
+        200,
+    )
+    expect(
+        client.post(
+            f"{base}/submissions", json={"content": "Letter from my GP"}, headers=officer("K100")
+        ),
+        200,
+    )
+    assert (
+        client.post(f"{base}/submissions", json={"content": "x"}, headers=COMMAND_TEAM).status_code
+        == 403
+    )
+    outcome = {
+        "outcome": "upheld",
+        "rationale": "Caring responsibilities were not considered (3.1.3)",
+    }
+
+    assert client.post(f"{base}/outcome", json=outcome, headers=HOR).status_code == 403
+    decided = expect(client.post(f"{base}/outcome", json=outcome, headers=HEARER), 200)
+    assert (decided["state"], decided["outcome"]) == ("decided", "upheld")
+    assert [i["kind"] for i in decided["items"]] == ["submission"]
+
+    again = client.post(f"{base}/outcome", json={**outcome, "outcome": "dismissed"}, headers=HEARER)
+    assert again.status_code == 409
+    second = lodge(client, posting, officer("K100"))
+    assert second.json()["rule"] == "AppealDecisionIsFinal"
+    figures = expect(client.get("/appeals/monitoring", headers=HOR), 200)
+    assert figures == [{"posting_kind": "compulsory", "outcome": "upheld", "appeals": 1}]
+
+
+def test_an_appellant_may_withdraw_before_the_outcome(client: TestClient, posting: str) -> None:
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+    url = f"/appeals/{appeal['id']}/withdrawal"
+
+    assert client.post(url, headers=COMMAND_TEAM).status_code == 403
+    withdrawn = expect(client.post(url, headers=officer("K100")), 200)
+
+    assert withdrawn["state"] == "withdrawn"
+    assert client.post(url, headers=officer("K100")).status_code == 409
+
+
+def test_an_officer_cannot_see_another_officers_appeal(client: TestClient, posting: str) -> None:
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+
+    assert client.get(f"/appeals/{appeal['id']}", headers=officer("K101")).status_code == 403
+    assert client.get("/appeals", headers=officer("K101")).json()["items"] == []
+    assert client.get(f"/appeals/{appeal['id']}", headers=officer("K100")).status_code == 200
+    assert "caring responsibilities" not in client.get("/appeals", headers=officer("K101")).text
