@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.postings.clients.roi import RoiClient
+from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.main import create_app
 from shared.clock import FixedClock
 from shared.roles import Role
@@ -712,3 +713,45 @@ def test_the_event_feed_withholds_confidential_fields_from_all_but_auditors(
     assert ("disability" in text) is sees
     assert ("Reasonable adjustments" in text) is sees
     assert "Officer.LocationRestricted" in text  # the fact of it is not hidden
+
+
+def test_an_appeal_upheld_after_the_move_opens_a_reconsideration(client: TestClient) -> None:
+    posting = decide_compulsory(client)
+    confirm_at_panel(client, posting["id"], days(60))
+    expect(move(client, posting["id"]), 200)
+    app = client.app.state.runtime.application  # type: ignore[attr-defined]
+    upheld = {
+        "id": 1,
+        "type": "Appeal.Decided",
+        "originator_id": "6f0c1a52-1111-4f7e-9d55-0d0e7f3f0a01",
+        "originator_version": 3,
+        "occurred_at": NOW.isoformat(),
+        "data": {
+            "posting_id": posting["id"],
+            "outcome": "upheld",
+            "decision": {
+                "rationale": "Preferences were not sought",
+                "actor_id": "ch-supt-south",
+                "actor_role": "divisional_commander",
+                "clause": "L1800 3.10.1",
+            },
+        },
+    }
+
+    with app.db.unit_of_work(write=True) as session:
+        appeals_handler(app)(session, upheld)
+
+    after = expect(client.get(f"/postings/{posting['id']}", headers=HR), 200)
+    assert after["state"] == "reconsideration"
+    assert after["facts"]["set_aside"]["effect"] == "reconsideration"
+    assert move(client, posting["id"]).status_code == 409
+
+
+def test_welfare_factors_are_absent_from_the_officers_list_for_non_hr_roles(
+    client: TestClient,
+) -> None:
+    client.patch("/officers/K100", json={"welfare_factors": ["disability"]}, headers=HR)
+
+    for caller, sees in ((HR, True), (SLT_NORTH, False), (AUDITOR, False), (PSD, False)):
+        listed = expect(client.get("/officers", headers=caller), 200)
+        assert ("disability" in str(listed)) is sees
