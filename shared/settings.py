@@ -87,6 +87,9 @@ class RoiSettings(ServiceSettings):
     service_name: ClassVar[str] = "roi"
     default_port: ClassVar[int] = 8003
 
+    #: Where ROI checks a delegate's delegation (exceptional designations, L1800 3.9.2).
+    postings_url: str = "http://127.0.0.1:8001"
+
 
 SETTINGS_BY_SERVICE: dict[str, type[ServiceSettings]] = {
     "postings": PostingsSettings,

@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from shared.migrate import SERVICES
-from shared.settings import SETTINGS_BY_SERVICE, AppealsSettings, PostingsSettings
+from shared.settings import SETTINGS_BY_SERVICE, AppealsSettings, PostingsSettings, RoiSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -66,6 +66,14 @@ def test_appeals_reads_the_postings_service(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv(key, value)
     postings_port = environment("postings")["POSTINGS_PORT"]
     assert AppealsSettings().postings_url == f"http://postings:{postings_port}"
+
+
+def test_roi_checks_delegations_with_postings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in environment("roi").items():
+        monkeypatch.setenv(key, value)
+    assert (
+        RoiSettings().postings_url == f"http://postings:{environment('postings')['POSTINGS_PORT']}"
+    )
 
 
 def test_postings_asks_the_roi_service(monkeypatch: pytest.MonkeyPatch) -> None:

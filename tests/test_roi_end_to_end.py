@@ -38,14 +38,17 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 def services(
     database_urls: dict[str, str],
 ) -> Iterator[tuple[httpx.Client, httpx.Client, LiveServer]]:
-    roi_port = free_port()
-    roi = LiveServer(create_roi(RoiSettings(database_url=database_urls["roi"])), port=roi_port)
+    roi_port, postings_port = free_port(), free_port()
+    roi_settings = RoiSettings(
+        database_url=database_urls["roi"], postings_url=f"http://127.0.0.1:{postings_port}"
+    )
+    roi = LiveServer(create_roi(roi_settings), port=roi_port)
     postings_settings = PostingsSettings(
         database_url=database_urls["postings"], roi_url=f"http://127.0.0.1:{roi_port}"
     )
     with (
         roi,
-        LiveServer(create_postings(postings_settings)) as postings,
+        LiveServer(create_postings(postings_settings), port=postings_port) as postings,
         httpx.Client(base_url=postings.url) as p,
         httpx.Client(base_url=roi.url) as r,
     ):
@@ -153,3 +156,48 @@ def test_with_roi_stopped_a_posting_gets_a_503_and_nothing_is_stored(
     assert response.json()["service"] == "roi"
     assert response.headers["retry-after"]
     assert count_events(database_urls["postings"]) == before
+
+
+@pytest.mark.e2e
+def test_a_directors_delegate_designates_outside_the_quarterly_process(
+    services: tuple[httpx.Client, httpx.Client, LiveServer],
+) -> None:
+    postings, roi, _ = services
+    grant = {
+        "delegate_id": "hr-deputy",
+        "powers": ["exceptional_roi"],
+        "valid_from": day(-10),
+        "valid_to": day(0),
+        "rationale": "Director on leave",
+    }
+    delegation = ok(postings.post("/delegations", json=grant, headers=DIRECTOR), 201)
+    expired = ok(
+        postings.post("/delegations", json={**grant, "valid_to": day(-1)}, headers=DIRECTOR), 201
+    )
+    deputy = bearer(Role.HR_RESOURCE_PLANNING, subject="hr-deputy")
+    body = {
+        "course_code": "MARINE-1",
+        "title": "Marine unit coxswain",
+        "quarter": "2026-Q4",
+        "reasons": ["scarce_skill"],
+        "proposed_by": ["head_of_resourcing"],
+        "rationale": "New vessel arrives before the next quarterly process",
+    }
+
+    without = roi.post("/designations/exceptional", json=body, headers=deputy)
+    stale = roi.post(
+        "/designations/exceptional", json={**body, "delegation_id": expired["id"]}, headers=deputy
+    )
+    made = ok(
+        roi.post(
+            "/designations/exceptional",
+            json={**body, "delegation_id": delegation["id"]},
+            headers=deputy,
+        ),
+        201,
+    )
+
+    assert without.status_code == 403
+    assert stale.status_code == 403
+    assert stale.json()["rule"] == "DelegationMustCoverTheDecision"
+    assert made["exceptional"] is True

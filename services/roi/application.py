@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
+from services.roi.clients.postings import DelegationQuestion
 from services.roi.domain.commitment import Commitment
 from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.rules import (
@@ -14,8 +15,10 @@ from services.roi.domain.rules import (
     early_release_needs_its_sign_off,
 )
 from services.roi.domain.values import DesignationReason, Quarter
-from shared.errors import refuse_if
-from shared.eventstore import LedgerApplication, check_expected_version
+from shared.clock import Clock, london_date
+from shared.db import Database
+from shared.errors import NotPermitted, Unavailable, Violation, refuse_if
+from shared.eventstore import LedgerApplication, Projector, check_expected_version
 from shared.identity import Principal
 from shared.ledger import decided_by
 from shared.roles import Role
@@ -31,6 +34,47 @@ class RoiApplication(LedgerApplication):
     name = "Roi"  # the event table is roi_events
     domain_enums: ClassVar[tuple[type[Any], ...]] = (DesignationReason,)
     domain_values: ClassVar[tuple[type[Any], ...]] = (Quarter,)
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        projector: Projector | None = None,
+        delegations: DelegationQuestion | None = None,
+    ) -> None:
+        self.delegations = delegations
+        super().__init__(db, clock=clock, projector=projector)
+
+    def _may_designate_exceptionally(
+        self, principal: Principal, delegation_id: UUID | None
+    ) -> UUID | None:
+        """The Force Resourcing Panel, the Director of HR, or a delegate whose delegation
+        from the Director covers exceptional ROI today (L1800 3.9.2, 3.1.1)."""
+        if principal.role in (Role.FORCE_RESOURCING_PANEL, Role.DIRECTOR_OF_HR):
+            return None
+        if delegation_id is None:
+            raise NotPermitted(
+                "only the Force Resourcing Panel, the Director of HR or their delegate "
+                "designates outside the quarterly process"
+            )
+        if self.delegations is None:
+            raise Unavailable("no postings service to confirm the delegation", service="postings")
+        found = self.delegations.violations(
+            delegation_id=delegation_id,
+            power="exceptional_roi",
+            actor_id=principal.subject,
+            on=london_date(self.clock.now()),
+        )
+        if found:
+            raise NotPermitted(
+                str(found[0]["message"]),
+                violations=[
+                    Violation(rule=v["rule"], message=v["message"], clause=v.get("clause"))
+                    for v in found
+                ],
+            )
+        return delegation_id
 
     def _saved(self, aggregate: Any) -> Saved:
         self.store(aggregate)
@@ -51,12 +95,17 @@ class RoiApplication(LedgerApplication):
         period_months: int,
         rationale: str,
         exceptional: bool = False,
+        delegation_id: UUID | None = None,
     ) -> Saved:
         """Record the quarterly resourcing priorities process's designation (3.9.1), or an
         exceptional one outside it by the Force Resourcing Panel or the Director of HR
         (3.9.2)."""
+        delegation = (
+            self._may_designate_exceptionally(principal, delegation_id) if exceptional else None
+        )
         decision = decided_by(
             principal,
+            delegation_id=delegation,
             clause="L1800 3.9.2" if exceptional else "L1800 3.9.1",
             rationale=rationale,
             correlation_id=correlation_id,

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.roi.api import commitments, designations
 from services.roi.application import RoiApplication
+from services.roi.clients.postings import DelegationClient
 from services.roi.projections.projector import RoiProjector
 from services.roi.projections.tables import kernel
 from shared.api.app import build_api
@@ -23,7 +24,12 @@ def build_runtime(settings: RoiSettings, *, clock: Clock | None = None) -> Runti
         settings=settings,
         db=db,
         tables=kernel,
-        application=RoiApplication(db, clock=clock, projector=RoiProjector()),
+        application=RoiApplication(
+            db,
+            clock=clock,
+            projector=RoiProjector(),
+            delegations=DelegationClient.from_settings(settings),
+        ),
         verifier=TokenVerifier(settings),
         clock=clock,
     )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.postings.api.deps import App
 from services.postings.api.schemas import DecisionIn, DelegationIn, DelegationOut
 from services.postings.api.views import delegation_out, delegation_view
+from services.postings.domain.kinds import Power
 from services.postings.projections.tables import delegations
 from shared.api.commands import CommandHeaders, command_endpoint, etag
 from shared.api.pagination import Page, Paging, fetch_page
@@ -70,6 +74,33 @@ def revoke_delegation(
         ),
         lambda session, saved: delegation_view(session, str(saved.id)),
     )
+
+
+class CoverageOut(BaseModel):
+    covers: bool
+    violations: list[dict[str, Any]]
+
+
+@router.get(
+    "/{delegation_id}/coverage",
+    response_model=CoverageOut,
+    **guarded(Role.SERVICE, *READERS, errors=(422,)),
+)
+def coverage(
+    delegation_id: UUID,
+    runtime: RuntimeDep,
+    app: App,
+    power: Power,
+    actor_id: Annotated[str, Query(min_length=1, max_length=200)],
+    on: date,
+) -> CoverageOut:
+    """Does this delegation let ``actor_id`` exercise ``power`` on ``on`` (L1800 3.1.1)?
+    Other services ask before accepting a decision taken 'or appropriate delegate'."""
+    with runtime.db.unit_of_work(write=False):
+        violations = app.delegation_coverage(
+            delegation_id=delegation_id, power=power, actor_id=actor_id, on=on
+        )
+    return CoverageOut(covers=not violations, violations=[v.as_dict() for v in violations])
 
 
 @router.get("/{delegation_id}", response_model=DelegationOut, **guarded(*READERS, errors=(404,)))

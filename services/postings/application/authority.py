@@ -13,7 +13,7 @@ from services.postings.domain.delegation import Delegation
 from services.postings.domain.kinds import Power
 from services.postings.domain.rules import delegation_must_cover_the_decision
 from shared.clock import london_date
-from shared.errors import Conflict, NotFound, NotPermitted
+from shared.errors import Conflict, NotFound, NotPermitted, Violation
 from shared.eventstore import LedgerApplication, check_expected_version
 from shared.identity import Principal
 from shared.ledger import decided_by
@@ -25,6 +25,18 @@ class Authority(LedgerApplication):
         self.store(*aggregates)
         first = aggregates[0]
         return Saved(first.id, first.version)
+
+    def delegation_coverage(
+        self, *, delegation_id: UUID, power: Power, actor_id: str, on: date
+    ) -> list[Violation]:
+        """Why this delegation does not cover the decision (empty when it does)."""
+        try:
+            delegation: Delegation | None = self.load(delegation_id, Delegation, what="delegation")
+        except NotFound:
+            delegation = None
+        return delegation_must_cover_the_decision(
+            delegation=delegation, power=power, actor_id=actor_id, on=on
+        )
 
     def authorise(
         self, principal: Principal, power: Power, delegation_id: UUID | None

@@ -30,13 +30,14 @@ from services.roi.projections.tables import designations
 from shared.api.commands import CommandContext, CommandHeaders, command_endpoint, etag
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
-from shared.roles import Role
+from shared.roles import HR_ROLES, Role
 
 router = APIRouter(tags=["designations"])
 
 #: The list is published to every officer and manager ('I am Eligible'), so any role reads it.
 READERS = tuple(Role)
-EXCEPTIONAL = (Role.FORCE_RESOURCING_PANEL, Role.DIRECTOR_OF_HR)
+#: The panel, the Director, and HR people who may hold the Director's delegation.
+EXCEPTIONAL = (Role.FORCE_RESOURCING_PANEL, *HR_ROLES)
 
 ELIGIBLE_LIST_OPTIONS = guarded(*READERS)
 ELIGIBLE_LIST_OPTIONS["responses"][200] = {
@@ -87,7 +88,7 @@ def designate_course(
     "/designations/exceptional",
     status_code=201,
     response_model=DesignationOut,
-    **guarded(*EXCEPTIONAL, errors=(422,)),
+    **guarded(*EXCEPTIONAL, errors=(403, 422, 503)),
 )
 def designate_exceptionally(
     body: ExceptionalDesignationIn,

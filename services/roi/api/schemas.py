@@ -46,6 +46,11 @@ class DesignationOut(BaseModel):
 class ExceptionalDesignationIn(DesignationIn):
     """Outside the quarterly process, to ensure timeliness (L1800 3.9.2)."""
 
+    delegation_id: UUID | None = Field(
+        default=None,
+        description="Required unless the caller is the Force Resourcing Panel or Director of HR",
+    )
+
 
 class EnrolmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")

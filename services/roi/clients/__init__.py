@@ -1,1 +1,1 @@
-"""Typed httpx clients for the services roi calls (none yet)."""
+"""Typed httpx clients for the services roi asks (postings: delegations)."""
