@@ -138,10 +138,12 @@ class Follower:
             except SQLAlchemyError as exc:
                 log.warning("follower %s: database error, will retry: %s", self.feed, exc)
                 self._release_lock()
-            except Exception:
+            except Exception as exc:  # a follower must outlive any one event
                 # An event this follower cannot apply: stop at it (order matters), keep
                 # retrying, and say so loudly rather than let the thread die unseen.
-                log.exception("follower %s: cannot apply the next event, will retry", self.feed)
+                log.exception(
+                    "follower %s: cannot apply the next event (%s), will retry", self.feed, exc
+                )
             if applied == 0:
                 self._stop.wait(self._poll_seconds)
 
