@@ -1,33 +1,41 @@
 """The project's one command-line entry point: ``python -m shared.cli`` (``./dev`` wraps it).
 
-run                 migrate and run all three services on the embedded default
-serve SERVICE       run one service (migrating first unless --no-migrate)
-migrate [SERVICE]   bring databases to the head revision
-check-migrations    fail if any service's models and migrations disagree
-token --role ROLE   mint a development token (HS256 secret only)
+run [SERVICE ...]          migrate and run the services (all three by default), URLs printed
+serve SERVICE              run one service (migrating first unless --no-migrate)
+migrate [SERVICE ...]      bring databases to head, rebuilding read models after a change
+rebuild [SERVICE ...]      rebuild read models from the event log
+verify [SERVICE ...]       re-hash the logs against their chains and signed checkpoints
+checkpoint [SERVICE ...]   sign a checkpoint of the logs now
+check-migrations           fail if any service's models and migrations disagree
+token --role ROLE          mint a development token (HS256 secret only)
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine
 
 from shared import migrate
+from shared.checkpoints import CheckpointStore
 from shared.identity import mint_token
 from shared.rebuild import rebuild_read_models
 from shared.roles import Role
 from shared.settings import SETTINGS_BY_SERVICE
+from shared.verify import verify_log, write_checkpoint
 
 SERVICES = migrate.SERVICES
 
@@ -53,6 +61,58 @@ def _rebuild(service: str, settings: Any) -> int:
         )
     finally:
         runtime.db.close()
+
+
+def _progress(service: str) -> Callable[[int], None]:
+    def report(count: int) -> None:
+        print(f"  {service}: {count} events verified", file=sys.stderr)
+
+    return report
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Re-hash a service's log against its chain and signed checkpoints."""
+    failed = False
+    for service in args.services or list(SERVICES):
+        settings = SETTINGS_BY_SERVICE[service]()
+        main = importlib.import_module(f"services.{service}.projections.tables")
+        engine = create_engine(settings.effective_database_url)
+        try:
+            report = verify_log(
+                engine,
+                main.kernel,
+                CheckpointStore(Path(settings.effective_audit_dir)),
+                service=service,
+                progress=_progress(service),
+            )
+        finally:
+            engine.dispose()
+        print(json.dumps(report.as_dict()))
+        failed = failed or not report.ok
+    return 1 if failed else 0
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    """Sign a checkpoint of each service's log now."""
+    for service in args.services or list(SERVICES):
+        settings = SETTINGS_BY_SERVICE[service]()
+        tables = importlib.import_module(f"services.{service}.projections.tables")
+        engine = create_engine(settings.effective_database_url)
+        try:
+            signed = write_checkpoint(
+                engine,
+                tables.kernel,
+                CheckpointStore(Path(settings.effective_audit_dir)),
+                service=service,
+                at=datetime.now(tz=UTC),
+            )
+        finally:
+            engine.dispose()
+        print(
+            f"{service}: "
+            + (f"signed size {signed.size}, head {signed.head}" if signed else "empty log")
+        )
+    return 0
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -193,6 +253,14 @@ def parser() -> argparse.ArgumentParser:
     mig = sub.add_parser("migrate", help="bring databases to head")
     mig.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
     mig.set_defaults(func=cmd_migrate)
+
+    ver = sub.add_parser("verify", help="verify the logs' hash chains and checkpoints")
+    ver.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
+    ver.set_defaults(func=cmd_verify)
+
+    chk_sign = sub.add_parser("checkpoint", help="sign a checkpoint of the logs now")
+    chk_sign.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
+    chk_sign.set_defaults(func=cmd_checkpoint)
 
     reb = sub.add_parser("rebuild", help="rebuild read models from the event log")
     reb.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")

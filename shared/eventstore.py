@@ -13,12 +13,15 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from shared.clock import Clock
 from shared.db import Database
 from shared.errors import Conflict, NotFound
+from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 from shared.roles import Role
+from shared.tables import KernelTables
 from shared.transcodings import register_domain_types
 
 A = TypeVar("A", bound=Aggregate)
@@ -36,6 +39,9 @@ class LedgerApplication(Application[UUID]):
     #: The service's enums and value objects that appear in its events.
     domain_enums: ClassVar[tuple[type[Enum], ...]] = ()
     domain_values: ClassVar[tuple[type[Any], ...]] = ()
+
+    #: The service's kernel tables (set by each service's application class).
+    kernel: ClassVar[KernelTables]
 
     def __init__(self, db: Database, *, clock: Clock, projector: Projector | None = None) -> None:
         self.db = db
@@ -64,8 +70,28 @@ class LedgerApplication(Application[UUID]):
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         session = self.db.sessions()
+        self._extend_chain(session, recordings)
         for recording in recordings:
             self.project(session, recording.domain_event, recording.notification.id)
+
+    def _extend_chain(self, session: Session, recordings: list[Recording[UUID]]) -> None:
+        """Extend the hash chain in the events' own transaction. Writers to one service's log
+        are serialised (the recorder locks the table), so the head read here is the last."""
+        chain = type(self).kernel.chain
+        last = session.execute(
+            select(chain.c.chain_hash).order_by(chain.c.position.desc()).limit(1)
+        ).scalar()
+        head = bytes.fromhex(last) if last else GENESIS
+        rows = []
+        for recording in recordings:
+            n = recording.notification
+            leaf = leaf_hash(
+                canonical_entry(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+            )
+            head = extend(head, leaf)
+            rows.append({"position": n.id, "leaf_hash": leaf.hex(), "chain_hash": head.hex()})
+        if rows:
+            session.execute(insert(chain), rows)
 
     def project(self, session: Session, event: Any, position: int) -> None:
         """Bring the read models up to date with one event (live, or in a rebuild)."""

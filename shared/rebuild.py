@@ -22,7 +22,12 @@ def rebuild_read_models(
 ) -> int:
     """Empty every read-model table and replay every event; one transaction, so readers see
     the old read models or the new ones, never half. Returns how many events were replayed."""
-    keep = {kernel.events.name, kernel.idempotency.name, kernel.follower_positions.name}
+    keep = {
+        kernel.events.name,
+        kernel.chain.name,
+        kernel.idempotency.name,
+        kernel.follower_positions.name,
+    }
     read_models = [t for t in reversed(metadata.sorted_tables) if t.name not in keep]
     replayed = 0
     with application.db.unit_of_work(write=True) as session:

@@ -40,6 +40,11 @@ class ServiceSettings(BaseSettings):
     #: (HS256 only), so production with RS256 must set it.
     service_token: SecretStr | None = None
 
+    #: Where the signing key and signed checkpoints live, outside the database; empty means
+    #: var/audit/<service>.
+    audit_dir: str = ""
+    checkpoint_interval_seconds: float = Field(default=300.0, gt=0)
+
     follower_poll_seconds: float = Field(default=1.0, gt=0)
     follower_batch_size: int = Field(default=100, ge=1, le=1000)
 
@@ -54,6 +59,10 @@ class ServiceSettings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///var/{self.service_name}.sqlite3"
+
+    @property
+    def effective_audit_dir(self) -> str:
+        return self.audit_dir or f"var/audit/{self.service_name}"
 
     @property
     def effective_port(self) -> int:

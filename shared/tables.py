@@ -32,6 +32,7 @@ class KernelTables:
     events: Table
     idempotency: Table
     follower_positions: Table
+    chain: Table
 
     @classmethod
     def define(cls, metadata: MetaData, *, events_table: str) -> KernelTables:
@@ -70,7 +71,20 @@ class KernelTables:
             Column("position", BigInteger, nullable=False),
             Column("updated_at", UtcDateTime(), nullable=False),
         )
-        return cls(events=events, idempotency=idempotency, follower_positions=follower_positions)
+        #: One row per stored event: its leaf hash and the chain's head after it.
+        chain = Table(
+            f"{events_table}_chain",
+            metadata,
+            Column("position", BigInteger, primary_key=True, autoincrement=False),
+            Column("leaf_hash", String(64), nullable=False),
+            Column("chain_hash", String(64), nullable=False),
+        )
+        return cls(
+            events=events,
+            idempotency=idempotency,
+            follower_positions=follower_positions,
+            chain=chain,
+        )
 
 
 class UtcDateTime(TypeDecorator[datetime]):

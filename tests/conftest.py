@@ -67,18 +67,24 @@ def database_urls(
 
 
 @pytest.fixture
-def postings_settings(database_urls: dict[str, str]) -> PostingsSettings:
-    return PostingsSettings(database_url=database_urls["postings"])
+def postings_settings(database_urls: dict[str, str], tmp_path: Path) -> PostingsSettings:
+    return PostingsSettings(
+        database_url=database_urls["postings"], audit_dir=str(tmp_path / "audit-postings")
+    )
 
 
 @pytest.fixture
-def appeals_settings(database_urls: dict[str, str]) -> AppealsSettings:
-    return AppealsSettings(database_url=database_urls["appeals"], follower_poll_seconds=0.05)
+def appeals_settings(database_urls: dict[str, str], tmp_path: Path) -> AppealsSettings:
+    return AppealsSettings(
+        database_url=database_urls["appeals"],
+        follower_poll_seconds=0.05,
+        audit_dir=str(tmp_path / "audit-appeals"),
+    )
 
 
 @pytest.fixture
-def roi_settings(database_urls: dict[str, str]) -> RoiSettings:
-    return RoiSettings(database_url=database_urls["roi"])
+def roi_settings(database_urls: dict[str, str], tmp_path: Path) -> RoiSettings:
+    return RoiSettings(database_url=database_urls["roi"], audit_dir=str(tmp_path / "audit-roi"))
 
 
 @pytest.fixture

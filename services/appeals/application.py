@@ -17,6 +17,7 @@ from services.appeals.domain.rules import (
     one_appeal_per_decision_and_appellant,
 )
 from services.appeals.projections.tables import appeals, posting_decisions
+from services.appeals.projections.tables import kernel as appeals_kernel
 from shared.errors import NotPermitted, NotYetKnown, refuse_if
 from shared.eventstore import LedgerApplication, check_expected_version
 from shared.identity import Principal
@@ -35,6 +36,7 @@ def late_permission_id(posting_id: UUID, appellant_id: str) -> UUID:
 
 class AppealsApplication(LedgerApplication):
     name = "Appeals"  # the event table is appeals_events
+    kernel = appeals_kernel
 
     def _saved(self, aggregate: Any) -> Saved:
         self.store(aggregate)

@@ -15,6 +15,7 @@ from services.roi.domain.rules import (
     early_release_needs_its_sign_off,
 )
 from services.roi.domain.values import DesignationReason, Quarter
+from services.roi.projections.tables import kernel as roi_kernel
 from shared.clock import Clock, london_date
 from shared.db import Database
 from shared.errors import NotPermitted, Unavailable, Violation, refuse_if
@@ -32,6 +33,7 @@ class Saved:
 
 class RoiApplication(LedgerApplication):
     name = "Roi"  # the event table is roi_events
+    kernel = roi_kernel
     domain_enums: ClassVar[tuple[type[Any], ...]] = (DesignationReason,)
     domain_values: ClassVar[tuple[type[Any], ...]] = (Quarter,)
 

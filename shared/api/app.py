@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
-from shared.api import feed, health
+from shared.api import audit, feed, health
 from shared.api.problems import install_problem_handlers, problem_response
 from shared.runtime import Runtime
 
@@ -60,6 +60,7 @@ def build_api(
 
     app.include_router(health.router)
     app.include_router(feed.router)
+    app.include_router(audit.router)
     for router in routers:
         app.include_router(router)
     _document_roles(app)

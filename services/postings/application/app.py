@@ -20,6 +20,7 @@ from services.postings.domain.kinds import (
 )
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.postings.projections.redaction import redact_postings_event
+from services.postings.projections.tables import kernel as postings_kernel
 from shared.clock import Clock
 from shared.db import Database
 from shared.eventstore import Projector
@@ -30,6 +31,7 @@ __all__ = ["PostingsApplication", "Saved"]
 
 class PostingsApplication(PanelCommands, AppointmentCommands, RequestCommands, BatchCommands):
     name = "Postings"  # the event table is postings_events
+    kernel = postings_kernel
     domain_enums: ClassVar[tuple[type[Any], ...]] = (
         PostingKind,
         PostingState,

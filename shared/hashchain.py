@@ -1,0 +1,52 @@
+"""The tamper-evident hash chain over a service's event log.
+
+Each stored event is hashed as an RFC 6962 leaf, H(0x00 || canonical entry), over its stored
+form (so per-officer encryption later leaves the chain intact), and the chain extends as
+head' = H(0x01 || head || leaf): the interior-node prefix, so a Merkle tree over the same
+leaves can be added later without migrating data."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+GENESIS = bytes(32)
+_LEAF, _NODE = b"\x00", b"\x01"
+
+
+def canonical_entry(
+    position: int, originator_id: UUID | str, version: int, topic: str, state: bytes
+) -> bytes:
+    """The stored event as bytes: sorted keys, no whitespace, the state in base64."""
+    return json.dumps(
+        {
+            "id": position,
+            "originator_id": str(originator_id),
+            "originator_version": version,
+            "topic": topic,
+            "state": base64.b64encode(state).decode(),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    return hashlib.sha256(_LEAF + entry).digest()
+
+
+def extend(head: bytes, leaf: bytes) -> bytes:
+    return hashlib.sha256(_NODE + head + leaf).digest()
+
+
+@dataclass(frozen=True)
+class Divergence:
+    position: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"position": self.position, "reason": self.reason}
