@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shared.checkpointer import Checkpointer
 from shared.clock import Clock
 from shared.db import Database
 from shared.eventstore import LedgerApplication
@@ -22,12 +23,23 @@ class Runtime:
     verifier: TokenVerifier
     clock: Clock
     followers: list[Follower] = field(default_factory=list)
+    checkpointer: Checkpointer | None = None
+
+    def __post_init__(self) -> None:
+        if self.checkpointer is None:
+            self.checkpointer = Checkpointer(
+                settings=self.settings, db=self.db, kernel=self.tables, clock=self.clock
+            )
 
     def start(self) -> None:
         for follower in self.followers:
             follower.start()
+        if self.checkpointer is not None:
+            self.checkpointer.start()
 
     def stop(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         for follower in self.followers:
             follower.stop()
         self.db.close()

@@ -156,3 +156,36 @@ def test_only_auditors_verify_or_sign(roi_client: TestClient) -> None:
         ).status_code
         == 403
     )
+
+
+def test_checkpoints_are_also_signed_periodically_when_the_log_grows(
+    roi_client: TestClient,
+) -> None:
+    runtime = roi_client.app.state.runtime  # type: ignore[attr-defined]
+    checkpointer = runtime.checkpointer
+    assert checkpointer.sign_if_grown() is False  # empty log: nothing to sign
+
+    build_history(roi_client, courses=2)
+    assert checkpointer.sign_if_grown() is True
+    assert checkpointer.sign_if_grown() is False  # unchanged since
+
+    assert verify(roi_client)["checkpoints_checked"] == 1
+
+
+def test_rebuilding_read_models_reproduces_them_and_leaves_the_chain(
+    roi_client: TestClient, roi_settings: RoiSettings
+) -> None:
+    from shared import migrate
+    from shared.rebuild import rebuild_read_models
+
+    build_history(roi_client, courses=3)
+    before = expect(roi_client.get("/designations", headers=LD), 200)
+    runtime = roi_client.app.state.runtime  # type: ignore[attr-defined]
+
+    replayed = rebuild_read_models(
+        runtime.application, migrate.service_metadata("roi"), runtime.tables
+    )
+
+    assert replayed == 3
+    assert expect(roi_client.get("/designations", headers=LD), 200) == before
+    assert verify(roi_client)["ok"] is True
