@@ -3,6 +3,7 @@ event store and the read models commit in one transaction (ADR 0001)."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -13,7 +14,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
-from sqlalchemy import insert, select
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from shared.clock import Clock
@@ -31,6 +33,23 @@ class Projector(Protocol):
     """Keeps read models: called with each new event inside the event's own transaction."""
 
     def project(self, session: Session, event: Any, position: int) -> None: ...
+
+
+class SerialisedRecorder(SQLAlchemyApplicationRecorder):
+    """Writers to one service's log are serialised, so notification ids commit in order and
+    a follower never skips one. The library does it with LOCK TABLE ... EXCLUSIVE, which
+    PostgreSQL grants only to roles that may UPDATE, DELETE or TRUNCATE the table; a
+    transaction-scoped advisory lock gives the same order to a role that may only insert."""
+
+    def _lock_table(self, session: Session) -> None:
+        assert self.datastore.engine is not None
+        if self.datastore.engine.dialect.name == "postgresql":
+            key = zlib.crc32(f"officer-postings:{self.events_table_name}".encode())
+            session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+class LedgerFactory(SQLAlchemyFactory):
+    application_recorder_class = SerialisedRecorder
 
 
 class LedgerApplication(Application[UUID]):
@@ -58,7 +77,7 @@ class LedgerApplication(Application[UUID]):
         db.sessions.remove()
 
     def construct_factory(self, env: Any) -> InfrastructureFactory[Any]:
-        factory = SQLAlchemyFactory(env)
+        factory = LedgerFactory(env)
         factory.datastore.set_scoped_session(self.db.sessions)
         return factory
 

@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     #: (HS256 only), so production with RS256 must set it.
     service_token: SecretStr | None = None
 
+    #: The PostgreSQL role the service runs as in production: the migrations grant it what it
+    #: needs and refuse it UPDATE, DELETE and TRUNCATE on the event log.
+    db_app_role: str = Field(default="officer_postings_app", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     #: Where the signing key and signed checkpoints live, outside the database; empty means
     #: var/audit/<service>.
     audit_dir: str = ""
