@@ -25,6 +25,7 @@ def rebuild_read_models(
     keep = {
         kernel.events.name,
         kernel.chain.name,
+        kernel.consultations.name,
         kernel.idempotency.name,
         kernel.follower_positions.name,
     }

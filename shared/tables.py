@@ -33,6 +33,7 @@ class KernelTables:
     idempotency: Table
     follower_positions: Table
     chain: Table
+    consultations: Table
 
     @classmethod
     def define(cls, metadata: MetaData, *, events_table: str) -> KernelTables:
@@ -79,11 +80,25 @@ class KernelTables:
             Column("leaf_hash", String(64), nullable=False),
             Column("chain_hash", String(64), nullable=False),
         )
+        #: Who read which officer's personal data, when and where; never the data itself
+        #: (Data Protection Act 2018 s.62, in spirit).
+        consultations = Table(
+            "consultations",
+            metadata,
+            Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+            Column("at", UtcDateTime(), nullable=False, index=True),
+            Column("actor_id", String(200), nullable=False, index=True),
+            Column("actor_role", String(40), nullable=False),
+            Column("officer_id", String(40), nullable=False, index=True),
+            Column("what", String(80), nullable=False),
+            Column("endpoint", String(200), nullable=False),
+        )
         return cls(
             events=events,
             idempotency=idempotency,
             follower_positions=follower_positions,
             chain=chain,
+            consultations=consultations,
         )
 
 

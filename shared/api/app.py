@@ -3,15 +3,18 @@ roles of every endpoint written into its OpenAPI description."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
 
 from shared.api import audit, feed, health
 from shared.api.problems import install_problem_handlers, problem_response
+from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
 
 
@@ -48,6 +51,36 @@ def build_api(
                 request, 413, "body-too-large", f"request body exceeds {max_body} bytes"
             )
         return await call_next(request)
+
+    @app.middleware("http")
+    async def _consultation_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        principal = getattr(request.state, "principal", None)
+        if (
+            request.method != "GET"
+            or response.status_code != 200
+            or principal is None
+            or principal.role in NOT_PEOPLE
+            or request.url.path.startswith("/audit")
+            or not response.headers.get("content-type", "").startswith("application/json")
+        ):
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+        officers = officer_ids_in(json.loads(body))
+        if officers:
+            route = request.scope.get("route")
+            what = getattr(route, "path", request.url.path)
+            await run_in_threadpool(
+                record_consultation, runtime, request, principal, officers, what
+            )
+        return Response(
+            content=body,
+            status_code=response.status_code,
+            headers=dict(response.headers),
+            media_type=response.media_type,
+        )
 
     if runtime.settings.cors_origins:
         app.add_middleware(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import select
 
 from shared.api.commands import CommandContext, CommandHeaders, Outcome, run_command
+from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.checkpoints import CheckpointStore
 from shared.roles import Role
@@ -54,3 +58,39 @@ def checkpoint(runtime: RuntimeDep, caller: Caller, headers: CommandHeaders) -> 
         return Outcome(201, asdict(signed))
 
     return run_command(runtime, caller, headers, None, sign)
+
+
+class Consultation(BaseModel):
+    at: datetime
+    actor_id: str
+    actor_role: str
+    officer_id: str
+    what: str
+    endpoint: str
+
+
+@router.get(
+    "/consultations", response_model=Page[Consultation], **guarded(Role.AUDITOR, errors=(422,))
+)
+def consultations(
+    runtime: RuntimeDep,
+    paging: Paging,
+    officer_id: Annotated[str | None, Query(max_length=80)] = None,
+    actor_id: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[Consultation]:
+    """Who read an officer's personal data through this service, when and where (the data
+    itself is not kept here)."""
+    table = runtime.tables.consultations
+    query = select(table)
+    if officer_id:
+        query = query.where(table.c.officer_id == officer_id)
+    if actor_id:
+        query = query.where(table.c.actor_id == actor_id)
+    with runtime.db.unit_of_work(write=False) as session:
+        return fetch_page(
+            session,
+            query,
+            order_by=[table.c.id],
+            paging=paging,
+            convert=Consultation.model_validate,
+        )

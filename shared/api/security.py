@@ -33,7 +33,10 @@ def authenticate(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken("a bearer token is required")
     runtime = get_runtime(request)
-    return runtime.verifier.verify(credentials.credentials)
+    principal = runtime.verifier.verify(credentials.credentials)
+    # Kept on the request so the consultation log knows who read what.
+    request.state.principal = principal
+    return principal
 
 
 Caller = Annotated[Principal, Depends(authenticate)]

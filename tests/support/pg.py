@@ -30,7 +30,9 @@ def database_url(name: str) -> str:
 
 
 def template_name(service: str) -> str:
-    return f"{TEMPLATE_PREFIX}{service}"
+    """Named by the migrations' content, so two checkouts on one machine (or a run while the
+    migrations change) never rebuild a template another is cloning from."""
+    return f"{TEMPLATE_PREFIX}{service}_{fingerprint(service)[:12]}"
 
 
 def fingerprint(service: str) -> str:
