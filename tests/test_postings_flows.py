@@ -755,3 +755,85 @@ def test_welfare_factors_are_absent_from_the_officers_list_for_non_hr_roles(
     for caller, sees in ((HR, True), (SLT_NORTH, False), (AUDITOR, False), (PSD, False)):
         listed = expect(client.get("/officers", headers=caller), 200)
         assert ("disability" in str(listed)) is sees
+
+
+# -- found in review ---------------------------------------------------------------------------
+
+
+def test_the_move_checks_probation_again_at_the_confirmed_date(client: TestClient) -> None:
+    # Decided when probation would be over, then dated by the panel inside probation.
+    expect(client.patch("/officers/K100", json={"probation_ends_on": days(50)}, headers=HR), 200)
+    posting = decide_compulsory(client, to_location="ashford", likely_posting_date=days(60))
+    confirm_at_panel(client, posting["id"], days(40))
+
+    refused = move(client, posting["id"])
+
+    assert refused.json()["rule"] == "ProbationPostingMustNotBeToHomeTown"
+
+
+def test_a_notification_to_others_only_does_not_start_the_appeal_window(client: TestClient) -> None:
+    posting = decide_compulsory(client)
+    url = f"/postings/{posting['id']}/notifications"
+    to_slt = {"recipients": ["slt-north"], "content": "For information"}
+
+    assert expect(client.post(url, json=to_slt, headers=HR), 200)["notified_at"] is None
+    told = {"recipients": ["K100", "slt-north"], "content": "You are posted because..."}
+    assert expect(client.post(url, json=told, headers=HR), 200)["notified_at"] is not None
+
+
+def test_welfare_text_in_a_posting_reaches_hr_and_the_officer_only(client: TestClient) -> None:
+    expect(
+        client.patch("/officers/K101", json={"initial_training_complete": True}, headers=HR), 200
+    )
+    body = {
+        "officer_id": "K101",
+        "to_location": "tonbridge",
+        "likely_posting_date": days(60),
+        "rationale": "Tonbridge response team",
+        "welfare_request": "I am primary carer for my disabled mother",
+    }
+    posting = expect(client.post("/postings/appointments/divisional", json=body, headers=HR), 201)
+
+    for caller, sees in ((HR, True), (officer("K101"), True), (PSD, False), (PANEL, False)):
+        seen = expect(client.get(f"/postings/{posting['id']}", headers=caller), 200)
+        assert ("disabled mother" in str(seen)) is sees
+    feed = expect(
+        client.get("/events", params={"limit": 1000}, headers=bearer(Role.INTEGRATION)), 200
+    )
+    assert "disabled mother" not in str(feed)
+
+
+def test_welfare_1068_reasons_reach_hr_the_officer_and_their_slt_only(client: TestClient) -> None:
+    body = {
+        "officer_id": "K100",
+        "grounds": "welfare",
+        "reasons": "Treatment at the Maidstone hospital twice a week",
+        "locations_sought": ["maidstone"],
+    }
+    request = expect(client.post("/requests", json=body, headers=officer("K100")), 201)
+
+    for caller, sees in (
+        (HR, True),
+        (officer("K100"), True),
+        (SLT_NORTH, True),
+        (PSD, False),
+        (PANEL, False),
+    ):
+        seen = expect(client.get(f"/requests/{request['id']}", headers=caller), 200)
+        assert ("hospital" in seen["reasons"]) is sees
+        listed = expect(client.get("/requests", headers=caller), 200)
+        assert ("hospital" in str(listed)) is sees
+    feed = expect(client.get("/events", params={"limit": 1000}, headers=bearer(Role.SERVICE)), 200)
+    assert "hospital" not in str(feed)
+
+
+def test_nulls_for_required_fields_and_huge_offsets_are_422s(client: TestClient) -> None:
+    for field in ("rank", "welfare_factors", "skills", "name"):
+        response = client.patch("/officers/K100", json={field: None}, headers=HR)
+        assert response.status_code == 422, (field, response.text)
+    assert (
+        client.patch("/officers/K100", json={"probation_ends_on": None}, headers=HR).status_code
+        == 200
+    )
+    assert client.get("/postings", params={"offset": 10**30}, headers=HR).status_code == 422
+    assert client.get("/events", params={"after": 10**30}, headers=AUDITOR).status_code == 422

@@ -37,7 +37,9 @@ router = APIRouter(tags=["feed"])
 def read_events(
     caller: Caller,
     runtime: RuntimeDep,
-    after: Annotated[int, Query(ge=0, description="Return events with id greater than this")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=2**62, description="Return events with id greater than this")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_LIMIT_MAX)] = 100,
 ) -> FeedPage:
     """Events with ``id > after``, oldest first, at most ``limit``. Auditors see every

@@ -23,7 +23,7 @@ class PageParams(BaseModel):
 def page_params(
     request: Request,
     limit: Annotated[int, Query(ge=1, description="Page size, at most the service's cap")] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> PageParams:
     cap: int = request.app.state.runtime.settings.page_size_max
     if limit > cap:

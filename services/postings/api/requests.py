@@ -183,5 +183,5 @@ def list_requests(
             query,
             order_by=[transfer_requests.c.submitted_seq],
             paging=paging,
-            convert=request_out,
+            convert=lambda row: request_out(row, caller),
         )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from services.postings.domain.kinds import (
     PostingKind,
@@ -61,6 +61,23 @@ class OfficerChangesIn(_In):
     skills: list[Code] | None = Field(default=None, max_length=100)
     working_pattern: Literal["full_time", "part_time", "flexible"] | None = None
     welfare_factors: list[WelfareFactor] | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> OfficerChangesIn:
+        # null clears an optional field (home town, probation end...); these cannot be empty.
+        required = (
+            "name",
+            "rank",
+            "division",
+            "initial_training_complete",
+            "skills",
+            "working_pattern",
+            "welfare_factors",
+        )
+        nulled = [f for f in required if f in self.model_fields_set and getattr(self, f) is None]
+        if nulled:
+            raise ValueError(f"these cannot be null: {', '.join(nulled)}")
+        return self
 
 
 class OfficerOut(BaseModel):

@@ -105,6 +105,12 @@ def restrictions_view(session: Session, officer_id: str, caller: Principal) -> l
 def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
     values = dict(row)
     values["details"] = json.loads(values["details"])
+    if caller.role not in HR_ROLES and "welfare_request" in values["details"]:
+        values["details"]["welfare_request"] = (
+            None
+            if not caller.is_officer(values["officer_id"])
+            else values["details"]["welfare_request"]
+        )
     facts = json.loads(values["facts"])
     if caller.role not in HR_ROLES:
         facts = {k: v for k, v in facts.items() if k not in HR_ONLY_FACTS}
@@ -158,8 +164,10 @@ def notification_out(row: dict[str, Any]) -> NotificationOut:
     return NotificationOut.model_validate(values)
 
 
-def request_out(row: dict[str, Any]) -> TransferRequestOut:
+def request_out(row: dict[str, Any], caller: Principal) -> TransferRequestOut:
     values = dict(row)
+    if values["grounds"] == "welfare" and not may_read_welfare_reasons(caller, values):
+        values["reasons"] = "[welfare grounds: HR, the officer and their SLT only]"
     values.pop("submitted_seq", None)
     values["roles_sought"] = json.loads(values["roles_sought"])
     values["locations_sought"] = json.loads(values["locations_sought"])
@@ -170,7 +178,16 @@ def request_view(session: Session, request_id: str, caller: Principal) -> Transf
     query = select(transfer_requests).where(transfer_requests.c.id == request_id)
     row = _one(session, query, f"request {request_id}")
     ensure_may_see(caller, officer_id=row["officer_id"], division=row["division"])
-    return request_out(row)
+    return request_out(row, caller)
+
+
+def may_read_welfare_reasons(caller: Principal, row: dict[str, Any]) -> bool:
+    """Welfare grounds (L1800 3.5.1, 3.1.3): HR roles, the officer and their own SLT."""
+    return (
+        caller.role in HR_ROLES
+        or caller.is_officer(row["officer_id"])
+        or (caller.role is Role.SLT and caller.division == row["division"])
+    )
 
 
 def personal_file_of(session: Session, officer_id: str) -> list[PersonalFileEntryOut]:

@@ -16,7 +16,10 @@ from services.postings.application.facts import (
 from services.postings.application.reference import ReferenceCommands
 from services.postings.application.saved import Saved
 from services.postings.clients.roi import RoiQuestion
-from services.postings.domain.checks import location_must_not_be_unsuitable
+from services.postings.domain.checks import (
+    location_must_not_be_unsuitable,
+    probation_posting_must_not_be_to_home_town,
+)
 from services.postings.domain.kinds import PostingKind, Power
 from services.postings.domain.posting import Posting
 from services.postings.domain.rules import (
@@ -487,6 +490,13 @@ class PostingCommands(ReferenceCommands):
             + pdr.violations
             + location_must_not_be_unsuitable(
                 location=posting.to_location, restrictions=list(officer.restrictions.values())
+            )
+            + probation_posting_must_not_be_to_home_town(
+                probation_ends_on=officer.probation_ends_on,
+                home_town=officer.home_town,
+                destination_town=self.location(posting.to_location).town,
+                posting_date=posting.posting_date,
+                exception_granted=officer.home_town_exception,
             )
             + self._notice_violations(posting, posting.posting_date),
             case=f"move under posting {posting.id}",

@@ -77,8 +77,9 @@ class Posting(Aggregate):
         personal_fields: ClassVar[frozenset[str]] = frozenset({"content"})
 
         def apply(self, aggregate: Posting) -> None:
-            # The first notification starts the appeal window; later ones are reminders.
-            if aggregate.notified_at is None:
+            # The first notification to the officer starts the appeal window; later ones
+            # are reminders, and ones to others only (the SLT, HR) do not start it.
+            if aggregate.notified_at is None and aggregate.officer_id in self.recipients:
                 aggregate.notified_at = self.notified_at
 
     class Moved(DecisionEvent):

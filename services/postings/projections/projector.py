@@ -358,8 +358,8 @@ def _notified(session: Session, event: Posting.OfficerNotified, position: int) -
         select(postings.c.officer_id, postings.c.notified_at).where(_posting_row(event))
     ).one()
     values: dict[str, Any] = {}
-    if officer_id.notified_at is None:
-        values["notified_at"] = event.notified_at  # the first starts the appeal window
+    if officer_id.notified_at is None and officer_id.officer_id in event.recipients:
+        values["notified_at"] = event.notified_at  # the first to the officer starts the window
     _bump_posting(session, event, **values)
     session.execute(
         insert(notifications).values(

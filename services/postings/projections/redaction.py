@@ -26,6 +26,17 @@ def redact_postings_event(envelope: dict[str, Any], reader: Role) -> dict[str, A
         "Officer.RestrictionLifted",
     ):
         data["decision"]["rationale"] = REDACTED
+    if out["type"] == "Officer.LocationRestricted":
+        data["source"] = REDACTED
+    if out["type"] in ("Officer.HomeTownExceptionGranted", "Officer.PolicyExceptionGranted"):
+        data["decision"]["rationale"] = REDACTED
+    if out["type"] == "TransferRequest.Submitted" and data.get("grounds") == "welfare":
+        data["reasons"] = REDACTED
+    if out["type"] == "Batch.Decided":
+        data["results"] = REDACTED
+    details = data.get("details")
+    if isinstance(details, dict) and details.get("welfare_request"):
+        details["welfare_request"] = REDACTED
     if "welfare_factors" in data:
         data["welfare_factors"] = REDACTED
     changes = data.get("changes")
