@@ -79,7 +79,8 @@ def decided_by(
 
 
 def decision_violations(decision: Decision) -> list[Violation]:
-    """Every way a decision record is incomplete, at once."""
+    """Every way a decision record is incomplete, at once: a rationale (L1800 3.7.1, 3.7.3,
+    3.5.3), who decided, and the clause it rests on."""
     found: list[Violation] = []
     if not decision.rationale or not decision.rationale.strip():
         found.append(

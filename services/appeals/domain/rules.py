@@ -15,8 +15,9 @@ APPELLANT_ROLES = frozenset({Role.OFFICER, Role.COMMAND_TEAM})
 
 
 def appeal_deadline(notified_at: datetime) -> date:
-    """Interpretation (DOMAIN.md): calendar days in Europe/London counted from the day the
-    decision was notified to the officer; day 14 is the last day in time."""
+    """The last day to appeal (L1800 3.10.1). Interpretation (DOMAIN.md): calendar days in
+    Europe/London counted from the day the decision was notified to the officer; day 14 is
+    the last day in time."""
     return london_date(notified_at) + timedelta(days=WINDOW_DAYS)
 
 

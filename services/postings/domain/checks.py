@@ -24,7 +24,8 @@ class PdrOf:
 
 
 def pdr_is_outstanding(cycle: PdrCycle | None, posting_date: date) -> bool:
-    """A PDR due within 60 days either side of the posting date and not completed."""
+    """A PDR due within 60 days either side of the posting date and not completed
+    (L1800 3.1.4)."""
     if cycle is None or cycle.completed:
         return False
     return abs((cycle.due_on - posting_date).days) <= PDR_WINDOW.days

@@ -89,7 +89,8 @@ def roi_period_ends_on(*, completed_on: date, period_months: int) -> date:
 
 
 def course_dates_must_be_ordered(*, starts_on: date, ends_on: date) -> list[Violation]:
-    """A course ends on or after the day it starts."""
+    """A course ends on or after the day it starts: its end date sets the ROI period
+    (L1800 3.9.2)."""
     if ends_on < starts_on:
         return [
             Violation(
