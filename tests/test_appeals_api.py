@@ -70,7 +70,7 @@ def posting(appeals_settings: AppealsSettings) -> str:
         "originator_id": posting_id,
         "originator_version": 2,
         "occurred_at": NOTIFIED.isoformat(),
-        "data": {"notified_at": NOTIFIED.isoformat()},
+        "data": {"notified_at": NOTIFIED.isoformat(), "recipients": ["K100", "slt-north"]},
     }
     for item in (decided, notified):
         with db.unit_of_work(write=True) as session:

@@ -147,6 +147,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             **base(Officer.RestrictionLifted, 6),
             decision=DECISION,
             location="dover",
+            source=RestrictionSource.OFFICER_REQUEST,
         ),
     ),
     Officer.HomeTownExceptionGranted: (
@@ -430,6 +431,10 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             appeal_id=uuid4(),
             effect="cancelled",
         ),
+    ),
+    Posting.Withdrawn: (
+        PostingsApplication,
+        make(Posting.Withdrawn, **base(Posting.Withdrawn, 8), decision=DECISION),
     ),
     Appeal.Lodged: (
         AppealsApplication,

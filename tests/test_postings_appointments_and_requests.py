@@ -127,6 +127,97 @@ def test_the_probation_review_waits_for_the_end_of_probation(client: TestClient)
     assert client.post("/officers/R1/probation-review", json=review, headers=HR).status_code == 409
 
 
+def _through_the_college(client: TestClient) -> dict[str, Any]:
+    """R1 recruited, posted to the college, moved there, trained, and posted to Dover."""
+    recruit(client)
+    body = {"officer_id": "R1", "to_location": "college", "posting_date": days(0)}
+    college = expect(
+        client.post(
+            "/postings/appointments/college", json={**body, "rationale": "Intake"}, headers=HR
+        ),
+        201,
+    )
+    expect(
+        client.post(
+            f"/postings/{college['id']}/move", json={"rationale": "Intake day"}, headers=HR
+        ),
+        200,
+    )
+    expect(client.patch("/officers/R1", json={"initial_training_complete": True}, headers=HR), 200)
+    return expect(
+        client.post("/postings/appointments/divisional", json=divisional(), headers=HR), 201
+    )
+
+
+def test_the_college_posting_is_the_first_and_made_before_training(client: TestClient) -> None:
+    _through_the_college(client)
+    again = client.post(
+        "/postings/appointments/college",
+        json={
+            "officer_id": "R1",
+            "to_location": "college",
+            "posting_date": days(5),
+            "rationale": "x",
+        },
+        headers=HR,
+    )
+    assert again.json()["rule"] == "CollegePostingIsOnAppointment"
+
+
+def test_after_probation_only_the_review_changes_the_divisional_posting(
+    client: TestClient,
+) -> None:
+    first = _through_the_college(client)
+    # One posting at a time: while Dover is on its way, no second posting is decided.
+    second = client.post(
+        "/postings/appointments/divisional", json=divisional(to_location="ashford"), headers=HR
+    )
+    assert "OneOpenPostingAtATime" in {v["rule"] for v in second.json()["violations"]}
+    expect(
+        client.post(
+            f"/postings/{first['id']}/withdrawal",
+            json={"rationale": "Dover intake cancelled"},
+            headers=HR,
+        ),
+        200,
+    )
+    expect(client.patch("/officers/R1", json={"probation_ends_on": days(-1)}, headers=HR), 200)
+
+    unreviewed = client.post(
+        "/postings/appointments/divisional", json=divisional(to_location="ashford"), headers=HR
+    )
+    assert unreviewed.json()["rule"] == "DivisionalPostingIsForTheProbation"
+    # 'Only then': neither a transfer request nor a selection before HR reviews the posting.
+    request = client.post("/requests", json=request_body(officer_id="R1"), headers=officer("R1"))
+    assert request.json()["rule"] == "TransferRequestsFollowProbation"
+    assert "review" in request.json()["detail"]
+
+    review = {"outcome": "changed", "rationale": "Ashford needs the numbers now"}
+    expect(client.post("/officers/R1/probation-review", json=review, headers=HR), 200)
+    changed = expect(
+        client.post(
+            "/postings/appointments/divisional",
+            json=divisional(to_location="ashford"),
+            headers=HR,
+        ),
+        201,
+    )
+    assert changed["details"]["phase"] == "probation_review"
+    expect(client.post("/requests", json=request_body(officer_id="R1"), headers=officer("R1")), 201)
+
+
+def test_an_officer_without_a_probation_on_record_is_not_posted_on_appointment(
+    client: TestClient,
+) -> None:
+    expect(
+        client.patch("/officers/K100", json={"initial_training_complete": True}, headers=HR), 200
+    )
+    refused = client.post(
+        "/postings/appointments/divisional", json=divisional(officer_id="K100"), headers=HR
+    )
+    assert refused.json()["rule"] == "DivisionalPostingIsForTheProbation"
+
+
 # -- 1068 requests (3.5) ---------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -429,6 +430,61 @@ def test_an_officer_may_ask_not_to_be_posted_somewhere_but_not_for_someone_else(
     assert refused.json()["rule"] == "LocationMustNotBeUnsuitable"
 
 
+def test_an_officers_request_and_a_psd_marking_at_one_location_are_kept_apart(
+    client: TestClient,
+) -> None:
+    mine = {"location": "dover", "rationale": "My mother lives next to the station"}
+    expect(client.post("/officers/K100/restrictions", json=mine, headers=officer("K100")), 201)
+    # Professional Standards can still mark the same location; the officer's request does
+    # not block it, and the answer to Professional Standards shows both.
+    marked = expect(
+        client.post(
+            "/officers/K100/restrictions",
+            json={"location": "dover", "rationale": PSD_REASON},
+            headers=PSD,
+        ),
+        201,
+    )
+    assert {r["source"] for r in marked} == {"officer_request", "professional_standards"}
+    # The officer sees one "restricted" entry, with no hint of a second recorder.
+    seen = expect(client.get("/officers/K100/restrictions", headers=officer("K100")), 200)
+    assert [(r["location"], r["status"], r["source"]) for r in seen] == [
+        ("dover", "restricted", None)
+    ]
+
+    lifted = {"rationale": "My mother has moved"}
+    # Another officer may not lift it, and is told so before anything about existence.
+    assert (
+        client.post(
+            "/officers/K100/restrictions/dover/lifting", json=lifted, headers=officer("K101")
+        ).status_code
+        == 403
+    )
+    expect(
+        client.post(
+            "/officers/K100/restrictions/dover/lifting", json=lifted, headers=officer("K100")
+        ),
+        200,
+    )
+    # Lifting their own request leaves Professional Standards' marking in force.
+    refused = client.post(
+        "/postings/compulsory", json=compulsory(to_location="dover"), headers=DIRECTOR
+    )
+    assert refused.json()["rule"] == "LocationMustNotBeUnsuitable"
+    # A second lifting finds no request of theirs: the same 404 whether or not a marking
+    # by Professional Standards exists there.
+    again = client.post(
+        "/officers/K100/restrictions/dover/lifting", json=lifted, headers=officer("K100")
+    )
+    nowhere = client.post(
+        "/officers/K100/restrictions/ashford/lifting", json=lifted, headers=officer("K100")
+    )
+    assert again.status_code == nowhere.status_code == 404
+    assert again.json()["detail"].replace("dover", "X") == nowhere.json()["detail"].replace(
+        "ashford", "X"
+    )
+
+
 def test_a_probationer_is_not_posted_to_their_home_town_without_the_directors_exception(
     client: TestClient,
 ) -> None:
@@ -581,13 +637,62 @@ def test_senior_officers_are_posted_through_the_director_of_hr(client: TestClien
         "to_location": "dover",
         "likely_posting_date": days(30),
         "rationale": "District commander vacancy",
+        "flow": "compulsory",
     }
-    senior = expect(client.post("/postings/senior", json=body, headers=DIRECTOR), 201)
+    # On the compulsory flow a senior posting carries what any compulsory one does (3.7.2).
+    bare = client.post("/postings/senior", json=body, headers=DIRECTOR)
+    assert bare.status_code == 422
+    assert {v["rule"] for v in bare.json()["violations"]} == {
+        "PreferencesMustBeSoughtOrExplained",
+        "ReasoningMustBeGiven",
+    }
+    complete = {
+        **body,
+        "preferences": ["dover"],
+        "reasoning_for_officer": "The district needs a commander now",
+    }
+    short = client.post(
+        "/postings/senior", json={**complete, "likely_posting_date": days(10)}, headers=DIRECTOR
+    )
+    assert short.json()["rule"] == "NoticePeriodMustBeGiven"
+    senior = expect(client.post("/postings/senior", json=complete, headers=DIRECTOR), 201)
     assert senior["kind"] == "senior_leadership"
+    assert senior["details"]["flow"] == "compulsory"
+    assert senior["details"]["notice_days"] == 28
     constable = client.post(
-        "/postings/senior", json={**body, "officer_id": "K100"}, headers=DIRECTOR
+        "/postings/senior", json={**complete, "officer_id": "K100"}, headers=DIRECTOR
     )
     assert constable.json()["rule"] == "SeniorLeadershipPostingsAreForChiefInspectorsAndAbove"
+
+
+def test_a_senior_posting_on_the_selection_flow_is_confirmed_in_writing(
+    client: TestClient,
+) -> None:
+    expect(client.patch("/officers/S1", json={"rank": "chief_inspector"}, headers=HR), 200)
+    body = {
+        "officer_id": "S1",
+        "to_location": "dover",
+        "likely_posting_date": days(30),
+        "rationale": "Chosen at the superintendents' board",
+        "flow": "selection",
+    }
+    bare = client.post("/postings/senior", json=body, headers=DIRECTOR)
+    assert [v["field"] for v in bare.json()["violations"]] == [
+        "selection_process",
+        "slt_recipients",
+    ]
+
+    senior = expect(
+        client.post(
+            "/postings/senior",
+            json={**body, "selection_process": "Board, Nov 2026", "slt_recipients": ["slt-east"]},
+            headers=DIRECTOR,
+        ),
+        201,
+    )
+    assert senior["notified_at"] is not None
+    told = expect(client.get("/officers/S1/notifications", headers=officer("S1")), 200)
+    assert told[0]["recipients"] == ["S1", "slt-east", "hr_resource_planning"]
 
 
 def test_a_selection_is_confirmed_in_writing_to_the_officer_and_slt(client: TestClient) -> None:
@@ -606,6 +711,12 @@ def test_a_selection_is_confirmed_in_writing_to_the_officer_and_slt(client: Test
     )
     assert posting["details"]["confirmed_in_writing_to"] == ["K100", "slt-north"]
     assert posting["state"] == "awaiting_date"
+    # The written confirmation is a record, with its recipients and content, that the
+    # officer can read; it starts their appeal window (3.10.1).
+    assert posting["notified_at"] is not None
+    told = expect(client.get("/officers/K100/notifications", headers=officer("K100")), 200)
+    assert told[0]["recipients"] == ["K100", "slt-north", "hr_resource_planning"]
+    assert "CID trainee investigator board" in told[0]["content"]
 
     later = expect(
         client.post(
@@ -783,7 +894,12 @@ def test_a_notification_to_others_only_does_not_start_the_appeal_window(client: 
 
 def test_welfare_text_in_a_posting_reaches_hr_and_the_officer_only(client: TestClient) -> None:
     expect(
-        client.patch("/officers/K101", json={"initial_training_complete": True}, headers=HR), 200
+        client.patch(
+            "/officers/K101",
+            json={"initial_training_complete": True, "probation_ends_on": days(400)},
+            headers=HR,
+        ),
+        200,
     )
     body = {
         "officer_id": "K101",
@@ -837,3 +953,72 @@ def test_nulls_for_required_fields_and_huge_offsets_are_422s(client: TestClient)
     )
     assert client.get("/postings", params={"offset": 10**30}, headers=HR).status_code == 422
     assert client.get("/events", params={"after": 10**30}, headers=AUDITOR).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        bearer(Role.DIVISIONAL_COMMANDER, subject="cmdr-north", division="north"),
+        bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-north", division="north"),
+        bearer(Role.LINE_MANAGER, subject="lm-1", division="north"),
+    ],
+)
+def test_a_commander_or_line_manager_cannot_carry_forward_a_posting_that_is_not_theirs(
+    client: TestClient, caller: dict[str, str]
+) -> None:
+    """A compulsory posting into their division is the Director of HR's and the panel's
+    (3.7.1, 3.4.2), not the commander's: they may read it but not notify or move it."""
+    posting = decide_compulsory(client)
+    confirm_at_panel(client, posting["id"], days(60))
+
+    notified = client.post(
+        f"/postings/{posting['id']}/notifications",
+        json={"recipients": ["K100"], "content": "You are posted to Tonbridge"},
+        headers=caller,
+    )
+    moved = client.post(
+        f"/postings/{posting['id']}/move", json={"rationale": "Date reached"}, headers=caller
+    )
+
+    assert notified.status_code == 403
+    assert moved.status_code == 403
+    assert "re-deployments" in notified.json()["detail"] or "decided" in notified.json()["detail"]
+
+
+def test_an_roi_answer_that_cannot_be_read_is_a_503_and_nothing_is_stored(
+    postings_settings: PostingsSettings,
+) -> None:
+    """A fault injected at the ROI boundary (a proxy mangling the answer): postings fails
+    closed with a problem naming ROI, never a 500 (L1800 3.9)."""
+    garbled = httpx.MockTransport(lambda request: httpx.Response(200, json={"bound": "maybe"}))
+    roi = RoiClient(httpx.Client(base_url="http://roi", transport=garbled), lambda: "token")
+    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi)
+    with TestClient(app) as client:
+        set_up_force(client)
+        response = client.post("/postings/compulsory", json=compulsory(), headers=DIRECTOR)
+        listed = expect(client.get("/postings", headers=HR), 200)
+
+    assert response.status_code == 503
+    assert response.json()["service"] == "roi"
+    assert listed["items"] == []
+
+
+def test_a_posting_is_withdrawn_before_it_takes_effect_not_after(client: TestClient) -> None:
+    posting = decide_compulsory(client)
+    url = f"/postings/{posting['id']}/withdrawal"
+    commander = bearer(Role.DIVISIONAL_COMMANDER, subject="cmdr-north", division="north")
+    assert client.post(url, json={"rationale": "x"}, headers=commander).status_code == 403
+    assert client.post(url, json={"rationale": "x"}, headers=officer("K100")).status_code == 403
+
+    withdrawn = expect(client.post(url, json={"rationale": "Vacancy filled"}, headers=HR), 200)
+    assert withdrawn["state"] == "withdrawn"
+    assert withdrawn["facts"]["withdrawn"]["rationale"] == "Vacancy filled"
+    assert move(client, posting["id"]).status_code == 409
+
+    moved = decide_compulsory(client)
+    confirm_at_panel(client, moved["id"], days(60))
+    expect(move(client, moved["id"]), 200)
+    late = client.post(
+        f"/postings/{moved['id']}/withdrawal", json={"rationale": "Too late"}, headers=HR
+    )
+    assert late.status_code == 409

@@ -37,9 +37,14 @@ def apply_postings_event(session: Session, item: dict[str, Any]) -> None:
     elif item["type"] == "Posting.OfficerNotified":
         row = posting_decisions.c
         # Only the first notification starts the window; reminders leave it as it was.
+        # ...and only one that reached the officer: a copy to the SLT or HR alone does not.
         session.execute(
             update(posting_decisions)
-            .where(row.posting_id == item["originator_id"], row.notified_at.is_(None))
+            .where(
+                row.posting_id == item["originator_id"],
+                row.notified_at.is_(None),
+                row.officer_id.in_(data["recipients"]),
+            )
             .values(notified_at=datetime.fromisoformat(data["notified_at"]))
         )
         session.execute(

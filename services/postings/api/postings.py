@@ -384,6 +384,42 @@ def move(
     )
 
 
+@router.post(
+    "/{posting_id}/withdrawal",
+    response_model=PostingOut,
+    **guarded(
+        *HR_OPERATIONS,
+        Role.DIRECTOR_OF_HR,
+        Role.DIVISIONAL_COMMANDER,
+        Role.HEAD_OF_DEPARTMENT,
+        errors=DECISION_ERRORS,
+    ),
+)
+def withdraw(
+    posting_id: UUID,
+    body: MoveIn,
+    caller: Caller,
+    runtime: RuntimeDep,
+    app: App,
+    headers: CommandHeaders,
+) -> JSONResponse:
+    """Withdraw a posting before it takes effect, with rationale (L1800 3.1.1). A commander
+    or head withdraws only their own re-deployments."""
+    return _posting_command(
+        runtime,
+        caller,
+        headers,
+        body,
+        lambda ctx: app.withdraw(
+            principal=ctx.principal,
+            correlation_id=ctx.correlation_id,
+            posting_id=posting_id,
+            expected_version=ctx.expected_version,
+            rationale=body.rationale,
+        ),
+    )
+
+
 @router.get(
     "/{posting_id}", response_model=PostingOut, **guarded(*OFFICER_RECORD_READERS, errors=(404,))
 )

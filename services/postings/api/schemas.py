@@ -231,8 +231,17 @@ class SelectionIn(_PostingDecisionIn):
 
 
 class SeniorIn(_PostingDecisionIn):
+    """A senior posting follows the compulsory flow (preferences, reasoning, notice) or
+    the selection flow (written confirmation to the officer and SLT)."""
+
     likely_posting_date: date
+    flow: Literal["compulsory", "selection"]
     delegation_id: UUID | None = None
+    reasoning_for_officer: OptionalText = None
+    preferences: list[Code] | None = Field(default=None, max_length=20)
+    preferences_not_sought_because: OptionalText = None
+    selection_process: OptionalText = None
+    slt_recipients: list[Code] | None = Field(default=None, max_length=20)
 
 
 class DateOutsideSittingIn(_In):

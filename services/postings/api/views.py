@@ -97,9 +97,14 @@ def restrictions_view(session: Session, officer_id: str, caller: Principal) -> l
     rows = session.execute(
         select(restrictions)
         .where(restrictions.c.officer_id == officer_id)
-        .order_by(restrictions.c.location)
+        .order_by(restrictions.c.location, restrictions.c.source)
     ).all()
-    return [restriction_out(r._asdict(), caller) for r in rows]
+    shown = [restriction_out(r._asdict(), caller) for r in rows]
+    if caller.role in PSD_REASON_READERS:
+        return shown
+    # Everyone else sees one "restricted" per location: two entries would tell them that
+    # Professional Standards marked a location the officer also asked about.
+    return list({r.location: r for r in shown}.values())
 
 
 def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.postings.application.facts import postings_count
 from services.postings.application.postings import PostingCommands
 from services.postings.application.saved import Saved
 from services.postings.domain.kinds import PostingKind
 from services.postings.domain.rules import (
+    divisional_posting_is_for_the_probation,
+    first_posting_is_on_appointment,
     first_posting_is_to_the_college,
     initial_training_must_be_complete,
     probation_must_be_over,
@@ -30,9 +33,19 @@ class AppointmentCommands(PostingCommands):
         posting_date: date,
         rationale: str,
     ) -> Saved:
-        """On appointment, every officer is posted to the police college (3.3.1)."""
+        """On appointment, every officer is posted to the police college (3.3.1). It is the
+        officer's first posting, before initial training; its date is the intake the
+        officer was appointed to, so it is set by this decision rather than by the panel,
+        which dates moves between places of duty (3.4.2)."""
         college = self.location(to_location)
-        refuse_if(first_posting_is_to_the_college(location_kind=college.kind))
+        officer = self.officer(officer_id)
+        refuse_if(
+            first_posting_is_to_the_college(location_kind=college.kind)
+            + first_posting_is_on_appointment(
+                earlier_postings=postings_count(self.db.sessions(), officer_id),
+                trained=officer.initial_training_complete,
+            )
+        )
         return self._decide(
             principal=principal,
             correlation_id=correlation_id,
@@ -66,6 +79,7 @@ class AppointmentCommands(PostingCommands):
         (3.3.1). Also used when the probation review changes the posting."""
         officer = self.officer(officer_id)
         phase = "probation_review" if officer.probation_reviewed else "divisional"
+        today = london_date(self.clock.now())
         return self._decide(
             principal=principal,
             correlation_id=correlation_id,
@@ -78,6 +92,12 @@ class AppointmentCommands(PostingCommands):
             welfare_consideration=welfare_consideration,
             extra_violations=initial_training_must_be_complete(
                 complete=officer.initial_training_complete
+            )
+            + divisional_posting_is_for_the_probation(
+                probation_ends_on=officer.probation_ends_on,
+                on=today,
+                reviewed=officer.probation_reviewed,
+                review_outcome=officer.review_outcome,
             ),
             details={"phase": phase, "welfare_request": welfare_request},
         )

@@ -18,11 +18,13 @@ from services.postings.domain.checks import (
     travel_beyond_the_limit_must_be_justified,
     welfare_factors_must_be_addressed,
 )
+from services.postings.domain.kinds import PostingKind, PostingState
 from services.postings.domain.location import Location
 from services.postings.domain.officer import Officer
 from services.postings.domain.policy import PolicySettings
 from services.postings.domain.values import PdrCycle
 from services.postings.projections.tables import officers as officers_table
+from services.postings.projections.tables import postings as postings_table
 from shared.errors import Violation
 
 
@@ -30,6 +32,31 @@ from shared.errors import Violation
 class CheckResult:
     violations: list[Violation]
     facts: dict[str, Any]
+
+
+#: A posting on its way: decided, not yet taken effect, withdrawn or set aside.
+OPEN_STATES = (PostingState.AWAITING_DATE.value, PostingState.DATE_CONFIRMED.value)
+
+
+def open_postings(session: Any, officer_id: str) -> list[str]:
+    """The officer's postings on their way, oldest first."""
+    column = postings_table.c
+    return list(
+        session.execute(
+            select(column.id)
+            .where(column.officer_id == officer_id, column.state.in_(OPEN_STATES))
+            .order_by(column.decided_seq)
+        ).scalars()
+    )
+
+
+def postings_count(session: Any, officer_id: str, kind: PostingKind | None = None) -> int:
+    """How many postings (of ``kind``) the officer has had decided here."""
+    column = postings_table.c
+    query = select(column.id).where(column.officer_id == officer_id)
+    if kind is not None:
+        query = query.where(column.kind == kind.value)
+    return len(session.execute(query).all())
 
 
 def subordinate_pdrs(session: Any, supervisor_id: str) -> list[PdrOf]:
@@ -111,12 +138,15 @@ def placement_checks(
             factors=officer.welfare_factors, consideration=welfare_consideration
         )
     )
-    restriction = officer.restrictions.get(destination.code)
+    restricted = officer.restricted_at(destination.code)
     facts = {
         "restriction": (
-            None
-            if restriction is None
-            else {"restricted": True, "exception_supported_by_both": restriction.excepted}
+            {
+                "restricted": True,
+                "exception_supported_by_both": all(r.excepted for r in restricted),
+            }
+            if restricted
+            else None
         ),
         "probation": {
             "ends_on": officer.probation_ends_on.isoformat() if officer.probation_ends_on else None,

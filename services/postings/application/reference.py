@@ -101,16 +101,19 @@ class ReferenceCommands(StructureCommands):
         location: str,
         rationale: str,
     ) -> Saved:
+        """A restriction is lifted by whoever recorded it: the officer their own request,
+        Professional Standards its marking (L1800 3.2.2). Ownership is checked before
+        existence, so an officer learns nothing about markings that are not theirs."""
+        if principal.role is Role.OFFICER:
+            if not principal.is_officer(officer_id):
+                raise NotPermitted("officers lift their own requests only")
+            source = RestrictionSource.OFFICER_REQUEST
+        else:
+            source = RestrictionSource.PROFESSIONAL_STANDARDS
         officer = self.officer(officer_id)
-        restriction = officer.restrictions.get(location)
-        if restriction is not None:
-            mine = restriction.source is RestrictionSource.OFFICER_REQUEST
-            if (principal.role is Role.OFFICER) != mine or (
-                mine and not principal.is_officer(officer_id)
-            ):
-                raise NotPermitted("a restriction is lifted by whoever recorded it")
         officer.lift_restriction(
             location=location,
+            source=source,
             decision=decided_by(
                 principal, clause="L1800 3.2.2", rationale=rationale, correlation_id=correlation_id
             ),

@@ -55,6 +55,7 @@ class RequestCommands(PostingCommands):
                 on=london_date(self.clock.now()),
                 rule="TransferRequestsFollowProbation",
                 what="a transfer request",
+                awaiting_review=self._awaits_probation_review(officer),
             ),
             case="1068 request",
         )

@@ -8,10 +8,30 @@ from datetime import date
 from typing import Any, Protocol
 
 import httpx
+from pydantic import BaseModel, StrictBool
 
 from shared.errors import Unavailable
 from shared.feed_client import service_token_provider
 from shared.settings import PostingsSettings
+
+
+class RoiCommitment(BaseModel):
+    """What postings keeps of one commitment as a fact of its decision."""
+
+    id: str
+    course_code: str
+    binds: StrictBool
+    period_ends_on: date | None
+    released_for: str | None
+
+
+class RoiAnswer(BaseModel):
+    """The part of ROI's answer a decision relies on; anything else ROI says is ignored,
+    and an answer without these is no answer."""
+
+    bound: StrictBool
+    reason: str
+    commitments: list[RoiCommitment] = []
 
 
 class RoiQuestion(Protocol):

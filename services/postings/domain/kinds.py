@@ -47,6 +47,8 @@ class PostingState(Enum):
     CANCELLED = "cancelled"
     #: Set aside on appeal after the move: the posting is to be reconsidered.
     RECONSIDERATION = "reconsideration"
+    #: Withdrawn by HR before it took effect (L1800 3.1.1).
+    WITHDRAWN = "withdrawn"
 
 
 class WelfareFactor(Enum):

@@ -93,13 +93,19 @@ class Officer(Aggregate):
         source: RestrictionSource
 
         def apply(self, aggregate: Officer) -> None:
-            aggregate.restrictions[self.location] = Restriction(self.location, self.source)
+            aggregate.restrictions[(self.location, self.source)] = Restriction(
+                self.location, self.source
+            )
 
     class RestrictionLifted(DecisionEvent):
+        """One restriction lifted by whoever recorded it: Professional Standards' marking
+        and the officer's own request at the same location are separate (3.2.2)."""
+
         location: str
+        source: RestrictionSource
 
         def apply(self, aggregate: Officer) -> None:
-            aggregate.restrictions.pop(self.location, None)
+            aggregate.restrictions.pop((self.location, self.source), None)
 
     class RestrictionExceptionSupported(DecisionEvent):
         """Professional Standards or the Head of Resourcing supports posting the officer to
@@ -108,14 +114,16 @@ class Officer(Aggregate):
         location: str
 
         def apply(self, aggregate: Officer) -> None:
-            old = aggregate.restrictions[self.location]
-            by_psd = old.supported_by_psd or self.decision.actor_role is Role.PSD
-            by_hor = old.supported_by_head_of_resourcing or (
-                self.decision.actor_role is Role.HEAD_OF_RESOURCING
-            )
-            aggregate.restrictions[self.location] = Restriction(
-                old.location, old.source, by_psd, by_hor
-            )
+            # The support is for posting the officer to this location, so it covers every
+            # restriction there, whoever recorded it.
+            for key, old in list(aggregate.restrictions.items()):
+                if old.location != self.location:
+                    continue
+                by_psd = old.supported_by_psd or self.decision.actor_role is Role.PSD
+                by_hor = old.supported_by_head_of_resourcing or (
+                    self.decision.actor_role is Role.HEAD_OF_RESOURCING
+                )
+                aggregate.restrictions[key] = Restriction(old.location, old.source, by_psd, by_hor)
 
     class HomeTownExceptionGranted(DecisionEvent):
         """The Director of HR (or delegate) determined exceptional circumstances allowing a
@@ -132,6 +140,7 @@ class Officer(Aggregate):
 
         def apply(self, aggregate: Officer) -> None:
             aggregate.probation_reviewed = True
+            aggregate.review_outcome = self.outcome
 
     class PolicyExceptionGranted(DecisionEvent):
         """An HR policy owner sets a protocol rule aside for this officer's next case, with
@@ -197,9 +206,12 @@ class Officer(Aggregate):
         self.working_pattern = working_pattern
         self.welfare_factors = welfare_factors
         self.pdr: PdrCycle | None = None
-        self.restrictions: dict[str, Restriction] = {}
+        #: Keyed by (location, source): a Professional Standards marking and the officer's own
+        #: request at one location are recorded, lifted and kept apart (3.2.2).
+        self.restrictions: dict[tuple[str, RestrictionSource], Restriction] = {}
         self.home_town_exception = False
         self.probation_reviewed = False
+        self.review_outcome: str | None = None
         #: Unused L1 2.4 exceptions: rule -> the version that granted it.
         self.exceptions: dict[str, int] = {}
 
@@ -241,7 +253,7 @@ class Officer(Aggregate):
     def restrict(
         self, *, location: str, source: RestrictionSource, decision: Decision, at: datetime
     ) -> None:
-        if location in self.restrictions:
+        if (location, source) in self.restrictions:
             raise Conflict(f"{location} is already restricted for {self.officer_id}")
         self.trigger_event(
             self.LocationRestricted,
@@ -251,15 +263,24 @@ class Officer(Aggregate):
             source=source,
         )
 
-    def lift_restriction(self, *, location: str, decision: Decision, at: datetime) -> None:
-        if location not in self.restrictions:
-            raise NotFound(f"{location} is not restricted for {self.officer_id}")
+    def restricted_at(self, location: str) -> list[Restriction]:
+        return [r for r in self.restrictions.values() if r.location == location]
+
+    def lift_restriction(
+        self, *, location: str, source: RestrictionSource, decision: Decision, at: datetime
+    ) -> None:
+        if (location, source) not in self.restrictions:
+            raise NotFound(f"there is no such restriction of {location} for {self.officer_id}")
         self.trigger_event(
-            self.RestrictionLifted, timestamp=at, decision=decision, location=location
+            self.RestrictionLifted,
+            timestamp=at,
+            decision=decision,
+            location=location,
+            source=source,
         )
 
     def support_exception(self, *, location: str, decision: Decision, at: datetime) -> None:
-        if location not in self.restrictions:
+        if not self.restricted_at(location):
             raise NotFound(f"{location} is not restricted for {self.officer_id}")
         self.trigger_event(
             self.RestrictionExceptionSupported, timestamp=at, decision=decision, location=location

@@ -105,6 +105,12 @@ class Posting(Aggregate):
                 else PostingState.RECONSIDERATION
             )
 
+    class Withdrawn(DecisionEvent):
+        """Withdrawn before it took effect, as a decision with rationale (L1800 3.1.1)."""
+
+        def apply(self, aggregate: Posting) -> None:
+            aggregate.state = PostingState.WITHDRAWN
+
     def __init__(
         self,
         *,
@@ -165,10 +171,18 @@ class Posting(Aggregate):
             raise Conflict("the officer has already moved under this posting")
         if self.state in (PostingState.CANCELLED, PostingState.RECONSIDERATION):
             raise Conflict("this posting decision was set aside on appeal")
+        if self.state is PostingState.WITHDRAWN:
+            raise Conflict("this posting was withdrawn")
+
+    def withdraw(self, *, decision: Decision, at: datetime) -> None:
+        self._must_not_have_moved()
+        self.trigger_event(self.Withdrawn, timestamp=at, decision=decision)
 
     def set_aside(self, *, appeal_id: UUID, decision: Decision, at: datetime) -> None:
         if self.state in (PostingState.CANCELLED, PostingState.RECONSIDERATION):
             raise Conflict("this posting decision is already set aside")
+        if self.state is PostingState.WITHDRAWN:
+            raise Conflict("this posting was withdrawn before the appeal was decided")
         effect = "reconsideration" if self.state is PostingState.MOVED else "cancelled"
         self.trigger_event(
             self.SetAside, timestamp=at, decision=decision, appeal_id=appeal_id, effect=effect

@@ -219,10 +219,18 @@ def first_posting_is_to_the_college(*, location_kind: str) -> list[Violation]:
 
 
 def probation_must_be_over(
-    *, probation_ends_on: date | None, on: date, rule: str, what: str
+    *,
+    probation_ends_on: date | None,
+    on: date,
+    rule: str,
+    what: str,
+    awaiting_review: bool = False,
 ) -> list[Violation]:
     """Only once probation is complete may an officer apply for a transfer (3.5) or be
-    posted on selection, and only then is the divisional posting reviewed (L1800 3.3.1)."""
+    posted on selection, and only then is the divisional posting reviewed (L1800 3.3.1).
+    Where the divisional posting was made here, the review by HR Resource Planning comes
+    first too: 'Upon conclusion ... will review ... Once officers have completed their
+    probation, they are eligible' (DOMAIN.md: 'only then')."""
     if probation_ends_on is not None and on <= probation_ends_on:
         return [
             Violation(
@@ -231,7 +239,115 @@ def probation_must_be_over(
                 clause="L1800 3.3.1",
             )
         ]
+    if awaiting_review:
+        return [
+            Violation(
+                rule=rule,
+                message=f"{what} waits for HR Resource Planning's review of the divisional "
+                "posting at the end of probation",
+                clause="L1800 3.3.1",
+            )
+        ]
     return []
+
+
+def one_open_posting_at_a_time(*, open_posting_ids: list[str]) -> list[Violation]:
+    """An officer has one normal place of duty (L1800 3.1.1), so one posting at a time is
+    on its way: a second waits until the first has taken effect or been withdrawn."""
+    if open_posting_ids:
+        return [
+            Violation(
+                rule="OneOpenPostingAtATime",
+                message="the officer already has a posting on its way; withdraw it first",
+                clause="L1800 3.1.1",
+                field="officer_id",
+                details={"open_postings": open_posting_ids},
+            )
+        ]
+    return []
+
+
+def reasoning_must_be_given(*, reasoning: str | None) -> list[Violation]:
+    """Reasoning for a compulsory posting is given to the officer (L1800 3.7.2)."""
+    if not (reasoning and reasoning.strip()):
+        return [
+            Violation(
+                rule="ReasoningMustBeGiven",
+                message="give the officer the reasoning for the posting",
+                clause="L1800 3.7.2",
+                field="reasoning_for_officer",
+            )
+        ]
+    return []
+
+
+def selection_must_be_confirmed_in_writing(
+    *, selection_process: str | None, slt_recipients: list[str] | None
+) -> list[Violation]:
+    """An appointment on selection is confirmed in writing to the officer and their
+    local SLT by whoever managed the selection process (L1800 3.4.1)."""
+    found = []
+    if not (selection_process and selection_process.strip()):
+        found.append(
+            Violation(
+                rule="SelectionMustBeConfirmedInWriting",
+                message="name the selection process the appointment was decided in",
+                clause="L1800 3.4.1",
+                field="selection_process",
+            )
+        )
+    if not slt_recipients:
+        found.append(
+            Violation(
+                rule="SelectionMustBeConfirmedInWriting",
+                message="name the officer's local SLT, who are told in writing",
+                clause="L1800 3.4.1",
+                field="slt_recipients",
+            )
+        )
+    return found
+
+
+def first_posting_is_on_appointment(*, earlier_postings: int, trained: bool) -> list[Violation]:
+    """The college posting is the one made on appointment, before initial training
+    (L1800 3.3.1); an officer already posted or trained is posted by another kind."""
+    if earlier_postings or trained:
+        return [
+            Violation(
+                rule="CollegePostingIsOnAppointment",
+                message="the college posting is made on appointment, before any other posting "
+                "and before initial training is complete",
+                clause="L1800 3.3.1",
+                field="officer_id",
+            )
+        ]
+    return []
+
+
+def divisional_posting_is_for_the_probation(
+    *, probation_ends_on: date | None, on: date, reviewed: bool, review_outcome: str | None
+) -> list[Violation]:
+    """The divisional posting on appointment is made during probation; after it, only the
+    review at its end may change it (L1800 3.3.1). Later moves are other kinds of posting."""
+    if probation_ends_on is not None and on <= probation_ends_on:
+        return []
+    if reviewed and review_outcome == "changed":
+        return []
+    message = (
+        "the officer has no probation on record: post them by another kind"
+        if probation_ends_on is None
+        else "probation has ended: the divisional posting changes only through its review"
+        if not reviewed
+        else "the review confirmed the divisional posting; post them by another kind"
+    )
+    return [
+        Violation(
+            rule="DivisionalPostingIsForTheProbation",
+            message=message,
+            clause="L1800 3.3.1",
+            field="officer_id",
+        )
+    ]
 
 
 def declining_must_give_reasons(*, reasons: str | None) -> list[Violation]:
@@ -272,10 +388,11 @@ EXCEPTABLE_RULES = frozenset(
         "TransferRequestsFollowProbation",
         "SelectionFollowsProbation",
         "InitialTrainingMustBeComplete",
-        "NoticePeriodMustBeGiven",
-        "TravelBeyondTheLimitMustBeJustified",
     }
 )
+# Not exceptable: the notice period, which 3.7.2 lets only the officer's own agreement
+# shorten (an exception would take that from them), and the travel justification, which
+# is not a bar but a reason the decision must give (3.2.1).
 
 
 def exception_must_name_a_protocol_rule(rule: str) -> list[Violation]:

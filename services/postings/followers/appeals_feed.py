@@ -19,9 +19,10 @@ def appeals_handler(app: PostingsApplication) -> Callable[[Session, dict[str, An
         if item["type"] != "Appeal.Decided" or item["data"]["outcome"] != "upheld":
             return
         data = item["data"]
-        if app.posting(UUID(data["posting_id"])).state.value in ("cancelled", "reconsideration"):
-            # Already set aside by another appellant's appeal: nothing more to undo, and a
-            # follower must not stop at it for good.
+        state = app.posting(UUID(data["posting_id"])).state.value
+        if state in ("cancelled", "reconsideration", "withdrawn"):
+            # Already set aside by another appellant's appeal, or withdrawn by HR: nothing
+            # more to undo, and a follower must not stop at it for good.
             return
         app.set_aside_after_appeal(
             posting_id=UUID(data["posting_id"]),

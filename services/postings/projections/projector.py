@@ -165,7 +165,11 @@ def _restriction_row(session: Session, event: Any) -> Any:
 
 @handles(Officer.RestrictionLifted)
 def _lifted(session: Session, event: Officer.RestrictionLifted, position: int) -> None:
-    session.execute(restrictions.delete().where(_restriction_row(session, event)))
+    session.execute(
+        restrictions.delete().where(
+            _restriction_row(session, event) & (restrictions.c.source == event.source.value)
+        )
+    )
     _bump_officer(session, event)
 
 
@@ -394,6 +398,19 @@ def _set_aside(session: Session, event: Posting.SetAside, position: int) -> None
         "decided_by": event.decision.actor_id,
     }
     _bump_posting(session, event, state=event.effect, facts=json.dumps(facts))
+
+
+@handles(Posting.Withdrawn)
+def _withdrawn(session: Session, event: Posting.Withdrawn, position: int) -> None:
+    facts = json.loads(
+        session.execute(select(postings.c.facts).where(_posting_row(event))).scalar_one()
+    )
+    facts["withdrawn"] = {
+        "decided_by": event.decision.actor_id,
+        "rationale": event.decision.rationale,
+        **event.decision.facts,
+    }
+    _bump_posting(session, event, state="withdrawn", facts=json.dumps(facts))
 
 
 @handles(PanelSitting.Scheduled)

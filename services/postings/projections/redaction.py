@@ -26,7 +26,7 @@ def redact_postings_event(envelope: dict[str, Any], reader: Role) -> dict[str, A
         "Officer.RestrictionLifted",
     ):
         data["decision"]["rationale"] = REDACTED
-    if out["type"] == "Officer.LocationRestricted":
+    if out["type"] in ("Officer.LocationRestricted", "Officer.RestrictionLifted"):
         data["source"] = REDACTED
     if out["type"] in ("Officer.HomeTownExceptionGranted", "Officer.PolicyExceptionGranted"):
         data["decision"]["rationale"] = REDACTED

@@ -54,7 +54,7 @@ restrictions = Table(
     metadata,
     Column("officer_id", String(40), primary_key=True),
     Column("location", String(80), primary_key=True),
-    Column("source", String(40), nullable=False),
+    Column("source", String(40), primary_key=True),
     #: Confidential for Professional Standards markings: psd and head_of_resourcing only.
     Column("reason", Text, nullable=False),
     Column("supported_by_psd", Boolean, nullable=False),
