@@ -31,6 +31,18 @@ class Checkpoint:
         ).encode()
 
 
+def verify_signature(checkpoint: Checkpoint, public_key_pem: bytes) -> bool:
+    """Check a checkpoint's signature with the public key alone (for independent replay)."""
+    key = serialization.load_pem_public_key(public_key_pem)
+    if not isinstance(key, Ed25519PublicKey):
+        return False
+    try:
+        key.verify(base64.b64decode(checkpoint.signature), checkpoint.message())
+    except InvalidSignature:
+        return False
+    return True
+
+
 class CheckpointStore:
     """A directory: the signing key (created on first use), its public half, and the
     checkpoints as JSON lines, newest last."""

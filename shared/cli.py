@@ -6,6 +6,8 @@ migrate [SERVICE ...]      bring databases to head, rebuilding read models after
 rebuild [SERVICE ...]      rebuild read models from the event log
 verify [SERVICE ...]       re-hash the logs against their chains and signed checkpoints
 checkpoint [SERVICE ...]   sign a checkpoint of the logs now
+export SERVICE             export a log (or one officer's cases, or a date range) as JSON Lines
+replay FILE                verify an export against checkpoints and rebuild its cases, offline
 check-migrations           fail if any service's models and migrations disagree
 token --role ROLE          mint a development token (HS256 secret only)
 """
@@ -29,7 +31,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine
 
-from shared import migrate
+from shared import cli_audit, migrate
 from shared.checkpoints import CheckpointStore
 from shared.identity import mint_token
 from shared.rebuild import rebuild_read_models
@@ -261,6 +263,8 @@ def parser() -> argparse.ArgumentParser:
     chk_sign = sub.add_parser("checkpoint", help="sign a checkpoint of the logs now")
     chk_sign.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
     chk_sign.set_defaults(func=cmd_checkpoint)
+
+    cli_audit.add_commands(sub, SERVICES)
 
     reb = sub.add_parser("rebuild", help="rebuild read models from the event log")
     reb.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")

@@ -21,10 +21,17 @@ def jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {_key(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     return value
+
+
+def _key(key: Any) -> str:
+    """A JSON object key: a composite key joins its parts, e.g. ``dover/officer_request``."""
+    if isinstance(key, tuple):
+        return "/".join(str(jsonable(part)) for part in key)
+    return str(jsonable(key))
 
 
 _ENVELOPE_KEYS = {"originator_id", "originator_version", "timestamp", "originator_topic"}

@@ -6,23 +6,33 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Recording
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    InfrastructureFactory,
+    JSONTranscoder,
+    Mapper,
+    UUIDAsHex,
+)
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database
 from shared.errors import Conflict, NotFound
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
+from shared.keyring import DatabaseKeyring
 from shared.roles import Role
+from shared.sealing import OWNERS, Keyring, SealingMapper
 from shared.tables import KernelTables
 from shared.transcodings import register_domain_types
 
@@ -76,16 +86,41 @@ class LedgerApplication(Application[UUID]):
         # Binding the scoped session opened one on this thread; leave the thread clean.
         db.sessions.remove()
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Personal data is sealed with the officer's key on the way in (ADR 0003)."""
+        keyring = DatabaseKeyring(self.db, type(self).kernel.officer_keys, self.clock)
+        return SealingMapper(self.construct_transcoder(), keyring)
+
+    @property
+    def keyring(self) -> DatabaseKeyring:
+        keyring = cast(SealingMapper, self.mapper).keyring
+        assert isinstance(keyring, DatabaseKeyring)
+        return keyring
+
     def construct_factory(self, env: Any) -> InfrastructureFactory[Any]:
         factory = LedgerFactory(env)
         factory.datastore.set_scoped_session(self.db.sessions)
         return factory
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        register_domain_types(
-            transcoder, enums=type(self).domain_enums, values=type(self).domain_values
-        )
+        type(self).register_all_transcodings(transcoder)
+
+    @classmethod
+    def register_all_transcodings(cls, transcoder: JSONTranscoder) -> None:
+        """The library's own transcodings and this service's domain types: one list, used
+        by the running application and by an offline replay alike."""
+        for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+            transcoder.register(transcoding)
+        register_domain_types(transcoder, enums=cls.domain_enums, values=cls.domain_values)
+
+    @classmethod
+    def offline_mapper(cls, keyring: Keyring | None = None) -> Mapper[UUID]:
+        """The mapper this service stores events with, needing no database or running
+        service: for replaying an export independently (with the officers' keys if the
+        auditor was given them; without, personal data stays sealed)."""
+        transcoder = JSONTranscoder()
+        cls.register_all_transcodings(transcoder)
+        return SealingMapper(transcoder, keyring)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         session = self.db.sessions()
@@ -114,6 +149,7 @@ class LedgerApplication(Application[UUID]):
 
     def project(self, session: Session, event: Any, position: int) -> None:
         """Bring the read models up to date with one event (live, or in a rebuild)."""
+        index_event(session, type(self).kernel, event, position)
         if self._projector is not None:
             self._projector.project(session, event, position)
 
@@ -124,10 +160,19 @@ class LedgerApplication(Application[UUID]):
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work; a lost race on a version is a 409."""
+        # Tell the mapper whose personal data each aggregate's events carry.
+        owners = {
+            a.id: getattr(a, "officer_id")  # noqa: B009 - not every aggregate has one
+            for a in aggregates
+            if isinstance(getattr(a, "officer_id", None), str)
+        }
+        token = OWNERS.set(owners)
         try:
             return self.save(*aggregates)
         except StoreIntegrityError as exc:
             raise Conflict("the record was changed by someone else; reload and retry") from exc
+        finally:
+            OWNERS.reset(token)
 
     def load(self, aggregate_id: UUID, kind: type[A], *, what: str) -> A:
         try:

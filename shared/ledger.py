@@ -30,7 +30,9 @@ from shared.errors import RulesBroken, Violation
 from shared.identity import Principal
 from shared.roles import Role
 
-CLAUSE = re.compile(r"^(L1800|L1) \d+(\.\d+)*$")
+#: "L1800 3.7.1", or a named section of L1 that carries no number ("L1 Retention &
+#: Disposal of Records").
+CLAUSE = re.compile(r"^(L1800|L1) (\d+(\.\d+)*|[A-Z][A-Za-z&' ]+)$")
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,6 @@ class DecisionEvent(Aggregate.Event):
 
     #: Attributes of this event holding an officer's personal data (encrypted per officer).
     personal_fields: ClassVar[frozenset[str]] = frozenset()
+    #: The rationale and facts are sealed with the officer's key too (ADR 0003), except
+    #: where the decision must outlive that key (the disposal itself).
+    seal_decision: ClassVar[bool] = True

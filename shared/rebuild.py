@@ -28,8 +28,15 @@ def rebuild_read_models(
         kernel.consultations.name,
         kernel.idempotency.name,
         kernel.follower_positions.name,
+        kernel.officer_keys.name,
     }
-    read_models = [t for t in reversed(metadata.sorted_tables) if t.name not in keep]
+    # Tables fed by another service's feed (marked ``info={"fed_by": ...}``) are not
+    # derived from this log: replaying it cannot refill them, and its projector reads them.
+    read_models = [
+        t
+        for t in reversed(metadata.sorted_tables)
+        if t.name not in keep and not t.info.get("fed_by")
+    ]
     replayed = 0
     with application.db.unit_of_work(write=True) as session:
         for table in read_models:

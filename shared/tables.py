@@ -34,6 +34,9 @@ class KernelTables:
     follower_positions: Table
     chain: Table
     consultations: Table
+    audit_cases: Table
+    audit_decisions: Table
+    officer_keys: Table
 
     @classmethod
     def define(cls, metadata: MetaData, *, events_table: str) -> KernelTables:
@@ -93,12 +96,52 @@ class KernelTables:
             Column("what", String(80), nullable=False),
             Column("endpoint", String(200), nullable=False),
         )
+        #: Every aggregate ("case") with the officer it concerns, if one: the auditor's way
+        #: from an officer to everything decided about them. A read model of the log.
+        audit_cases = Table(
+            "audit_cases",
+            metadata,
+            Column("case_id", String(36), primary_key=True),
+            Column("case_type", String(80), nullable=False),
+            Column("officer_id", String(40), nullable=True, index=True),
+            Column("kind", String(40), nullable=True),
+            Column("opened_at", UtcDateTime(), nullable=False),
+        )
+        #: Every decision in the log by its position, with what an auditor searches on
+        #: (clause, decider, kind, date); the decision itself stays in the stored event.
+        audit_decisions = Table(
+            "audit_decisions",
+            metadata,
+            Column("position", BigInteger, primary_key=True, autoincrement=False),
+            Column("case_id", String(36), nullable=False, index=True),
+            Column("case_type", String(80), nullable=False),
+            Column("event_type", String(120), nullable=False),
+            Column("officer_id", String(40), nullable=True, index=True),
+            Column("kind", String(40), nullable=True, index=True),
+            Column("clause", String(40), nullable=False, index=True),
+            Column("actor_id", String(200), nullable=False, index=True),
+            Column("actor_role", String(40), nullable=False),
+            Column("delegation_id", String(36), nullable=True),
+            Column("occurred_at", UtcDateTime(), nullable=False, index=True),
+        )
+        #: Each officer's key for their personal data in events; NULL once disposed of.
+        officer_keys = Table(
+            "officer_keys",
+            metadata,
+            Column("officer_id", String(40), primary_key=True),
+            Column("key", LargeBinary(), nullable=True),
+            Column("created_at", UtcDateTime(), nullable=False),
+            Column("disposed_at", UtcDateTime(), nullable=True),
+        )
         return cls(
             events=events,
             idempotency=idempotency,
             follower_positions=follower_positions,
             chain=chain,
             consultations=consultations,
+            audit_cases=audit_cases,
+            audit_decisions=audit_decisions,
+            officer_keys=officer_keys,
         )
 
 

@@ -4,10 +4,8 @@ the same appellant refused; an appeal on day 15 refused."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +17,7 @@ from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings
 from tests.force import DIRECTOR, compulsory, officer
 from tests.helpers import HR, LOCATIONS
+from tests.support.http import eventually, ok
 from tests.support.live import LiveServer, free_port
 from tests.support.roi import in_process_roi
 from tests.support.tokens import bearer
@@ -26,20 +25,6 @@ from tests.support.tokens import bearer
 NOTIFIED = datetime(2026, 11, 2, 16, 30, tzinfo=UTC)  # day 0 is Monday 2 November (GMT)
 HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
 HEARER = bearer(Role.DIVISIONAL_COMMANDER, subject="ch-supt-south", division="south")
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def eventually(check: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("not reached in time")
 
 
 @pytest.fixture

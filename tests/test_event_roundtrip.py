@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import shutil
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -41,11 +42,17 @@ from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.clock import FixedClock
 from shared.db import Database
+from shared.disposal import PersonalDataDisposal
 from shared.eventstore import LedgerApplication
 from shared.ledger import Decision
 from shared.roles import Role
 
 AT = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
+SERVICE_OF: dict[type[LedgerApplication], str] = {
+    PostingsApplication: "postings",
+    AppealsApplication: "appeals",
+    RoiApplication: "roi",
+}
 DECISION = Decision(
     rationale="Cover for the night-time economy team",
     actor_id="cmdr-north",
@@ -569,15 +576,31 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             period_months=18,
         ),
     ),
+    PersonalDataDisposal.Decided: (
+        PostingsApplication,
+        make(
+            PersonalDataDisposal.Decided,
+            **created(PersonalDataDisposal.Decided, PersonalDataDisposal),
+            officer_id="K100",
+            retention_ended_on=date(2032, 3, 31),
+            decision=Decision(
+                rationale="HR Disposal Schedule: six years after leaving",
+                actor_id="hpo-1",
+                actor_role=Role.HR_POLICY_OWNER,
+                clause="L1 Retention & Disposal of Records",
+            ),
+        ),
+    ),
 }
 
 
 def all_event_classes() -> set[type[Any]]:
-    """Every event class defined on an aggregate in services/ (so a new one without an
-    example fails this test rather than going unchecked)."""
+    """Every event class defined on an aggregate in services/ or the kernel (so a new one
+    without an example fails this test rather than going unchecked)."""
     found: set[type[Any]] = set()
-    for module_info in pkgutil.walk_packages(services.__path__, "services."):
-        module = importlib.import_module(module_info.name)
+    names = [m.name for m in pkgutil.walk_packages(services.__path__, "services.")]
+    for name in [*names, "shared.disposal"]:
+        module = importlib.import_module(name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Aggregate) and value is not Aggregate:
                 for attr in vars(value).values():
@@ -604,16 +627,46 @@ def _same(a: Any, b: Any) -> None:
 
 
 @pytest.mark.parametrize("event_class", list(EXAMPLES), ids=lambda c: c.__qualname__)
-def test_event_round_trips_through_the_mapper(event_class: type[Any], tmp_path: Any) -> None:
+def test_event_round_trips_through_the_mapper(
+    event_class: type[Any], sqlite_templates: dict[str, Any], tmp_path: Any
+) -> None:
     app_class, event = EXAMPLES[event_class]
-    app = app_class(Database(f"sqlite:///{tmp_path}/x.sqlite3"), clock=FixedClock(AT))
+    service = SERVICE_OF[app_class]
+    target = tmp_path / "x.sqlite3"
+    shutil.copy(sqlite_templates[service], target)
+    app = app_class(Database(f"sqlite:///{target}"), clock=FixedClock(AT))
 
-    stored = app.mapper.to_stored_event(event)
-    restored: Any = app.mapper.to_domain_event(stored)
+    with app.db.unit_of_work(write=True):  # the officer's key is made on first use
+        stored = app.mapper.to_stored_event(event)
+        restored: Any = app.mapper.to_domain_event(stored)
 
     _same(event, restored)
     if hasattr(event, "decision"):
         _same(event.decision, restored.decision)
+
+
+def test_personal_data_is_sealed_in_the_stored_form(
+    sqlite_templates: dict[str, Any], tmp_path: Any
+) -> None:
+    """What ADR 0003 marks personal, and a decision's rationale and facts, are stored
+    sealed with the officer's key; the rest stays readable in the stored bytes."""
+    target = tmp_path / "x.sqlite3"
+    shutil.copy(sqlite_templates["postings"], target)
+    app = PostingsApplication(Database(f"sqlite:///{target}"), clock=FixedClock(AT))
+    _, registered = EXAMPLES[Officer.Registered]
+    _, decided = EXAMPLES[Posting.Decided]
+    with app.db.unit_of_work(write=True):
+        officer_bytes = app.mapper.to_stored_event(registered).state
+        posting_bytes = app.mapper.to_stored_event(decided).state
+
+    for personal in (b"Alex Smith", b"Ashford", b"primary_carer"):
+        assert personal not in officer_bytes
+    assert b"maidstone" in officer_bytes
+    assert b"K100" in officer_bytes
+    assert b"night-time economy" not in posting_bytes  # the rationale
+    assert b"distance_km" not in posting_bytes  # the facts
+    assert b"L1800 3.6.1" in posting_bytes
+    assert b"cmdr-north" in posting_bytes
 
 
 def test_events_round_trip_through_the_real_store(database_urls: dict[str, str]) -> None:
@@ -638,9 +691,13 @@ def test_events_round_trip_through_the_real_store(database_urls: dict[str, str])
         app.db.close()
 
 
-def test_decoding_never_re_runs_todays_rules(tmp_path: Any) -> None:
+def test_decoding_never_re_runs_todays_rules(
+    sqlite_templates: dict[str, Any], tmp_path: Any
+) -> None:
     """An event stored under an older, laxer rule still replays."""
-    app = PostingsApplication(Database(f"sqlite:///{tmp_path}/x.sqlite3"), clock=FixedClock(AT))
+    target = tmp_path / "x.sqlite3"
+    shutil.copy(sqlite_templates["postings"], target)
+    app = PostingsApplication(Database(f"sqlite:///{target}"), clock=FixedClock(AT))
     _, event = EXAMPLES[Delegation.Revoked]
     stored = app.mapper.to_stored_event(event)
     lax = stored.state.replace(b"L1800 3.6.1", b"clause 9")

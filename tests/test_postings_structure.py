@@ -208,3 +208,8 @@ def test_a_batch_is_decided_under_one_rationale_with_a_result_per_officer(
     assert decided["rationale"] == body["rationale"]
     listed = expect(client.get("/postings", params={"kind": "compulsory"}, headers=HR), 200)
     assert listed["total"] == 1
+    # The batch's answer is found again where its Location header says.
+    created = client.post("/postings/batches", json=body, headers=DIRECTOR)
+    again = expect(client.get(created.headers["location"], headers=AUDITOR), 200)
+    assert [r["officer_id"] for r in again["results"]] == ["K100", "K101", "K999"]
+    assert client.get(created.headers["location"], headers=SLT_NORTH).status_code == 403

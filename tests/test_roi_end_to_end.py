@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +16,7 @@ from shared.roles import Role
 from shared.settings import PostingsSettings, RoiSettings
 from tests.force import DIRECTOR, compulsory
 from tests.helpers import HR, LOCATIONS, count_events
+from tests.support.http import ok
 from tests.support.live import LiveServer, free_port
 from tests.support.tokens import bearer
 
@@ -27,11 +27,6 @@ TODAY = date.today()
 
 def day(n: int) -> str:
     return (TODAY + timedelta(days=n)).isoformat()
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 @pytest.fixture

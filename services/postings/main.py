@@ -14,6 +14,7 @@ from services.postings.api import (
     postings,
     requests,
     structure,
+    timeline,
 )
 from services.postings.application import PostingsApplication
 from services.postings.clients.roi import RoiClient, RoiQuestion
@@ -95,5 +96,6 @@ def create_app(
             panel.router,
             requests.router,
             structure.router,
+            timeline.router,
         ],
     )

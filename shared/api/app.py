@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from shared.api import audit, feed, health
+from shared.api import audit, audit_trail, feed, health, retention
 from shared.api.problems import install_problem_handlers, problem_response
 from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
@@ -63,7 +63,8 @@ def build_api(
             or response.status_code != 200
             or principal is None
             or principal.role in NOT_PEOPLE
-            or request.url.path.startswith("/audit")
+            # The log of consultations names officers but holds none of their data.
+            or request.url.path == "/audit/consultations"
             or not response.headers.get("content-type", "").startswith("application/json")
         ):
             return response
@@ -94,6 +95,8 @@ def build_api(
     app.include_router(health.router)
     app.include_router(feed.router)
     app.include_router(audit.router)
+    app.include_router(audit_trail.router)
+    app.include_router(retention.router)
     for router in routers:
         app.include_router(router)
     _document_roles(app)

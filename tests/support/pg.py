@@ -39,7 +39,9 @@ def fingerprint(service: str) -> str:
     """The content of a service's migrations: a template built from other content (an
     earlier checkout, an edited revision) is rebuilt, whatever its revision number says."""
     digest = hashlib.sha256()
-    for path in sorted((migrate.ROOT / "migrations" / service).rglob("*.py")):
+    migrations = migrate.ROOT / "migrations"
+    # The service's own revisions, and the shared steps they call.
+    for path in [*sorted((migrations / service).rglob("*.py")), *sorted(migrations.glob("*.py"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

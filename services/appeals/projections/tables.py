@@ -26,6 +26,7 @@ posting_decisions = Table(
     Column("notified_at", UtcDateTime(), nullable=True),
     #: Postings' feed position of the last event applied to this row.
     Column("feed_position", Integer, nullable=False),
+    info={"fed_by": "postings feed"},
 )
 
 #: Appeals as the Head of Resourcing, hearers, appellants and monitoring see them.

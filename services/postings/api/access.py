@@ -19,14 +19,20 @@ DELEGATE_ROLES = HR_ROLES
 
 
 def ensure_may_see(
-    principal: Principal, *, officer_id: str, division: str, decided_by: str | None = None
+    principal: Principal,
+    *,
+    officer_id: str,
+    division: str,
+    decided_by: str | None = None,
+    from_division: str | None = None,
 ) -> None:
-    """Raise unless the caller may see this officer's record (or a decision they took)."""
+    """Raise unless the caller may see this officer's record (or a decision they took).
+    A posting concerns two divisions: the one the officer leaves and the one they join."""
     if principal.role in FORCE_WIDE_READERS:
         return
     if decided_by is not None and decided_by == principal.subject:
         return
-    if principal.role in DIVISIONAL_READERS and principal.division == division:
+    if principal.role in DIVISIONAL_READERS and principal.division in (division, from_division):
         return
     if principal.is_officer(officer_id):
         return

@@ -17,6 +17,7 @@ from services.postings.application import PostingsApplication
 from shared.api.commands import CommandHeaders, command_endpoint
 from shared.api.schemas import Code, Rationale, Text
 from shared.api.security import Caller, RuntimeDep, guarded
+from shared.roles import Role
 
 router = APIRouter(prefix="/postings/batches", tags=["postings"])
 
@@ -61,6 +62,18 @@ def batch_view(app: PostingsApplication, batch_id: UUID) -> BatchOut:
         decided_by=batch.decided_by,
         results=[BatchResult.model_validate(r) for r in batch.results],
     )
+
+
+@router.get(
+    "/{batch_id}",
+    response_model=BatchOut,
+    **guarded(*DELEGATE_ROLES, Role.AUDITOR, errors=(404,)),
+)
+def get_batch(batch_id: UUID, runtime: RuntimeDep, app: App) -> BatchOut:
+    """A batch and each officer's result (HR and auditors: the results concern many
+    officers, welfare reasons among them)."""
+    with runtime.db.unit_of_work(write=False):
+        return batch_view(app, batch_id)
 
 
 @router.post(

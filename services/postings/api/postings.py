@@ -446,7 +446,9 @@ def list_postings(
     if caller.role is Role.OFFICER:
         query = query.where(postings.c.officer_id == caller.officer_id)
     elif caller.role in DIVISIONAL_READERS and caller.role not in FORCE_WIDE_READERS:
-        query = query.where(postings.c.division == caller.division)
+        query = query.where(
+            (postings.c.division == caller.division) | (postings.c.from_division == caller.division)
+        )
     for column, value in (
         (postings.c.officer_id, officer_id),
         (postings.c.division, division),

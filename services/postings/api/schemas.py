@@ -91,7 +91,8 @@ class OfficerOut(BaseModel):
     initial_training_complete: bool
     supervisor_id: str | None
     skills: list[str]
-    working_pattern: str
+    #: Part-time or flexible working is a welfare factor: HR roles and the officer only.
+    working_pattern: str | None
     pdr_due_on: date | None
     pdr_completed_on: date | None
     home_town_exception: bool

@@ -71,6 +71,9 @@ def officer_out(row: dict[str, Any], caller: Principal) -> OfficerOut:
         out.home = Home(lat=lat, lon=lon) if lat is not None else None
     if caller.role in HR_ROLES:
         out.welfare_factors = [WelfareFactor(w) for w in welfare]
+    elif not caller.is_officer(out.officer_id):
+        # Part-time or flexible working is a welfare factor (L1800 3.1.3): HR roles only.
+        out.working_pattern = None
     return out
 
 
@@ -122,13 +125,18 @@ def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
     values["facts"] = facts
     values.pop("date_confirmed_at", None)
     values.pop("decided_seq", None)
+    values.pop("from_division", None)
     return PostingOut.model_validate(values)
 
 
 def posting_view(session: Session, posting_id: str, caller: Principal) -> PostingOut:
     row = _one(session, select(postings).where(postings.c.id == posting_id), "posting")
     ensure_may_see(
-        caller, officer_id=row["officer_id"], division=row["division"], decided_by=row["decided_by"]
+        caller,
+        officer_id=row["officer_id"],
+        division=row["division"],
+        decided_by=row["decided_by"],
+        from_division=row["from_division"],
     )
     return posting_out(row, caller)
 

@@ -27,7 +27,8 @@ class BatchCommands(PostingCommands):
         postings: list[dict[str, Any]],
         delegation_id: UUID | None = None,
     ) -> Saved:
-        self.authorise(principal, Power.COMPULSORY_POSTING, delegation_id)
+        # The delegation relied on, if any: the Director of HR relies on none.
+        delegation = self.authorise(principal, Power.COMPULSORY_POSTING, delegation_id)
         results: list[dict[str, Any]] = []
         for proposed in postings:
             result: dict[str, Any] = {"officer_id": proposed["officer_id"]}
@@ -52,7 +53,7 @@ class BatchCommands(PostingCommands):
                 clause="L1800 3.1.3",
                 rationale=rationale,
                 correlation_id=correlation_id,
-                delegation_id=delegation_id,
+                delegation_id=delegation,
                 facts={
                     "proposed": len(postings),
                     "decided": sum("posting_id" in r for r in results),

@@ -282,6 +282,11 @@ def _posting_decided(session: Session, event: Posting.Decided, position: int) ->
             state="date_confirmed" if event.posting_date else "awaiting_date",
             officer_id=event.officer_id,
             division=event.division,
+            # The officer's division when the decision was taken: their own SLT and
+            # commander see the posting that takes the officer away, too.
+            from_division=session.execute(
+                select(officers.c.division).where(officers.c.officer_id == event.officer_id)
+            ).scalar(),
             from_location=event.from_location,
             to_location=event.to_location,
             likely_posting_date=decision.effective_date,

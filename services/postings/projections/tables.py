@@ -108,6 +108,8 @@ postings = Table(
     Column("state", String(40), nullable=False, index=True),
     Column("officer_id", String(40), nullable=False, index=True),
     Column("division", String(80), nullable=False, index=True),
+    #: The officer's division when it was decided (the destination's is ``division``).
+    Column("from_division", String(80), nullable=True, index=True),
     Column("from_location", String(80), nullable=False),
     Column("to_location", String(80), nullable=False),
     Column("likely_posting_date", Date, nullable=True),

@@ -1,0 +1,56 @@
+"""Schema steps for the kernel tables every service keeps, shared by the three services'
+revisions that take them. Each function is one revision's step as it was released: never
+change one afterwards; a later change is a new function for a new revision."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def create_audit_index() -> None:
+    """Cases and decisions as an auditor searches them, and officers' keys (issue 6;
+    revision 0006 of appeals and roi, 0007 of postings)."""
+    op.create_table(
+        "audit_cases",
+        sa.Column("case_id", sa.String(length=36), nullable=False),
+        sa.Column("case_type", sa.String(length=80), nullable=False),
+        sa.Column("officer_id", sa.String(length=40), nullable=True),
+        sa.Column("kind", sa.String(length=40), nullable=True),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("case_id"),
+    )
+    op.create_index("ix_audit_cases_officer_id", "audit_cases", ["officer_id"])
+    op.create_table(
+        "audit_decisions",
+        sa.Column("position", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("case_id", sa.String(length=36), nullable=False),
+        sa.Column("case_type", sa.String(length=80), nullable=False),
+        sa.Column("event_type", sa.String(length=120), nullable=False),
+        sa.Column("officer_id", sa.String(length=40), nullable=True),
+        sa.Column("kind", sa.String(length=40), nullable=True),
+        sa.Column("clause", sa.String(length=40), nullable=False),
+        sa.Column("actor_id", sa.String(length=200), nullable=False),
+        sa.Column("actor_role", sa.String(length=40), nullable=False),
+        sa.Column("delegation_id", sa.String(length=36), nullable=True),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("position"),
+    )
+    for column in ("case_id", "officer_id", "kind", "clause", "actor_id", "occurred_at"):
+        op.create_index(f"ix_audit_decisions_{column}", "audit_decisions", [column])
+
+    # Officers' keys for their personal data in events (not a read model: never rebuilt).
+    op.create_table(
+        "officer_keys",
+        sa.Column("officer_id", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("disposed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("officer_id"),
+    )
+
+
+def drop_audit_index() -> None:
+    op.drop_table("officer_keys")
+    op.drop_table("audit_decisions")
+    op.drop_table("audit_cases")

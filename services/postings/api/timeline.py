@@ -1,0 +1,65 @@
+"""An officer's complete decision timeline across postings, appeals and ROI, in one
+answer, for auditors (issue 6): each entry with the decision, rationale, actor, role,
+delegation, clause and the facts it relied on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from services.postings.clients.audit_peers import officer_decisions
+from shared.api.audit_trail import AuditDecision, DecisionFilter, decisions_page
+from shared.api.pagination import PageParams
+from shared.api.security import RuntimeDep, guarded
+from shared.roles import Role
+from shared.settings import PostingsSettings
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+class Timeline(BaseModel):
+    officer_id: str
+    #: Oldest first across the three services; ties keep each service's log order.
+    entries: list[AuditDecision]
+    counts: dict[str, int]
+
+
+def _own(runtime: Any, officer_id: str) -> list[AuditDecision]:
+    cap = runtime.settings.page_size_max
+    found: list[AuditDecision] = []
+    while True:
+        page = decisions_page(
+            runtime, DecisionFilter(officer_id=officer_id), PageParams(limit=cap, offset=len(found))
+        )
+        found.extend(page.items)
+        if not page.items or len(found) >= page.total:
+            return found
+
+
+@router.get(
+    "/officers/{officer_id}/timeline",
+    response_model=Timeline,
+    **guarded(Role.AUDITOR, errors=(503,)),
+)
+def officer_timeline(officer_id: str, request: Request, runtime: RuntimeDep) -> Timeline:
+    """Every decision about the officer in postings, appeals and ROI, in time order. If
+    appeals or ROI cannot answer, the answer is a 503 rather than a partial timeline."""
+    settings = runtime.settings
+    assert isinstance(settings, PostingsSettings)
+    authorization = request.headers["authorization"]
+    entries = _own(runtime, officer_id)
+    for service, url in (("appeals", settings.appeals_url), ("roi", settings.roi_url)):
+        entries += [
+            AuditDecision(**item)
+            for item in officer_decisions(
+                service, url, officer_id, authorization, timeout=settings.roi_timeout_seconds
+            )
+        ]
+    entries.sort(key=lambda e: datetime.fromisoformat(e.occurred_at))
+    counts: dict[str, int] = {"postings": 0, "appeals": 0, "roi": 0}
+    for entry in entries:
+        counts[entry.service] += 1
+    return Timeline(officer_id=officer_id, entries=entries, counts=counts)

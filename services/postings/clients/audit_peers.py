@@ -1,0 +1,44 @@
+"""Reading the other services' decision histories for the auditor's officer timeline:
+appeals and ROI over HTTP, with the auditor's own token, so each service checks the
+auditor itself and records the consultation in its own log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from shared.errors import Unavailable
+
+PAGE = 100
+
+
+def officer_decisions(
+    service: str, base_url: str, officer_id: str, authorization: str, *, timeout: float
+) -> list[dict[str, Any]]:
+    """Every decision ``service`` holds about the officer, oldest first. An incomplete
+    timeline must not pass for a complete one: any failure is Unavailable."""
+    if not base_url:
+        raise Unavailable(f"no {service} service is configured for postings", service=service)
+    found: list[dict[str, Any]] = []
+    try:
+        with httpx.Client(base_url=base_url, timeout=timeout) as http:
+            while True:
+                response = http.get(
+                    "/audit/decisions",
+                    params={"officer_id": officer_id, "limit": PAGE, "offset": len(found)},
+                    headers={"Authorization": authorization},
+                )
+                if response.status_code != 200:
+                    raise Unavailable(
+                        f"the {service} service answered {response.status_code}",
+                        service=service,
+                    )
+                page = response.json()
+                found.extend(page["items"])
+                if not page["items"] or len(found) >= page["total"]:
+                    return found
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        raise Unavailable(
+            f"the {service} service cannot give its decisions: {exc}", service=service
+        ) from exc

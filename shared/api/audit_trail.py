@@ -1,0 +1,179 @@
+"""The auditor's read-only view of a service's decision history: search decisions by
+officer, clause, decider, kind and date; a case's history with its hashes; a case's state
+as it stood at any past moment (issue 6; L1 record keeping)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from shared.api.feed import EventEnvelope
+from shared.api.pagination import Page, PageParams, Paging, fetch_page
+from shared.api.problems import ApiProblem
+from shared.api.security import RuntimeDep, guarded
+from shared.audit_trail import case_history, case_state_at, decision_entry, stored_entries
+from shared.roles import Role
+from shared.runtime import Runtime
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+class AuditDecision(BaseModel):
+    service: str
+    position: int
+    occurred_at: str
+    type: str
+    case_id: str
+    case_type: str
+    case_version: int
+    officer_id: str | None
+    kind: str | None
+    #: As recorded: rationale, actor_id, actor_role, delegation_id, clause, facts, ...
+    decision: dict[str, Any]
+    leaf_hash: str
+
+
+class CaseEvent(EventEnvelope):
+    leaf_hash: str
+    chain_hash: str
+
+
+class CaseState(BaseModel):
+    case_id: str
+    case_type: str
+    as_at: str
+    version: int
+    latest_version: int
+    created_on: str
+    modified_on: str
+    state: dict[str, Any]
+
+
+@router.get(
+    "/decisions", response_model=Page[AuditDecision], **guarded(Role.AUDITOR, errors=(422,))
+)
+def search_decisions(
+    runtime: RuntimeDep,
+    paging: Paging,
+    officer_id: Annotated[str | None, Query(max_length=80)] = None,
+    clause: Annotated[str | None, Query(max_length=40, description="e.g. L1800 3.7.1")] = None,
+    actor_id: Annotated[str | None, Query(max_length=200, description="Who decided")] = None,
+    kind: Annotated[str | None, Query(max_length=40, description="Kind of case")] = None,
+    type: Annotated[str | None, Query(max_length=120, description="Event type")] = None,
+    case_id: UUID | None = None,
+    decided_from: Annotated[datetime | None, Query(alias="from")] = None,
+    decided_to: Annotated[datetime | None, Query(alias="to")] = None,
+) -> Page[AuditDecision]:
+    """Decisions in this service's log, in the order they were taken, each read from the
+    stored event: rationale, actor, role, delegation, clause and the facts relied on."""
+    return decisions_page(
+        runtime,
+        DecisionFilter(
+            officer_id=officer_id,
+            clause=clause,
+            actor_id=actor_id,
+            kind=kind,
+            type=type,
+            case_id=str(case_id) if case_id else None,
+            decided_from=decided_from,
+            decided_to=decided_to,
+        ),
+        paging,
+    )
+
+
+@dataclass(frozen=True)
+class DecisionFilter:
+    officer_id: str | None = None
+    clause: str | None = None
+    actor_id: str | None = None
+    kind: str | None = None
+    type: str | None = None
+    case_id: str | None = None
+    decided_from: datetime | None = None
+    decided_to: datetime | None = None
+
+
+def decisions_page(
+    runtime: Runtime, where: DecisionFilter, paging: PageParams
+) -> Page[AuditDecision]:
+    """One page of this service's decisions matching ``where``, oldest first."""
+    index = runtime.tables.audit_decisions
+    query = select(index)
+    for column, value in (
+        (index.c.officer_id, where.officer_id),
+        (index.c.clause, where.clause),
+        (index.c.actor_id, where.actor_id),
+        (index.c.kind, where.kind),
+        (index.c.event_type, where.type),
+        (index.c.case_id, where.case_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if where.decided_from is not None:
+        query = query.where(index.c.occurred_at >= where.decided_from)
+    if where.decided_to is not None:
+        query = query.where(index.c.occurred_at <= where.decided_to)
+    service = runtime.settings.service_name
+    app = runtime.application
+    with runtime.db.unit_of_work(write=False) as session:
+        rows = fetch_page(
+            session, query, order_by=[index.c.position], paging=paging, convert=lambda r: r
+        )
+        envelopes = {
+            e["id"]: e
+            for e in stored_entries(
+                session, app, runtime.tables, positions=[r["position"] for r in rows.items]
+            )
+        }
+    return Page(
+        items=[
+            AuditDecision(**decision_entry(service, r, envelopes[r["position"]]))
+            for r in rows.items
+        ],
+        limit=rows.limit,
+        offset=rows.offset,
+        total=rows.total,
+    )
+
+
+@router.get(
+    "/cases/{case_id}", response_model=list[CaseEvent], **guarded(Role.AUDITOR, errors=(404,))
+)
+def history(case_id: UUID, runtime: RuntimeDep) -> list[CaseEvent]:
+    """Every event of one case (a posting, an officer, an appeal, a commitment...), in
+    order, with its leaf and chain hashes."""
+    with runtime.db.unit_of_work(write=False) as session:
+        return [
+            CaseEvent(**e)
+            for e in case_history(session, runtime.application, runtime.tables, case_id)
+        ]
+
+
+@router.get(
+    "/cases/{case_id}/state", response_model=CaseState, **guarded(Role.AUDITOR, errors=(404, 422))
+)
+def state_as_at(
+    case_id: UUID,
+    runtime: RuntimeDep,
+    at: Annotated[datetime | None, Query(description="The moment; now when omitted")] = None,
+) -> CaseState:
+    """The case as it stood at ``at``, rebuilt by replaying its events recorded by then."""
+    moment = at if at is not None else runtime.clock.now()
+    if moment.tzinfo is None:
+        raise ApiProblem(
+            422,
+            "invalid-request",
+            "give the moment with its offset, e.g. 2026-11-22T10:00:00Z",
+            errors=[{"field": "query.at", "message": "needs a UTC offset", "type": "naive"}],
+        )
+    with runtime.db.unit_of_work(write=False) as session:
+        return CaseState(
+            **case_state_at(session, runtime.application, runtime.tables, case_id, moment)
+        )

@@ -1,0 +1,140 @@
+"""Reading a service's decision history back for auditors: decisions found through the
+audit index and read from the stored events themselves, a case's whole history with its
+hashes, and a case's state as it stood at a past moment (rebuilt by replay)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from shared.envelope import jsonable, to_envelope
+from shared.errors import NotFound
+from shared.eventstore import LedgerApplication
+from shared.tables import KernelTables
+
+
+def chained_events(kernel: KernelTables) -> Select[Any]:
+    """Stored events joined to their place in the hash chain."""
+    events, chain = kernel.events.c, kernel.chain.c
+    return select(
+        events.id,
+        events.originator_id,
+        events.originator_version,
+        events.topic,
+        events.state,
+        chain.leaf_hash,
+        chain.chain_hash,
+    ).join(kernel.chain, chain.position == events.id)
+
+
+def stored_entries(
+    session: Session,
+    app: LedgerApplication,
+    kernel: KernelTables,
+    *,
+    positions: Iterable[int] | None = None,
+    case_id: UUID | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Stored events as envelopes with their leaf and chain hashes, in log order: those at
+    ``positions``, or every event of the case ``case_id``."""
+    events = kernel.events.c
+    query = chained_events(kernel)
+    if positions is not None:
+        query = query.where(events.id.in_(list(positions)))
+    if case_id is not None:
+        query = query.where(events.originator_id == case_id)
+    for row in session.execute(query.order_by(events.id)):
+        event = app.mapper.to_domain_event(
+            StoredEvent(
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=row.state,
+            )
+        )
+        yield {
+            **to_envelope(row.id, event),
+            "leaf_hash": row.leaf_hash,
+            "chain_hash": row.chain_hash,
+        }
+
+
+def decision_entry(
+    service: str, index_row: dict[str, Any], envelope: dict[str, Any]
+) -> dict[str, Any]:
+    """One decision as an auditor reads it: where it sits, what it concerns, and the
+    decision itself (rationale, actor, role, delegation, clause, facts) from the event."""
+    decision = envelope["data"]["decision"]
+    return {
+        "service": service,
+        "position": index_row["position"],
+        "occurred_at": envelope["occurred_at"],
+        "type": envelope["type"],
+        "case_id": index_row["case_id"],
+        "case_type": index_row["case_type"],
+        "case_version": envelope["originator_version"],
+        "officer_id": index_row["officer_id"],
+        "kind": index_row["kind"],
+        "decision": decision,
+        "leaf_hash": envelope["leaf_hash"],
+    }
+
+
+def case_history(
+    session: Session, app: LedgerApplication, kernel: KernelTables, case_id: UUID
+) -> list[dict[str, Any]]:
+    history = list(stored_entries(session, app, kernel, case_id=case_id))
+    if not history:
+        raise NotFound(f"case {case_id} not found")
+    return history
+
+
+def state_of(aggregate: Any) -> dict[str, Any]:
+    """An aggregate's state as plain JSON: its public attributes."""
+    return {k: jsonable(v) for k, v in vars(aggregate).items() if not k.startswith("_")}
+
+
+def case_state_at(
+    session: Session, app: LedgerApplication, kernel: KernelTables, case_id: UUID, at: datetime
+) -> dict[str, Any]:
+    """The case as it stood at ``at``: replayed up to the last event recorded by then."""
+    events = kernel.events.c
+    rows = session.execute(
+        select(events.originator_version, events.topic, events.state)
+        .where(events.originator_id == case_id)
+        .order_by(events.originator_version)
+    ).all()
+    if not rows:
+        raise NotFound(f"case {case_id} not found")
+    version = None
+    for row in rows:
+        event = app.mapper.to_domain_event(
+            StoredEvent(
+                originator_id=case_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=row.state,
+            )
+        )
+        if cast(Any, event).timestamp > at:  # every event in a case is an aggregate event
+            break
+        version = row.originator_version
+    if version is None:
+        raise NotFound(f"case {case_id} did not exist yet at {at.isoformat()}")
+    aggregate: Any = app.repository.get(case_id, version=version)
+    return {
+        "case_id": str(case_id),
+        "case_type": type(aggregate).__name__,
+        "as_at": at.isoformat(),
+        "version": aggregate.version,
+        "latest_version": rows[-1].originator_version,
+        "created_on": aggregate.created_on.isoformat(),
+        "modified_on": aggregate.modified_on.isoformat(),
+        "state": state_of(aggregate),
+    }

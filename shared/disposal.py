@@ -1,0 +1,92 @@
+"""Disposal of an officer's personal data at the end of its retention period (L1,
+Retention & Disposal of Records; DOMAIN.md interpretation): a recorded decision, then the
+officer's key destroyed, so their personal data in this service's events reads as
+"[disposed]" from then on, in answers, feeds, read models and exports alike. The decision
+history (kind, clause, actor, dates, outcome) and the hash chain are untouched."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+from sqlalchemy import delete
+
+from shared.errors import Conflict, NotFound
+from shared.eventstore import LedgerApplication
+from shared.identity import Principal
+from shared.ledger import Decision, DecisionEvent, decided_by
+
+CLAUSE = "L1 Retention & Disposal of Records"
+
+
+def disposal_id(officer_id: str) -> UUID:
+    """One disposal per officer and service, found again from the officer id."""
+    return uuid5(NAMESPACE_URL, f"officer-postings:disposal:{officer_id}")
+
+
+class PersonalDataDisposal(Aggregate):
+    class Decided(DecisionEvent, Aggregate.Created):
+        officer_id: str
+        retention_ended_on: date
+        #: The decision must outlive the key it destroys: it is not sealed.
+        seal_decision: ClassVar[bool] = False
+
+    def __init__(self, *, officer_id: str, retention_ended_on: date, decision: Decision) -> None:
+        self.officer_id = officer_id
+        self.retention_ended_on = retention_ended_on
+        self.decided_by = decision.actor_id
+
+    @classmethod
+    def decide(
+        cls, *, officer_id: str, retention_ended_on: date, decision: Decision, at: datetime
+    ) -> PersonalDataDisposal:
+        return cls._create(
+            cls.Decided,
+            id=disposal_id(officer_id),
+            timestamp=at,
+            officer_id=officer_id,
+            retention_ended_on=retention_ended_on,
+            decision=decision,
+        )
+
+
+def dispose_personal_data(
+    app: LedgerApplication,
+    *,
+    principal: Principal,
+    correlation_id: str,
+    officer_id: str,
+    retention_ended_on: date,
+    rationale: str,
+) -> PersonalDataDisposal:
+    """Record the disposal decision and destroy the officer's key, in one transaction;
+    also forget stored command answers that quote the officer (idempotency replays)."""
+    keyring = app.keyring
+    if keyring.for_reading(officer_id) is None:
+        try:
+            app.load(disposal_id(officer_id), PersonalDataDisposal, what="disposal")
+        except NotFound:
+            raise NotFound(f"no personal data of {officer_id} is held here") from None
+        raise Conflict(f"{officer_id}'s personal data was already disposed of")
+    disposal = PersonalDataDisposal.decide(
+        officer_id=officer_id,
+        retention_ended_on=retention_ended_on,
+        decision=decided_by(
+            principal,
+            clause=CLAUSE,
+            rationale=rationale,
+            correlation_id=correlation_id,
+            effective_date=retention_ended_on,
+            facts={"retention_ended_on": retention_ended_on.isoformat()},
+        ),
+        at=app.clock.now(),
+    )
+    app.store(disposal)
+    keyring.dispose(officer_id)
+    idempotency = type(app).kernel.idempotency
+    app.db.sessions().execute(
+        delete(idempotency).where(idempotency.c.body.contains(f'"{officer_id}"'))
+    )
+    return disposal

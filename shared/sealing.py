@@ -1,0 +1,163 @@
+"""Per-officer encryption of personal data inside stored events (ADR 0003, issue 6; L1
+Retention & Disposal). The fields an event class lists in ``personal_fields``, and a
+decision's rationale and facts, are sealed with the officer's own key (AES-256-GCM) before
+the event is stored; everything else (kind, clause, actor, dates, outcome) stays in clear.
+The hash chain covers the stored, sealed form, so destroying an officer's key (disposal)
+makes their personal data unreadable everywhere while the chain still verifies."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import os
+from contextvars import ContextVar
+from typing import Any, Protocol
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+
+from shared.ledger import Decision
+
+SEALED = "_sealed_"
+#: What a sealed value reads as once its officer's key is destroyed.
+DISPOSED = "[disposed]"
+#: What it reads as where the key is not at hand (an offline replay without keys).
+UNREADABLE = "[sealed]"
+
+#: Which officer each aggregate being saved concerns (set around a save).
+OWNERS: ContextVar[dict[UUID, str]] = ContextVar("officer_owners", default={})  # noqa: B039
+
+
+class Keyring(Protocol):
+    def for_writing(self, officer_id: str) -> bytes:
+        """The officer's key, created on first use; refused once disposed."""
+        ...
+
+    def for_reading(self, officer_id: str) -> bytes | None:
+        """The officer's key, or None if it was disposed or is not at hand."""
+        ...
+
+    @property
+    def missing(self) -> str:
+        """What a value reads as when its key is not there (disposed, or not at hand)."""
+        ...
+
+
+def _kind(value: Any) -> str:
+    return (
+        "s"
+        if isinstance(value, str)
+        else "d"
+        if isinstance(value, dict)
+        else ("l" if isinstance(value, list) else "o")
+    )
+
+
+def _placeholder(kind: str, text: str) -> Any:
+    # Same shape as the value it stands for, so that aggregates still replay.
+    return {"s": text, "d": {}, "l": []}.get(kind)
+
+
+def officer_of(event: Any) -> str | None:
+    own = getattr(event, "officer_id", None)
+    if isinstance(own, str):
+        return own
+    return OWNERS.get().get(event.originator_id)
+
+
+class SealingMapper(Mapper[UUID]):
+    def __init__(self, transcoder: Transcoder, keyring: Keyring | None) -> None:
+        super().__init__(transcoder=transcoder)
+        self.keyring = keyring
+
+    # -- sealing ------------------------------------------------------------------------
+
+    def _seal(self, officer_id: str, key: bytes, value: Any) -> dict[str, Any]:
+        nonce = os.urandom(12)
+        plain = self.transcoder.encode({"v": value})
+        sealed = AESGCM(key).encrypt(nonce, plain, officer_id.encode())
+        return {
+            SEALED: {
+                "officer": officer_id,
+                "kind": _kind(value),
+                "data": base64.b64encode(nonce + sealed).decode(),
+            }
+        }
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        fields: frozenset[str] = getattr(type(domain_event), "personal_fields", frozenset())
+        decision = getattr(domain_event, "decision", None)
+        seal_decision = isinstance(decision, Decision) and getattr(
+            type(domain_event), "seal_decision", True
+        )
+        officer_id = officer_of(domain_event)
+        if self.keyring is None or officer_id is None or not (fields or seal_decision):
+            return super().to_stored_event(domain_event)
+        key = self.keyring.for_writing(officer_id)
+        state = dict(vars(domain_event))
+        for name in fields & state.keys():
+            state[name] = self._seal(officer_id, key, state[name])
+        if seal_decision:
+            sealed_decision = copy.copy(decision)
+            object.__setattr__(
+                sealed_decision,
+                "rationale",
+                self._seal(officer_id, key, decision.rationale),  # type: ignore[union-attr]
+            )
+            object.__setattr__(
+                sealed_decision,
+                "facts",
+                self._seal(officer_id, key, decision.facts),  # type: ignore[union-attr]
+            )
+            state["decision"] = sealed_decision
+        shadow = object.__new__(type(domain_event))
+        object.__setattr__(shadow, "__dict__", state)
+        return super().to_stored_event(shadow)
+
+    # -- unsealing ----------------------------------------------------------------------
+
+    def _open(self, value: Any) -> Any:
+        if not (isinstance(value, dict) and set(value) == {SEALED}):
+            return value
+        sealed = value[SEALED]
+        if self.keyring is None:
+            return _placeholder(sealed["kind"], UNREADABLE)
+        key = self.keyring.for_reading(sealed["officer"])
+        if key is None:
+            return _placeholder(sealed["kind"], self.keyring.missing)
+        raw = base64.b64decode(sealed["data"])
+        try:
+            plain = AESGCM(key).decrypt(raw[:12], raw[12:], sealed["officer"].encode())
+        except InvalidTag:
+            return _placeholder(sealed["kind"], UNREADABLE)
+        return self.transcoder.decode(plain)["v"]
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        state = vars(event)
+        for name, value in list(state.items()):
+            state[name] = self._open(value)
+        decision = state.get("decision")
+        if isinstance(decision, Decision):
+            opened = copy.copy(decision)
+            object.__setattr__(opened, "rationale", self._open(decision.rationale))
+            object.__setattr__(opened, "facts", self._open(decision.facts))
+            state["decision"] = opened
+        return event
+
+
+class FileKeyring:
+    """Keys handed to an auditor with an export, for an offline replay: read-only."""
+
+    missing = UNREADABLE
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        self._keys = {officer: base64.b64decode(key) for officer, key in keys.items()}
+
+    def for_writing(self, officer_id: str) -> bytes:
+        raise PermissionError("an offline replay writes nothing")
+
+    def for_reading(self, officer_id: str) -> bytes | None:
+        return self._keys.get(officer_id)

@@ -1,0 +1,147 @@
+"""The auditor's view over real HTTP, three services running: an officer's decision
+timeline across postings, appeals and ROI; search by clause, decider, kind and date; a
+case's history and its state as it stood between two decisions; and who may read it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.force import DIRECTOR, HEAD_OF_RESOURCING, NOW, days, officer
+from tests.helpers import HR
+from tests.support.http import ok
+from tests.support.three_services import AUDITOR, System, build_history, running_system
+
+
+@pytest.fixture
+def system(database_urls: dict[str, str], tmp_path: Path) -> Iterator[System]:
+    with running_system(database_urls, tmp_path) as running:
+        yield running
+
+
+@pytest.mark.e2e
+def test_an_officers_timeline_spans_the_three_services_in_time_order(system: System) -> None:
+    history = build_history(system)
+
+    timeline = ok(system.postings.get("/audit/officers/K100/timeline", headers=AUDITOR))
+
+    entries = timeline["entries"]
+    assert [(e["service"], e["type"]) for e in entries] == [
+        ("roi", "Commitment.Released"),
+        ("postings", "Posting.Decided"),
+        ("postings", "Posting.DateConfirmed"),
+        ("appeals", "Appeal.Assigned"),
+        ("appeals", "Appeal.Decided"),
+    ]
+    times = [datetime.fromisoformat(e["occurred_at"]) for e in entries]
+    assert times == sorted(times)
+    decided = entries[1]
+    assert decided["case_id"] == history["posting"]["id"]
+    assert decided["kind"] == "compulsory"
+    assert decided["decision"]["actor_id"] == "dhr"
+    assert decided["decision"]["actor_role"] == "director_of_hr"
+    assert decided["decision"]["clause"] == "L1800 3.7.1"
+    assert decided["decision"]["rationale"].startswith("Response strength")
+    assert decided["decision"]["facts"]["roi"]["bound"] is False
+    assert entries[4]["decision"]["rationale"] == "Travel was justified by the vacancy"
+    assert timeline["counts"] == {"postings": 2, "appeals": 2, "roi": 1}
+    # Reading the timeline is a consultation of K100's data, in each service's log.
+    for client in (system.postings, system.appeals, system.roi):
+        logged = ok(
+            client.get("/audit/consultations", params={"officer_id": "K100"}, headers=AUDITOR)
+        )
+        assert "internal-audit" in {c["actor_id"] for c in logged["items"]}
+
+
+@pytest.mark.e2e
+def test_decisions_are_found_by_clause_decider_kind_and_date(system: System) -> None:
+    build_history(system)
+    postings = system.postings
+
+    def found(**params: str) -> list[str]:
+        page = ok(postings.get("/audit/decisions", params=params, headers=AUDITOR))
+        return [item["type"] for item in page["items"]]
+
+    assert found(clause="L1800 3.7.1") == ["Posting.Decided"]
+    assert found(actor_id="hor") == ["Posting.DateConfirmed"]
+    assert found(kind="compulsory") == ["Posting.Decided", "Posting.DateConfirmed"]
+    hour = NOW + timedelta(hours=1, minutes=30)
+    assert found(**{"from": hour.isoformat()}) == ["Posting.DateConfirmed"]
+    assert found(**{"to": hour.isoformat(), "officer_id": "K100"}) == ["Posting.Decided"]
+    assert found(clause="L1800 9.9.9") == []
+
+
+@pytest.mark.e2e
+def test_a_case_as_it_stood_between_two_decisions(system: System) -> None:
+    history = build_history(system)
+    case = f"/audit/cases/{history['posting']['id']}"
+
+    between = ok(
+        system.postings.get(
+            f"{case}/state",
+            params={"at": (NOW + timedelta(hours=1, minutes=30)).isoformat()},
+            headers=AUDITOR,
+        )
+    )
+    after = ok(
+        system.postings.get(
+            f"{case}/state",
+            params={"at": (NOW + timedelta(hours=2, minutes=30)).isoformat()},
+            headers=AUDITOR,
+        )
+    )
+    before = system.postings.get(f"{case}/state", params={"at": NOW.isoformat()}, headers=AUDITOR)
+
+    assert between["state"]["state"] == "awaiting_date"
+    assert between["state"]["posting_date"] is None
+    assert between["version"] == 2  # decided, then notified
+    assert after["state"]["state"] == "date_confirmed"
+    assert after["state"]["posting_date"] == days(61)
+    assert before.status_code == 404
+    events = ok(system.postings.get(case, headers=AUDITOR))
+    assert [e["type"] for e in events] == [
+        "Posting.Decided",
+        "Posting.OfficerNotified",
+        "Posting.DateConfirmed",
+    ]
+    assert all(len(e["leaf_hash"]) == len(e["chain_hash"]) == 64 for e in events)
+
+
+@pytest.mark.e2e
+def test_only_the_auditor_reads_the_audit_trail(system: System) -> None:
+    history = build_history(system)
+    case = history["posting"]["id"]
+    for headers in (officer("K100"), HR, DIRECTOR, HEAD_OF_RESOURCING):
+        for path in (
+            "/audit/officers/K100/timeline",
+            "/audit/decisions",
+            f"/audit/cases/{case}",
+            f"/audit/cases/{case}/state",
+        ):
+            assert system.postings.get(path, headers=headers).status_code == 403, path
+        assert system.appeals.get("/audit/decisions", headers=headers).status_code == 403
+        assert system.roi.get("/audit/decisions", headers=headers).status_code == 403
+
+
+@pytest.mark.e2e
+def test_a_timeline_missing_a_service_is_a_503_not_a_partial_answer(system: System) -> None:
+    build_history(system)
+    system.appeals_server.__exit__(None, None, None)
+
+    response = system.postings.get("/audit/officers/K100/timeline", headers=AUDITOR)
+
+    assert response.status_code == 503
+    assert response.json()["service"] == "appeals"
+
+
+def test_a_naive_moment_is_refused_with_the_field_named(system: System) -> None:
+    response = system.postings.get(
+        f"/audit/cases/{'0' * 8}-0000-4000-8000-{'0' * 12}/state",
+        params={"at": "2026-11-22T10:00:00"},
+        headers=AUDITOR,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.at"
