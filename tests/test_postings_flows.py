@@ -868,6 +868,35 @@ def test_welfare_factors_are_absent_from_the_officers_list_for_non_hr_roles(
         assert ("disability" in str(listed)) is sees
 
 
+def test_a_part_time_or_flexible_pattern_is_seen_by_hr_and_the_officer_only(
+    client: TestClient,
+) -> None:
+    """Part-time or flexible working is a welfare factor (3.1.3)."""
+    client.patch("/officers/K100", json={"working_pattern": "part_time"}, headers=HR)
+
+    for caller, sees in ((HR, True), (officer("K100"), True), (SLT_NORTH, False), (PSD, False)):
+        seen = expect(client.get("/officers/K100", headers=caller), 200)
+        assert (seen["working_pattern"] == "part_time") is sees
+    for caller, sees in ((HR, True), (SLT_NORTH, False), (PSD, False)):  # officers: no list
+        listed = expect(client.get("/officers", headers=caller), 200)
+        assert ("part_time" in str(listed)) is sees
+
+
+def test_both_divisions_slt_see_a_posting_that_moves_an_officer_between_them(
+    client: TestClient,
+) -> None:
+    """K100 serves in north; a posting to Dover (south) concerns both SLTs."""
+    posting = decide_compulsory(client, to_location="dover", travel_justification="Vacancy")
+    slt_south = bearer(Role.SLT, subject="slt-south", division="south")
+    slt_east = bearer(Role.SLT, subject="slt-east", division="east")
+
+    for caller, sees in ((SLT_NORTH, True), (slt_south, True), (slt_east, False)):
+        one = client.get(f"/postings/{posting['id']}", headers=caller)
+        assert (one.status_code == 200) is sees
+        listed = expect(client.get("/postings", headers=caller), 200)
+        assert (listed["total"] == 1) is sees
+
+
 # -- found in review ---------------------------------------------------------------------------
 
 
