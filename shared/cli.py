@@ -1,6 +1,7 @@
 """The project's one command-line entry point: ``python -m shared.cli`` (``./dev`` wraps it).
 
-run [SERVICE ...]          migrate and run the services (all three by default), URLs printed
+run [SERVICE ...]          migrate and run the services (all three by default), URLs printed;
+                           --with-hr-simulator also runs a SuccessFactors simulator and syncs
 serve SERVICE              run one service (migrating first unless --no-migrate)
 migrate [SERVICE ...]      bring databases to head, rebuilding read models after a change
 rebuild [SERVICE ...]      rebuild read models from the event log
@@ -8,6 +9,8 @@ verify [SERVICE ...]       re-hash the logs against their chains and signed chec
 checkpoint [SERVICE ...]   sign a checkpoint of the logs now
 export SERVICE             export a log (or one officer's cases, or a date range) as JSON Lines
 replay FILE                verify an export against checkpoints and rebuild its cases, offline
+hr-sync [--full]           read officers and PDRs from the HR system (SuccessFactors) now
+hr-deliver                 write the due posting outcomes to the HR system now
 check-migrations           fail if any service's models and migrations disagree
 token --role ROLE          mint a development token (HS256 secret only)
 """
@@ -40,6 +43,14 @@ from shared.settings import SETTINGS_BY_SERVICE
 from shared.verify import verify_log, write_checkpoint
 
 SERVICES = migrate.SERVICES
+#: Postings' HR-system settings when the run command starts the simulator beside it.
+SIMULATED_TENANT = {
+    "HR_URL": "{url}",
+    "HR_USERNAME": "sfapi@KENTPOLICE",
+    "HR_PASSWORD": "sim-password",
+    "HR_SYNC_INTERVAL_SECONDS": "60",
+    "HR_DELIVERY_INTERVAL_SECONDS": "30",
+}
 
 
 def _migrate(services: list[str]) -> None:
@@ -173,6 +184,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "appeals" in urls:
         # Run together, postings follows appeals' outcomes unless told otherwise.
         env.setdefault("POSTINGS_APPEALS_URL", urls["appeals"])
+    # Run together, each finds the others where they were started.
+    if "roi" in urls:
+        env.setdefault("POSTINGS_ROI_URL", urls["roi"])
+    if "postings" in urls:
+        env.setdefault("APPEALS_POSTINGS_URL", urls["postings"])
+        env.setdefault("ROI_POSTINGS_URL", urls["postings"])
+    if args.with_hr_simulator:
+        sim_url = f"http://127.0.0.1:{args.hr_simulator_port}"
+        children["hr-simulator"] = subprocess.Popen(  # noqa: S603 - our own module
+            [sys.executable, "-m", "tests.sfsim", "--port", str(args.hr_simulator_port)], env=env
+        )
+        _wait_healthy(sim_url, children["hr-simulator"])
+        for name, value in SIMULATED_TENANT.items():
+            env.setdefault(f"POSTINGS_{name}", value.replace("{url}", sim_url))
     for service in services:
         children[service] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "shared.cli", "serve", service, "--no-migrate"],
@@ -190,6 +215,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("\nofficer-postings is running:")
     for service, url in urls.items():
         print(f"  {service:9} {url}   (API docs: {url}/docs)")
+    if args.with_hr_simulator:
+        print(f"  HR system (simulator) http://127.0.0.1:{args.hr_simulator_port}")
     print("Mint a token with: ./dev token --role hr_resource_planning   (Ctrl-C stops)\n")
     sys.stdout.flush()
     try:
@@ -200,6 +227,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         for child in children.values():
             child.wait(timeout=15)
     return max((child.returncode or 0) for child in children.values())
+
+
+def _wait_healthy(url: str, child: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit("the HR-system simulator exited while starting")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("the HR-system simulator was not ready in time")
 
 
 def _wait_ready(urls: dict[str, str], children: dict[str, subprocess.Popen[bytes]]) -> None:
@@ -244,6 +284,12 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="migrate and run the services (all three by default)")
     run.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")
+    run.add_argument(
+        "--with-hr-simulator",
+        action="store_true",
+        help="also run a SuccessFactors simulator and sync postings with it every minute",
+    )
+    run.add_argument("--hr-simulator-port", type=int, default=8004)
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="run one service")
@@ -265,6 +311,7 @@ def parser() -> argparse.ArgumentParser:
     chk_sign.set_defaults(func=cmd_checkpoint)
 
     cli_audit.add_commands(sub, SERVICES)
+    importlib.import_module("services.postings.hr_system.cli").add_commands(sub)
 
     reb = sub.add_parser("rebuild", help="rebuild read models from the event log")
     reb.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICES)}")

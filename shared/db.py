@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -89,3 +91,13 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def insert_if_absent(
+    session: Session, table: Table, values: dict[str, Any], *, key: list[str]
+) -> None:
+    """INSERT that does nothing when a row with the same key exists (on PostgreSQL and
+    SQLite alike): for effects that may be applied again, such as a replay."""
+    dialect = session.get_bind().dialect.name
+    statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    session.execute(statement.values(**values).on_conflict_do_nothing(index_elements=key))

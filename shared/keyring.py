@@ -8,10 +8,8 @@ import os
 from typing import Any
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from shared.db import Database
+from shared.db import Database, insert_if_absent
 from shared.errors import Conflict
 from shared.sealing import DISPOSED
 
@@ -55,14 +53,12 @@ class DatabaseKeyring:
             )
         if known and key is not None:
             return key
-        session = self._db.sessions()
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         # Two first writes for one officer race harmlessly: the second keeps the first key.
-        session.execute(
-            insert(self._table)
-            .values(officer_id=officer_id, key=os.urandom(32), created_at=self._clock.now())
-            .on_conflict_do_nothing(index_elements=["officer_id"])
+        insert_if_absent(
+            self._db.sessions(),
+            self._table,
+            {"officer_id": officer_id, "key": os.urandom(32), "created_at": self._clock.now()},
+            key=["officer_id"],
         )
         self._cache().pop(officer_id, None)
         _, created = self._lookup(officer_id)

@@ -30,12 +30,13 @@ def rebuild_read_models(
         kernel.follower_positions.name,
         kernel.officer_keys.name,
     }
-    # Tables fed by another service's feed (marked ``info={"fed_by": ...}``) are not
-    # derived from this log: replaying it cannot refill them, and its projector reads them.
+    # Tables marked ``info={"rebuild": "keep"}`` are not derived from this log alone (fed by
+    # another service's feed, or an outbox of what was already sent): replaying it cannot
+    # refill them, so they are kept.
     read_models = [
         t
         for t in reversed(metadata.sorted_tables)
-        if t.name not in keep and not t.info.get("fed_by")
+        if t.name not in keep and t.info.get("rebuild") != "keep"
     ]
     replayed = 0
     with application.db.unit_of_work(write=True) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from shared.checkpointer import Checkpointer
 from shared.clock import Clock
@@ -10,6 +11,7 @@ from shared.db import Database
 from shared.eventstore import LedgerApplication
 from shared.follower import Follower
 from shared.identity import TokenVerifier
+from shared.periodic import Periodic
 from shared.settings import ServiceSettings
 from shared.tables import KernelTables
 
@@ -24,6 +26,10 @@ class Runtime:
     clock: Clock
     followers: list[Follower] = field(default_factory=list)
     checkpointer: Checkpointer | None = None
+    #: Jobs the service runs by itself every so often (e.g. postings' HR-system sync).
+    jobs: list[Periodic] = field(default_factory=list)
+    #: A service's own parts that its API needs beside the application (by name).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.checkpointer is None:
@@ -36,8 +42,12 @@ class Runtime:
             follower.start()
         if self.checkpointer is not None:
             self.checkpointer.start()
+        for job in self.jobs:
+            job.start()
 
     def stop(self) -> None:
+        for job in self.jobs:
+            job.stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         for follower in self.followers:

@@ -84,6 +84,43 @@ class PostingsSettings(ServiceSettings):
     #: command and docker-compose set it).
     appeals_url: str = ""
 
+    #: The HR system (SAP SuccessFactors) tenant's API host; empty: no integration.
+    hr_url: str = ""
+    hr_auth: Literal["basic", "bearer"] = "basic"
+    hr_username: str = ""
+    hr_password: SecretStr = SecretStr("")
+    hr_token: SecretStr = SecretStr("")
+    hr_page_size: int = Field(default=500, ge=1, le=1000)
+    #: The token the integration presents to ROI to record course completions; by default
+    #: (HS256 development) one is minted for the integration.
+    hr_roi_token: SecretStr | None = None
+    #: How often the inbound sync and the outbound delivery run by themselves; 0: on demand.
+    hr_sync_interval_seconds: float = Field(default=0, ge=0)
+    hr_delivery_interval_seconds: float = Field(default=0, ge=0)
+    #: Employee Central job codes to ranks.
+    hr_job_ranks: dict[str, str] = Field(
+        default_factory=lambda: {
+            "PC": "constable",
+            "PS": "sergeant",
+            "INSP": "inspector",
+            "CINSP": "chief_inspector",
+            "SUPT": "superintendent",
+            "CSUPT": "chief_superintendent",
+        }
+    )
+    #: The EmpJob event reason written for each kind of posting that takes effect.
+    hr_event_reasons: dict[str, str] = Field(
+        default_factory=lambda: {
+            "appointment": "POSTAPPT",
+            "selection": "POSTSEL",
+            "officer_request": "POSTREQ",
+            "redeployment": "POSTREDEP",
+            "compulsory": "POSTCOMP",
+            "best_interests": "POSTBI",
+            "senior_leadership": "POSTSLT",
+        }
+    )
+
 
 class AppealsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="APPEALS_", extra="ignore", frozen=True)

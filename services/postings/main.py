@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 from services.postings.api import (
     batches,
     delegations,
+    hr_system,
     locations,
     officers,
     panel,
@@ -20,6 +23,7 @@ from services.postings.application import PostingsApplication
 from services.postings.clients.roi import RoiClient, RoiQuestion
 from services.postings.followers.appeals_feed import FEED as APPEALS_FEED
 from services.postings.followers.appeals_feed import appeals_handler
+from services.postings.hr_system.connection import HrSystem
 from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
 from shared.api.app import build_api
@@ -28,6 +32,7 @@ from shared.db import Database
 from shared.feed_client import FeedClient, service_token_provider
 from shared.follower import Follower
 from shared.identity import TokenVerifier
+from shared.periodic import Periodic
 from shared.runtime import Runtime
 from shared.settings import PostingsSettings
 
@@ -37,6 +42,7 @@ def build_runtime(
     *,
     clock: Clock | None = None,
     roi: RoiQuestion | None = None,
+    hr: Callable[[PostingsApplication], HrSystem] | None = None,
 ) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
@@ -60,7 +66,24 @@ def build_runtime(
                 poll_seconds=settings.follower_poll_seconds,
             )
         )
-    return Runtime(
+    hr_link = (hr or (lambda app: HrSystem(settings, app)))(application)
+    jobs = []
+    if hr_link.configured:
+        now = clock.now
+        jobs = [
+            Periodic(
+                "hr-sync",
+                settings.hr_sync_interval_seconds,
+                lambda: hr_link.sync(now=now()),
+                first_after_seconds=2,  # soon after start: a new tenant is read at once
+            ),
+            Periodic(
+                "hr-delivery",
+                settings.hr_delivery_interval_seconds,
+                lambda: hr_link.deliver(now=now()),
+            ),
+        ]
+    runtime = Runtime(
         settings=settings,
         db=db,
         tables=kernel,
@@ -68,7 +91,10 @@ def build_runtime(
         verifier=TokenVerifier(settings),
         clock=clock,
         followers=followers,
+        jobs=jobs,
     )
+    runtime.extras["hr_system"] = hr_link
+    return runtime
 
 
 def create_app(
@@ -76,9 +102,10 @@ def create_app(
     *,
     clock: Clock | None = None,
     roi: RoiQuestion | None = None,
+    hr: Callable[[PostingsApplication], HrSystem] | None = None,
 ) -> FastAPI:
-    runtime = build_runtime(settings or PostingsSettings(), clock=clock, roi=roi)
-    return build_api(
+    runtime = build_runtime(settings or PostingsSettings(), clock=clock, roi=roi, hr=hr)
+    api = build_api(
         runtime,
         title="officer-postings: postings",
         description=(
@@ -97,5 +124,8 @@ def create_app(
             requests.router,
             structure.router,
             timeline.router,
+            hr_system.router,
         ],
     )
+    api.state.hr_system = runtime.extras["hr_system"]
+    return api

@@ -26,7 +26,8 @@ posting_decisions = Table(
     Column("notified_at", UtcDateTime(), nullable=True),
     #: Postings' feed position of the last event applied to this row.
     Column("feed_position", Integer, nullable=False),
-    info={"fed_by": "postings feed"},
+    # Fed by postings' feed, not this log: a rebuild keeps it (and the projector reads it).
+    info={"rebuild": "keep"},
 )
 
 #: Appeals as the Head of Resourcing, hearers, appellants and monitoring see them.

@@ -21,6 +21,7 @@ from services.postings.domain.unit import Unit
 from services.postings.projections.tables import (
     delegations,
     establishment,
+    hr_outbox,
     locations,
     notifications,
     officers,
@@ -34,6 +35,7 @@ from services.postings.projections.tables import (
     transfer_requests,
     units,
 )
+from shared.db import insert_if_absent
 from shared.envelope import jsonable
 
 Handler = Callable[[Session, Any, int], None]
@@ -390,6 +392,27 @@ def _moved(session: Session, event: Posting.Moved, position: int) -> None:
     )
     facts["move"] = {"decided_by": event.decision.actor_id, **event.decision.facts}
     _bump_posting(session, event, state="moved", moved_on=event.moved_on, facts=json.dumps(facts))
+    # The outcome goes out to Employee Central from the outbox (issue 7): written in this
+    # transaction, so never lost; kept by a rebuild and ignored on a replay, so never twice.
+    posting = session.execute(
+        select(
+            postings.c.officer_id, postings.c.kind, postings.c.division, postings.c.to_location
+        ).where(_posting_row(event))
+    ).one()
+    insert_if_absent(
+        session,
+        hr_outbox,
+        {
+            "posting_id": str(event.originator_id),
+            **posting._asdict(),
+            "moved_on": event.moved_on,
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": event.timestamp,
+            "created_at": event.timestamp,
+        },
+        key=["posting_id"],
+    )
 
 
 @handles(Posting.SetAside)

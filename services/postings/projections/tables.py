@@ -232,3 +232,40 @@ establishment = Table(
     Column("key", String(80), primary_key=True),
     Column("target", Integer, nullable=False),
 )
+
+#: Postings that took effect, waiting to be written to Employee Central as EmpJob rows
+#: (issue 7): filled in the Moved event's own transaction, so none is lost; not rebuilt,
+#: so none is sent twice. Delivered at least once, keyed so that a repeat is harmless.
+hr_outbox = Table(
+    "hr_outbox",
+    metadata,
+    Column("posting_id", String(36), primary_key=True),
+    Column("officer_id", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("division", String(80), nullable=False),
+    Column("to_location", String(80), nullable=False),
+    Column("moved_on", Date, nullable=False),
+    #: pending, delivered, retrying (a retryable failure) or failed (refused by the tenant).
+    Column("state", String(20), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    info={"rebuild": "keep"},
+)
+
+#: Each inbound sync from the HR system: when, from which point, and what it wrote.
+hr_sync_runs = Table(
+    "hr_sync_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    #: Changes read since this moment; NULL for a full sync.
+    Column("since", UtcDateTime(), nullable=True),
+    Column("officers_read", Integer, nullable=False),
+    Column("events_written", Integer, nullable=False),
+    Column("problems", Text, nullable=False),
+    info={"rebuild": "keep"},
+)

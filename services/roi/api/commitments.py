@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -48,7 +48,14 @@ from shared.runtime import Runtime
 router = APIRouter(tags=["commitments"])
 
 RECORDERS = (Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_L_AND_D, Role.INTEGRATION)
-READERS = (*HR_ROLES, Role.HEAD_OF_L_AND_D, Role.FORCE_RESOURCING_PANEL, Role.AUDITOR)
+#: The HR-system integration reads which commitments await a course completion.
+READERS = (
+    *HR_ROLES,
+    Role.HEAD_OF_L_AND_D,
+    Role.FORCE_RESOURCING_PANEL,
+    Role.AUDITOR,
+    Role.INTEGRATION,
+)
 ERRORS = (404, 409, 422)
 
 
@@ -289,10 +296,14 @@ def list_commitments(
     paging: Paging,
     ending_within_months: Annotated[int | None, Query(ge=0, le=60)] = None,
     released: bool | None = None,
+    state: Literal["enrolled", "completed", "withdrawn", "not_completed"] | None = None,
 ) -> Page[CommitmentOut]:
     """Commitments by the end of their period; ``ending_within_months`` for those ending
-    soon, ``released=true`` for the early releases granted (monitoring)."""
+    soon, ``released=true`` for the early releases granted (monitoring), ``state=enrolled``
+    for those awaiting the course's completion (the HR-system integration)."""
     query = select(commitments)
+    if state is not None:
+        query = query.where(commitments.c.state == state)
     if ending_within_months is not None:
         today = london_date(runtime.clock.now())
         query = query.where(

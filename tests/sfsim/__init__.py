@@ -1,0 +1,1 @@
+"""A SuccessFactors simulator: the HR system the integration talks to in tests and demos."""
