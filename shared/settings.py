@@ -30,6 +30,8 @@ class ServiceSettings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     page_size_max: int = Field(default=100, ge=1, le=1000)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    #: Per caller and minute: timelines, decision searches, verification, monitoring.
+    expensive_queries_per_minute: int = Field(default=60, ge=1)
 
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)

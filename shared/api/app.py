@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from shared.api import audit, audit_trail, feed, health, retention
+from shared.api.limits import ExpensiveQueries
 from shared.api.problems import install_problem_handlers, problem_response
 from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
@@ -37,6 +38,7 @@ def build_api(
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.expensive_queries = ExpensiveQueries(runtime.settings.expensive_queries_per_minute)
     install_problem_handlers(app)
 
     max_body = runtime.settings.max_body_bytes

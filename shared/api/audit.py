@@ -27,7 +27,7 @@ def checkpoint_store(runtime: Runtime) -> CheckpointStore:
     return CheckpointStore(Path(runtime.settings.effective_audit_dir))
 
 
-@router.get("/verify", **guarded(Role.AUDITOR))
+@router.get("/verify", **guarded(Role.AUDITOR, expensive=True))
 def verify(runtime: RuntimeDep) -> dict[str, Any]:
     """Re-hash this service's whole log against its chain and signed checkpoints; the first
     point of divergence, if any."""

@@ -56,7 +56,9 @@ class CaseState(BaseModel):
 
 
 @router.get(
-    "/decisions", response_model=Page[AuditDecision], **guarded(Role.AUDITOR, errors=(422,))
+    "/decisions",
+    response_model=Page[AuditDecision],
+    **guarded(Role.AUDITOR, errors=(422,), expensive=True),
 )
 def search_decisions(
     runtime: RuntimeDep,
@@ -157,7 +159,9 @@ def history(case_id: UUID, runtime: RuntimeDep) -> list[CaseEvent]:
 
 
 @router.get(
-    "/cases/{case_id}/state", response_model=CaseState, **guarded(Role.AUDITOR, errors=(404, 422))
+    "/cases/{case_id}/state",
+    response_model=CaseState,
+    **guarded(Role.AUDITOR, errors=(404, 422), expensive=True),
 )
 def state_as_at(
     case_id: UUID,

@@ -213,6 +213,7 @@ ERROR_DESCRIPTIONS = {
     413: "Request body too large",
     422: "Invalid input, or refused by a rule (the rule and clause are named)",
     428: "A precondition header is required",
+    429: "Too many expensive queries from this caller this minute; see Retry-After",
     503: "A service or database this needs cannot answer now; retry later",
 }
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.api.limits import limit_expensive
 from shared.api.problems import ApiProblem, error_responses
 from shared.identity import InvalidToken, Principal
 from shared.roles import Role
@@ -42,8 +43,9 @@ def authenticate(
 Caller = Annotated[Principal, Depends(authenticate)]
 
 
-def guarded(*roles: Role, errors: tuple[int, ...] = ()) -> dict[str, Any]:
-    """Route options admitting only ``roles``: the check, and its OpenAPI documentation."""
+def guarded(*roles: Role, errors: tuple[int, ...] = (), expensive: bool = False) -> dict[str, Any]:
+    """Route options admitting only ``roles``: the check, and its OpenAPI documentation.
+    ``expensive`` routes are also capped per caller per minute (429 beyond)."""
     allowed = frozenset(roles)
 
     def _check(caller: Caller) -> None:
@@ -55,8 +57,12 @@ def guarded(*roles: Role, errors: tuple[int, ...] = ()) -> dict[str, Any]:
                 allowed_roles=sorted(r.value for r in allowed),
             )
 
+    dependencies = [Depends(_check)]
+    if expensive:
+        dependencies.append(Depends(limit_expensive))
+        errors = (*errors, 429)
     return {
-        "dependencies": [Depends(_check)],
+        "dependencies": dependencies,
         "openapi_extra": {"x-roles": sorted(r.value for r in allowed)},
         "responses": error_responses(401, 403, *errors),
     }

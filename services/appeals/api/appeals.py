@@ -351,7 +351,7 @@ def withdraw(
 @router.get(
     "/monitoring",
     response_model=list[OutcomeCount],
-    **guarded(Role.HEAD_OF_RESOURCING, Role.DIRECTOR_OF_HR, Role.AUDITOR),
+    **guarded(Role.HEAD_OF_RESOURCING, Role.DIRECTOR_OF_HR, Role.AUDITOR, expensive=True),
 )
 def outcomes_by_kind(runtime: RuntimeDep) -> list[OutcomeCount]:
     """Appeal outcomes by kind of posting, for monitoring (L1800 7.1)."""

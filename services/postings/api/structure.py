@@ -164,7 +164,7 @@ def set_target(
     )
 
 
-@router.get("/strength", response_model=StrengthList, **guarded(*READERS))
+@router.get("/strength", response_model=StrengthList, **guarded(*READERS, expensive=True))
 def read_strength(
     runtime: RuntimeDep, division: Annotated[str | None, Query(max_length=80)] = None
 ) -> StrengthList:
@@ -178,7 +178,7 @@ def read_strength(
 @router.get(
     "/monitoring",
     response_model=MonitoringOut,
-    **guarded(Role.HEAD_OF_RESOURCING, Role.DIRECTOR_OF_HR, Role.AUDITOR),
+    **guarded(Role.HEAD_OF_RESOURCING, Role.DIRECTOR_OF_HR, Role.AUDITOR, expensive=True),
 )
 def monitoring(runtime: RuntimeDep) -> MonitoringOut:
     """Figures for the Head of Resourcing's monitoring of the protocol (L1800 7.1): postings

@@ -42,7 +42,7 @@ def _own(runtime: Any, officer_id: str) -> list[AuditDecision]:
 @router.get(
     "/officers/{officer_id}/timeline",
     response_model=Timeline,
-    **guarded(Role.AUDITOR, errors=(503,)),
+    **guarded(Role.AUDITOR, errors=(503,), expensive=True),
 )
 def officer_timeline(officer_id: str, request: Request, runtime: RuntimeDep) -> Timeline:
     """Every decision about the officer in postings, appeals and ROI, in time order. If
