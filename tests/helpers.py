@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 from sqlalchemy import create_engine, func, select
 
 from services.postings.projections.tables import kernel as postings_kernel
@@ -49,7 +49,7 @@ LOCATIONS = {
 }
 
 
-def register_locations(client: TestClient) -> None:
+def register_locations(client: httpx.Client) -> None:
     for code, (name, division, town, lat, lon) in LOCATIONS.items():
         body = {
             "code": code,
@@ -64,7 +64,7 @@ def register_locations(client: TestClient) -> None:
         assert response.status_code in (201, 409), response.text
 
 
-def register_officer(client: TestClient, officer_id: str = "K100", **overrides: Any) -> None:
+def register_officer(client: httpx.Client, officer_id: str = "K100", **overrides: Any) -> None:
     if client.get("/locations/maidstone", headers=HR).status_code == 404:
         register_locations(client)
     response = client.post("/officers", json=officer_body(officer_id, **overrides), headers=HR)

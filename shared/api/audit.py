@@ -40,7 +40,11 @@ def verify(runtime: RuntimeDep) -> dict[str, Any]:
     return report.as_dict()
 
 
-@router.post("/checkpoints", status_code=201, **guarded(Role.AUDITOR, errors=(422,)))
+_CHECKPOINT = guarded(Role.AUDITOR, errors=(422,))
+_CHECKPOINT["responses"][200] = {"description": "The log is empty: nothing to sign"}
+
+
+@router.post("/checkpoints", status_code=201, **_CHECKPOINT)
 def checkpoint(runtime: RuntimeDep, caller: Caller, headers: CommandHeaders) -> JSONResponse:
     """Sign a checkpoint of the log as it stands (size and head hash), kept outside the
     database. A repeat with the same Idempotency-Key returns the first checkpoint."""

@@ -12,10 +12,14 @@ Rationale = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
 ]
 
-#: A short identifier (officer id, location code, division).
+#: A short identifier (officer id, location code, division). ASCII only, no spaces or
+#: slashes: identifiers travel in URL paths and Location headers (latin-1), and a slash
+#: would make another path.
 Code = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[\w .:/-]+$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+    ),
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]

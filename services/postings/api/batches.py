@@ -77,7 +77,7 @@ def get_batch(batch_id: UUID, runtime: RuntimeDep, app: App) -> BatchOut:
 
 
 @router.post(
-    "", status_code=201, response_model=BatchOut, **guarded(*DELEGATE_ROLES, errors=(403, 422))
+    "", status_code=201, response_model=BatchOut, **guarded(*DELEGATE_ROLES, errors=(403, 422, 503))
 )
 def decide_batch(
     body: BatchIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders

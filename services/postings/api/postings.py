@@ -54,7 +54,8 @@ router = APIRouter(prefix="/postings", tags=["postings"])
 
 HR_OPERATIONS = (Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_RESOURCING)
 NOTIFIERS = (*HR_OPERATIONS, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT, Role.LINE_MANAGER)
-DECISION_ERRORS = (403, 404, 409, 422)
+#: 503: the ROI service, asked before every decision and move, cannot answer (fail closed).
+DECISION_ERRORS = (403, 404, 409, 422, 503)
 
 
 def _posting_command(

@@ -32,7 +32,7 @@ from shared.api.security import Caller, RuntimeDep, guarded
 from shared.roles import Role
 
 router = APIRouter(prefix="/requests", tags=["1068 requests"])
-ERRORS = (403, 404, 409, 422)
+ERRORS = (403, 404, 409, 422, 503)  # 503: ROI cannot answer
 
 
 @router.post(

@@ -1,0 +1,217 @@
+"""``./dev bench [--seconds 20] [--events 1000000]``: measure the three services on
+PostgreSQL over loopback HTTP and write docs/performance.md (issue 8)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from bench.loadgen import LoadResult, closed_loop, open_loop
+from bench.report import write_report
+from bench.stack import ADMIN_URL, fresh_databases, running
+from shared.identity import mint_token
+from shared.roles import Role
+from shared.settings import PostingsSettings
+
+LOCATIONS = {
+    "maidstone": ("Maidstone police station", "north", "Maidstone", 51.272, 0.529),
+    "tonbridge": ("Tonbridge police station", "north", "Tonbridge", 51.195, 0.275),
+}
+
+
+def token(role: Role, subject: str) -> dict[str, str]:
+    value = mint_token(PostingsSettings(), subject=subject, role=role, ttl=timedelta(hours=4))
+    return {"Authorization": f"Bearer {value}"}
+
+
+HR = token(Role.HR_RESOURCE_PLANNING, "bench-hr")
+DIRECTOR = token(Role.DIRECTOR_OF_HR, "bench-dhr")
+AUDITOR = token(Role.AUDITOR, "bench-auditor")
+POSTING_DATE = (date.today() + timedelta(days=60)).isoformat()
+
+
+def officer(n: int) -> tuple[str, str, dict[str, Any]]:
+    return (
+        "POST",
+        "/officers",
+        {
+            "officer_id": f"P{n:06d}",
+            "name": f"Load Officer {n}",
+            "rank": "constable",
+            "division": "north",
+            "place_of_duty": "maidstone",
+            "appointed_on": "2019-09-02",
+        },
+    )
+
+
+def compulsory(n: int) -> tuple[str, str, dict[str, Any]]:
+    """A decision command: a compulsory posting, checked against ROI over HTTP, recorded
+    with its facts, projected, chained, in one transaction."""
+    return (
+        "POST",
+        "/postings/compulsory",
+        {
+            "officer_id": f"P{n:06d}",
+            "to_location": "tonbridge",
+            "likely_posting_date": POSTING_DATE,
+            "rationale": "Response strength in Tonbridge is under establishment",
+            "reasoning_for_officer": "Tonbridge needs experienced response officers",
+            "preferences": ["tonbridge"],
+        },
+    )
+
+
+def floor_row(n: int) -> tuple[str, str, dict[str, Any]]:
+    return ("POST", "/rows", {"n": n, "note": "one insert"})
+
+
+def bulk(step: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "bench.bulk", step, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def timeline(base: str, officer_id: str, repeats: int) -> LoadResult:
+    latencies = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        started = time.perf_counter()
+        for _ in range(repeats):
+            t = time.perf_counter()
+            response = client.get(f"/audit/officers/{officer_id}/timeline", headers=AUDITOR)
+            response.raise_for_status()
+            latencies.append((time.perf_counter() - t) * 1000)
+        elapsed = time.perf_counter() - started
+    return LoadResult(repeats, repeats, 0, elapsed, latencies)
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    memory = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    engine = create_engine(ADMIN_URL)
+    try:
+        with engine.connect() as conn:
+            pg = str(conn.execute(text("SELECT version()")).scalar()).split(" on ")[0]
+    finally:
+        engine.dispose()
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "os": platform.platform(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument(
+        "--max-rate", type=int, default=600, help="decisions/s the seeding provides for"
+    )
+    parser.add_argument("--out", default="docs/performance.md")
+    args = parser.parse_args()
+    results: dict[str, Any] = {"machine": machine(), "started": datetime.now(tz=UTC).isoformat()}
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    with tempfile.TemporaryDirectory() as workdir:
+        urls = fresh_databases()
+        with running(urls, Path(workdir)) as base:
+            with httpx.Client(base_url=base["postings"], timeout=30) as client:
+                for code, (name, division, town, lat, lon) in LOCATIONS.items():
+                    body = {"code": code, "name": name, "division": division, "town": town}
+                    client.post("/locations", json={**body, "lat": lat, "lon": lon}, headers=HR)
+            # One officer per decision: one posting may be on its way per officer.
+            needed = int(args.seconds * 100) + int(args.seconds * args.max_rate) + 500
+            log(f"seeding {needed} officers")
+            results["seeded"] = asyncio.run(_seed(base["postings"], needed))
+            log("offered load: 100 decisions/s")
+            fixed = asyncio.run(
+                open_loop(base["postings"], compulsory, DIRECTOR, rate=100, seconds=args.seconds)
+            )
+            results["fixed_100"] = fixed.as_dict()
+            log(f"saturation: {args.workers} workers")
+            saturated = asyncio.run(
+                closed_loop(
+                    base["postings"],
+                    compulsory,
+                    DIRECTOR,
+                    workers=args.workers,
+                    seconds=args.seconds,
+                    first=fixed.sent,
+                )
+            )
+            results["saturation"] = saturated.as_dict()
+            log("floor: one INSERT per request")
+            floor = asyncio.run(
+                closed_loop(
+                    base["floor"], floor_row, {}, workers=args.workers, seconds=args.seconds
+                )
+            )
+            results["floor"] = floor.as_dict()
+            log(f"generating {args.events} events")
+            results["generate"] = bulk("generate", urls["postings"], str(args.events))
+            log("rebuilding read models")
+            results["rebuild"] = bulk("rebuild", urls["postings"])
+            log("plain ordered read")
+            results["read"] = bulk("read", urls["postings"])
+            log("verifying the chain")
+            results["verify"] = bulk("verify", urls["postings"], str(Path(workdir) / "verify"))
+            log("timeline with the large log stored")
+            timeline(base["postings"], "B000123", 20)  # warm up
+            results["timeline"] = timeline(base["postings"], "B000123", 300).as_dict()
+    results["finished"] = datetime.now(tz=UTC).isoformat()
+    Path("var").mkdir(exist_ok=True)
+    Path("var/bench-results.json").write_text(json.dumps(results, indent=1))
+    write_report(results, Path(args.out), command=" ".join(["./dev bench", *sys.argv[1:]]))
+    log(f"written to {args.out}")
+
+
+async def _seed(base: str, count: int) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=16)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        semaphore = asyncio.Semaphore(16)
+
+        async def one(n: int) -> int:
+            method, url, body = officer(n)
+            async with semaphore:
+                return (await client.request(method, url, json=body, headers=HR)).status_code
+
+        statuses = await asyncio.gather(*(one(n) for n in range(count)))
+    return {"officers": count, "created": sum(1 for s in statuses if s == 201)}
+
+
+if __name__ == "__main__":
+    main()

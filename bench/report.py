@@ -1,0 +1,112 @@
+"""docs/performance.md from one benchmark run: the machine, the command, the date, each
+figure beside its target, and the ratios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+TARGETS = {
+    "sustained": "≥ 300 decisions/s",
+    "p99_at_100": "p99 ≤ 50 ms at 100/s",
+    "floor_ratio": "≥ 0.5 of the floor",
+    "rebuild": "≤ 60 s within 1 GiB for 1,000,000 events",
+    "verify": "≥ 100,000 events/s",
+    "timeline": "p99 ≤ 20 ms",
+}
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
+    m, fixed, sat, floor = (
+        results["machine"],
+        results["fixed_100"],
+        results["saturation"],
+        results["floor"],
+    )
+    rebuild, read, verify, timeline, gen = (
+        results["rebuild"],
+        results["read"],
+        results["verify"],
+        results["timeline"],
+        results["generate"],
+    )
+    ratio = sat["throughput_per_s"] / floor["throughput_per_s"] if floor["throughput_per_s"] else 0
+    rebuild_ratio = rebuild["seconds"] / read["seconds"] if read["seconds"] else float("nan")
+    rows = [
+        (
+            "Sustained decisions at saturation",
+            f"{sat['throughput_per_s']}/s "
+            f"(p50 {sat['p50_ms']} ms, p95 {sat['p95_ms']} ms, p99 {sat['p99_ms']} ms)",
+            TARGETS["sustained"],
+            _met(sat["throughput_per_s"] >= 300),
+        ),
+        (
+            "Latency at an offered 100/s",
+            f"p50 {fixed['p50_ms']} ms, p95 {fixed['p95_ms']} ms, "
+            f"p99 {fixed['p99_ms']} ms ({fixed['ok']}/{fixed['sent']} ok)",
+            TARGETS["p99_at_100"],
+            _met(fixed["p99_ms"] <= 50 and fixed["errors"] == 0),
+        ),
+        (
+            "Floor (one INSERT per request)",
+            f"{floor['throughput_per_s']}/s; ours is {ratio:.2f} of it",
+            TARGETS["floor_ratio"],
+            _met(ratio >= 0.5),
+        ),
+        (
+            f"Rebuild of {rebuild['events']:,} events",
+            f"{rebuild['seconds']} s, peak "
+            f"{rebuild['peak_mib']} MiB; a plain ordered read takes {read['seconds']} s "
+            f"(rebuild/read {rebuild_ratio:.1f} times)",
+            TARGETS["rebuild"],
+            _met(rebuild["seconds"] <= 60 and rebuild["peak_mib"] <= 1024)
+            if rebuild["events"] >= 1_000_000
+            else "not judged: fewer than 1,000,000 events this run",
+        ),
+        (
+            f"Hash-chain verification of {verify['events']:,} events",
+            f"{verify['per_second']:,} events/s ({verify['seconds']} s)",
+            TARGETS["verify"],
+            _met((verify["per_second"] or 0) >= 100_000)
+            if verify["events"] >= 1_000_000
+            else f"{_met((verify['per_second'] or 0) >= 100_000)} (on fewer than 1,000,000)",
+        ),
+        (
+            "Officer timeline with the large log stored",
+            f"p50 {timeline['p50_ms']} ms, p99 {timeline['p99_ms']} ms",
+            TARGETS["timeline"],
+            _met(timeline["p99_ms"] <= 20),
+        ),
+    ]
+    table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
+    text = f"""# Performance
+
+Figures from one run of the benchmark (`bench/`), never from a timed test. Reproduce with:
+
+```sh
+{command}
+```
+
+It creates fresh PostgreSQL databases (`bench_*`), runs the three services and a floor app
+as separate processes on loopback ports, drives them with an async HTTP load generator on
+the same machine, then stores {gen["events"]:,} events in postings' log through the
+application (sealed, chained, indexed: {gen["per_second"]:,} events/s) and measures
+rebuild, verification and the auditor's timeline against it. Raw figures:
+`var/bench-results.json`.
+
+- Date: {results["started"]} to {results["finished"]}
+- Machine: {m["cores"]} cores, {m["cpu"]}, {m["memory"]}; {m["os"]}
+- Python {m["python"]}; {m["postgresql"]}
+- The decision measured: a compulsory posting (`POST /postings/compulsory`), which asks
+  ROI over HTTP, checks every rule, records the decision with its facts, projects the read
+  models and extends the hash chain, all in one transaction.
+
+| measure | figure | target | |
+| --- | --- | --- | --- |
+{table}
+"""
+    path.write_text(text)

@@ -1,0 +1,121 @@
+"""The system under measurement: fresh PostgreSQL databases, migrated; the three services
+and the floor app as separate processes on loopback ports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from shared import migrate
+from tests.support.live import free_port
+
+ADMIN_URL = os.environ.get(
+    "OP_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SERVICES = ("postings", "appeals", "roi")
+
+
+def database_url(name: str) -> str:
+    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_databases() -> dict[str, str]:
+    """``bench_<service>`` and ``bench_floor``, dropped and created anew, migrated."""
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    urls = {}
+    try:
+        with engine.connect() as conn:
+            for name in (*SERVICES, "floor"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "bench_{name}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "bench_{name}"'))
+                urls[name] = database_url(f"bench_{name}")
+    finally:
+        engine.dispose()
+    for service in SERVICES:
+        migrate.upgrade(service, urls[service])
+    return urls
+
+
+def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url} exited while starting")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not start")
+
+
+@contextmanager
+def running(urls: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
+    """The three services and the floor, each its own process; their base URLs."""
+    ports = {name: free_port() for name in (*SERVICES, "floor")}
+    base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = dict(os.environ)
+    for service in SERVICES:
+        prefix = service.upper()
+        env[f"{prefix}_DATABASE_URL"] = urls[service]
+        env[f"{prefix}_PORT"] = str(ports[service])
+        env[f"{prefix}_AUDIT_DIR"] = str(workdir / f"audit-{service}")
+        env[f"{prefix}_EXPENSIVE_QUERIES_PER_MINUTE"] = "1000000"
+        env[f"{prefix}_PAGE_SIZE_MAX"] = "1000"
+    env["POSTINGS_ROI_URL"] = base["roi"]
+    env["POSTINGS_APPEALS_URL"] = base["appeals"]
+    env["APPEALS_POSTINGS_URL"] = base["postings"]
+    env["ROI_POSTINGS_URL"] = base["postings"]
+    env["FLOOR_DATABASE_URL"] = urls["floor"]
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        for service in SERVICES:
+            children.append(
+                subprocess.Popen(  # noqa: S603 - our own entry point
+                    [
+                        sys.executable,
+                        "-m",
+                        "shared.cli",
+                        "serve",
+                        service,
+                        "--no-migrate",
+                        "--log-level",
+                        "warning",
+                    ],
+                    env=env,
+                )
+            )
+        children.append(
+            subprocess.Popen(  # noqa: S603 - our own module
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "bench.floor:create_app",
+                    "--factory",
+                    "--port",
+                    str(ports["floor"]),
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+            )
+        )
+        for name, child in zip((*SERVICES, "floor"), children, strict=True):
+            _wait(base[name], child)
+        yield base
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            child.wait(timeout=30)
