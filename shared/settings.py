@@ -110,6 +110,9 @@ class PostingsSettings(ServiceSettings):
             "CSUPT": "chief_superintendent",
         }
     )
+    #: The Employee Central position an officer holds at each place of duty (location code
+    #: to position code); a posting there writes it on the new EmpJob row.
+    hr_positions: dict[str, str] = Field(default_factory=dict)
     #: The EmpJob event reason written for each kind of posting that takes effect.
     hr_event_reasons: dict[str, str] = Field(
         default_factory=lambda: {

@@ -70,6 +70,7 @@ def client(
             "hr_username": "sfapi@KENTPOLICE",
             "hr_password": SecretStr("sim-password"),
             "hr_page_size": 2,
+            "hr_positions": {"maidstone": "POS-MAID-RESP-PC"},
         }
     )
     with TestClient(create_app(settings, clock=clock)) as client:
@@ -198,7 +199,11 @@ def test_a_posting_taken_into_effect_reaches_employee_central_exactly_once(
     rows = httpx.get(f"{sim.url}/_sim/empjob/K301").json()
     posted = [r for r in rows if parse_date(r["startDate"]) == TODAY]
     assert len(posted) == 1
-    assert (posted[0]["eventReason"], posted[0]["location"]) == ("POSTREDEP", "maidstone")
+    assert (posted[0]["eventReason"], posted[0]["location"], posted[0]["position"]) == (
+        "POSTREDEP",
+        "maidstone",
+        "POS-MAID-RESP-PC",
+    )
     delivered = expect(client.get("/hr-system/deliveries?state=delivered", headers=HR), 200)
     assert delivered["items"][0]["attempts"] == 2
 

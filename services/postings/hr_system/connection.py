@@ -91,6 +91,12 @@ class HrSystem:
     def deliver(self, *, now: datetime) -> DeliveryReport:
         client = self.client()
         try:
-            return deliver_due(self._app.db, client, self.settings.hr_event_reasons, now=now)
+            return deliver_due(
+                self._app.db,
+                client,
+                self.settings.hr_event_reasons,
+                now=now,
+                positions=self.settings.hr_positions,
+            )
         finally:
             client.close()

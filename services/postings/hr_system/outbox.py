@@ -32,10 +32,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def empjob_record(row: Any, event_reasons: dict[str, str]) -> dict[str, Any]:
-    """The EmpJob row a posting becomes: from its date, at its place and division, with
-    the event reason configured for its kind."""
-    return {
+def empjob_record(
+    row: Any, event_reasons: dict[str, str], positions: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The EmpJob row a posting becomes: from its date, at its place and division, in the
+    position configured for that place, with the event reason configured for its kind."""
+    record = {
         "__metadata": {"uri": "EmpJob", "type": "SFOData.EmpJob"},
         "userId": row.officer_id,
         "startDate": format_date(row.moved_on),
@@ -44,6 +46,10 @@ def empjob_record(row: Any, event_reasons: dict[str, str]) -> dict[str, Any]:
         "location": row.to_location,
         "department": row.division,
     }
+    position = (positions or {}).get(row.to_location)
+    if position:
+        record["position"] = position
+    return record
 
 
 @dataclass
@@ -65,7 +71,12 @@ class DeliveryReport:
 
 
 def deliver_due(
-    db: Database, client: ODataClient, event_reasons: dict[str, str], *, now: datetime
+    db: Database,
+    client: ODataClient,
+    event_reasons: dict[str, str],
+    *,
+    now: datetime,
+    positions: dict[str, str] | None = None,
 ) -> DeliveryReport:
     """Send every delivery that is due, a batch at a time; the HTTP call is made outside
     any database transaction, and each record's outcome is written after."""
@@ -85,7 +96,7 @@ def deliver_due(
             return report
         report.attempted += len(due)
         try:
-            results = client.upsert([empjob_record(row, event_reasons) for row in due])
+            results = client.upsert([empjob_record(row, event_reasons, positions) for row in due])
             by_index = {int(r["index"]): r for r in results}
         except Unavailable as exc:
             by_index = {}
