@@ -109,4 +109,7 @@ rebuild, verification and the auditor's timeline against it. Raw figures:
 | --- | --- | --- | --- |
 {table}
 """
+    findings = Path(__file__).with_name("findings.md")
+    if findings.exists():
+        text += "\n" + findings.read_text()
     path.write_text(text)

@@ -4,6 +4,7 @@ delegation, clause and the facts it relied on."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -50,14 +51,23 @@ def officer_timeline(officer_id: str, request: Request, runtime: RuntimeDep) -> 
     settings = runtime.settings
     assert isinstance(settings, PostingsSettings)
     authorization = request.headers["authorization"]
-    entries = _own(runtime, officer_id)
-    for service, url in (("appeals", settings.appeals_url), ("roi", settings.roi_url)):
-        entries += [
-            AuditDecision(**item)
-            for item in officer_decisions(
-                service, url, officer_id, authorization, timeout=settings.roi_timeout_seconds
+    peers = (("appeals", settings.appeals_url), ("roi", settings.roi_url))
+    # Appeals and ROI are asked at once, while postings reads its own part.
+    with ThreadPoolExecutor(max_workers=len(peers)) as pool:
+        asked = [
+            pool.submit(
+                officer_decisions,
+                service,
+                url,
+                officer_id,
+                authorization,
+                timeout=settings.roi_timeout_seconds,
             )
+            for service, url in peers
         ]
+        entries = _own(runtime, officer_id)
+        for answer in asked:
+            entries += [AuditDecision(**item) for item in answer.result()]
     entries.sort(key=lambda e: datetime.fromisoformat(e.occurred_at))
     counts: dict[str, int] = {"postings": 0, "appeals": 0, "roi": 0}
     for entry in entries:
