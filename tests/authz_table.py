@@ -31,33 +31,72 @@ EVERYONE = frozenset(
 #: No token needed: liveness and readiness.
 PUBLIC: frozenset[str] = frozenset()
 
+#: Everyone who reads an officer's postings records (object-level checks narrow it).
+OFFICER_RECORD_READERS = frozenset(
+    [
+        "auditor",
+        "deployment_panel",
+        "director_of_hr",
+        "divisional_commander",
+        "head_of_department",
+        "head_of_resourcing",
+        "hr_policy_owner",
+        "hr_resource_planning",
+        "officer",
+        "psd",
+        "slt",
+    ]
+)
+
+#: The HR roles: the Director of HR and those who may hold a delegation.
+HR = frozenset(["director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"])
+
+#: HR roles and the auditor.
+HR_AND_AUDIT = frozenset(
+    ["auditor", "director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"]
+)
+
+#: Who reads the posting plan and panel business.
+PLANNING_READERS = frozenset(
+    [
+        "auditor",
+        "deployment_panel",
+        "director_of_hr",
+        "head_of_resourcing",
+        "hr_policy_owner",
+        "hr_resource_planning",
+    ]
+)
+
+#: Who writes reference data: HR Resource Planning and the HR-system integration.
+REFERENCE_WRITERS = frozenset(["hr_resource_planning", "integration"])
+
+#: Who records ROI commitments and course completions.
+COURSE_RECORDERS = frozenset(["head_of_l_and_d", "hr_resource_planning", "integration"])
+
+#: Who reads a service"s event feed.
+FEED_READERS = frozenset(["auditor", "integration", "service"])
+
+#: Who decides a disposal of personal data.
+POLICY_OWNERS = frozenset(["director_of_hr", "hr_policy_owner"])
+
+#: Who appeals.
+APPELLANTS = frozenset(["command_team", "officer"])
+
+#: The auditor alone.
+AUDITOR = frozenset(["auditor"])
+
 ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
-    ("postings", "GET", "/audit/cases/{case_id}"): frozenset({"auditor"}),
-    ("postings", "GET", "/audit/cases/{case_id}/state"): frozenset({"auditor"}),
-    ("postings", "POST", "/audit/checkpoints"): frozenset({"auditor"}),
-    ("postings", "GET", "/audit/consultations"): frozenset({"auditor"}),
-    ("postings", "GET", "/audit/decisions"): frozenset({"auditor"}),
-    ("postings", "GET", "/audit/officers/{officer_id}/timeline"): frozenset({"auditor"}),
-    ("postings", "GET", "/audit/verify"): frozenset({"auditor"}),
+    ("postings", "GET", "/audit/cases/{case_id}"): AUDITOR,
+    ("postings", "GET", "/audit/cases/{case_id}/state"): AUDITOR,
+    ("postings", "POST", "/audit/checkpoints"): AUDITOR,
+    ("postings", "GET", "/audit/consultations"): AUDITOR,
+    ("postings", "GET", "/audit/decisions"): AUDITOR,
+    ("postings", "GET", "/audit/officers/{officer_id}/timeline"): AUDITOR,
+    ("postings", "GET", "/audit/verify"): AUDITOR,
     ("postings", "POST", "/delegations"): frozenset({"director_of_hr"}),
-    ("postings", "GET", "/delegations"): frozenset(
-        {
-            "auditor",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
-    ("postings", "GET", "/delegations/{delegation_id}"): frozenset(
-        {
-            "auditor",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
+    ("postings", "GET", "/delegations"): HR_AND_AUDIT,
+    ("postings", "GET", "/delegations/{delegation_id}"): HR_AND_AUDIT,
     ("postings", "GET", "/delegations/{delegation_id}/coverage"): frozenset(
         {
             "auditor",
@@ -70,26 +109,24 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ),
     ("postings", "POST", "/delegations/{delegation_id}/revocation"): frozenset({"director_of_hr"}),
     ("postings", "PUT", "/establishment/{division}"): frozenset({"hr_resource_planning"}),
-    ("postings", "GET", "/events"): frozenset({"auditor", "integration", "service"}),
+    ("postings", "GET", "/events"): FEED_READERS,
     ("postings", "GET", "/healthz"): PUBLIC,
     ("postings", "GET", "/hr-system/deliveries"): frozenset(
         {"auditor", "head_of_resourcing", "hr_resource_planning", "integration"}
     ),
-    ("postings", "POST", "/hr-system/deliveries/run"): frozenset(
-        {"hr_resource_planning", "integration"}
-    ),
+    ("postings", "POST", "/hr-system/deliveries/run"): REFERENCE_WRITERS,
     ("postings", "POST", "/hr-system/events"): frozenset({"integration"}),
-    ("postings", "POST", "/hr-system/sync"): frozenset({"hr_resource_planning", "integration"}),
+    ("postings", "POST", "/hr-system/sync"): REFERENCE_WRITERS,
     ("postings", "GET", "/hr-system/sync-runs"): frozenset(
         {"auditor", "head_of_resourcing", "hr_resource_planning", "integration"}
     ),
-    ("postings", "POST", "/locations"): frozenset({"hr_resource_planning", "integration"}),
+    ("postings", "POST", "/locations"): REFERENCE_WRITERS,
     ("postings", "GET", "/locations"): EVERYONE,
     ("postings", "GET", "/locations/{code}"): EVERYONE,
     ("postings", "GET", "/monitoring"): frozenset(
         {"auditor", "director_of_hr", "head_of_resourcing"}
     ),
-    ("postings", "POST", "/officers"): frozenset({"hr_resource_planning", "integration"}),
+    ("postings", "POST", "/officers"): REFERENCE_WRITERS,
     ("postings", "GET", "/officers"): frozenset(
         {
             "auditor",
@@ -104,55 +141,13 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
             "slt",
         }
     ),
-    ("postings", "PATCH", "/officers/{officer_id}"): frozenset(
-        {"hr_resource_planning", "integration"}
-    ),
-    ("postings", "GET", "/officers/{officer_id}"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
+    ("postings", "PATCH", "/officers/{officer_id}"): REFERENCE_WRITERS,
+    ("postings", "GET", "/officers/{officer_id}"): OFFICER_RECORD_READERS,
     ("postings", "POST", "/officers/{officer_id}/exceptions"): frozenset({"hr_policy_owner"}),
-    ("postings", "GET", "/officers/{officer_id}/exceptions"): frozenset(
-        {
-            "auditor",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
-    ("postings", "POST", "/officers/{officer_id}/home-town-exception"): frozenset(
-        {"director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"}
-    ),
-    ("postings", "GET", "/officers/{officer_id}/notifications"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
-    ("postings", "PUT", "/officers/{officer_id}/pdr"): frozenset(
-        {"hr_resource_planning", "integration"}
-    ),
+    ("postings", "GET", "/officers/{officer_id}/exceptions"): HR_AND_AUDIT,
+    ("postings", "POST", "/officers/{officer_id}/home-town-exception"): HR,
+    ("postings", "GET", "/officers/{officer_id}/notifications"): OFFICER_RECORD_READERS,
+    ("postings", "PUT", "/officers/{officer_id}/pdr"): REFERENCE_WRITERS,
     ("postings", "GET", "/officers/{officer_id}/personal-file"): frozenset(
         {
             "auditor",
@@ -167,21 +162,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
         {"hr_resource_planning"}
     ),
     ("postings", "POST", "/officers/{officer_id}/restrictions"): frozenset({"officer", "psd"}),
-    ("postings", "GET", "/officers/{officer_id}/restrictions"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
+    ("postings", "GET", "/officers/{officer_id}/restrictions"): OFFICER_RECORD_READERS,
     (
         "postings",
         "POST",
@@ -193,102 +174,29 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ("postings", "POST", "/panel-sittings"): frozenset(
         {"deployment_panel", "hr_resource_planning"}
     ),
-    ("postings", "GET", "/panel-sittings"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
-    ("postings", "GET", "/panel-sittings/{sitting_id}"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
-    ("postings", "GET", "/panel-sittings/{sitting_id}/agenda"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
+    ("postings", "GET", "/panel-sittings"): PLANNING_READERS,
+    ("postings", "GET", "/panel-sittings/{sitting_id}"): PLANNING_READERS,
+    ("postings", "GET", "/panel-sittings/{sitting_id}/agenda"): PLANNING_READERS,
     ("postings", "POST", "/panel-sittings/{sitting_id}/closure"): frozenset({"deployment_panel"}),
     ("postings", "POST", "/panel-sittings/{sitting_id}/outcomes"): frozenset({"deployment_panel"}),
     ("postings", "GET", "/policy"): EVERYONE,
-    ("postings", "PUT", "/policy/notice-period"): frozenset(
-        {"director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"}
-    ),
-    ("postings", "PUT", "/policy/travel-limit"): frozenset(
-        {"director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"}
-    ),
-    ("postings", "GET", "/postings"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
+    ("postings", "PUT", "/policy/notice-period"): HR,
+    ("postings", "PUT", "/policy/travel-limit"): HR,
+    ("postings", "GET", "/postings"): OFFICER_RECORD_READERS,
     ("postings", "POST", "/postings/appointments/college"): frozenset({"hr_resource_planning"}),
     ("postings", "POST", "/postings/appointments/divisional"): frozenset({"hr_resource_planning"}),
-    ("postings", "POST", "/postings/batches"): frozenset(
-        {"director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"}
-    ),
-    ("postings", "GET", "/postings/batches/{batch_id}"): frozenset(
-        {
-            "auditor",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
+    ("postings", "POST", "/postings/batches"): HR,
+    ("postings", "GET", "/postings/batches/{batch_id}"): HR_AND_AUDIT,
     ("postings", "POST", "/postings/best-interests"): frozenset({"head_of_resourcing"}),
-    ("postings", "POST", "/postings/compulsory"): frozenset(
-        {"director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"}
-    ),
+    ("postings", "POST", "/postings/compulsory"): HR,
     ("postings", "POST", "/postings/redeployments"): frozenset(
         {"divisional_commander", "head_of_department"}
     ),
     ("postings", "POST", "/postings/selections"): frozenset(
         {"hr_resource_planning", "line_manager"}
     ),
-    ("postings", "POST", "/postings/senior"): frozenset(
-        {"director_of_hr", "head_of_resourcing", "hr_policy_owner", "hr_resource_planning"}
-    ),
-    ("postings", "GET", "/postings/{posting_id}"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
+    ("postings", "POST", "/postings/senior"): HR,
+    ("postings", "GET", "/postings/{posting_id}"): OFFICER_RECORD_READERS,
     ("postings", "POST", "/postings/{posting_id}/date"): frozenset({"head_of_resourcing"}),
     ("postings", "POST", "/postings/{posting_id}/delay"): frozenset(
         {"head_of_resourcing", "hr_resource_planning"}
@@ -317,56 +225,17 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ),
     ("postings", "GET", "/readyz"): PUBLIC,
     ("postings", "POST", "/requests"): frozenset({"officer", "slt"}),
-    ("postings", "GET", "/requests"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
-    ("postings", "GET", "/requests/{request_id}"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "divisional_commander",
-            "head_of_department",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-            "officer",
-            "psd",
-            "slt",
-        }
-    ),
+    ("postings", "GET", "/requests"): OFFICER_RECORD_READERS,
+    ("postings", "GET", "/requests/{request_id}"): OFFICER_RECORD_READERS,
     ("postings", "POST", "/requests/{request_id}/decline"): frozenset({"slt"}),
     ("postings", "POST", "/requests/{request_id}/posting"): frozenset({"hr_resource_planning"}),
     ("postings", "POST", "/requests/{request_id}/support"): frozenset({"slt"}),
-    ("postings", "POST", "/retention/officers/{officer_id}/disposal"): frozenset(
-        {"director_of_hr", "hr_policy_owner"}
-    ),
-    ("postings", "GET", "/strength"): frozenset(
-        {
-            "auditor",
-            "deployment_panel",
-            "director_of_hr",
-            "head_of_resourcing",
-            "hr_policy_owner",
-            "hr_resource_planning",
-        }
-    ),
+    ("postings", "POST", "/retention/officers/{officer_id}/disposal"): POLICY_OWNERS,
+    ("postings", "GET", "/strength"): PLANNING_READERS,
     ("postings", "POST", "/units"): frozenset({"hr_resource_planning"}),
     ("postings", "GET", "/units/{code}"): EVERYONE,
     ("postings", "PUT", "/units/{code}/head"): frozenset({"hr_resource_planning"}),
-    ("appeals", "POST", "/appeals"): frozenset({"command_team", "officer"}),
+    ("appeals", "POST", "/appeals"): APPELLANTS,
     ("appeals", "GET", "/appeals"): frozenset(
         {
             "auditor",
@@ -418,15 +287,15 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
             "hr_policy_owner",
         }
     ),
-    ("appeals", "POST", "/appeals/{appeal_id}/submissions"): frozenset({"command_team", "officer"}),
-    ("appeals", "POST", "/appeals/{appeal_id}/withdrawal"): frozenset({"command_team", "officer"}),
-    ("appeals", "GET", "/audit/cases/{case_id}"): frozenset({"auditor"}),
-    ("appeals", "GET", "/audit/cases/{case_id}/state"): frozenset({"auditor"}),
-    ("appeals", "POST", "/audit/checkpoints"): frozenset({"auditor"}),
-    ("appeals", "GET", "/audit/consultations"): frozenset({"auditor"}),
-    ("appeals", "GET", "/audit/decisions"): frozenset({"auditor"}),
-    ("appeals", "GET", "/audit/verify"): frozenset({"auditor"}),
-    ("appeals", "GET", "/events"): frozenset({"auditor", "integration", "service"}),
+    ("appeals", "POST", "/appeals/{appeal_id}/submissions"): APPELLANTS,
+    ("appeals", "POST", "/appeals/{appeal_id}/withdrawal"): APPELLANTS,
+    ("appeals", "GET", "/audit/cases/{case_id}"): AUDITOR,
+    ("appeals", "GET", "/audit/cases/{case_id}/state"): AUDITOR,
+    ("appeals", "POST", "/audit/checkpoints"): AUDITOR,
+    ("appeals", "GET", "/audit/consultations"): AUDITOR,
+    ("appeals", "GET", "/audit/decisions"): AUDITOR,
+    ("appeals", "GET", "/audit/verify"): AUDITOR,
+    ("appeals", "GET", "/events"): FEED_READERS,
     ("appeals", "GET", "/healthz"): PUBLIC,
     ("appeals", "GET", "/posting-decisions"): frozenset(
         {"auditor", "head_of_resourcing", "hr_resource_planning", "officer"}
@@ -435,18 +304,14 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
         {"auditor", "head_of_resourcing", "hr_resource_planning", "officer"}
     ),
     ("appeals", "GET", "/readyz"): PUBLIC,
-    ("appeals", "POST", "/retention/officers/{officer_id}/disposal"): frozenset(
-        {"director_of_hr", "hr_policy_owner"}
-    ),
-    ("roi", "GET", "/audit/cases/{case_id}"): frozenset({"auditor"}),
-    ("roi", "GET", "/audit/cases/{case_id}/state"): frozenset({"auditor"}),
-    ("roi", "POST", "/audit/checkpoints"): frozenset({"auditor"}),
-    ("roi", "GET", "/audit/consultations"): frozenset({"auditor"}),
-    ("roi", "GET", "/audit/decisions"): frozenset({"auditor"}),
-    ("roi", "GET", "/audit/verify"): frozenset({"auditor"}),
-    ("roi", "POST", "/commitments"): frozenset(
-        {"head_of_l_and_d", "hr_resource_planning", "integration"}
-    ),
+    ("appeals", "POST", "/retention/officers/{officer_id}/disposal"): POLICY_OWNERS,
+    ("roi", "GET", "/audit/cases/{case_id}"): AUDITOR,
+    ("roi", "GET", "/audit/cases/{case_id}/state"): AUDITOR,
+    ("roi", "POST", "/audit/checkpoints"): AUDITOR,
+    ("roi", "GET", "/audit/consultations"): AUDITOR,
+    ("roi", "GET", "/audit/decisions"): AUDITOR,
+    ("roi", "GET", "/audit/verify"): AUDITOR,
+    ("roi", "POST", "/commitments"): COURSE_RECORDERS,
     ("roi", "GET", "/commitments"): frozenset(
         {
             "auditor",
@@ -472,19 +337,13 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
             "officer",
         }
     ),
-    ("roi", "POST", "/commitments/{commitment_id}/completion"): frozenset(
-        {"head_of_l_and_d", "hr_resource_planning", "integration"}
-    ),
-    ("roi", "POST", "/commitments/{commitment_id}/ending"): frozenset(
-        {"head_of_l_and_d", "hr_resource_planning", "integration"}
-    ),
+    ("roi", "POST", "/commitments/{commitment_id}/completion"): COURSE_RECORDERS,
+    ("roi", "POST", "/commitments/{commitment_id}/ending"): COURSE_RECORDERS,
     ("roi", "POST", "/commitments/{commitment_id}/local-case"): frozenset({"head_of_department"}),
     ("roi", "POST", "/commitments/{commitment_id}/local-release"): frozenset(
         {"head_of_resourcing"}
     ),
-    ("roi", "POST", "/commitments/{commitment_id}/notice"): frozenset(
-        {"head_of_l_and_d", "hr_resource_planning", "integration"}
-    ),
+    ("roi", "POST", "/commitments/{commitment_id}/notice"): COURSE_RECORDERS,
     ("roi", "POST", "/commitments/{commitment_id}/release"): frozenset({"force_resourcing_panel"}),
     ("roi", "POST", "/designations"): frozenset(
         {"head_of_l_and_d", "head_of_profession", "head_of_resourcing"}
@@ -501,7 +360,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ),
     ("roi", "GET", "/designations/{designation_id}"): EVERYONE,
     ("roi", "GET", "/eligible-list"): EVERYONE,
-    ("roi", "GET", "/events"): frozenset({"auditor", "integration", "service"}),
+    ("roi", "GET", "/events"): FEED_READERS,
     ("roi", "GET", "/healthz"): PUBLIC,
     ("roi", "GET", "/officers/{officer_id}/commitments"): frozenset(
         {
@@ -531,7 +390,5 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
         }
     ),
     ("roi", "GET", "/readyz"): PUBLIC,
-    ("roi", "POST", "/retention/officers/{officer_id}/disposal"): frozenset(
-        {"director_of_hr", "hr_policy_owner"}
-    ),
+    ("roi", "POST", "/retention/officers/{officer_id}/disposal"): POLICY_OWNERS,
 }
