@@ -6,7 +6,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Recording
@@ -25,7 +25,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from shared.audit_index import index_event
+from shared.audit_index import buffer_index_rows, flush_index_rows, index_event
 from shared.clock import Clock
 from shared.db import Database
 from shared.errors import Conflict, NotFound
@@ -43,6 +43,15 @@ class Projector(Protocol):
     """Keeps read models: called with each new event inside the event's own transaction."""
 
     def project(self, session: Session, event: Any, position: int) -> None: ...
+
+
+@runtime_checkable
+class BatchingProjector(Projector, Protocol):
+    """A projector that can hold writes during a rebuild and send them many at a time."""
+
+    def begin_batch(self, session: Session) -> None: ...
+
+    def flush_batch(self, session: Session) -> None: ...
 
 
 class SerialisedRecorder(SQLAlchemyApplicationRecorder):
@@ -152,6 +161,18 @@ class LedgerApplication(Application[UUID]):
         index_event(session, type(self).kernel, event, position)
         if self._projector is not None:
             self._projector.project(session, event, position)
+
+    def begin_batch(self, session: Session) -> None:
+        """For a rebuild in one unit of work: read-model writes that nothing reads back
+        until ``flush_batch`` may wait and go to the database many at a time."""
+        buffer_index_rows(session)
+        if isinstance(self._projector, BatchingProjector):
+            self._projector.begin_batch(session)
+
+    def flush_batch(self, session: Session) -> None:
+        flush_index_rows(session, type(self).kernel)
+        if isinstance(self._projector, BatchingProjector):
+            self._projector.flush_batch(session)
 
     def redact(self, envelope: dict[str, Any], reader: Role) -> dict[str, Any]:
         """The feed envelope as ``reader`` may see it: services override this to remove

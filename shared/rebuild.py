@@ -42,12 +42,14 @@ def rebuild_read_models(
     with application.db.unit_of_work(write=True) as session:
         for table in read_models:
             session.execute(delete(table))
+        application.begin_batch(session)
         start = 1
         while True:
             page = application.recorder.select_notifications(start=start, limit=PAGE)
             for notification in page:
                 event = application.mapper.to_domain_event(notification)
                 application.project(session, event, notification.id)
+            application.flush_batch(session)
             replayed += len(page)
             if progress:
                 progress(replayed)

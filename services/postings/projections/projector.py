@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.postings.domain.delegation import Delegation
@@ -53,12 +53,82 @@ def handles(event_class: type[Any]) -> Callable[[Handler], Handler]:
 class PostingsProjector:
     def project(self, session: Session, event: Any, position: int) -> None:
         handler = _HANDLERS.get(type(event))
-        if handler is not None:
-            handler(session, event, position)
+        if handler is None:
+            return
+        # Writes held back in a rebuild go first, unless this event only adds rows and
+        # updates officers (other handlers read those tables or change their rows).
+        if type(event) not in _APPEND_ONLY:
+            flush_batch(session)
+        handler(session, event, position)
+
+    def begin_batch(self, session: Session) -> None:
+        begin_batch(session)
+
+    def flush_batch(self, session: Session) -> None:
+        flush_batch(session)
 
 
-def _officer_row(event: Any) -> Any:
-    return officers.c.aggregate_id == str(event.originator_id)
+# The officer's row, and the officer id of an aggregate, are the most frequent statements
+# (a rebuild runs them for every officer event): built once, with the values as parameters,
+# so each run costs no statement construction and no cache-key walk over literal values.
+_UPDATE_OFFICER = update(officers).where(officers.c.aggregate_id == bindparam("b_aggregate"))
+_OFFICER_ID = select(officers.c.officer_id).where(
+    officers.c.aggregate_id == bindparam("b_aggregate")
+)
+_OFFICER_IDS = "postings.officer_ids"
+
+
+_PENDING = "postings.officer_updates"
+_INSERTS = "postings.inserts"
+
+
+def begin_batch(session: Session) -> None:
+    """For a rebuild: most events add a row or update their officer's row, of which only
+    the last values matter. Those writes wait (updates merged per officer) until
+    ``flush_batch``, which sends them many at a time; an event whose handler reads or
+    changes existing rows flushes first (see ``_APPEND_ONLY``)."""
+    session.info[_PENDING] = {}
+    session.info[_INSERTS] = {}
+
+
+def flush_batch(session: Session) -> None:
+    inserts: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] | None = session.info.get(
+        _INSERTS
+    )
+    if inserts:
+        for (table, _), rows in inserts.items():
+            session.execute(insert(table), rows)
+        inserts.clear()
+    pending: dict[str, dict[str, Any]] | None = session.info.get(_PENDING)
+    if not pending:
+        return
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for aggregate, values in pending.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append(
+            {"b_aggregate": aggregate, **values}
+        )
+    for rows in by_columns.values():
+        session.execute(_UPDATE_OFFICER, rows)
+    pending.clear()
+
+
+def _insert(session: Session, table: Table, row: dict[str, Any]) -> None:
+    inserts: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] | None = session.info.get(
+        _INSERTS
+    )
+    if inserts is not None:
+        inserts.setdefault((table, tuple(sorted(row))), []).append(row)
+        return
+    session.execute(insert(table), row)
+
+
+def _update_officer(session: Session, event: Any, values: dict[str, Any]) -> None:
+    row = {"version": event.originator_version, **values}
+    pending: dict[str, dict[str, Any]] | None = session.info.get(_PENDING)
+    if pending is not None:
+        pending.setdefault(str(event.originator_id), {}).update(row)
+        return
+    session.execute(_UPDATE_OFFICER, {"b_aggregate": str(event.originator_id), **row})
 
 
 def _officer_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -97,65 +167,64 @@ def _officer_registered(session: Session, event: Officer.Registered, position: i
             "welfare_factors",
         )
     }
-    session.execute(
-        insert(officers).values(
-            aggregate_id=str(event.originator_id),
-            home_town_exception=False,
-            probation_reviewed=False,
-            version=event.originator_version,
+    _insert(
+        session,
+        officers,
+        {
+            "aggregate_id": str(event.originator_id),
+            "home_town_exception": False,
+            "probation_reviewed": False,
+            "version": event.originator_version,
             **_officer_values(fields),
-        )
+        },
     )
+    session.info.setdefault(_OFFICER_IDS, {})[str(event.originator_id)] = event.officer_id
 
 
 @handles(Officer.DetailsChanged)
 def _officer_changed(session: Session, event: Officer.DetailsChanged, position: int) -> None:
-    session.execute(
-        update(officers)
-        .where(_officer_row(event))
-        .values(version=event.originator_version, **_officer_values(event.changes))
-    )
+    _update_officer(session, event, _officer_values(event.changes))
 
 
 @handles(Officer.PdrRecorded)
 def _pdr_recorded(session: Session, event: Officer.PdrRecorded, position: int) -> None:
-    session.execute(
-        update(officers)
-        .where(_officer_row(event))
-        .values(
-            pdr_due_on=event.cycle.due_on,
-            pdr_completed_on=event.cycle.completed_on,
-            version=event.originator_version,
-        )
+    _update_officer(
+        session,
+        event,
+        {"pdr_due_on": event.cycle.due_on, "pdr_completed_on": event.cycle.completed_on},
     )
 
 
 def _officer_id(session: Session, event: Any) -> str:
-    return str(
-        session.execute(select(officers.c.officer_id).where(_officer_row(event))).scalar_one()
-    )
+    """The officer id of an officer aggregate: fixed at registration (the aggregate id is
+    derived from it), so read at most once per unit of work."""
+    known: dict[str, str] = session.info.setdefault(_OFFICER_IDS, {})
+    aggregate = str(event.originator_id)
+    if aggregate not in known:
+        known[aggregate] = str(
+            session.execute(_OFFICER_ID, {"b_aggregate": aggregate}).scalar_one()
+        )
+    return known[aggregate]
 
 
 def _bump_officer(session: Session, event: Any, **values: Any) -> None:
-    session.execute(
-        update(officers)
-        .where(_officer_row(event))
-        .values(version=event.originator_version, **values)
-    )
+    _update_officer(session, event, values)
 
 
 @handles(Officer.LocationRestricted)
 def _restricted(session: Session, event: Officer.LocationRestricted, position: int) -> None:
-    session.execute(
-        insert(restrictions).values(
-            officer_id=_officer_id(session, event),
-            location=event.location,
-            source=event.source.value,
-            reason=event.decision.rationale,
-            supported_by_psd=False,
-            supported_by_head_of_resourcing=False,
-            recorded_at=event.timestamp,
-        )
+    _insert(
+        session,
+        restrictions,
+        {
+            "officer_id": _officer_id(session, event),
+            "location": event.location,
+            "source": event.source.value,
+            "reason": event.decision.rationale,
+            "supported_by_psd": False,
+            "supported_by_head_of_resourcing": False,
+            "recorded_at": event.timestamp,
+        },
     )
     _bump_officer(session, event)
 
@@ -566,15 +635,17 @@ def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled, posit
 def _exception_granted(
     session: Session, event: Officer.PolicyExceptionGranted, position: int
 ) -> None:
-    session.execute(
-        insert(policy_exceptions).values(
-            officer_id=_officer_id(session, event),
-            granted_version=event.originator_version,
-            rule=event.rule,
-            granted_by=event.decision.actor_id,
-            rationale=event.decision.rationale,
-            granted_at=event.timestamp,
-        )
+    _insert(
+        session,
+        policy_exceptions,
+        {
+            "officer_id": _officer_id(session, event),
+            "granted_version": event.originator_version,
+            "rule": event.rule,
+            "granted_by": event.decision.actor_id,
+            "rationale": event.decision.rationale,
+            "granted_at": event.timestamp,
+        },
     )
     _bump_officer(session, event)
 
@@ -633,3 +704,19 @@ def _target(session: Session, event: Establishment.TargetSet, position: int) -> 
         )
     else:
         session.execute(update(establishment).where(key).values(target=event.target))
+
+
+#: Events whose handlers only add rows and update their officer's row: in a rebuild their
+#: writes may wait for ``flush_batch``; every other event flushes them first.
+_APPEND_ONLY = frozenset(
+    {
+        Officer.Registered,
+        Officer.DetailsChanged,
+        Officer.PdrRecorded,
+        Officer.LocationRestricted,
+        Officer.HomeTownExceptionGranted,
+        Officer.PlaceOfDutyChanged,
+        Officer.ProbationReviewed,
+        Officer.PolicyExceptionGranted,
+    }
+)
