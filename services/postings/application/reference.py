@@ -13,7 +13,7 @@ from services.postings.domain.location import Location, location_aggregate_id
 from services.postings.domain.officer import Officer, officer_aggregate_id
 from services.postings.domain.policy import POLICY_ID, PolicySettings
 from services.postings.domain.values import GeoPoint, PdrCycle
-from shared.errors import Conflict, NotPermitted
+from shared.errors import Conflict, NotFound, NotPermitted
 from shared.eventstore import check_expected_version
 from shared.identity import Principal
 from shared.ledger import decided_by
@@ -201,9 +201,11 @@ class ReferenceCommands(StructureCommands):
     # -- policy settings ------------------------------------------------------------------------
 
     def policy(self) -> PolicySettings:
-        if POLICY_ID in self.repository:
+        # One read, not "is it there?" and then a second to load it: every decision asks.
+        try:
             return self.load(POLICY_ID, PolicySettings, what="policy settings")
-        return PolicySettings.start(at=self.clock.now())
+        except NotFound:
+            return PolicySettings.start(at=self.clock.now())
 
     def set_travel_limit(
         self,
