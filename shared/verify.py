@@ -4,17 +4,19 @@ chain and with the signed checkpoints, and report the first point of divergence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import ColumnElement, Engine, bindparam, func, select
 
 from shared.checkpoints import Checkpoint, CheckpointStore
 from shared.hashchain import GENESIS, Divergence, canonical_entry, extend, leaf_hash
 from shared.tables import KernelTables
 
-BATCH = 5000
+BATCH = 20000
 
 
 @dataclass
@@ -42,19 +44,55 @@ class VerifyReport:
         }
 
 
-def _rows(engine: Engine, table: Table, key: str) -> Iterator[Any]:
-    """Stream a table in position order, a batch at a time."""
+def _batches(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[list[Any]]:
+    """Rows in the order of the first column (the position), a batch at a time, as the
+    driver's own tuples: this runs once per event of the log, and SQLAlchemy's result rows
+    would double the cost of reading them."""
+    key = columns[0]
+    compiled = (
+        select(*columns)
+        .where(key > bindparam("after"))
+        .order_by(key)
+        .limit(BATCH)
+        .compile(dialect=engine.dialect)
+    )
     after = -1
-    column = table.c[key]
     while True:
+        params = compiled.construct_params({"after": after})
         with engine.connect() as conn:
-            batch = conn.execute(
-                select(table).where(column > after).order_by(column).limit(BATCH)
-            ).all()
-        yield from batch
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            if compiled.positiontup is not None:
+                cursor.execute(str(compiled), [params[name] for name in compiled.positiontup])
+            else:
+                cursor.execute(str(compiled), params)
+            batch = cursor.fetchall()
+            cursor.close()
+        yield batch
         if len(batch) < BATCH:
             return
-        after = getattr(batch[-1], key)
+        after = batch[-1][0]
+
+
+def _rows(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[Any]:
+    """The rows of ``_batches``, the next batch read while this one is hashed (reading
+    waits mostly on the database, which works on the other core meanwhile)."""
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        batches = _batches(engine, columns)
+        ahead = reader.submit(next, batches, None)
+        while True:
+            batch = ahead.result()
+            if batch is None:
+                return
+            ahead = reader.submit(next, batches, None)
+            yield from batch
+
+
+def _uuid(value: UUID | bytes | str) -> UUID:
+    """The aggregate id as the driver gives it: PostgreSQL's a UUID, SQLite's the 16 bytes
+    the column type stored."""
+    if isinstance(value, UUID):
+        return value
+    return UUID(bytes=value) if isinstance(value, bytes) else UUID(value)
 
 
 def verify_log(
@@ -74,35 +112,29 @@ def verify_log(
             )
             return report
         checkpoints[checkpoint.size] = checkpoint
-    events = _rows(engine, kernel.events, "id")
-    chained = _rows(engine, kernel.chain, "position")
+    e, c = kernel.events.c, kernel.chain.c
+    events = _rows(engine, [e.id, e.originator_id, e.originator_version, e.topic, e.state])
+    chained = _rows(engine, [c.position, c.leaf_hash, c.chain_hash])
     event, link = next(events, None), next(chained, None)
     head = GENESIS
     while event is not None or link is not None:
-        position = min(
-            p
-            for p in (getattr(event, "id", None), getattr(link, "position", None))
-            if p is not None
-        )
-        if event is None or event.id != position:
-            report.divergence = Divergence(position, "an event in the chain is missing (deleted?)")
+        # The lower of the two positions: where one side has a row the other lacks.
+        if event is None or (link is not None and link[0] < event[0]):
+            assert link is not None
+            report.divergence = Divergence(link[0], "an event in the chain is missing (deleted?)")
             return report
-        if link is None or link.position != position:
+        position, originator_id, version, topic, state = event
+        if link is None or link[0] != position:
             report.divergence = Divergence(position, "an event is not in the chain (inserted?)")
             return report
-        state = bytes(event.state)
-        leaf = leaf_hash(
-            canonical_entry(
-                position, event.originator_id, event.originator_version, event.topic, state
-            )
-        )
-        if leaf.hex() != link.leaf_hash:
+        leaf = leaf_hash(canonical_entry(position, _uuid(originator_id), version, topic, state))
+        if leaf.hex() != link[1]:
             report.divergence = Divergence(
                 position, "the event differs from what was chained (altered or reordered)"
             )
             return report
         head = extend(head, leaf)
-        if head.hex() != link.chain_hash:
+        if head.hex() != link[2]:
             report.divergence = Divergence(
                 position, "the stored chain does not follow from the events before it"
             )
