@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import zlib
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -17,6 +18,8 @@ from shared.tables import KernelTables
 from shared.verify import write_checkpoint
 
 log = logging.getLogger(__name__)
+
+_SIGNER_LOCK = zlib.crc32(b"officer-postings:checkpoint-signer")
 
 
 class Checkpointer:
@@ -33,19 +36,27 @@ class Checkpointer:
 
     def sign_if_grown(self) -> bool:
         """Sign a checkpoint if the log has grown since the last one; True if signed."""
-        signed = self._store.all()
-        last_size = signed[-1].size if signed else 0
         with self._db.engine.connect() as conn:
+            # A service run as several processes has one signer at a time (the lock lasts
+            # until this connection's transaction ends); the others find it taken and wait
+            # for their next turn.
+            if (
+                conn.dialect.name == "postgresql"
+                and not conn.execute(select(func.pg_try_advisory_xact_lock(_SIGNER_LOCK))).scalar()
+            ):
+                return False
+            signed = self._store.all()
+            last_size = signed[-1].size if signed else 0
             size = conn.execute(select(func.count()).select_from(self._kernel.chain)).scalar_one()
-        if size <= last_size:
-            return False
-        checkpoint = write_checkpoint(
-            self._db.engine,
-            self._kernel,
-            self._store,
-            service=self._settings.service_name,
-            at=self._clock.now(),
-        )
+            if size <= last_size:
+                return False
+            checkpoint = write_checkpoint(
+                self._db.engine,
+                self._kernel,
+                self._store,
+                service=self._settings.service_name,
+                at=self._clock.now(),
+            )
         return checkpoint is not None
 
     def start(self) -> None:

@@ -2,7 +2,8 @@
 
 run [SERVICE ...]          migrate and run the services (all three by default), URLs printed;
                            --with-hr-simulator also runs a SuccessFactors simulator and syncs
-serve SERVICE              run one service (migrating first unless --no-migrate)
+serve SERVICE              run one service (migrating first unless --no-migrate);
+                           --workers N runs N processes of it (PostgreSQL only)
 migrate [SERVICE ...]      bring databases to head, rebuilding read models after a change
 rebuild [SERVICE ...]      rebuild read models from the event log
 verify [SERVICE ...]       re-hash the logs against their chains and signed checkpoints
@@ -160,6 +161,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     service = args.service
     settings = SETTINGS_BY_SERVICE[service]()
+    if args.workers > 1:
+        if not settings.effective_database_url.startswith("postgresql"):
+            # Several processes writing one SQLite file would queue on its lock; the
+            # advisory locks that keep one follower and one signer at a time are
+            # PostgreSQL's.
+            print("--workers above 1 needs a PostgreSQL database", file=sys.stderr)
+            return 2
+        # The signing key is made once, before the workers, which would otherwise race
+        # to make one each.
+        CheckpointStore(Path(settings.effective_audit_dir)).public_key()
     if not args.no_migrate:
         _migrate([service])
     uvicorn.run(
@@ -168,6 +179,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.effective_port,
         log_level=args.log_level,
+        workers=args.workers,
     )
     return 0
 
@@ -296,6 +308,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("service", choices=SERVICES)
     serve.add_argument("--no-migrate", action="store_true")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes serving the service (PostgreSQL)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     mig = sub.add_parser("migrate", help="bring databases to head")

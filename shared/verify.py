@@ -166,11 +166,23 @@ def write_checkpoint(
 ) -> Checkpoint | None:
     """Sign the log's current size and head; None while the log is empty."""
     chain = kernel.chain
+    # The size is counted up to the head read, in the same statement: counted apart, an
+    # event committed in between would be signed as part of a head that lacks it.
+    upto = chain.alias("upto")
+    size = (
+        select(func.count())
+        .select_from(upto)
+        .where(upto.c.position <= chain.c.position)
+        .scalar_subquery()
+    )
     with engine.connect() as conn:
-        last = conn.execute(select(chain).order_by(chain.c.position.desc()).limit(1)).first()
-        size = conn.execute(select(func.count()).select_from(chain)).scalar_one()
+        last = conn.execute(
+            select(chain.c.position, chain.c.chain_hash, size.label("size"))
+            .order_by(chain.c.position.desc())
+            .limit(1)
+        ).first()
     if last is None:
         return None
     return store.sign(
-        service=service, size=size, last_position=last.position, head=last.chain_hash, at=at
+        service=service, size=last.size, last_position=last.position, head=last.chain_hash, at=at
     )
