@@ -5,12 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import MetaData, delete
+from eventsourcing.persistence import Notification
+from sqlalchemy import MetaData, delete, select
+from sqlalchemy.orm import Session
 
 from shared.eventstore import LedgerApplication
 from shared.tables import KernelTables
 
-PAGE = 1000
+PAGE = 5000
+
+
+def _page(session: Session, kernel: KernelTables, after: int) -> list[Notification]:
+    """The next stored events in log order, read in the rebuild's own transaction with a
+    plain select (the library's reader builds an ORM object per row first)."""
+    e = kernel.events.c
+    rows = session.execute(
+        select(e.id, e.originator_id, e.originator_version, e.topic, e.state)
+        .where(e.id > after)
+        .order_by(e.id)
+        .limit(PAGE)
+    )
+    return [
+        Notification(
+            id=row.id,
+            originator_id=row.originator_id,
+            originator_version=row.originator_version,
+            topic=row.topic,
+            state=bytes(row.state),
+        )
+        for row in rows
+    ]
 
 
 def rebuild_read_models(
@@ -43,9 +67,9 @@ def rebuild_read_models(
         for table in read_models:
             session.execute(delete(table))
         application.begin_batch(session)
-        start = 1
+        after = 0
         while True:
-            page = application.recorder.select_notifications(start=start, limit=PAGE)
+            page = _page(session, kernel, after)
             for notification in page:
                 event = application.mapper.to_domain_event(notification)
                 application.project(session, event, notification.id)
@@ -55,4 +79,4 @@ def rebuild_read_models(
                 progress(replayed)
             if len(page) < PAGE:
                 return replayed
-            start = page[-1].id + 1
+            after = page[-1].id
