@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shared.api import audit, audit_trail, feed, health, retention
 from shared.api.limits import ExpensiveQueries
-from shared.api.problems import install_problem_handlers, problem_response
+from shared.api.problems import install_problem_handlers, problem_response, problem_schema
 from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
 
@@ -105,6 +105,14 @@ def build_api(
     return app
 
 
+def _errors_are_problems(operation: dict[str, Any]) -> None:
+    """Every error answer is an RFC 9457 problem (see problems.py), including the 422 that
+    FastAPI documents on its own as a plain JSON list of validation errors."""
+    for status, response in operation.get("responses", {}).items():
+        if str(status)[0] in "45":
+            response["content"] = problem_schema()["content"]
+
+
 def _document_roles(app: FastAPI) -> None:
     """Write each operation's roles (``x-roles``) into its description, when the OpenAPI
     document is first generated; routers are shared between apps, so routes stay untouched."""
@@ -120,6 +128,8 @@ def _document_roles(app: FastAPI) -> None:
                 if roles:
                     text = operation.get("description", "")
                     operation["description"] = f"{text}\n\n**Roles:** {', '.join(roles)}".strip()
+                if isinstance(operation, dict):
+                    _errors_are_problems(operation)
         return schema
 
     app.openapi = openapi_with_roles  # type: ignore[method-assign]
