@@ -4,6 +4,7 @@ auditor itself and records the consultation in its own log."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import httpx
@@ -11,6 +12,22 @@ import httpx
 from shared.errors import Unavailable
 
 PAGE = 100
+
+_clients: dict[tuple[str, float], httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def _client(base_url: str, timeout: float) -> httpx.Client:
+    """One client per peer, kept for the process: making an httpx client costs ~30 ms (it
+    builds a TLS context), more than the timeline's own queries. Clients are thread-safe;
+    the caller's token goes with each request, never into the client."""
+    with _clients_lock:
+        client = _clients.get((base_url, timeout))
+        if client is None:
+            client = _clients[(base_url, timeout)] = httpx.Client(
+                base_url=base_url, timeout=timeout
+            )
+        return client
 
 
 def officer_decisions(
@@ -22,22 +39,22 @@ def officer_decisions(
         raise Unavailable(f"no {service} service is configured for postings", service=service)
     found: list[dict[str, Any]] = []
     try:
-        with httpx.Client(base_url=base_url, timeout=timeout) as http:
-            while True:
-                response = http.get(
-                    "/audit/decisions",
-                    params={"officer_id": officer_id, "limit": PAGE, "offset": len(found)},
-                    headers={"Authorization": authorization},
+        http = _client(base_url, timeout)
+        while True:
+            response = http.get(
+                "/audit/decisions",
+                params={"officer_id": officer_id, "limit": PAGE, "offset": len(found)},
+                headers={"Authorization": authorization},
+            )
+            if response.status_code != 200:
+                raise Unavailable(
+                    f"the {service} service answered {response.status_code}",
+                    service=service,
                 )
-                if response.status_code != 200:
-                    raise Unavailable(
-                        f"the {service} service answered {response.status_code}",
-                        service=service,
-                    )
-                page = response.json()
-                found.extend(page["items"])
-                if not page["items"] or len(found) >= page["total"]:
-                    return found
+            page = response.json()
+            found.extend(page["items"])
+            if not page["items"] or len(found) >= page["total"]:
+                return found
     except (httpx.HTTPError, ValueError, KeyError) as exc:
         raise Unavailable(
             f"the {service} service cannot give its decisions: {exc}", service=service
