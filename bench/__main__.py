@@ -79,6 +79,12 @@ def floor_row(n: int) -> tuple[str, str, dict[str, Any]]:
     return ("POST", "/rows", {"n": n, "note": "one insert"})
 
 
+def settle(seconds: float = 15) -> None:
+    """A pause between load phases: appeals and ROI follow postings' feed, and the next
+    phase should not share the machine with them catching up on the last one."""
+    time.sleep(seconds)
+
+
 def bulk(step: str, *args: str) -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603 - our own module
         [sys.executable, "-m", "bench.bulk", step, *args],
@@ -162,6 +168,7 @@ def main() -> None:
                 open_loop(base["postings"], compulsory, DIRECTOR, rate=100, seconds=args.seconds)
             )
             results["fixed_100"] = fixed.as_dict()
+            settle()
             log(f"saturation: {args.workers} workers")
             saturated = asyncio.run(
                 closed_loop(
@@ -174,6 +181,7 @@ def main() -> None:
                 )
             )
             results["saturation"] = saturated.as_dict()
+            settle()
             log("floor: one INSERT per request")
             floor = asyncio.run(
                 closed_loop(
