@@ -39,7 +39,7 @@ def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
     rows = [
         (
             "Sustained decisions at saturation",
-            f"{sat['throughput_per_s']}/s "
+            f"{sat['throughput_per_s']}/s at {sat.get('workers', '?')} concurrent requests "
             f"(p50 {sat['p50_ms']} ms, p95 {sat['p95_ms']} ms, p99 {sat['p99_ms']} ms)",
             TARGETS["sustained"],
             _met(sat["throughput_per_s"] >= 300),
@@ -53,7 +53,8 @@ def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
         ),
         (
             "Floor (one INSERT per request)",
-            f"{floor['throughput_per_s']}/s; ours is {ratio:.2f} of it",
+            f"{floor['throughput_per_s']}/s at {floor.get('workers', '?')} concurrent requests; "
+            f"ours is {ratio:.2f} of it",
             TARGETS["floor_ratio"],
             _met(ratio >= 0.5),
         ),
@@ -83,6 +84,13 @@ def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
         ),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
+    sweep = "\n".join(
+        f"| {ours['workers']} | {ours['throughput_per_s']}/s | {ours['p50_ms']} ms | "
+        f"{ours['p99_ms']} ms | {floor_run['throughput_per_s']}/s |"
+        for ours, floor_run in zip(
+            results.get("saturation_sweep", []), results.get("floor_sweep", []), strict=False
+        )
+    )
     text = f"""# Performance
 
 Figures from one run of the benchmark (`bench/`), never from a timed test. Reproduce with:
@@ -108,6 +116,13 @@ rebuild, verification and the auditor's timeline against it. Raw figures:
 | measure | figure | target | |
 | --- | --- | --- | --- |
 {table}
+
+Throughput by concurrency (closed loop, each level for the same time; the best is the
+saturation figure above):
+
+| concurrent requests | decisions | p50 | p99 | floor |
+| --- | --- | --- | --- | --- |
+{sweep}
 """
     findings = Path(__file__).with_name("findings.md")
     if findings.exists():
