@@ -87,6 +87,19 @@ def test_strength_against_establishment_now_and_after_planned_postings(client: T
     assert row(rows, "south", "skill", "taser")["projected"] == 1
     # The decision showed the strength it was taken against.
     assert posting["facts"]["strength"]["destination"] == {"target": 3, "now": 0, "projected": 0}
+    # The next decision counts the first as planned: leaving north, joining south.
+    second = expect(
+        client.post(
+            "/postings/compulsory",
+            json=compulsory(
+                officer_id="K101", to_location="dover", travel_justification="Dover vacancy"
+            ),
+            headers=DIRECTOR,
+        ),
+        201,
+    )
+    assert second["facts"]["strength"]["origin"] == {"target": None, "now": 2, "projected": 1}
+    assert second["facts"]["strength"]["destination"] == {"target": 3, "now": 0, "projected": 1}
     assert client.get("/strength", headers=officer("K100")).status_code == 403
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -63,22 +64,38 @@ def strength(session: Session, division: str | None = None) -> list[StrengthRow]
 
 def _strength_of_one_division() -> Select[tuple[int, int, int, int | None]]:
     """One statement for the four figures (one round trip, built once: every posting
-    decision runs it twice)."""
+    decision runs it twice).
+
+    The planned postings are gathered first, once, as a materialised set: left to choose,
+    a planner with stale statistics (nothing may analyse the tables between a burst of
+    postings and the next decision) walked every officer of the division and searched
+    the postings for each, 270 ms at 15,000 officers and 2,000 planned postings, where
+    this costs a few milliseconds whatever the statistics say."""
     division = bindparam("division", type_=String)
     rank = bindparam("rank", type_=String)
     planned = (
-        select(func.count())
+        select(
+            postings.c.division.label("to_division"),
+            officers.c.division.label("from_division"),
+            officers.c.rank,
+        )
         .select_from(postings.join(officers, officers.c.officer_id == postings.c.officer_id))
-        .where(postings.c.state.in_(PLANNED), officers.c.rank == rank)
+        .where(postings.c.state.in_(PLANNED))
+        .cte("planned")
+        .prefix_with("MATERIALIZED")
     )
+
+    def count_planned(where: Any) -> Any:
+        return select(func.count()).select_from(planned).where(where, planned.c.rank == rank)
+
     return select(
         select(func.count())
         .select_from(officers)
         .where(officers.c.division == division, officers.c.rank == rank)
         .scalar_subquery()
         .label("now"),
-        planned.where(officers.c.division == division).scalar_subquery().label("leaving"),
-        planned.where(postings.c.division == division).scalar_subquery().label("joining"),
+        count_planned(planned.c.from_division == division).scalar_subquery().label("leaving"),
+        count_planned(planned.c.to_division == division).scalar_subquery().label("joining"),
         select(establishment.c.target)
         .where(
             establishment.c.division == division,
