@@ -769,9 +769,9 @@ def test_notifications_are_records_the_officer_can_read(client: TestClient) -> N
 POLICY_OWNER = bearer(Role.HR_POLICY_OWNER, subject="head-of-operational-hr")
 
 
-def test_a_policy_owner_sets_a_rule_aside_for_one_case_and_the_check_cites_it(
-    client: TestClient,
-) -> None:
+def _posting_waiting_on_a_pdr(client: TestClient) -> tuple[dict[str, Any], dict[str, str]]:
+    """A posting confirmed for a date, its officer's PDR still outstanding, and the body
+    of an exception that would set the PDR rule aside."""
     posting = decide_compulsory(client)
     confirm_at_panel(client, posting["id"], days(60))
     expect(client.put("/officers/K100/pdr", json={"due_on": days(60)}, headers=HR), 200)
@@ -779,6 +779,13 @@ def test_a_policy_owner_sets_a_rule_aside_for_one_case_and_the_check_cites_it(
         "rule": "PdrMustBeCompletedBeforeTheMove",
         "rationale": "PDR reviewer on long-term sick leave; completed on arrival instead",
     }
+    return posting, exception
+
+
+def test_a_policy_owner_sets_a_rule_aside_for_one_case_and_the_check_cites_it(
+    client: TestClient,
+) -> None:
+    posting, exception = _posting_waiting_on_a_pdr(client)
     assert client.post("/officers/K100/exceptions", json=exception, headers=HR).status_code == 403
     not_a_rule = client.post(
         "/officers/K100/exceptions",
@@ -1092,13 +1099,7 @@ def test_a_rebuild_reproduces_every_read_model_row_for_row(client: TestClient) -
     )
     expect(client.post("/officers/K100/restrictions", json=mine, headers=officer("K100")), 201)
     expect(client.patch("/officers/K101", json={"name": "Kim Renamed"}, headers=HR), 200)
-    posting = decide_compulsory(client)
-    confirm_at_panel(client, posting["id"], days(60))
-    expect(client.put("/officers/K100/pdr", json={"due_on": days(60)}, headers=HR), 200)
-    exception = {
-        "rule": "PdrMustBeCompletedBeforeTheMove",
-        "rationale": "PDR reviewer on long-term sick leave; completed on arrival instead",
-    }
+    posting, exception = _posting_waiting_on_a_pdr(client)
     expect(client.post("/officers/K100/exceptions", json=exception, headers=POLICY_OWNER), 201)
     expect(move(client, posting["id"]), 200)
     decide_compulsory(client, officer_id="K101")
