@@ -180,7 +180,7 @@ def main() -> None:
             settle()
             # Saturation is the best sustained throughput over a range of concurrency:
             # past a point, more connections cost the load generator and the server more
-            # than they add (the floor itself falls from ~430/s at 8 to ~210/s at 32).
+            # than they add (the floor itself falls by half or more from 8 to 32).
             sweep, first = [], fixed.sent
             for workers in args.workers:
                 log(f"saturation: {workers} concurrent requests")
