@@ -59,11 +59,8 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running(
-    urls: dict[str, str], workdir: Path, *, postings_workers: int = 1
-) -> Iterator[dict[str, str]]:
-    """The three services and the floor, each its own process (postings as
-    ``postings_workers`` processes); their base URLs."""
+def running(urls: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
+    """The three services and the floor, each its own process; their base URLs."""
     ports = {name: free_port() for name in (*SERVICES, "floor")}
     base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = dict(os.environ)
@@ -93,8 +90,6 @@ def running(
                         "--no-migrate",
                         "--log-level",
                         "warning",
-                        "--workers",
-                        str(postings_workers if service == "postings" else 1),
                     ],
                     env=env,
                 )

@@ -9,16 +9,16 @@ from enum import Enum
 from typing import Any
 
 from eventsourcing.domain import AggregateCreated
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.db import insert_row
 from shared.envelope import event_type
 from shared.ledger import Decision
 from shared.tables import KernelTables
 
-#: Keys in ``Session.info`` (which lives as long as one unit of work).
+#: Key in ``Session.info`` (which lives as long as one unit of work).
 _CASES = "audit_index.cases"
-_BUFFER = "audit_index.buffer"
 
 
 def case_type(event: Any) -> str:
@@ -32,27 +32,6 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def buffer_index_rows(session: Session) -> None:
-    """Hold the index rows of this unit of work in memory until ``flush_index_rows``: for a
-    rebuild, which writes them many at a time rather than one statement per event (nothing
-    reads the index while it is being rebuilt, and it only ever gains rows)."""
-    session.info[_BUFFER] = {"cases": [], "decisions": []}
-
-
-def flush_index_rows(session: Session, kernel: KernelTables) -> None:
-    """Write the buffered rows, cases first (a decision names its case)."""
-    buffer = session.info.get(_BUFFER)
-    if not buffer:
-        return
-    for table, rows in (
-        (kernel.audit_cases, buffer["cases"]),
-        (kernel.audit_decisions, buffer["decisions"]),
-    ):
-        if rows:
-            session.execute(insert(table), rows)
-            rows.clear()
-
-
 def _case(session: Session, kernel: KernelTables, case_id: str) -> tuple[str | None, str | None]:
     """The officer and kind of a case; they are fixed when the case opens, so each is read
     from the database at most once per unit of work."""
@@ -64,15 +43,6 @@ def _case(session: Session, kernel: KernelTables, case_id: str) -> tuple[str | N
     return cases[case_id]
 
 
-def _write(session: Session, kernel: KernelTables, which: str, row: dict[str, Any]) -> None:
-    buffer = session.info.get(_BUFFER)
-    if buffer is not None:
-        buffer[which].append(row)
-        return
-    table = kernel.audit_cases if which == "cases" else kernel.audit_decisions
-    session.execute(insert(table), row)
-
-
 def index_event(session: Session, kernel: KernelTables, event: Any, position: int) -> None:
     """Record a new case, and a decision, as the event is stored or replayed."""
     case_id = str(event.originator_id)
@@ -80,10 +50,9 @@ def index_event(session: Session, kernel: KernelTables, event: Any, position: in
         officer_id = _text(getattr(event, "officer_id", None))
         kind = _text(getattr(event, "kind", None))
         session.info.setdefault(_CASES, {})[case_id] = (officer_id, kind)
-        _write(
+        insert_row(
             session,
-            kernel,
-            "cases",
+            kernel.audit_cases,
             {
                 "case_id": case_id,
                 "case_type": case_type(event),
@@ -96,10 +65,9 @@ def index_event(session: Session, kernel: KernelTables, event: Any, position: in
     if not isinstance(decision, Decision):
         return
     officer_id, kind = _case(session, kernel, case_id)
-    _write(
+    insert_row(
         session,
-        kernel,
-        "decisions",
+        kernel.audit_decisions,
         {
             "position": position,
             "case_id": case_id,

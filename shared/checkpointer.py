@@ -46,16 +46,13 @@ class Checkpointer:
             ):
                 return False
             signed = self._store.all()
-            last_size = signed[-1].size if signed else 0
-            size = conn.execute(select(func.count()).select_from(self._kernel.chain)).scalar_one()
-            if size <= last_size:
-                return False
             checkpoint = write_checkpoint(
                 self._db.engine,
                 self._kernel,
                 self._store,
                 service=self._settings.service_name,
                 at=self._clock.now(),
+                unless_size=signed[-1].size if signed else 0,
             )
         return checkpoint is not None
 

@@ -101,3 +101,37 @@ def insert_if_absent(
     dialect = session.get_bind().dialect.name
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     session.execute(statement.values(**values).on_conflict_do_nothing(index_elements=key))
+
+
+#: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
+_HELD = "db.held_inserts"
+Held = dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]
+
+
+def hold_inserts(session: Session) -> None:
+    """From now on in this unit of work, ``insert_row`` holds rows back until
+    ``flush_inserts``, which sends them many at a time: for a rebuild, whose one
+    transaction would otherwise pay a round trip per read-model row."""
+    session.info[_HELD] = {}
+
+
+def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
+    """INSERT one row, now or, while rows are held, at the next ``flush_inserts``."""
+    held: Held | None = session.info.get(_HELD)
+    if held is None:
+        session.execute(table.insert(), row)
+        return
+    held.setdefault((table, tuple(sorted(row))), []).append(row)
+
+
+def flush_inserts(session: Session) -> None:
+    """Send the held rows, a statement per table and set of columns, parents before the
+    tables that refer to them."""
+    held: Held | None = session.info.get(_HELD)
+    if not held:
+        return
+    for (table, _), rows in sorted(
+        held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
+    ):
+        session.execute(table.insert(), rows)
+    held.clear()

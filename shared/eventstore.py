@@ -25,9 +25,9 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from shared.audit_index import buffer_index_rows, flush_index_rows, index_event
+from shared.audit_index import index_event
 from shared.clock import Clock
-from shared.db import Database
+from shared.db import Database, flush_inserts, hold_inserts
 from shared.errors import Conflict, NotFound
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 from shared.keyring import DatabaseKeyring
@@ -47,7 +47,8 @@ class Projector(Protocol):
 
 @runtime_checkable
 class BatchingProjector(Projector, Protocol):
-    """A projector that can hold writes during a rebuild and send them many at a time."""
+    """A projector that holds more than new rows back during a rebuild (merged updates);
+    ``flush_batch`` sends them, after the held inserts they may update."""
 
     def begin_batch(self, session: Session) -> None: ...
 
@@ -165,14 +166,15 @@ class LedgerApplication(Application[UUID]):
     def begin_batch(self, session: Session) -> None:
         """For a rebuild in one unit of work: read-model writes that nothing reads back
         until ``flush_batch`` may wait and go to the database many at a time."""
-        buffer_index_rows(session)
+        hold_inserts(session)
         if isinstance(self._projector, BatchingProjector):
             self._projector.begin_batch(session)
 
     def flush_batch(self, session: Session) -> None:
-        flush_index_rows(session, type(self).kernel)
         if isinstance(self._projector, BatchingProjector):
             self._projector.flush_batch(session)
+        else:
+            flush_inserts(session)
 
     def redact(self, envelope: dict[str, Any], reader: Role) -> dict[str, Any]:
         """The feed envelope as ``reader`` may see it: services override this to remove

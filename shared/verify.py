@@ -87,12 +87,10 @@ def _rows(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[Any]:
             yield from batch
 
 
-def _uuid(value: UUID | bytes | str) -> UUID:
+def _uuid(value: UUID | bytes) -> UUID:
     """The aggregate id as the driver gives it: PostgreSQL's a UUID, SQLite's the 16 bytes
     the column type stored."""
-    if isinstance(value, UUID):
-        return value
-    return UUID(bytes=value) if isinstance(value, bytes) else UUID(value)
+    return value if isinstance(value, UUID) else UUID(bytes=value)
 
 
 def verify_log(
@@ -162,9 +160,16 @@ def verify_log(
 
 
 def write_checkpoint(
-    engine: Engine, kernel: KernelTables, store: CheckpointStore, *, service: str, at: datetime
+    engine: Engine,
+    kernel: KernelTables,
+    store: CheckpointStore,
+    *,
+    service: str,
+    at: datetime,
+    unless_size: int = 0,
 ) -> Checkpoint | None:
-    """Sign the log's current size and head; None while the log is empty."""
+    """Sign the log's current size and head; None while the log is empty, or while it has
+    not grown past ``unless_size`` (the size last signed)."""
     chain = kernel.chain
     # The size is counted up to the head read, in the same statement: counted apart, an
     # event committed in between would be signed as part of a head that lacks it.
@@ -181,7 +186,7 @@ def write_checkpoint(
             .order_by(chain.c.position.desc())
             .limit(1)
         ).first()
-    if last is None:
+    if last is None or last.size <= unless_size:
         return None
     return store.sign(
         service=service, size=last.size, last_position=last.position, head=last.chain_hash, at=at

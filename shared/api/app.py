@@ -101,7 +101,7 @@ def build_api(
     app.include_router(retention.router)
     for router in routers:
         app.include_router(router)
-    _document_roles(app)
+    _document_operations(app)
     return app
 
 
@@ -113,9 +113,10 @@ def _errors_are_problems(operation: dict[str, Any]) -> None:
             response["content"] = problem_schema()["content"]
 
 
-def _document_roles(app: FastAPI) -> None:
-    """Write each operation's roles (``x-roles``) into its description, when the OpenAPI
-    document is first generated; routers are shared between apps, so routes stay untouched."""
+def _document_operations(app: FastAPI) -> None:
+    """Write each operation's roles (``x-roles``) into its description, and its error
+    answers as problems, when the OpenAPI document is first generated; routers are shared
+    between apps, so routes stay untouched."""
     generate = app.openapi
 
     def openapi_with_roles() -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.postings.domain.delegation import Delegation
@@ -35,7 +35,7 @@ from services.postings.projections.tables import (
     transfer_requests,
     units,
 )
-from shared.db import insert_if_absent
+from shared.db import flush_inserts, insert_if_absent, insert_row
 from shared.envelope import jsonable
 
 Handler = Callable[[Session, Any, int], None]
@@ -79,26 +79,18 @@ _OFFICER_IDS = "postings.officer_ids"
 
 
 _PENDING = "postings.officer_updates"
-_INSERTS = "postings.inserts"
 
 
 def begin_batch(session: Session) -> None:
-    """For a rebuild: most events add a row or update their officer's row, of which only
-    the last values matter. Those writes wait (updates merged per officer) until
-    ``flush_batch``, which sends them many at a time; an event whose handler reads or
-    changes existing rows flushes first (see ``_APPEND_ONLY``)."""
+    """For a rebuild: most events add a row (held by ``insert_row``) or update their
+    officer's row, of which only the last values matter. The updates wait too, merged per
+    officer, until ``flush_batch``; an event whose handler reads or changes existing rows
+    flushes first (see ``_APPEND_ONLY``)."""
     session.info[_PENDING] = {}
-    session.info[_INSERTS] = {}
 
 
 def flush_batch(session: Session) -> None:
-    inserts: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] | None = session.info.get(
-        _INSERTS
-    )
-    if inserts:
-        for (table, _), rows in inserts.items():
-            session.execute(insert(table), rows)
-        inserts.clear()
+    flush_inserts(session)  # an officer's row before its updates
     pending: dict[str, dict[str, Any]] | None = session.info.get(_PENDING)
     if not pending:
         return
@@ -112,17 +104,8 @@ def flush_batch(session: Session) -> None:
     pending.clear()
 
 
-def _insert(session: Session, table: Table, row: dict[str, Any]) -> None:
-    inserts: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] | None = session.info.get(
-        _INSERTS
-    )
-    if inserts is not None:
-        inserts.setdefault((table, tuple(sorted(row))), []).append(row)
-        return
-    session.execute(insert(table), row)
-
-
-def _update_officer(session: Session, event: Any, values: dict[str, Any]) -> None:
+def _bump_officer(session: Session, event: Any, **values: Any) -> None:
+    """The officer's row at the event's version, with ``values`` changed."""
     row = {"version": event.originator_version, **values}
     pending: dict[str, dict[str, Any]] | None = session.info.get(_PENDING)
     if pending is not None:
@@ -167,7 +150,7 @@ def _officer_registered(session: Session, event: Officer.Registered, position: i
             "welfare_factors",
         )
     }
-    _insert(
+    insert_row(
         session,
         officers,
         {
@@ -183,15 +166,13 @@ def _officer_registered(session: Session, event: Officer.Registered, position: i
 
 @handles(Officer.DetailsChanged)
 def _officer_changed(session: Session, event: Officer.DetailsChanged, position: int) -> None:
-    _update_officer(session, event, _officer_values(event.changes))
+    _bump_officer(session, event, **_officer_values(event.changes))
 
 
 @handles(Officer.PdrRecorded)
 def _pdr_recorded(session: Session, event: Officer.PdrRecorded, position: int) -> None:
-    _update_officer(
-        session,
-        event,
-        {"pdr_due_on": event.cycle.due_on, "pdr_completed_on": event.cycle.completed_on},
+    _bump_officer(
+        session, event, pdr_due_on=event.cycle.due_on, pdr_completed_on=event.cycle.completed_on
     )
 
 
@@ -207,13 +188,9 @@ def _officer_id(session: Session, event: Any) -> str:
     return known[aggregate]
 
 
-def _bump_officer(session: Session, event: Any, **values: Any) -> None:
-    _update_officer(session, event, values)
-
-
 @handles(Officer.LocationRestricted)
 def _restricted(session: Session, event: Officer.LocationRestricted, position: int) -> None:
-    _insert(
+    insert_row(
         session,
         restrictions,
         {
@@ -635,7 +612,7 @@ def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled, posit
 def _exception_granted(
     session: Session, event: Officer.PolicyExceptionGranted, position: int
 ) -> None:
-    _insert(
+    insert_row(
         session,
         policy_exceptions,
         {

@@ -69,8 +69,8 @@ def _strength_of_one_division() -> Select[tuple[int, int, int, int | None]]:
     The planned postings are gathered first, once, as a materialised set: left to choose,
     a planner with stale statistics (nothing may analyse the tables between a burst of
     postings and the next decision) walked every officer of the division and searched
-    the postings for each, 270 ms at 15,000 officers and 2,000 planned postings, where
-    this costs a few milliseconds whatever the statistics say."""
+    the postings for each, 192 ms at 15,600 officers and 2,165 planned postings, where
+    this costs 5 to 9 ms with or without statistics."""
     division = bindparam("division", type_=String)
     rank = bindparam("rank", type_=String)
     planned = (
