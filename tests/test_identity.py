@@ -4,7 +4,7 @@ configuration; the caller's role checked on every endpoint."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,24 +42,26 @@ def hs256(payload: dict[str, Any], secret: str = DEV_JWT_SECRET) -> dict[str, st
     return {"Authorization": f"Bearer {jwt.encode(payload, secret, algorithm='HS256')}"}
 
 
+# The headers are made when the test runs, not when it is collected: tokens made at
+# collection would expire (five minutes) before a long test run reaches them.
 @pytest.mark.parametrize(
     ("headers", "reason"),
     [
-        ({}, "a bearer token is required"),
-        ({"Authorization": "Basic dXNlcjpwYXNz"}, "a bearer token is required"),
-        ({"Authorization": "Bearer not-a-jwt"}, "token is invalid"),
-        (hs256(claims(), secret="x" * 40), "signature is invalid"),
-        (hs256(claims(aud="someone-else")), "not for this audience"),
-        (hs256(claims(iss="elsewhere")), "unknown issuer"),
-        (hs256(claims(exp=int(datetime.now(tz=UTC).timestamp()) - 60)), "expired"),
-        (hs256(claims(role="chief_constable")), "unknown role"),
-        (hs256(claims(role="officer")), "must carry officer_id"),
+        (lambda: {}, "a bearer token is required"),
+        (lambda: {"Authorization": "Basic dXNlcjpwYXNz"}, "a bearer token is required"),
+        (lambda: {"Authorization": "Bearer not-a-jwt"}, "token is invalid"),
+        (lambda: hs256(claims(), secret="x" * 40), "signature is invalid"),
+        (lambda: hs256(claims(aud="someone-else")), "not for this audience"),
+        (lambda: hs256(claims(iss="elsewhere")), "unknown issuer"),
+        (lambda: hs256(claims(exp=int(datetime.now(tz=UTC).timestamp()) - 60)), "expired"),
+        (lambda: hs256(claims(role="chief_constable")), "unknown role"),
+        (lambda: hs256(claims(role="officer")), "must carry officer_id"),
     ],
 )
 def test_bad_tokens_get_401_problems(
-    postings_client: TestClient, headers: dict[str, str], reason: str
+    postings_client: TestClient, headers: Callable[[], dict[str, str]], reason: str
 ) -> None:
-    response = postings_client.get("/postings", headers=headers)
+    response = postings_client.get("/postings", headers=headers())
 
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
