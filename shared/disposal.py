@@ -6,6 +6,7 @@ history (kind, clause, actor, dates, outcome) and the hash chain are untouched."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -13,12 +14,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 from sqlalchemy import delete
 
-from shared.errors import Conflict, NotFound
+from shared.clock import london_date
+from shared.contracts import Contract, ContractMap, DecisionV1
+from shared.errors import NotFound, refuse_if
 from shared.eventstore import LedgerApplication
-from shared.identity import Principal
+from shared.handling import Actor, Command, Handler, Saved
 from shared.ledger import Decision, DecisionEvent, decided_by
-
-CLAUSE = "L1 Retention & Disposal of Records"
+from shared.roles import Role
+from shared.rules.retention import PersonalDataIsDisposedOnce, RetentionPeriodMustHaveEnded
 
 
 def disposal_id(officer_id: str) -> UUID:
@@ -52,41 +55,77 @@ class PersonalDataDisposal(Aggregate):
         )
 
 
-def dispose_personal_data(
-    app: LedgerApplication,
-    *,
-    principal: Principal,
-    correlation_id: str,
-    officer_id: str,
-    retention_ended_on: date,
-    rationale: str,
-) -> PersonalDataDisposal:
-    """Record the disposal decision and destroy the officer's key, in one transaction;
-    also forget stored command answers that quote the officer (idempotency replays)."""
-    keyring = app.keyring
-    if keyring.for_reading(officer_id) is None:
-        try:
-            app.load(disposal_id(officer_id), PersonalDataDisposal, what="disposal")
-        except NotFound:
-            raise NotFound(f"no personal data of {officer_id} is held here") from None
-        raise Conflict(f"{officer_id}'s personal data was already disposed of")
-    disposal = PersonalDataDisposal.decide(
-        officer_id=officer_id,
-        retention_ended_on=retention_ended_on,
-        decision=decided_by(
-            principal,
-            clause=CLAUSE,
-            rationale=rationale,
-            correlation_id=correlation_id,
-            effective_date=retention_ended_on,
-            facts={"retention_ended_on": retention_ended_on.isoformat()},
-        ),
-        at=app.clock.now(),
-    )
-    app.store(disposal)
-    keyring.dispose(officer_id)
-    idempotency = type(app).kernel.idempotency
-    app.db.sessions().execute(
-        delete(idempotency).where(idempotency.c.body.contains(f'"{officer_id}"'))
-    )
-    return disposal
+@dataclass(frozen=True)
+class DisposeOfPersonalData(Command):
+    officer_id: str
+    retention_ended_on: date
+    rationale: str
+
+
+class DisposalHandler(Handler[DisposeOfPersonalData, None]):
+    """Record the disposal decision and destroy the officer's key, in one transaction; also
+    forget stored command answers that quote the officer (idempotency replays). Each
+    service holds its own part: disposal is sent to postings, appeals and ROI alike."""
+
+    command = DisposeOfPersonalData
+
+    def __init__(self, app: LedgerApplication) -> None:
+        self.app = app
+
+    def handle(self, command: DisposeOfPersonalData, actor: Actor, prepared: None) -> Saved:
+        app, officer_id = self.app, command.officer_id
+        refuse_if(
+            RetentionPeriodMustHaveEnded.check(
+                retention_ended_on=command.retention_ended_on, today=london_date(app.clock.now())
+            )
+        )
+        keyring = app.keyring
+        if keyring.for_reading(officer_id) is None:
+            try:
+                app.load(disposal_id(officer_id), PersonalDataDisposal, what="disposal")
+            except NotFound:
+                raise NotFound(f"no personal data of {officer_id} is held here") from None
+            PersonalDataIsDisposedOnce.refuse(
+                f"{officer_id}'s personal data was already disposed of"
+            )
+        disposal = PersonalDataDisposal.decide(
+            officer_id=officer_id,
+            retention_ended_on=command.retention_ended_on,
+            decision=decided_by(
+                actor.principal,
+                clause=PersonalDataIsDisposedOnce.clause,
+                rationale=command.rationale,
+                correlation_id=actor.correlation_id,
+                effective_date=command.retention_ended_on,
+                facts={"retention_ended_on": command.retention_ended_on.isoformat()},
+            ),
+            at=app.clock.now(),
+        )
+        app.store(disposal)
+        keyring.dispose(officer_id)
+        idempotency = type(app).kernel.idempotency
+        app.db.sessions().execute(
+            delete(idempotency).where(idempotency.c.body.contains(f'"{officer_id}"'))
+        )
+        return Saved(disposal.id, disposal.version)
+
+
+class PersonalDataDisposedV1(Contract):
+    """Published by every service: the officer's personal data held there is gone."""
+
+    TYPE = "PersonalDataDisposal.Decided"
+    officer_id: str
+    retention_ended_on: date
+    decision: DecisionV1
+
+
+def publish_disposal(contracts: ContractMap) -> None:
+    """Every service's feed publishes its disposals the same way."""
+
+    @contracts.maps(PersonalDataDisposal.Decided, PersonalDataDisposedV1)
+    def _disposed(event: PersonalDataDisposal.Decided, reader: Role) -> PersonalDataDisposedV1:
+        return PersonalDataDisposedV1(
+            officer_id=event.officer_id,
+            retention_ended_on=event.retention_ended_on,
+            decision=DecisionV1.of(event.decision),
+        )

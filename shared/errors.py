@@ -17,6 +17,8 @@ class Violation:
     clause: str | None = None
     field: str | None = None
     details: dict[str, Any] = dataclasses.field(default_factory=dict)
+    #: The rule is about the record's current state (409), not the request's content (422).
+    conflict: bool = dataclasses.field(default=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": self.rule, "message": self.message}
@@ -60,11 +62,24 @@ class NotPermitted(DomainError):
 
 
 class Conflict(DomainError):
-    """The command collides with the current state (stale version, duplicate)."""
+    """The command collides with the current state: a stale version, or a rule about the
+    record's state (already decided, already moved), which it then names."""
 
-    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        current_version: int | None = None,
+        violations: list[Violation] | None = None,
+    ) -> None:
         super().__init__(message)
         self.current_version = current_version
+        self.violations = violations or []
+
+
+class ConcurrentChange(Conflict):
+    """Someone else changed the record between our read and our write: the command may be
+    run again on the record as it is now (see shared.api.commands)."""
 
 
 class NotYetKnown(DomainError):
@@ -80,6 +95,10 @@ class Unavailable(DomainError):
 
 
 def refuse_if(violations: list[Violation]) -> None:
-    """Raise RulesBroken when any rule failed; a no-op otherwise."""
-    if violations:
-        raise RulesBroken(violations)
+    """Refuse with every reason at once when any rule failed; a no-op otherwise. Only rules
+    about the record's state (a 409) when every one of them is; otherwise a 422."""
+    if not violations:
+        return
+    if all(v.conflict for v in violations):
+        raise Conflict("; ".join(v.message for v in violations), violations=violations)
+    raise RulesBroken(violations)

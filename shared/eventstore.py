@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, flush_inserts, hold_inserts
-from shared.errors import Conflict, NotFound
+from shared.errors import ConcurrentChange, Conflict, NotFound
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 from shared.keyring import DatabaseKeyring
 from shared.roles import Role
@@ -193,7 +193,9 @@ class LedgerApplication(Application[UUID]):
         try:
             return self.save(*aggregates)
         except StoreIntegrityError as exc:
-            raise Conflict("the record was changed by someone else; reload and retry") from exc
+            raise ConcurrentChange(
+                "the record was changed by someone else; reload and retry"
+            ) from exc
         finally:
             OWNERS.reset(token)
 

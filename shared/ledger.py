@@ -17,8 +17,6 @@ clause, actor, dates, outcome) replayable. See docs/decisions/0003-personal-data
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -29,10 +27,12 @@ from eventsourcing.domain import Aggregate
 from shared.errors import RulesBroken, Violation
 from shared.identity import Principal
 from shared.roles import Role
-
-#: "L1800 3.7.1", or a named section of L1 that carries no number ("L1 Retention &
-#: Disposal of Records").
-CLAUSE = re.compile(r"^(L1800|L1) (\d+(\.\d+)*|[A-Z][A-Za-z&' ]+)$")
+from shared.rules.decision_record import (
+    DeciderMustBeKnown,
+    DecisionMustCiteAClause,
+    FactsMustBeRecordable,
+    RationaleMustBeDocumented,
+)
 
 
 @dataclass(frozen=True)
@@ -81,39 +81,13 @@ def decided_by(
 
 
 def decision_violations(decision: Decision) -> list[Violation]:
-    """Every way a decision record is incomplete, at once: a rationale (L1800 3.7.1, 3.7.3,
-    3.5.3), who decided, and the clause it rests on."""
-    found: list[Violation] = []
-    if not decision.rationale or not decision.rationale.strip():
-        found.append(
-            Violation(
-                rule="RationaleMustBeDocumented",
-                message="a decision needs a rationale; a blank one is refused",
-                clause="L1800 3.7.1",
-                field="rationale",
-            )
-        )
-    if not decision.actor_id.strip():
-        found.append(Violation(rule="DeciderMustBeKnown", message="a decision names who decided"))
-    if not CLAUSE.match(decision.clause):
-        found.append(
-            Violation(
-                rule="DecisionMustCiteAClause",
-                message=f"clause {decision.clause!r} is not of the form 'L1800 3.7.1'",
-                field="clause",
-            )
-        )
-    try:
-        json.dumps(decision.facts, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        found.append(
-            Violation(
-                rule="FactsMustBeRecordable",
-                message=f"facts relied on must be plain JSON values: {exc}",
-                field="facts",
-            )
-        )
-    return found
+    """Every way a decision record is incomplete, at once."""
+    return (
+        RationaleMustBeDocumented.check(rationale=decision.rationale)
+        + DeciderMustBeKnown.check(actor_id=decision.actor_id)
+        + DecisionMustCiteAClause.check(clause=decision.clause)
+        + FactsMustBeRecordable.check(facts=decision.facts)
+    )
 
 
 class DecisionEvent(Aggregate.Event):

@@ -7,9 +7,11 @@ from typing import Any
 
 from shared.checkpointer import Checkpointer
 from shared.clock import Clock
+from shared.contracts import ContractMap
 from shared.db import Database
 from shared.eventstore import LedgerApplication
 from shared.follower import Follower
+from shared.handling import Handlers
 from shared.identity import TokenVerifier
 from shared.periodic import Periodic
 from shared.settings import ServiceSettings
@@ -24,6 +26,10 @@ class Runtime:
     application: LedgerApplication
     verifier: TokenVerifier
     clock: Clock
+    #: Each command type's handler (built by the composition root).
+    handlers: Handlers = field(default_factory=Handlers)
+    #: What the service publishes on its feed, and how (None: the legacy envelope).
+    contracts: ContractMap | None = None
     followers: list[Follower] = field(default_factory=list)
     checkpointer: Checkpointer | None = None
     #: Jobs the service runs by itself every so often (e.g. postings' HR-system sync).

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from services.appeals.application import AppealsApplication
-from services.appeals.domain.appeal import Appeal, LatePermission
+from services.appeals.domain.appeal import Appeal
+from services.appeals.domain.late_permission import LatePermission
 from services.postings.application import PostingsApplication
 from services.postings.domain.batch import Batch
 from services.postings.domain.delegation import Delegation
@@ -595,7 +596,6 @@ def _created_only() -> list[tuple[Any, Any]]:
         (
             AppealsApplication.offline_mapper(),
             LatePermission.grant(
-                id=uuid4(),
                 decision=decision("hor", Role.HEAD_OF_RESOURCING),
                 posting_id=uuid4(),
                 appellant_id="K100",

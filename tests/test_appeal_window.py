@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.appeals.domain.rules import appeal_deadline, appeal_must_be_lodged_within_14_days
+from services.appeals.domain.rules.s3_10_appeals import (
+    AppealMustBeLodgedWithin14Days,
+    appeal_deadline,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -44,7 +47,7 @@ def london(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
 def test_day_14_is_in_time_and_day_15_is_late(
     notified: datetime, lodged: datetime, in_time: bool
 ) -> None:
-    violations = appeal_must_be_lodged_within_14_days(
+    violations = AppealMustBeLodgedWithin14Days.check(
         notified_at=notified, lodged_at=lodged, exception_granted=False
     )
 
@@ -58,7 +61,7 @@ def test_day_14_is_in_time_and_day_15_is_late(
 
 def test_a_policy_owners_exception_admits_a_late_appeal() -> None:
     assert (
-        appeal_must_be_lodged_within_14_days(
+        AppealMustBeLodgedWithin14Days.check(
             notified_at=london(2026, 11, 1, 10, 0),
             lodged_at=london(2026, 12, 1, 10, 0),
             exception_granted=True,
@@ -69,7 +72,7 @@ def test_a_policy_owners_exception_admits_a_late_appeal() -> None:
 
 def test_before_notification_the_window_has_not_started() -> None:
     assert (
-        appeal_must_be_lodged_within_14_days(
+        AppealMustBeLodgedWithin14Days.check(
             notified_at=None, lodged_at=london(2026, 12, 1, 10, 0), exception_granted=False
         )
         == []

@@ -4,20 +4,21 @@ window, assignment, the final outcome, and who may see what."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 
-from services.appeals.followers.postings_feed import apply_postings_event
 from services.appeals.main import create_app
+from services.postings.contracts import PostingDecidedV1, PostingOfficerNotifiedV1
 from shared.clock import FixedClock
-from shared.db import Database
+from shared.contracts import DecisionV1
 from shared.roles import Role
 from shared.settings import AppealsSettings
 from tests.force import expect, officer
+from tests.support.feeds import feed_postings, published
 from tests.support.tokens import bearer
 
 NOTIFIED = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # a Monday afternoon, GMT
@@ -43,39 +44,43 @@ def client(appeals_settings: AppealsSettings, clock: FixedClock) -> Iterator[Tes
 @pytest.fixture
 def posting(appeals_settings: AppealsSettings) -> str:
     """A compulsory posting of K100 decided by the Director of HR and notified, as postings'
-    feed tells appeals of it."""
+    feed publishes it (its contract models) and appeals' follower takes it."""
     posting_id = str(uuid4())
-    db = Database(appeals_settings.effective_database_url)
-    decided = {
-        "id": 1,
-        "type": "Posting.Decided",
-        "originator_id": posting_id,
-        "originator_version": 1,
-        "occurred_at": (NOTIFIED - timedelta(hours=2)).isoformat(),
-        "data": {
-            "decision": {
-                "actor_id": "dhr",
-                "actor_role": "director_of_hr",
-                "clause": "L1800 3.7.1",
-                "effective_date": "2027-01-10",
-            },
-            "kind": "compulsory",
-            "officer_id": "K100",
-            "division": "north",
-        },
-    }
-    notified = {
-        "id": 2,
-        "type": "Posting.OfficerNotified",
-        "originator_id": posting_id,
-        "originator_version": 2,
-        "occurred_at": NOTIFIED.isoformat(),
-        "data": {"notified_at": NOTIFIED.isoformat(), "recipients": ["K100", "slt-north"]},
-    }
-    for item in (decided, notified):
-        with db.unit_of_work(write=True) as session:
-            apply_postings_event(session, item)
-    db.close()
+    decided = PostingDecidedV1(
+        kind="compulsory",
+        officer_id="K100",
+        division="north",
+        from_location="maidstone",
+        to_location="dover",
+        posting_date=None,
+        details={},
+        decision=DecisionV1(
+            rationale="Strength balance",
+            actor_id="dhr",
+            actor_role="director_of_hr",
+            clause="L1800 3.7.1",
+            facts={},
+            delegation_id=None,
+            effective_date=date(2027, 1, 10),
+            correlation_id="req-1",
+            supersedes=None,
+        ),
+    )
+    notified = PostingOfficerNotifiedV1(
+        notified_at=NOTIFIED,
+        recipients=["K100", "slt-north"],
+        content="You are to be posted to Dover",
+        starts_appeal_window=True,
+        actor_id="hr-alice",
+        actor_role="hr_resource_planning",
+    )
+    feed_postings(
+        appeals_settings,
+        [
+            published(1, posting_id, 1, NOTIFIED - timedelta(hours=2), decided),
+            published(2, posting_id, 2, NOTIFIED, notified),
+        ],
+    )
     return posting_id
 
 
@@ -207,7 +212,7 @@ def test_only_the_assigned_person_decides_and_the_decision_is_final(
     again = client.post(f"{base}/outcome", json={**outcome, "outcome": "dismissed"}, headers=HEARER)
     assert again.status_code == 409
     second = lodge(client, posting, officer("K100"))
-    assert second.json()["rule"] == "AppealDecisionIsFinal"
+    assert second.json()["rule"] == "OneAppealPerDecisionAndAppellant"
     figures = expect(client.get("/appeals/monitoring", headers=HOR), 200)
     assert figures == [{"posting_kind": "compulsory", "outcome": "upheld", "appeals": 1}]
 

@@ -142,7 +142,7 @@ def test_an_upheld_appeal_sets_the_posting_aside_and_the_window_holds(
 
     again = appeals.post("/appeals", json={"posting_id": first, **grounds}, headers=officer("K100"))
     assert again.status_code == 422
-    assert again.json()["rule"] == "AppealDecisionIsFinal"
+    assert again.json()["rule"] == "OneAppealPerDecisionAndAppellant"
 
     clock.set(datetime(2026, 11, 17, 0, 5, tzinfo=UTC))  # day 15
     late = appeals.post("/appeals", json={"posting_id": second, **grounds}, headers=officer("K101"))

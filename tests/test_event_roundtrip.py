@@ -16,7 +16,9 @@ from eventsourcing.utils import get_topic
 
 import services
 from services.appeals.application import AppealsApplication
-from services.appeals.domain.appeal import Appeal, LatePermission
+from services.appeals.domain.appeal import Appeal
+from services.appeals.domain.late_permission import LatePermission
+from services.appeals.domain.right_of_appeal import RightOfAppeal
 from services.postings.application import PostingsApplication
 from services.postings.domain.batch import Batch
 from services.postings.domain.delegation import Delegation
@@ -427,6 +429,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             content="You are re-deployed",
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
+            starts_appeal_window=True,
         ),
     ),
     Posting.SetAside: (
@@ -493,6 +496,27 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
         make(
             Appeal.Withdrawn, **base(Appeal.Withdrawn, 3), actor_id="K100", actor_role=Role.OFFICER
         ),
+    ),
+    Appeal.Closed: (
+        AppealsApplication,
+        make(Appeal.Closed, **base(Appeal.Closed, 2), reason="posting_withdrawn", posting_event=42),
+    ),
+    RightOfAppeal.Opened: (
+        AppealsApplication,
+        make(
+            RightOfAppeal.Opened,
+            **created(RightOfAppeal.Opened, RightOfAppeal),
+            posting_id=uuid4(),
+            appellant_id="K100",
+        ),
+    ),
+    RightOfAppeal.Exercised: (
+        AppealsApplication,
+        make(RightOfAppeal.Exercised, **base(RightOfAppeal.Exercised, 2), appeal_id=uuid4()),
+    ),
+    RightOfAppeal.GivenBack: (
+        AppealsApplication,
+        make(RightOfAppeal.GivenBack, **base(RightOfAppeal.GivenBack, 3), appeal_id=uuid4()),
     ),
     LatePermission.Granted: (
         AppealsApplication,

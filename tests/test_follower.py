@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from services.appeals.followers.postings_feed import FEED, apply_postings_event
+from services.appeals.followers.postings_feed import FEED
 from services.appeals.main import build_runtime
 from services.appeals.projections.tables import kernel as appeals_kernel
 from services.appeals.projections.tables import posting_decisions
@@ -30,6 +30,7 @@ from shared.follower import Follower
 from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings
 from tests.helpers import COMMANDER_NORTH, HR, LOCATIONS, officer_body, redeployment_body
+from tests.support.feeds import appeals_follower_handler
 from tests.support.live import LiveServer, free_port
 from tests.support.tokens import bearer
 
@@ -93,8 +94,9 @@ def projected(url: str) -> list[tuple[str, bool]]:
 
 
 def make_follower(
-    appeals: AppealsSettings, db: Database, handler: Any = apply_postings_event, batch: int = 4
+    appeals: AppealsSettings, db: Database, handler: Any = None, batch: int = 4
 ) -> Follower:
+    handler = handler or appeals_follower_handler(db)
     return Follower(
         feed=FEED,
         db=db,
@@ -113,6 +115,7 @@ def test_a_follower_killed_mid_feed_applies_every_event_exactly_once_after_resta
     appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
     db = Database(appeals.effective_database_url)
     applied: list[int] = []
+    apply_postings_event = appeals_follower_handler(db)
 
     def crash_on_the_eighth(session: Session, item: dict[str, Any]) -> None:
         if len(applied) == 7:
@@ -149,6 +152,7 @@ def test_redelivered_events_are_not_applied_again(
     appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
     db = Database(appeals.effective_database_url)
     seen: list[int] = []
+    apply_postings_event = appeals_follower_handler(db)
 
     def counting(session: Session, item: dict[str, Any]) -> None:
         apply_postings_event(session, item)

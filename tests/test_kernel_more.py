@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.appeals.followers.postings_feed import FEED, apply_postings_event
+from services.appeals.followers.postings_feed import FEED
 from services.appeals.projections.tables import kernel as appeals_kernel
 from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app
@@ -22,6 +22,7 @@ from shared.roles import Role
 from shared.settings import PostingsSettings
 from tests.helpers import COMMANDER_NORTH, count_events, redeployment_body, register_officer
 from tests.support import pg
+from tests.support.feeds import appeals_follower_handler
 from tests.support.roi import in_process_roi
 
 
@@ -68,7 +69,7 @@ def test_only_one_follower_per_feed_is_active_on_postgresql() -> None:
             db=db,
             tables=appeals_kernel,
             client=client,
-            handler=apply_postings_event,
+            handler=appeals_follower_handler(db),
             clock=SystemClock(),
         )
 

@@ -10,10 +10,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from services.appeals.contracts import AppealDecidedV1
 from services.postings.clients.roi import RoiClient
 from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.main import create_app
 from shared.clock import FixedClock
+from shared.contracts import DecisionV1
 from shared.roles import Role
 from shared.settings import PostingsSettings
 from tests.force import (
@@ -32,6 +34,7 @@ from tests.force import (
     set_up_force,
 )
 from tests.helpers import HR
+from tests.support.feeds import published
 from tests.support.tokens import bearer
 
 
@@ -838,23 +841,27 @@ def test_an_appeal_upheld_after_the_move_opens_a_reconsideration(client: TestCli
     confirm_at_panel(client, posting["id"], days(60))
     expect(move(client, posting["id"]), 200)
     app = client.app.state.runtime.application  # type: ignore[attr-defined]
-    upheld = {
-        "id": 1,
-        "type": "Appeal.Decided",
-        "originator_id": "6f0c1a52-1111-4f7e-9d55-0d0e7f3f0a01",
-        "originator_version": 3,
-        "occurred_at": NOW.isoformat(),
-        "data": {
-            "posting_id": posting["id"],
-            "outcome": "upheld",
-            "decision": {
-                "rationale": "Preferences were not sought",
-                "actor_id": "ch-supt-south",
-                "actor_role": "divisional_commander",
-                "clause": "L1800 3.10.1",
-            },
-        },
-    }
+    upheld = published(
+        1,
+        "6f0c1a52-1111-4f7e-9d55-0d0e7f3f0a01",
+        3,
+        NOW,
+        AppealDecidedV1(
+            posting_id=posting["id"],
+            outcome="upheld",
+            decision=DecisionV1(
+                rationale="Preferences were not sought",
+                actor_id="ch-supt-south",
+                actor_role="divisional_commander",
+                clause="L1800 3.10.1",
+                facts={},
+                delegation_id=None,
+                effective_date=None,
+                correlation_id="req-appeal",
+                supersedes=None,
+            ),
+        ),
+    )
 
     with app.db.unit_of_work(write=True) as session:
         appeals_handler(app)(session, upheld)

@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from services.appeals.api import appeals, posting_decisions
 from services.appeals.application import AppealsApplication
 from services.appeals.clients.postings import postings_feed
-from services.appeals.followers.postings_feed import FEED, apply_postings_event
+from services.appeals.contracts import contracts
+from services.appeals.followers.postings_feed import FEED, postings_handler
+from services.appeals.handlers import build_handlers
 from services.appeals.projections.projector import AppealsProjector
 from services.appeals.projections.tables import kernel
 from shared.api.app import build_api
@@ -28,6 +30,8 @@ def build_runtime(
 ) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
+    application = AppealsApplication(db, clock=clock, projector=AppealsProjector())
+    handlers = build_handlers(application)
     followers = []
     if settings.postings_url:
         followers.append(
@@ -36,7 +40,7 @@ def build_runtime(
                 db=db,
                 tables=kernel,
                 client=postings_feed(settings, transport=postings_transport),
-                handler=apply_postings_event,
+                handler=postings_handler(handlers, application.open_appeals_against),
                 clock=clock,
                 batch_size=settings.follower_batch_size,
                 poll_seconds=settings.follower_poll_seconds,
@@ -46,9 +50,11 @@ def build_runtime(
         settings=settings,
         db=db,
         tables=kernel,
-        application=AppealsApplication(db, clock=clock, projector=AppealsProjector()),
+        application=application,
         verifier=TokenVerifier(settings),
         clock=clock,
+        handlers=handlers,
+        contracts=contracts,
         followers=followers,
     )
 

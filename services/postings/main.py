@@ -21,6 +21,7 @@ from services.postings.api import (
 )
 from services.postings.application import PostingsApplication
 from services.postings.clients.roi import RoiClient, RoiQuestion
+from services.postings.contracts import contracts
 from services.postings.followers.appeals_feed import FEED as APPEALS_FEED
 from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.hr_system.connection import HrSystem
@@ -29,8 +30,10 @@ from services.postings.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
 from shared.db import Database
+from shared.disposal import DisposalHandler
 from shared.feed_client import FeedClient, service_token_provider
 from shared.follower import Follower
+from shared.handling import Handlers
 from shared.identity import TokenVerifier
 from shared.periodic import Periodic
 from shared.runtime import Runtime
@@ -91,7 +94,9 @@ def build_runtime(
         verifier=TokenVerifier(settings),
         clock=clock,
         followers=followers,
+        handlers=Handlers([DisposalHandler(application)]),
         jobs=jobs,
+        contracts=contracts,
     )
     runtime.extras["hr_system"] = hr_link
     return runtime

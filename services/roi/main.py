@@ -12,6 +12,8 @@ from services.roi.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
 from shared.db import Database
+from shared.disposal import DisposalHandler
+from shared.handling import Handlers
 from shared.identity import TokenVerifier
 from shared.runtime import Runtime
 from shared.settings import RoiSettings
@@ -20,18 +22,20 @@ from shared.settings import RoiSettings
 def build_runtime(settings: RoiSettings, *, clock: Clock | None = None) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
+    application = RoiApplication(
+        db,
+        clock=clock,
+        projector=RoiProjector(),
+        delegations=DelegationClient.from_settings(settings),
+    )
     return Runtime(
         settings=settings,
         db=db,
         tables=kernel,
-        application=RoiApplication(
-            db,
-            clock=clock,
-            projector=RoiProjector(),
-            delegations=DelegationClient.from_settings(settings),
-        ),
+        application=application,
         verifier=TokenVerifier(settings),
         clock=clock,
+        handlers=Handlers([DisposalHandler(application)]),
     )
 
 

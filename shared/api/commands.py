@@ -1,6 +1,10 @@
 """Running a state-changing request: one unit of work, honouring ``Idempotency-Key`` (a repeat
 returns the first response and writes nothing, across restarts and concurrent repeats) and
-``If-Match`` (the expected version; the response carries the new ``ETag``)."""
+``If-Match`` (the expected version; the response carries the new ``ETag``).
+
+A command that loses a race on an aggregate's version is run again from the start on the
+record as it now is (see shared.handling): the aggregate's version is what guards each "only
+one" rule, and the second attempt answers with that rule rather than a bare conflict."""
 
 from __future__ import annotations
 
@@ -20,13 +24,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.api.problems import ApiProblem
-from shared.errors import Conflict
+from shared.errors import ConcurrentChange
+from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 
 if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 MAX_KEY_LENGTH = 200
+#: How often a command that lost a race on a version is run again before giving up with
+#: 409. Each loss means another command on the same record committed, so a burst of N
+#: concurrent commands on one record settles within N attempts; beyond this, the caller
+#: retries.
+MAX_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class CommandContext:
     principal: Principal
     correlation_id: str
     expected_version: int | None
+    #: What the command's handler gathered before the transaction opened.
+    prepared: Any = None
 
 
 @dataclass(frozen=True)
@@ -120,64 +132,106 @@ def run_command(
     headers: CommandRequest,
     payload: Any,
     handler: Callable[[CommandContext], Outcome],
+    *,
+    prepare: Callable[[], Any] | None = None,
 ) -> JSONResponse:
-    """Run ``handler`` in one unit of work and answer with its outcome."""
+    """Run ``handler`` in one unit of work and answer with its outcome; ``prepare`` runs
+    before the transaction opens (calls to other services), again on every attempt."""
     key = headers.idempotency_key
     request = headers.request
     fingerprint = _fingerprint(request.method, request.url.path, payload)
+    if key is not None and _already_used(runtime, principal, key):
+        # Answer a plain repeat without asking other services anything.
+        return _replay(runtime, principal, key, fingerprint)
+    attempt = 0
+    while True:
+        attempt += 1
+        prepared = prepare() if prepare is not None else None
+        try:
+            outcome = _attempt(runtime, principal, headers, key, fingerprint, handler, prepared)
+        except _Replay:
+            assert key is not None
+            return _replay(runtime, principal, key, fingerprint)
+        except (StoreIntegrityError, IntegrityError, ConcurrentChange) as exc:
+            if attempt < MAX_ATTEMPTS:
+                continue
+            raise ConcurrentChange(
+                "the record kept changing while this was decided; reload and retry"
+            ) from exc
+        return JSONResponse(
+            outcome.body, status_code=outcome.status_code, headers=outcome.headers()
+        )
+
+
+def _attempt(
+    runtime: Runtime,
+    principal: Principal,
+    headers: CommandRequest,
+    key: str | None,
+    fingerprint: str,
+    handler: Callable[[CommandContext], Outcome],
+    prepared: Any,
+) -> Outcome:
     table = runtime.tables.idempotency
-    try:
-        with runtime.db.unit_of_work(write=True) as session:
-            if key is not None:
-                stored = session.execute(
-                    select(table.c.fingerprint).where(
-                        table.c.principal == principal.subject, table.c.key == key
-                    )
-                ).first()
-                if stored is not None:
-                    raise _Replay
-                try:
-                    # A concurrent repeat blocks here until the first commits, then fails
-                    # on the primary key and replays the stored response.
-                    session.execute(
-                        insert(table).values(
-                            principal=principal.subject,
-                            key=key,
-                            fingerprint=fingerprint,
-                            status_code=0,
-                            body="",
-                            headers="{}",
-                            created_at=runtime.clock.now(),
-                        )
-                    )
-                except IntegrityError:
-                    raise _Replay from None
-            context = CommandContext(
-                session=session,
-                principal=principal,
-                correlation_id=headers.correlation_id,
-                expected_version=headers.expected_version,
-            )
+    with runtime.db.unit_of_work(write=True) as session:
+        if key is not None:
+            stored = session.execute(
+                select(table.c.fingerprint).where(
+                    table.c.principal == principal.subject, table.c.key == key
+                )
+            ).first()
+            if stored is not None:
+                raise _Replay
             try:
-                outcome = handler(context)
-            except StoreIntegrityError as exc:
-                raise Conflict("the record was changed by someone else; reload and retry") from exc
-            if key is not None:
+                # A concurrent repeat blocks here until the first commits, then fails on
+                # the primary key and replays the stored response.
                 session.execute(
-                    update(table)
-                    .where(table.c.principal == principal.subject, table.c.key == key)
-                    .values(
-                        status_code=outcome.status_code,
-                        body=json.dumps(outcome.body),
-                        headers=json.dumps(outcome.headers()),
+                    insert(table).values(
+                        principal=principal.subject,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=0,
+                        body="",
+                        headers="{}",
+                        created_at=runtime.clock.now(),
                     )
                 )
-    except _Replay:
-        assert key is not None
-        return _replay(runtime, principal, key, fingerprint)
-    except IntegrityError as exc:
-        raise Conflict("the record was changed by someone else; reload and retry") from exc
-    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers())
+            except IntegrityError:
+                raise _Replay from None
+        context = CommandContext(
+            session=session,
+            principal=principal,
+            correlation_id=headers.correlation_id,
+            expected_version=headers.expected_version,
+            prepared=prepared,
+        )
+        outcome = handler(context)
+        if key is not None:
+            session.execute(
+                update(table)
+                .where(table.c.principal == principal.subject, table.c.key == key)
+                .values(
+                    status_code=outcome.status_code,
+                    body=json.dumps(outcome.body),
+                    headers=json.dumps(outcome.headers()),
+                )
+            )
+    return outcome
+
+
+def _already_used(runtime: Runtime, principal: Principal, key: str) -> bool:
+    table = runtime.tables.idempotency
+    with runtime.db.unit_of_work(write=False) as session:
+        return (
+            session.execute(
+                select(table.c.status_code).where(
+                    table.c.principal == principal.subject,
+                    table.c.key == key,
+                    table.c.status_code != 0,
+                )
+            ).first()
+            is not None
+        )
 
 
 def _replay(runtime: Runtime, principal: Principal, key: str, fingerprint: str) -> JSONResponse:
@@ -246,3 +300,34 @@ def command_endpoint(
         )
 
     return run_command(runtime, caller, headers, payload, handle)
+
+
+def dispatch(
+    runtime: Runtime,
+    caller: Principal,
+    headers: CommandRequest,
+    payload: Any,
+    command: Command,
+    answer: Callable[[Session, Saved], BaseModel],
+    *,
+    status_code: int = 200,
+    location: Callable[[Saved], str] | None = None,
+) -> JSONResponse:
+    """Send ``command`` to its handler and answer with the read model it produced, in the
+    same transaction (so the answer is what was stored), with the record's new ETag."""
+    handler = runtime.handlers[type(command)]
+    actor = Actor(caller, headers.correlation_id, headers.expected_version)
+
+    def handle(ctx: CommandContext) -> Outcome:
+        saved = handler.handle(command, actor, ctx.prepared)
+        out = answer(ctx.session, saved)
+        return Outcome(
+            status_code,
+            out.model_dump(mode="json"),
+            version=saved.version,
+            location=location(saved) if location else None,
+        )
+
+    return run_command(
+        runtime, caller, headers, payload, handle, prepare=lambda: handler.prepare(command, actor)
+    )

@@ -16,8 +16,12 @@ FEED_LIMIT_MAX = 1000
 
 
 class EventEnvelope(BaseModel):
+    """One published event: its contract ``type`` and ``schema_version`` say what
+    ``data`` holds (each service's ``contracts`` module)."""
+
     id: int
     type: str
+    schema_version: int = 1
     originator_id: str
     originator_version: int
     occurred_at: str
@@ -45,12 +49,23 @@ def read_events(
     """Events with ``id > after``, oldest first, at most ``limit``. Auditors see every
     field; other readers get confidential fields redacted."""
     app = runtime.application
+    contracts = runtime.contracts
     with runtime.db.unit_of_work(write=False):
         notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
-        items = [
-            EventEnvelope(
-                **app.redact(to_envelope(n.id, app.mapper.to_domain_event(n)), caller.role)
-            )
-            for n in notifications
-        ]
+        if contracts is not None:
+            items = [
+                EventEnvelope(
+                    **contracts.publish(
+                        n.id, app.mapper.to_domain_event(n), caller.role
+                    ).model_dump(mode="json")
+                )
+                for n in notifications
+            ]
+        else:
+            items = [
+                EventEnvelope(
+                    **app.redact(to_envelope(n.id, app.mapper.to_domain_event(n)), caller.role)
+                )
+                for n in notifications
+            ]
     return FeedPage(items=items, last_id=items[-1].id if items else after)

@@ -116,8 +116,16 @@ def install_problem_handlers(app: FastAPI) -> None:
                 violations=[v.as_dict() for v in exc.violations] or None,
             )
         if isinstance(exc, Conflict):
+            first = exc.violations[0] if exc.violations else None
             return problem_response(
-                request, 409, "conflict", exc.message, current_version=exc.current_version
+                request,
+                409,
+                "conflict",
+                exc.message,
+                current_version=exc.current_version,
+                rule=first.rule if first else None,
+                clause=first.clause if first else None,
+                violations=[v.as_dict() for v in exc.violations] or None,
             )
         if isinstance(exc, NotYetKnown):
             return problem_response(

@@ -1,5 +1,6 @@
 """An appeal against a posting decision (L1800 3.10.1): lodged in writing with grounds,
-assigned to be heard at the appropriate level, decided finally, or withdrawn."""
+assigned to be heard at the appropriate level, decided finally, withdrawn by the appellant,
+or closed because the decision it was against is no longer in force."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from shared.errors import Conflict, NotPermitted
+from services.appeals.domain.rules.s3_10_appeals import (
+    AppealIsHeardBeforeItIsDecided,
+    OneOutcomePerAppeal,
+    OnlyTheAppellantWithdraws,
+    OnlyTheAssignedHearerDecides,
+)
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
@@ -21,6 +27,8 @@ class Appeal(Aggregate):
         appellant_id: str
         appellant_role: Role
         grounds: str
+        #: The last day in time, decided when the appeal was lodged (None: the decision
+        #: had not been notified, so no window had started).
         deadline: date | None
         late_exception: bool
 
@@ -61,6 +69,18 @@ class Appeal(Aggregate):
 
         def apply(self, aggregate: Appeal) -> None:
             aggregate.state = "withdrawn"
+
+    class Closed(Aggregate.Event):
+        """The posting decision appealed against was withdrawn, or set aside on another
+        appeal, before this one was decided: there is nothing left to decide."""
+
+        #: "posting_withdrawn" or "posting_set_aside".
+        reason: str
+        #: Postings' feed position of the event that closed it.
+        posting_event: int
+
+        def apply(self, aggregate: Appeal) -> None:
+            aggregate.state = "closed"
 
     def __init__(
         self,
@@ -105,9 +125,13 @@ class Appeal(Aggregate):
             late_exception=late_exception,
         )
 
+    @property
+    def is_open(self) -> bool:
+        return self.state in ("lodged", "assigned")
+
     def _must_be_open(self) -> None:
-        if self.state in ("decided", "withdrawn"):
-            raise Conflict(f"the appeal is {self.state}: the appeal decision is final")
+        if not self.is_open:
+            OneOutcomePerAppeal.refuse(f"the appeal is {self.state}: the appeal decision is final")
 
     def assign(self, *, hearer_id: str, level: str, decision: Decision, at: datetime) -> None:
         self._must_be_open()
@@ -131,9 +155,13 @@ class Appeal(Aggregate):
     def decide(self, *, outcome: str, decision: Decision, at: datetime) -> None:
         self._must_be_open()
         if self.hearer_id is None:
-            raise Conflict("the appeal has not been assigned to be heard yet")
+            AppealIsHeardBeforeItIsDecided.refuse(
+                "the appeal has not been assigned to be heard yet"
+            )
         if decision.actor_id != self.hearer_id:
-            raise NotPermitted("only the person assigned to hear the appeal decides it")
+            OnlyTheAssignedHearerDecides.forbid(
+                "only the person assigned to hear the appeal decides it"
+            )
         self.trigger_event(
             self.Decided,
             timestamp=at,
@@ -143,33 +171,14 @@ class Appeal(Aggregate):
         )
 
     def withdraw(self, *, actor_id: str, actor_role: Role, at: datetime) -> None:
-        self._must_be_open()
         if actor_id != self.appellant_id:
-            raise NotPermitted("only the appellant withdraws their appeal")
+            OnlyTheAppellantWithdraws.forbid("only the appellant withdraws their appeal")
+        self._must_be_open()
         self.trigger_event(self.Withdrawn, timestamp=at, actor_id=actor_id, actor_role=actor_role)
 
-
-class LatePermission(Aggregate):
-    """An HR policy owner's exception allowing one appellant's late appeal against one
-    decision (L1 2.4)."""
-
-    class Granted(DecisionEvent, Aggregate.Created):
-        posting_id: UUID
-        appellant_id: str
-
-    def __init__(self, *, decision: Decision, posting_id: UUID, appellant_id: str) -> None:
-        self.posting_id = posting_id
-        self.appellant_id = appellant_id
-
-    @classmethod
-    def grant(
-        cls, *, id: UUID, decision: Decision, posting_id: UUID, appellant_id: str, at: datetime
-    ) -> LatePermission:
-        return cls._create(
-            cls.Granted,
-            id=id,
-            timestamp=at,
-            decision=decision,
-            posting_id=posting_id,
-            appellant_id=appellant_id,
-        )
+    def close(self, *, reason: str, posting_event: int, at: datetime) -> None:
+        """Only an open appeal is closed; one already decided or withdrawn stands."""
+        if self.is_open:
+            self.trigger_event(
+                self.Closed, timestamp=at, reason=reason, posting_event=posting_event
+            )

@@ -78,3 +78,13 @@ class AppealsProjector:
                 .where(row)
                 .values(state="withdrawn", version=event.originator_version)
             )
+        elif isinstance(event, Appeal.Closed):
+            session.execute(
+                update(appeals)
+                .where(row)
+                .values(
+                    state="closed",
+                    closed_reason=event.reason,
+                    version=event.originator_version,
+                )
+            )

@@ -24,6 +24,8 @@ posting_decisions = Table(
     Column("clause", String(40), nullable=False),
     Column("posting_date", Date, nullable=True),
     Column("notified_at", UtcDateTime(), nullable=True),
+    #: "in_force", "withdrawn" or "set_aside": a decision no longer in force is not appealed.
+    Column("status", String(20), nullable=False, server_default="in_force"),
     #: Postings' feed position of the last event applied to this row.
     Column("feed_position", Integer, nullable=False),
     # Fed by postings' feed, not this log: a rebuild keeps it (and the projector reads it).
@@ -52,6 +54,8 @@ appeals = Table(
     Column("outcome", String(20), nullable=True),
     Column("outcome_rationale", Text, nullable=True),
     Column("decided_at", UtcDateTime(), nullable=True),
+    #: Why it closed without an outcome: the decision was withdrawn or set aside.
+    Column("closed_reason", String(40), nullable=True),
     Column("version", Integer, nullable=False),
 )
 

@@ -18,6 +18,17 @@ from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
 
+def notification_started_window(
+    recorded: bool | None, *, officer_id: str, recipients: list[str], already_notified: bool
+) -> bool:
+    """Whether a notification started the appeal window: as recorded on it, or, for one
+    stored before the outcome was recorded (version 1), the rule of that time, frozen here:
+    the first notification whose recipients include the officer."""
+    if recorded is not None:
+        return recorded
+    return not already_notified and officer_id in recipients
+
+
 class Posting(Aggregate):
     class Decided(DecisionEvent, Aggregate.Created):
         kind: PostingKind
@@ -66,20 +77,42 @@ class Posting(Aggregate):
             aggregate.agreed_notice_days = self.agreed_days
 
     class OfficerNotified(Aggregate.Event):
-        """The decision was given to the officer: appeals count their 14 days from here."""
+        """The decision was given to these recipients. Whether this notification started
+        the officer's 14 days to appeal (L1800 3.10.1) was decided when it was recorded
+        and is carried here, so nothing that reads it re-runs that rule."""
+
+        class_version = 2
 
         notified_at: datetime
         recipients: list[str]
         content: str
         actor_id: str
         actor_role: Role
+        #: None only in notifications stored before version 2 (see ``window_started``).
+        starts_appeal_window: bool | None
 
         personal_fields: ClassVar[frozenset[str]] = frozenset({"content"})
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 did not record the outcome; it is left unknown rather than guessed
+            # from this event alone (it depends on the notifications before it).
+            state["starts_appeal_window"] = None
+
+        def window_started(self, *, officer_id: str, already_notified: bool) -> bool:
+            return notification_started_window(
+                self.starts_appeal_window,
+                officer_id=officer_id,
+                recipients=self.recipients,
+                already_notified=already_notified,
+            )
+
         def apply(self, aggregate: Posting) -> None:
-            # The first notification to the officer starts the appeal window; later ones
-            # are reminders, and ones to others only (the SLT, HR) do not start it.
-            if aggregate.notified_at is None and aggregate.officer_id in self.recipients:
+            started = self.window_started(
+                officer_id=aggregate.officer_id,
+                already_notified=aggregate.notified_at is not None,
+            )
+            if started:
                 aggregate.notified_at = self.notified_at
 
     class Moved(DecisionEvent):
@@ -234,6 +267,8 @@ class Posting(Aggregate):
         actor_role: Role,
         at: datetime,
     ) -> None:
+        # The first notification that reaches the officer starts the appeal window; later
+        # ones are reminders, and ones to others only (the SLT, HR) do not start it.
         self.trigger_event(
             self.OfficerNotified,
             timestamp=at,
@@ -242,6 +277,7 @@ class Posting(Aggregate):
             content=content,
             actor_id=actor_id,
             actor_role=actor_role,
+            starts_appeal_window=self.notified_at is None and self.officer_id in recipients,
         )
 
     def move(self, *, moved_on: date, decision: Decision, at: datetime) -> None:

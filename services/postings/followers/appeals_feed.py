@@ -1,5 +1,6 @@
-"""What postings does when appeals' events arrive: an upheld appeal sets the posting
-decision aside (L1800 3.10.1), in the same transaction as the follower's position."""
+"""What postings does when appeals publishes an outcome (services.appeals.contracts): an
+upheld appeal sets the posting decision aside (L1800 3.10.1), in the same transaction as
+the follower's position."""
 
 from __future__ import annotations
 
@@ -9,25 +10,28 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from services.appeals.contracts import AppealDecidedV1
 from services.postings.application import PostingsApplication
+from shared.contracts import parse_item
 
 FEED = "appeals"
 
 
 def appeals_handler(app: PostingsApplication) -> Callable[[Session, dict[str, Any]], None]:
     def handle(session: Session, item: dict[str, Any]) -> None:
-        if item["type"] != "Appeal.Decided" or item["data"]["outcome"] != "upheld":
+        published = parse_item(item, (AppealDecidedV1,))
+        if not isinstance(published, AppealDecidedV1) or published.outcome != "upheld":
             return
-        data = item["data"]
-        state = app.posting(UUID(data["posting_id"])).state.value
+        posting_id = UUID(published.posting_id)
+        state = app.posting(posting_id).state.value
         if state in ("cancelled", "reconsideration", "withdrawn"):
             # Already set aside by another appellant's appeal, or withdrawn by HR: nothing
             # more to undo, and a follower must not stop at it for good.
             return
         app.set_aside_after_appeal(
-            posting_id=UUID(data["posting_id"]),
+            posting_id=posting_id,
             appeal_id=UUID(item["originator_id"]),
-            appeal_decision=data["decision"],
+            appeal_decision=published.decision.model_dump(mode="json"),
         )
 
     return handle

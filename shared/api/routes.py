@@ -1,0 +1,202 @@
+"""The one route factory: each service's routers are tables of routes, and every endpoint is
+built here the same way, so what an endpoint checks before it acts (the caller's role, the
+headers of a command, the unit of work) is written once.
+
+- A ``CommandRoute`` turns its input (body and path parameters) into a command, sends it to
+  the command's handler (shared.api.commands.dispatch) and answers with the record as
+  stored.
+- A ``QueryRoute`` runs a read function in a read-only unit of work; a record that carries a
+  version answers with its ``ETag``.
+
+FastAPI learns each endpoint's parameters from its signature, so the factory builds that
+signature from the route: path parameters, the body model, the read function's own query
+parameters, then the caller, the runtime and the command headers."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from shared.api.commands import CommandHeaders, dispatch, etag
+from shared.api.security import Caller, RuntimeDep, guarded
+from shared.clock import london_date
+from shared.handling import Command, Saved
+from shared.identity import Principal
+from shared.roles import Role
+from shared.runtime import Runtime
+
+
+def build(command_type: type[Command], **fixed: Any) -> Callable[..., Command]:
+    """A command made of the body's fields, the path parameters and ``fixed`` values, each
+    by the name of the command's field."""
+
+    def make(body: BaseModel | None, **path: Any) -> Command:
+        values = dict(body) if body is not None else {}
+        return command_type(**{**values, **path, **fixed})
+
+    return make
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a read function gets besides its own parameters."""
+
+    session: Session
+    caller: Principal
+    runtime: Runtime
+
+    @property
+    def today(self) -> date:
+        return london_date(self.runtime.clock.now())
+
+
+#: Reads back what a command stored, as the caller may see it.
+Answer = Callable[[Reading, Saved], BaseModel]
+
+
+@dataclass(frozen=True)
+class CommandRoute:
+    """A state-changing endpoint."""
+
+    method: str
+    path: str
+    #: The operation's name (its OpenAPI operation id) and description.
+    name: str
+    doc: str
+    roles: Sequence[Role]
+    #: Makes the command from the body (or None) and the path parameters.
+    make: Callable[..., Command]
+    answer: Answer
+    response_model: type[Any]
+    body: type[BaseModel] | None = None
+    path_params: dict[str, Any] = field(default_factory=dict)
+    #: The command creates a record: 201, with its ``location`` if it can be read there.
+    created: bool = False
+    location: Callable[[Saved], str] | None = None
+    errors: tuple[int, ...] = (404, 409, 422)
+    #: Run after the command committed, e.g. a rebuild the change calls for.
+    after: Callable[[Runtime], None] | None = None
+
+
+@dataclass(frozen=True)
+class QueryRoute:
+    """A read-only endpoint. ``read`` takes a ``Reading`` first, then its own parameters
+    (path and query), annotated as FastAPI reads them."""
+
+    path: str
+    doc: str
+    roles: Sequence[Role]
+    read: Callable[..., Any]
+    response_model: type[Any] | None
+    errors: tuple[int, ...] = ()
+    #: Capped per caller per minute (429 beyond).
+    expensive: bool = False
+    #: Answer with the record's version as ETag (the record has a ``version``).
+    tagged: bool = False
+    #: The operation's name when it is not the read function's.
+    name: str | None = None
+
+
+def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+_CONTEXT = [
+    _parameter("caller", Caller),
+    _parameter("runtime", RuntimeDep),
+]
+
+
+def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
+    def endpoint(**kwargs: Any) -> JSONResponse:
+        caller: Principal = kwargs.pop("caller")
+        runtime: Runtime = kwargs.pop("runtime")
+        headers = kwargs.pop("headers")
+        body = kwargs.pop("body", None)
+        command = route.make(body, **kwargs)
+        response = dispatch(
+            runtime,
+            caller,
+            headers,
+            body,
+            command,
+            lambda session, saved: route.answer(Reading(session, caller, runtime), saved),
+            status_code=201 if route.created else 200,
+            location=route.location,
+        )
+        if route.after is not None and response.status_code < 300:
+            route.after(runtime)
+        return response
+
+    parameters = [_parameter(name, kind) for name, kind in route.path_params.items()]
+    if route.body is not None:
+        parameters.append(_parameter("body", route.body))
+    parameters += [*_CONTEXT, _parameter("headers", CommandHeaders)]
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    endpoint.__name__ = route.name
+    endpoint.__doc__ = inspect.cleandoc(route.doc)
+    return endpoint
+
+
+def _query_endpoint(route: QueryRoute) -> Callable[..., Any]:
+    hints = typing.get_type_hints(route.read, include_extras=True)
+    own = list(inspect.signature(route.read).parameters.values())[1:]
+
+    def endpoint(**kwargs: Any) -> Any:
+        caller: Principal = kwargs.pop("caller")
+        runtime: Runtime = kwargs.pop("runtime")
+        with runtime.db.unit_of_work(write=False) as session:
+            result = route.read(Reading(session, caller, runtime), **kwargs)
+        if isinstance(result, Response):
+            return result
+        if route.tagged:
+            return JSONResponse(
+                result.model_dump(mode="json"), headers={"ETag": etag(result.version)}
+            )
+        return result
+
+    parameters = [
+        _parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own
+    ] + _CONTEXT
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    endpoint.__name__ = route.name or route.read.__name__
+    endpoint.__doc__ = inspect.cleandoc(route.doc)
+    return endpoint
+
+
+def build_router(
+    *, prefix: str = "", tags: list[str], routes: Sequence[CommandRoute | QueryRoute]
+) -> APIRouter:
+    """The router for a table of routes, in the table's order (FastAPI matches in order, so
+    a fixed path such as ``/monitoring`` comes before ``/{appeal_id}``)."""
+    router = APIRouter(prefix=prefix, tags=list(tags))
+    for route in routes:
+        if isinstance(route, CommandRoute):
+            router.add_api_route(
+                route.path,
+                _command_endpoint(route),
+                methods=[route.method],
+                status_code=201 if route.created else 200,
+                response_model=route.response_model,
+                **guarded(*route.roles, errors=route.errors),
+            )
+        else:
+            router.add_api_route(
+                route.path,
+                _query_endpoint(route),
+                methods=["GET"],
+                response_model=route.response_model,
+                **guarded(*route.roles, errors=route.errors, expensive=route.expensive),
+            )
+    return router

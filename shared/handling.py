@@ -1,0 +1,88 @@
+"""Commands and the handlers that carry them out (ARCHITECTURE.md: router -> command ->
+handler -> aggregate -> event store).
+
+A command is a small typed object named imperatively (``LodgeAppeal``). Its handler works in
+two steps, so that no transaction is ever held open across a call to another service:
+
+- ``prepare`` runs before any transaction: it asks other services what the decision needs
+  (postings asks ROI), and may read this service's records to know what to ask;
+- ``handle`` runs inside the unit of work: it loads the aggregates, asks the rules, tells
+  the aggregates what was decided and saves them, all in one transaction with the
+  read-model rows and the idempotency record.
+
+When ``handle`` loses a race on an aggregate's version (someone else saved it between our
+read and our write) the runner starts again from ``prepare`` on the record as it now is, so
+an invariant owned by the aggregate answers with its own rule, not a bare conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from shared.identity import Principal
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of every command."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who sends a command, from which request, and the version they expect (If-Match)."""
+
+    principal: Principal
+    correlation_id: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a command returns: the id of the record it changed and its new version."""
+
+    id: UUID
+    version: int
+
+
+C = TypeVar("C", bound=Command)
+P = TypeVar("P")
+
+
+class Handler(Generic[C, P]):
+    """Carries out one kind of command. Subclasses name it in ``command`` and define
+    ``handle``; those that need another service's answer define ``prepare`` too."""
+
+    command: type[C]
+
+    def prepare(self, command: C, actor: Actor) -> P | None:
+        """Outside any transaction: gather what other services must say. Nothing here may
+        change anything."""
+        return None
+
+    def handle(self, command: C, actor: Actor, prepared: P | None) -> Saved:
+        raise NotImplementedError
+
+
+class Handlers:
+    """The table from each command type to its one handler, built by the composition root."""
+
+    def __init__(self, handlers: Iterable[Handler[Any, Any]] = ()) -> None:
+        self._by_command: dict[type[Command], Handler[Any, Any]] = {}
+        for handler in handlers:
+            if handler.command in self._by_command:
+                raise ValueError(f"{handler.command.__name__} has two handlers")
+            self._by_command[handler.command] = handler
+
+    def __getitem__(self, command_type: type[Command]) -> Handler[Any, Any]:
+        try:
+            return self._by_command[command_type]
+        except KeyError:
+            raise LookupError(f"no handler for {command_type.__name__}") from None
+
+    def __contains__(self, command_type: object) -> bool:
+        return command_type in self._by_command
+
+    def commands(self) -> list[type[Command]]:
+        return list(self._by_command)
