@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from shared.identity import Principal
@@ -56,12 +56,12 @@ class Handler(Generic[C, P]):
 
     command: type[C]
 
-    def prepare(self, command: C, actor: Actor) -> P | None:
+    def prepare(self, command: C, actor: Actor) -> P:
         """Outside any transaction: gather what other services must say. Nothing here may
-        change anything."""
-        return None
+        change anything. A handler that asks no one prepares nothing."""
+        return cast(P, None)
 
-    def handle(self, command: C, actor: Actor, prepared: P | None) -> Saved:
+    def handle(self, command: C, actor: Actor, prepared: P) -> Saved:
         raise NotImplementedError
 
 

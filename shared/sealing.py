@@ -10,13 +10,21 @@ from __future__ import annotations
 import base64
 import copy
 import os
+from collections.abc import Hashable
 from contextvars import ContextVar
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.persistence import (
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+    Transcoder,
+    find_id_convertor,
+)
+from eventsourcing.utils import resolve_topic
 
 from shared.ledger import Decision
 
@@ -135,8 +143,18 @@ class SealingMapper(Mapper[UUID]):
         return self.transcoder.decode(plain)["v"]
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        event = super().to_domain_event(stored_event)
-        state = vars(event)
+        """The stored event opened, then upcast: an upcaster reads an old event's own
+        values (a typed value built from a mapping it once held, say), not the sealed
+        envelope they are kept in. Otherwise as the library's mapper does it."""
+        cls = resolve_topic(stored_event.topic)
+        try:
+            state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        except Exception as exc:
+            raise MapperDeserialisationError(
+                f"Failed to deserialise state of stored event with topic "
+                f"'{stored_event.topic}', originator_id '{stored_event.originator_id}' and "
+                f"originator_version {stored_event.originator_version}: {exc}"
+            ) from exc
         for name, value in list(state.items()):
             state[name] = self._open(value)
         decision = state.get("decision")
@@ -145,6 +163,16 @@ class SealingMapper(Mapper[UUID]):
             object.__setattr__(opened, "rationale", self._open(decision.rationale))
             object.__setattr__(opened, "facts", self._open(decision.facts))
             state["decision"] = opened
+        id_type = cast(Hashable, type(stored_event.originator_id))
+        state["originator_id"] = find_id_convertor(cls, id_type)(stored_event.originator_id)
+        state["originator_version"] = stored_event.originator_version
+        class_version = getattr(cls, "class_version", 1)
+        from_version = state.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
         return event
 
 

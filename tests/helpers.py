@@ -71,6 +71,11 @@ def register_officer(client: httpx.Client, officer_id: str = "K100", **overrides
     assert response.status_code == 201, response.text
 
 
+#: What one posting decision stores: the Posting.Decided, and the posting opened on the
+#: officer, who owns the rule that one is on its way at a time.
+DECISION_EVENTS = 2
+
+
 def count_events(database_url: str, table: Any = None) -> int:
     events = table if table is not None else postings_kernel.events
     engine = create_engine(database_url)

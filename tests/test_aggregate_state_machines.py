@@ -20,8 +20,9 @@ from services.appeals.application import AppealsApplication
 from services.appeals.domain.appeal import Appeal
 from services.appeals.domain.late_permission import LatePermission
 from services.postings.application import PostingsApplication
-from services.postings.domain.batch import Batch
+from services.postings.domain.batch import Batch, BatchOutcome
 from services.postings.domain.delegation import Delegation
+from services.postings.domain.details import CompulsoryDetails
 from services.postings.domain.establishment import Establishment
 from services.postings.domain.kinds import PostingKind, Power, Rank, RestrictionSource
 from services.postings.domain.location import Location
@@ -106,7 +107,7 @@ class PostingMachine(Replayable):
             division="north",
             from_location="maidstone",
             to_location="tonbridge",
-            details={"notice_days": 28},
+            details=CompulsoryDetails(notice_days=28),
             at=self.now(),
         )
         self.collect()
@@ -578,7 +579,9 @@ def _created_only() -> list[tuple[Any, Any]]:
         ),
         (
             PostingsApplication.offline_mapper(),
-            Batch.decide(decision=decision(), results=[{"officer_id": "K100", "ok": True}], at=at),
+            Batch.decide(
+                decision=decision(), results=[BatchOutcome("K100", posting_id="p-1")], at=at
+            ),
         ),
         (
             RoiApplication.offline_mapper(),

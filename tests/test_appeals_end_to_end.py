@@ -25,6 +25,7 @@ from tests.support.tokens import bearer
 NOTIFIED = datetime(2026, 11, 2, 16, 30, tzinfo=UTC)  # day 0 is Monday 2 November (GMT)
 HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
 HEARER = bearer(Role.DIVISIONAL_COMMANDER, subject="ch-supt-south", division="south")
+COMMAND = bearer(Role.COMMAND_TEAM, subject="acc-ops")
 
 
 @pytest.fixture
@@ -150,3 +151,75 @@ def test_an_upheld_appeal_sets_the_posting_aside_and_the_window_holds(
     assert late.json()["rule"] == "AppealMustBeLodgedWithin14Days"
     assert "2026-11-16" in late.json()["detail"]
     assert ok(postings.get(f"/postings/{second}", headers=HR))["state"] == "awaiting_date"
+
+
+@pytest.mark.e2e
+def test_an_open_appeal_closes_when_its_posting_is_withdrawn_or_set_aside(
+    system: tuple[httpx.Client, httpx.Client, FixedClock],
+) -> None:
+    """Appeals follows the end of a decision before its appeal is heard: withdrawn by HR,
+    or set aside on another appellant's appeal. An open appeal is closed with the reason,
+    and no new appeal is taken against a decision no longer in force (L1800 3.10.1)."""
+    postings, appeals, _ = system
+    grounds = {"grounds": "I was not asked for my preferences"}
+    withdrawn = decide_and_notify(postings, "K100")
+    eventually(lambda: known_to_appeals(appeals, withdrawn))
+    open_appeal = ok(
+        appeals.post(
+            "/appeals", json={"posting_id": withdrawn, **grounds}, headers=officer("K100")
+        ),
+        201,
+    )
+    ok(
+        postings.post(
+            f"/postings/{withdrawn}/withdrawal",
+            json={"rationale": "The vacancy at Tonbridge was filled by a transfer"},
+            headers=HR,
+        )
+    )
+
+    def closed(appeal_id: str) -> bool:
+        seen = ok(appeals.get(f"/appeals/{appeal_id}", headers=HOR))
+        return bool(seen["state"] == "closed")
+
+    eventually(lambda: closed(open_appeal["id"]))
+    seen = ok(appeals.get(f"/appeals/{open_appeal['id']}", headers=HOR))
+    assert seen["closed_reason"] == "posting_withdrawn"
+    decision = ok(appeals.get(f"/posting-decisions/{withdrawn}", headers=HOR))
+    assert decision["status"] == "withdrawn"
+    late = appeals.post("/appeals", json={"posting_id": withdrawn, **grounds}, headers=COMMAND)
+    assert late.status_code == 422
+    assert late.json()["rule"] == "AppealIsAgainstADecisionInForce"
+
+    # Two appellants against one decision: the officer's appeal is upheld, the Command Team
+    # member's, still open, closes as the decision is set aside.
+    contested = decide_and_notify(postings, "K101")
+    eventually(lambda: known_to_appeals(appeals, contested))
+    mine = ok(
+        appeals.post(
+            "/appeals", json={"posting_id": contested, **grounds}, headers=officer("K101")
+        ),
+        201,
+    )
+    theirs = ok(
+        appeals.post("/appeals", json={"posting_id": contested, **grounds}, headers=COMMAND), 201
+    )
+    ok(
+        appeals.post(
+            f"/appeals/{mine['id']}/assignment",
+            json={"hearer_id": "ch-supt-south", "level": "chief superintendent", "rationale": "x"},
+            headers=HOR,
+        )
+    )
+    ok(
+        appeals.post(
+            f"/appeals/{mine['id']}/outcome",
+            json={"outcome": "upheld", "rationale": "Preferences were not sought"},
+            headers=HEARER,
+        )
+    )
+    eventually(lambda: closed(theirs["id"]))
+    assert ok(appeals.get(f"/appeals/{theirs['id']}", headers=HOR))["closed_reason"] == (
+        "posting_set_aside"
+    )
+    assert ok(appeals.get(f"/appeals/{mine['id']}", headers=HOR))["state"] == "decided"

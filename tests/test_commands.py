@@ -11,6 +11,7 @@ from shared.roles import Role
 from shared.settings import PostingsSettings
 from tests.helpers import (
     COMMANDER_NORTH,
+    DECISION_EVENTS,
     HR,
     count_events,
     redeployment_body,
@@ -75,7 +76,7 @@ def test_a_repeated_idempotency_key_yields_one_event_and_the_same_response(
     assert first.headers["etag"] == second.headers["etag"]
     assert first.headers["location"] == second.headers["location"]
     assert second.headers["idempotent-replayed"] == "true"
-    assert count_events(postings_settings.database_url) == before + 1
+    assert count_events(postings_settings.database_url) == before + DECISION_EVENTS
 
 
 def test_twenty_concurrent_repeats_yield_one_event_and_identical_responses(
@@ -96,7 +97,7 @@ def test_twenty_concurrent_repeats_yield_one_event_and_identical_responses(
 
     assert {status for status, _ in results} == {201}
     assert len({str(body) for _, body in results}) == 1
-    assert count_events(postings_settings.database_url) == before + 1
+    assert count_events(postings_settings.database_url) == before + DECISION_EVENTS
 
 
 def test_reusing_a_key_for_a_different_request_is_refused(postings_client: TestClient) -> None:

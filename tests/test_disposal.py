@@ -120,7 +120,8 @@ def test_after_disposal_nothing_personal_reads_and_the_history_still_replays(
     assert rebuilt[posting_id]["state"]["kind"] == "compulsory"
     assert rebuilt[posting_id]["state"]["state"] == "date_confirmed"
     assert rebuilt[posting_id]["state"]["posting_date"] == days(61)
-    assert rebuilt[posting_id]["state"]["details"] == {}
+    # The kind's details were personal: nothing of them is left to read.
+    assert rebuilt[posting_id]["state"]["details"] is None
     assert "Alex Smith" not in states.read_text()
 
 

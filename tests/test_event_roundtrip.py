@@ -20,8 +20,9 @@ from services.appeals.domain.appeal import Appeal
 from services.appeals.domain.late_permission import LatePermission
 from services.appeals.domain.right_of_appeal import RightOfAppeal
 from services.postings.application import PostingsApplication
-from services.postings.domain.batch import Batch
+from services.postings.domain.batch import Batch, BatchOutcome, Refusal
 from services.postings.domain.delegation import Delegation
+from services.postings.domain.details import CompulsoryDetails
 from services.postings.domain.establishment import Establishment
 from services.postings.domain.kinds import (
     PostingKind,
@@ -103,6 +104,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             welfare_factors=[WelfareFactor.PRIMARY_CARER],
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
+            tracks_postings=True,
         ),
     ),
     Officer.DetailsChanged: (
@@ -177,6 +179,24 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             posting_id=uuid4(),
         ),
     ),
+    Officer.PostingOpened: (
+        PostingsApplication,
+        make(
+            Officer.PostingOpened,
+            **base(Officer.PostingOpened, 9),
+            posting_id=uuid4(),
+            kind=PostingKind.COMPULSORY,
+        ),
+    ),
+    Officer.PostingClosed: (
+        PostingsApplication,
+        make(
+            Officer.PostingClosed,
+            **base(Officer.PostingClosed, 10),
+            posting_id=uuid4(),
+            why="withdrawn",
+        ),
+    ),
     Officer.ProbationReviewed: (
         PostingsApplication,
         make(
@@ -211,8 +231,11 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             **created(Batch.Decided, Batch),
             decision=DECISION,
             results=[
-                {"officer_id": "K100", "posting_id": str(uuid4())},
-                {"officer_id": "K101", "refused": [{"rule": "LocationMustNotBeUnsuitable"}]},
+                BatchOutcome("K100", posting_id=str(uuid4())),
+                BatchOutcome(
+                    "K101",
+                    refused=[Refusal(rule="LocationMustNotBeUnsuitable", message="restricted")],
+                ),
             ],
         ),
     ),
@@ -404,19 +427,29 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
         PostingsApplication,
         make(Delegation.Revoked, **base(Delegation.Revoked, 2), decision=DECISION),
     ),
+    Delegation.Exercised: (
+        PostingsApplication,
+        make(
+            Delegation.Exercised,
+            **base(Delegation.Exercised, 3),
+            power=Power.COMPULSORY_POSTING,
+            case_id=uuid4(),
+            decided_by="hr-1",
+        ),
+    ),
     Posting.Decided: (
         PostingsApplication,
         make(
             Posting.Decided,
             **created(Posting.Decided, Posting),
             decision=DECISION,
-            kind=PostingKind.REDEPLOYMENT,
+            kind=PostingKind.COMPULSORY,
             officer_id="K100",
             division="north",
             from_location="maidstone",
             to_location="tonbridge",
             posting_date=None,
-            details={"preferences": ["ashford"], "notice_days": 28, "agreed": None},
+            details=CompulsoryDetails(preferences=["ashford"], notice_days=28),
         ),
     ),
     Posting.OfficerNotified: (

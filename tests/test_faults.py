@@ -16,7 +16,14 @@ from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app
 from services.postings.projections.tables import kernel
 from shared.settings import PostingsSettings
-from tests.helpers import COMMANDER_NORTH, HR, count_events, redeployment_body, register_officer
+from tests.helpers import (
+    COMMANDER_NORTH,
+    DECISION_EVENTS,
+    HR,
+    count_events,
+    redeployment_body,
+    register_officer,
+)
 from tests.support.live import LiveServer
 
 
@@ -46,7 +53,7 @@ def test_a_thousand_repeats_of_one_key_twenty_at_a_time_store_one_event(
 
     assert {status for status, _ in answers} == {201}
     assert len({body for _, body in answers}) == 1
-    assert count_events(postings_settings.database_url) == before + 1
+    assert count_events(postings_settings.database_url) == before + DECISION_EVENTS
 
 
 def test_fifty_commands_at_one_version_give_one_success_and_contiguous_versions(

@@ -242,7 +242,9 @@ def decide_postings_more(base_url: str, start: int, count: int) -> list[str]:
     return ids
 
 
-def _wait_until(condition: Any, timeout: float = 30) -> None:
+def _wait_until(condition: Any, timeout: float = 180) -> None:
+    """A process starting on a busy machine can take long: wait for the condition, with a
+    deadline generous enough never to be the reason a test fails."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -20,7 +20,13 @@ from shared.follower import Follower
 from shared.identity import TokenVerifier
 from shared.roles import Role
 from shared.settings import PostingsSettings
-from tests.helpers import COMMANDER_NORTH, count_events, redeployment_body, register_officer
+from tests.helpers import (
+    COMMANDER_NORTH,
+    DECISION_EVENTS,
+    count_events,
+    redeployment_body,
+    register_officer,
+)
 from tests.support import pg
 from tests.support.feeds import appeals_follower_handler
 from tests.support.roi import in_process_roi
@@ -150,7 +156,7 @@ def test_a_database_outage_mid_request_is_a_503_and_stores_nothing() -> None:
         assert down.headers["retry-after"] == "2"
         assert not_ready.status_code == 503
         assert back.status_code == 201  # recovered without a restart
-        assert count_events(url) == before + 1
+        assert count_events(url) == before + DECISION_EVENTS
     finally:
         pg.drop(url)
         pg.drop(roi_url)

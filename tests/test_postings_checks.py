@@ -8,16 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.postings.domain.checks import (
-    PdrOf,
-    Restriction,
-    location_must_not_be_unsuitable,
-    pdr_is_outstanding,
-    pdrs_must_be_completed_before_the_move,
-    probation_posting_must_not_be_to_home_town,
-    travel_beyond_the_limit_must_be_justified,
-    welfare_factors_must_be_addressed,
-)
 from services.postings.domain.delegation import Delegation
 from services.postings.domain.kinds import (
     SENIOR_RANKS,
@@ -27,12 +17,27 @@ from services.postings.domain.kinds import (
     RestrictionSource,
     WelfareFactor,
 )
-from services.postings.domain.rules import (
-    date_outside_a_sitting_must_be_exceptional,
-    delegation_must_cover_the_decision,
-    notice_must_be_given,
-    preferences_must_be_sought_or_explained,
-    senior_officers_are_posted_through_the_senior_flow,
+from services.postings.domain.rules.s3_1_general import (
+    DelegationMustCoverTheDecision,
+    PdrMustBeCompletedBeforeTheMove,
+    PdrOf,
+    WelfareFactorsMustBeAddressed,
+    pdr_is_outstanding,
+)
+from services.postings.domain.rules.s3_2_general_postings import (
+    LocationMustNotBeUnsuitable,
+    Restriction,
+    TravelBeyondTheLimitMustBeJustified,
+)
+from services.postings.domain.rules.s3_3_appointment import ProbationPostingMustNotBeToHomeTown
+from services.postings.domain.rules.s3_4_selection import DateOutsideASittingMustBeExceptional
+from services.postings.domain.rules.s3_7_compulsory import (
+    NoticePeriodMustBeGiven,
+    PreferencesMustBeSoughtOrExplained,
+)
+from services.postings.domain.rules.s3_8_senior import (
+    SeniorLeadershipPostingsAreForChiefInspectorsAndAbove,
+    SeniorOfficersArePostedThroughTheSeniorFlow,
 )
 from services.postings.domain.values import GeoPoint, PdrCycle
 from shared.errors import Violation
@@ -105,7 +110,7 @@ def test_no_pdr_on_record_is_not_outstanding() -> None:
 def test_the_officers_own_uncompleted_pdr_in_the_window_blocks_the_move(
     due_offset: int, blocks: bool
 ) -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr_of("K100", due_offset), subordinates=[], posting_date=POSTING_DATE
     )
     if blocks:
@@ -119,7 +124,7 @@ def test_the_officers_own_uncompleted_pdr_in_the_window_blocks_the_move(
 
 @pytest.mark.parametrize("due_offset", [-60, 0, 60])
 def test_a_completed_pdr_never_blocks_the_move(due_offset: int) -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr_of("K100", due_offset, completed=True),
         subordinates=[pdr_of("K200", due_offset, completed=True)],
         posting_date=POSTING_DATE,
@@ -128,7 +133,7 @@ def test_a_completed_pdr_never_blocks_the_move(due_offset: int) -> None:
 
 
 def test_no_pdr_on_record_does_not_block_the_move() -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=PdrOf("K100", None),
         subordinates=[PdrOf("K200", None)],
         posting_date=POSTING_DATE,
@@ -143,7 +148,7 @@ def test_no_pdr_on_record_does_not_block_the_move() -> None:
 def test_a_subordinates_uncompleted_pdr_in_the_window_blocks_a_supervisors_move(
     due_offset: int, blocks: bool
 ) -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr_of("S1", 0, completed=True),
         subordinates=[pdr_of("K1", due_offset)],
         posting_date=POSTING_DATE,
@@ -157,7 +162,7 @@ def test_a_subordinates_uncompleted_pdr_in_the_window_blocks_a_supervisors_move(
 
 
 def test_every_outstanding_pdr_of_a_supervisor_and_their_team_is_listed_at_once() -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr_of("S1", 30),
         subordinates=[
             pdr_of("K1", -60),  # outstanding, on the window's edge
@@ -180,7 +185,7 @@ def test_every_outstanding_pdr_of_a_supervisor_and_their_team_is_listed_at_once(
 
 
 def test_a_supervisor_whose_own_pdr_is_done_is_still_held_by_each_outstanding_subordinate() -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr_of("S1", 0, completed=True),
         subordinates=[pdr_of("K1", 10), pdr_of("K2", -10)],
         posting_date=POSTING_DATE,
@@ -193,7 +198,7 @@ def test_a_supervisor_whose_own_pdr_is_done_is_still_held_by_each_outstanding_su
 
 @pytest.mark.parametrize("source", list(RestrictionSource))
 def test_a_restricted_location_is_refused_without_saying_why(source: RestrictionSource) -> None:
-    found = location_must_not_be_unsuitable(
+    found = LocationMustNotBeUnsuitable.check(
         location="dover", restrictions=[Restriction("dover", source)]
     )
     v = assert_one(found, rule="LocationMustNotBeUnsuitable", clause="L1800 3.2.2")
@@ -233,7 +238,7 @@ def test_a_restriction_is_set_aside_only_with_both_psd_and_head_of_resourcing_su
         supported_by_head_of_resourcing=supported_by_head_of_resourcing,
     )
     assert restriction.excepted is allowed
-    found = location_must_not_be_unsuitable(location="dover", restrictions=[restriction])
+    found = LocationMustNotBeUnsuitable.check(location="dover", restrictions=[restriction])
     if allowed:
         assert found == []
     else:
@@ -245,11 +250,11 @@ def test_a_restriction_on_another_location_does_not_matter() -> None:
         Restriction("ashford", RestrictionSource.PROFESSIONAL_STANDARDS),
         Restriction("margate", RestrictionSource.OFFICER_REQUEST),
     ]
-    assert location_must_not_be_unsuitable(location="dover", restrictions=restrictions) == []
+    assert LocationMustNotBeUnsuitable.check(location="dover", restrictions=restrictions) == []
 
 
 def test_no_restrictions_allow_any_location() -> None:
-    assert location_must_not_be_unsuitable(location="dover", restrictions=[]) == []
+    assert LocationMustNotBeUnsuitable.check(location="dover", restrictions=[]) == []
 
 
 def test_an_exception_to_one_restriction_does_not_lift_another_on_the_same_location() -> None:
@@ -257,7 +262,7 @@ def test_an_exception_to_one_restriction_does_not_lift_another_on_the_same_locat
         Restriction("dover", RestrictionSource.PROFESSIONAL_STANDARDS, True, True),
         Restriction("dover", RestrictionSource.OFFICER_REQUEST),
     ]
-    found = location_must_not_be_unsuitable(location="dover", restrictions=restrictions)
+    found = LocationMustNotBeUnsuitable.check(location="dover", restrictions=restrictions)
     assert_one(found, rule="LocationMustNotBeUnsuitable", clause="L1800 3.2.2")
 
 
@@ -266,7 +271,7 @@ def test_the_restricted_location_is_found_among_others() -> None:
         Restriction("ashford", RestrictionSource.OFFICER_REQUEST),
         Restriction("dover", RestrictionSource.PROFESSIONAL_STANDARDS),
     ]
-    found = location_must_not_be_unsuitable(location="dover", restrictions=restrictions)
+    found = LocationMustNotBeUnsuitable.check(location="dover", restrictions=restrictions)
     v = assert_one(found, rule="LocationMustNotBeUnsuitable", clause="L1800 3.2.2")
     assert "dover" in v.message
     assert "ashford" not in v.message
@@ -282,7 +287,7 @@ def home_town_check(
     destination_town: str = "Ashford",
     exception_granted: bool = False,
 ) -> list[Violation]:
-    return probation_posting_must_not_be_to_home_town(
+    return ProbationPostingMustNotBeToHomeTown.check(
         probation_ends_on=probation_ends_on,
         home_town=home_town,
         destination_town=destination_town,
@@ -359,7 +364,7 @@ def test_the_directors_exception_allows_the_home_town_during_probation(
 def test_travel_within_the_limit_or_justified_or_unknown_is_not_a_violation(
     distance_km: float | None, limit_km: float | None, justification: str | None
 ) -> None:
-    found = travel_beyond_the_limit_must_be_justified(
+    found = TravelBeyondTheLimitMustBeJustified.check(
         distance_km=distance_km, limit_km=limit_km, justification=justification
     )
     assert found == []
@@ -369,7 +374,7 @@ def test_travel_within_the_limit_or_justified_or_unknown_is_not_a_violation(
 def test_travel_beyond_the_limit_without_a_justification_is_a_violation(
     justification: str | None,
 ) -> None:
-    found = travel_beyond_the_limit_must_be_justified(
+    found = TravelBeyondTheLimitMustBeJustified.check(
         distance_km=30.1, limit_km=30.0, justification=justification
     )
     v = assert_one(found, rule="TravelBeyondTheLimitMustBeJustified", clause="L1800 3.2.1")
@@ -382,12 +387,12 @@ def test_the_travel_distance_between_two_stations_feeds_the_check() -> None:
     maidstone, dover = GeoPoint(51.2720, 0.5290), GeoPoint(51.1279, 1.3134)
     distance = maidstone.km_to(dover)
     assert (
-        travel_beyond_the_limit_must_be_justified(
+        TravelBeyondTheLimitMustBeJustified.check(
             distance_km=distance, limit_km=60.0, justification=None
         )
         == []
     )
-    found = travel_beyond_the_limit_must_be_justified(
+    found = TravelBeyondTheLimitMustBeJustified.check(
         distance_km=distance, limit_km=50.0, justification=None
     )
     assert_one(found, rule="TravelBeyondTheLimitMustBeJustified", clause="L1800 3.2.1")
@@ -418,7 +423,7 @@ def test_one_degree_of_longitude_on_the_equator_is_about_111_km() -> None:
 def test_welfare_factors_on_record_with_no_consideration_are_a_violation(
     consideration: str | None,
 ) -> None:
-    found = welfare_factors_must_be_addressed(
+    found = WelfareFactorsMustBeAddressed.check(
         factors=[WelfareFactor.PRIMARY_CARER, WelfareFactor.DISABILITY],
         consideration=consideration,
     )
@@ -428,12 +433,12 @@ def test_welfare_factors_on_record_with_no_consideration_are_a_violation(
 
 @pytest.mark.parametrize("factor", list(WelfareFactor))
 def test_each_welfare_factor_on_record_needs_a_consideration(factor: WelfareFactor) -> None:
-    found = welfare_factors_must_be_addressed(factors=[factor], consideration=None)
+    found = WelfareFactorsMustBeAddressed.check(factors=[factor], consideration=None)
     assert_one(found, rule="WelfareFactorsMustBeAddressed", clause="L1800 3.1.3")
 
 
 def test_welfare_factors_considered_in_the_decision_are_not_a_violation() -> None:
-    found = welfare_factors_must_be_addressed(
+    found = WelfareFactorsMustBeAddressed.check(
         factors=[WelfareFactor.PART_TIME_OR_FLEXIBLE],
         consideration="Shift pattern kept; the new station is on the officer's route",
     )
@@ -442,7 +447,7 @@ def test_welfare_factors_considered_in_the_decision_are_not_a_violation() -> Non
 
 @pytest.mark.parametrize("consideration", [None, "", "Nothing to consider"])
 def test_no_welfare_factors_on_record_need_no_consideration(consideration: str | None) -> None:
-    assert welfare_factors_must_be_addressed(factors=[], consideration=consideration) == []
+    assert WelfareFactorsMustBeAddressed.check(factors=[], consideration=consideration) == []
 
 
 # --- Delegation (L1800 3.1.1) -------------------------------------------------------------
@@ -485,7 +490,7 @@ def cover(
     actor_id: str = "deputy-1",
     on: date = TODAY,
 ) -> list[Violation]:
-    return delegation_must_cover_the_decision(
+    return DelegationMustCoverTheDecision.check(
         delegation=given, power=power, actor_id=actor_id, on=on
     )
 
@@ -558,37 +563,30 @@ def test_a_delegation_of_several_powers_covers_each_of_them(power: Power) -> Non
 )
 def test_chief_inspectors_and_above_are_posted_through_the_senior_flow(rank: Rank) -> None:
     assert rank in SENIOR_RANKS
-    assert (
-        senior_officers_are_posted_through_the_senior_flow(
-            rank=rank, kind=PostingKind.SENIOR_LEADERSHIP
-        )
-        == []
-    )
+    assert senior_flow(rank=rank, kind=PostingKind.SENIOR_LEADERSHIP) == []
     for kind in set(PostingKind) - {PostingKind.SENIOR_LEADERSHIP}:
-        found = senior_officers_are_posted_through_the_senior_flow(rank=rank, kind=kind)
+        found = senior_flow(rank=rank, kind=kind)
         assert_one(found, rule="SeniorOfficersArePostedThroughTheSeniorFlow", clause="L1800 3.8.1")
 
 
 @pytest.mark.parametrize("rank", [Rank.CONSTABLE, Rank.SERGEANT, Rank.INSPECTOR])
 def test_officers_below_chief_inspector_may_not_use_the_senior_flow(rank: Rank) -> None:
     assert rank not in SENIOR_RANKS
-    found = senior_officers_are_posted_through_the_senior_flow(
-        rank=rank, kind=PostingKind.SENIOR_LEADERSHIP
-    )
+    found = senior_flow(rank=rank, kind=PostingKind.SENIOR_LEADERSHIP)
     assert_one(
         found,
         rule="SeniorLeadershipPostingsAreForChiefInspectorsAndAbove",
         clause="L1800 3.8.1",
     )
     for kind in set(PostingKind) - {PostingKind.SENIOR_LEADERSHIP}:
-        assert senior_officers_are_posted_through_the_senior_flow(rank=rank, kind=kind) == []
+        assert senior_flow(rank=rank, kind=kind) == []
 
 
 # --- Notice (L1800 3.7.2) -----------------------------------------------------------------
 
 
 def notice(given_days: int, *, notice_days: int = 28, agreed_days: int | None) -> list[Violation]:
-    return notice_must_be_given(
+    return NoticePeriodMustBeGiven.check(
         decided_on=TODAY,
         posting_date=TODAY + timedelta(days=given_days),
         notice_days=notice_days,
@@ -654,7 +652,7 @@ def test_a_posting_dated_before_the_decision_gives_no_notice() -> None:
 def test_preferences_sought_or_the_reason_they_were_not_are_enough(
     preferences: list[str] | None, not_sought_because: str | None
 ) -> None:
-    found = preferences_must_be_sought_or_explained(
+    found = PreferencesMustBeSoughtOrExplained.check(
         preferences=preferences, not_sought_because=not_sought_because
     )
     assert found == []
@@ -664,7 +662,7 @@ def test_preferences_sought_or_the_reason_they_were_not_are_enough(
 def test_preferences_neither_sought_nor_explained_are_a_violation(
     not_sought_because: str | None,
 ) -> None:
-    found = preferences_must_be_sought_or_explained(
+    found = PreferencesMustBeSoughtOrExplained.check(
         preferences=None, not_sought_because=not_sought_because
     )
     v = assert_one(found, rule="PreferencesMustBeSoughtOrExplained", clause="L1800 3.7.2")
@@ -678,13 +676,21 @@ def test_preferences_neither_sought_nor_explained_are_a_violation(
 def test_a_date_outside_a_panel_sitting_needs_the_exceptional_circumstances(
     rationale: str | None,
 ) -> None:
-    found = date_outside_a_sitting_must_be_exceptional(exceptional_rationale=rationale)
+    found = DateOutsideASittingMustBeExceptional.check(exceptional_rationale=rationale)
     v = assert_one(found, rule="DateOutsideASittingMustBeExceptional", clause="L1800 3.4.2")
     assert v.field == "exceptional_circumstances"
 
 
 def test_a_date_outside_a_panel_sitting_with_exceptional_circumstances_is_allowed() -> None:
-    found = date_outside_a_sitting_must_be_exceptional(
+    found = DateOutsideASittingMustBeExceptional.check(
         exceptional_rationale="Custody suite reopens before the next sitting"
     )
     assert found == []
+
+
+def senior_flow(*, rank: Rank, kind: PostingKind) -> list[Violation]:
+    """The two rules of 3.8.1 together: senior officers through the senior flow, and only
+    they."""
+    return SeniorOfficersArePostedThroughTheSeniorFlow.check(
+        rank=rank, kind=kind
+    ) + SeniorLeadershipPostingsAreForChiefInspectorsAndAbove.check(rank=rank, kind=kind)

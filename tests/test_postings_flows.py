@@ -864,7 +864,7 @@ def test_an_appeal_upheld_after_the_move_opens_a_reconsideration(client: TestCli
     )
 
     with app.db.unit_of_work(write=True) as session:
-        appeals_handler(app)(session, upheld)
+        appeals_handler(app, client.app.state.runtime.handlers)(session, upheld)  # type: ignore[attr-defined]
 
     after = expect(client.get(f"/postings/{posting['id']}", headers=HR), 200)
     assert after["state"] == "reconsideration"

@@ -6,21 +6,21 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.postings.domain.checks import (
-    PdrOf,
-    Restriction,
-    location_must_not_be_unsuitable,
-    pdrs_must_be_completed_before_the_move,
-    probation_posting_must_not_be_to_home_town,
-    travel_beyond_the_limit_must_be_justified,
-    welfare_factors_must_be_addressed,
-)
 from services.postings.domain.delegation import Delegation
 from services.postings.domain.kinds import Power, RestrictionSource, WelfareFactor
-from services.postings.domain.rules import (
-    delegation_must_cover_the_decision,
-    notice_must_be_given,
+from services.postings.domain.rules.s3_1_general import (
+    DelegationMustCoverTheDecision,
+    PdrMustBeCompletedBeforeTheMove,
+    PdrOf,
+    WelfareFactorsMustBeAddressed,
 )
+from services.postings.domain.rules.s3_2_general_postings import (
+    LocationMustNotBeUnsuitable,
+    Restriction,
+    TravelBeyondTheLimitMustBeJustified,
+)
+from services.postings.domain.rules.s3_3_appointment import ProbationPostingMustNotBeToHomeTown
+from services.postings.domain.rules.s3_7_compulsory import NoticePeriodMustBeGiven
 from services.postings.domain.values import GeoPoint, PdrCycle
 from shared.ledger import Decision
 from shared.roles import Role
@@ -41,7 +41,7 @@ def pdr(officer_id: str, due_offset: int, *, completed: bool = False) -> PdrOf:
 def test_a_pdr_due_within_60_days_either_side_blocks_the_move(
     due_offset: int, blocks: bool
 ) -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr("K100", due_offset), subordinates=[], posting_date=POSTING_DATE
     )
     assert (found != []) is blocks
@@ -54,13 +54,13 @@ def test_a_pdr_due_within_60_days_either_side_blocks_the_move(
 
 def test_a_completed_or_absent_pdr_never_blocks() -> None:
     assert (
-        pdrs_must_be_completed_before_the_move(
+        PdrMustBeCompletedBeforeTheMove.check(
             officer=pdr("K100", 0, completed=True), subordinates=[], posting_date=POSTING_DATE
         )
         == []
     )
     assert (
-        pdrs_must_be_completed_before_the_move(
+        PdrMustBeCompletedBeforeTheMove.check(
             officer=PdrOf("K100", None), subordinates=[], posting_date=POSTING_DATE
         )
         == []
@@ -68,7 +68,7 @@ def test_a_completed_or_absent_pdr_never_blocks() -> None:
 
 
 def test_every_outstanding_pdr_of_a_supervisor_and_their_team_is_listed_at_once() -> None:
-    found = pdrs_must_be_completed_before_the_move(
+    found = PdrMustBeCompletedBeforeTheMove.check(
         officer=pdr("S1", 10),
         subordinates=[pdr("K1", -60), pdr("K2", 61), pdr("K3", 5, completed=True), pdr("K4", 30)],
         posting_date=POSTING_DATE,
@@ -86,7 +86,7 @@ def test_every_outstanding_pdr_of_a_supervisor_and_their_team_is_listed_at_once(
     ],
 )
 def test_the_home_town_during_probation(probation_ends_on: date | None, refused: bool) -> None:
-    found = probation_posting_must_not_be_to_home_town(
+    found = ProbationPostingMustNotBeToHomeTown.check(
         probation_ends_on=probation_ends_on,
         home_town="Ashford",
         destination_town="ashford",
@@ -98,7 +98,7 @@ def test_the_home_town_during_probation(probation_ends_on: date | None, refused:
 
 def test_the_directors_exception_allows_the_home_town_in_probation() -> None:
     assert (
-        probation_posting_must_not_be_to_home_town(
+        ProbationPostingMustNotBeToHomeTown.check(
             probation_ends_on=POSTING_DATE,
             home_town="Ashford",
             destination_town="Ashford",
@@ -152,7 +152,7 @@ TODAY = date(2026, 11, 22)
 def test_a_delegation_covers_only_its_own_days(
     valid_from: date, valid_to: date, revoked: bool, allowed: bool
 ) -> None:
-    found = delegation_must_cover_the_decision(
+    found = DelegationMustCoverTheDecision.check(
         delegation=delegation(valid_from=valid_from, valid_to=valid_to, revoked=revoked),
         power=Power.COMPULSORY_POSTING,
         actor_id="deputy",
@@ -163,13 +163,13 @@ def test_a_delegation_covers_only_its_own_days(
 
 def test_a_delegation_is_personal_and_limited_to_its_powers() -> None:
     in_force = delegation(valid_from=TODAY, valid_to=TODAY)
-    assert delegation_must_cover_the_decision(
+    assert DelegationMustCoverTheDecision.check(
         delegation=in_force, power=Power.TRAVEL_LIMIT, actor_id="deputy", on=TODAY
     )
-    assert delegation_must_cover_the_decision(
+    assert DelegationMustCoverTheDecision.check(
         delegation=in_force, power=Power.COMPULSORY_POSTING, actor_id="someone", on=TODAY
     )
-    assert delegation_must_cover_the_decision(
+    assert DelegationMustCoverTheDecision.check(
         delegation=None, power=Power.COMPULSORY_POSTING, actor_id="deputy", on=TODAY
     )
 
@@ -184,7 +184,7 @@ def test_a_restriction_needs_both_supporters_to_be_set_aside() -> None:
         (Restriction("ashford", psd), True),  # another place
     ]
     for restriction, allowed in cases:
-        found = location_must_not_be_unsuitable(location="dover", restrictions=[restriction])
+        found = LocationMustNotBeUnsuitable.check(location="dover", restrictions=[restriction])
         assert (found == []) is allowed, restriction
         if found:
             assert found[0].clause == "L1800 3.2.2"
@@ -204,15 +204,15 @@ def test_a_restriction_needs_both_supporters_to_be_set_aside() -> None:
 def test_travel_beyond_the_limit_must_be_justified(
     distance: float | None, limit: float | None, justification: str | None, needs: bool
 ) -> None:
-    found = travel_beyond_the_limit_must_be_justified(
+    found = TravelBeyondTheLimitMustBeJustified.check(
         distance_km=distance, limit_km=limit, justification=justification
     )
     assert (found != []) is needs
 
 
 def test_welfare_factors_on_record_must_be_addressed() -> None:
-    assert welfare_factors_must_be_addressed(factors=[], consideration=None) == []
-    (found,) = welfare_factors_must_be_addressed(
+    assert WelfareFactorsMustBeAddressed.check(factors=[], consideration=None) == []
+    (found,) = WelfareFactorsMustBeAddressed.check(
         factors=[WelfareFactor.PRIMARY_CARER], consideration=" "
     )
     assert found.clause == "L1800 3.1.3"
@@ -225,7 +225,7 @@ def test_welfare_factors_on_record_must_be_addressed() -> None:
 def test_notice_is_28_days_unless_the_officer_agreed_to_less(
     given: int, agreed: int | None, ok: bool
 ) -> None:
-    found = notice_must_be_given(
+    found = NoticePeriodMustBeGiven.check(
         decided_on=TODAY,
         posting_date=TODAY + timedelta(days=given),
         notice_days=28,

@@ -216,7 +216,7 @@ def test_a_batch_is_decided_under_one_rationale_with_a_result_per_officer(
     assert k101["posting_id"] is None
     assert [v["rule"] for v in k101["refused"]] == ["LocationMustNotBeUnsuitable"]
     assert "Conflict of interest" not in str(batch)
-    assert k999["refused"][0]["rule"] == "MustExist"
+    assert k999["refused"][0]["rule"] == "PostingNamesRegisteredOfficerAndPlace"
     decided = expect(client.get(f"/postings/{k100['posting_id']}", headers=HR), 200)
     assert decided["rationale"] == body["rationale"]
     listed = expect(client.get("/postings", params={"kind": "compulsory"}, headers=HR), 200)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.postings.domain.rules import (
-    delegation_period_must_be_ordered,
-    move_must_change_place_of_duty,
-    redeployment_must_stay_within_the_deciders_unit,
+from services.postings.domain.rules.s3_1_general import (
+    DelegationPeriodMustBeOrdered,
+    PostingMustChangePlaceOfDuty,
+)
+from services.postings.domain.rules.s3_6_redeployment import (
+    RedeploymentMustStayWithinTheDecidersUnit,
 )
 from services.roi.domain.rules import (
     designation_must_be_proposed_by_the_heads,
@@ -19,32 +21,41 @@ from shared.roles import Role
 
 
 def test_a_delegation_may_last_a_single_day_but_not_end_before_it_starts() -> None:
-    assert delegation_period_must_be_ordered(date(2027, 1, 1), date(2027, 1, 1)) == []
-    (v,) = delegation_period_must_be_ordered(date(2027, 1, 2), date(2027, 1, 1))
+    assert (
+        DelegationPeriodMustBeOrdered.check(valid_from=date(2027, 1, 1), valid_to=date(2027, 1, 1))
+        == []
+    )
+    (v,) = DelegationPeriodMustBeOrdered.check(
+        valid_from=date(2027, 1, 2), valid_to=date(2027, 1, 1)
+    )
     assert v.rule == "DelegationPeriodMustBeOrdered"
 
 
 def test_redeployment_stays_within_the_deciders_own_division() -> None:
-    ok = redeployment_must_stay_within_the_deciders_unit(
-        officer_division="north", decider_division="north"
+    ok = RedeploymentMustStayWithinTheDecidersUnit.check(
+        officer_division="north", destination_division="north", decider_division="north"
     )
     assert ok == []
-    (outside,) = redeployment_must_stay_within_the_deciders_unit(
-        officer_division="north", decider_division="south"
+    (outside,) = RedeploymentMustStayWithinTheDecidersUnit.check(
+        officer_division="north", destination_division="south", decider_division="south"
     )
     assert (outside.rule, outside.clause) == (
         "RedeploymentMustStayWithinTheDecidersUnit",
         "L1800 3.6.1",
     )
-    (unknown,) = redeployment_must_stay_within_the_deciders_unit(
-        officer_division="north", decider_division=None
+    (unknown,) = RedeploymentMustStayWithinTheDecidersUnit.check(
+        officer_division="north", destination_division="north", decider_division=None
     )
     assert unknown.clause == "L1800 3.6.1"
+    (elsewhere,) = RedeploymentMustStayWithinTheDecidersUnit.check(
+        officer_division="north", destination_division="south", decider_division="north"
+    )
+    assert elsewhere.field == "to_location"
 
 
 def test_a_posting_must_move_the_officer() -> None:
-    assert move_must_change_place_of_duty(current="maidstone", proposed="tonbridge") == []
-    (v,) = move_must_change_place_of_duty(current="maidstone", proposed="maidstone")
+    assert PostingMustChangePlaceOfDuty.check(current="maidstone", proposed="tonbridge") == []
+    (v,) = PostingMustChangePlaceOfDuty.check(current="maidstone", proposed="maidstone")
     assert v.field == "to_location"
 
 

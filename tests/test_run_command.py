@@ -95,7 +95,7 @@ def test_run_with_the_hr_simulator_syncs_postings_with_it(tmp_path: Path) -> Non
         assert any("HR system (simulator)" in line for line in output), "".join(output)
         # The first sync runs by itself soon after start.
         runs: list[dict[str, object]] = []
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while not runs and time.monotonic() < deadline:
             runs = httpx.get(f"{postings}/hr-system/sync-runs", headers=HR).json()["items"]
             time.sleep(0.5)

@@ -183,49 +183,48 @@ class SelectionTerms:
 
 
 @dataclass(frozen=True)
-class DecideRedeployment(Command):
+class PostingDecision(Command):
+    """A decision of one kind of posting: where the officer goes comes first."""
+
     placement: Placement
 
 
 @dataclass(frozen=True)
-class DecideCompulsory(Command):
-    placement: Placement
+class DecideRedeployment(PostingDecision):
+    pass
+
+
+@dataclass(frozen=True)
+class DecideCompulsory(PostingDecision):
     terms: CompulsoryTerms
     delegation_id: UUID | None = None
 
 
 @dataclass(frozen=True)
-class DecideBestInterests(Command):
-    placement: Placement
+class DecideBestInterests(PostingDecision):
     in_interests_of: Literal["individual", "organisation"]
 
 
 @dataclass(frozen=True)
-class DecideSelection(Command):
-    placement: Placement
+class DecideSelection(PostingDecision):
     terms: SelectionTerms
 
 
 @dataclass(frozen=True)
-class DecideSenior(Command):
+class DecideSenior(PostingDecision):
     """A senior posting follows the compulsory flow or the selection flow (3.8)."""
 
-    placement: Placement
     terms: CompulsoryTerms | SelectionTerms
     delegation_id: UUID | None = None
 
 
 @dataclass(frozen=True)
-class PostToCollege(Command):
-    officer_id: str
-    to_location: str
-    posting_date: date
-    rationale: str
+class PostToCollege(PostingDecision):
+    """The college intake's date is the placement's date (3.3.1)."""
 
 
 @dataclass(frozen=True)
-class DecideDivisionalPosting(Command):
-    placement: Placement
+class DecideDivisionalPosting(PostingDecision):
     welfare_request: str | None = None
 
 

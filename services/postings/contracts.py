@@ -251,6 +251,32 @@ def _place_changed(event: Officer.PlaceOfDutyChanged, reader: Role) -> OfficerPl
     )
 
 
+class OfficerPostingOpenedV1(Contract):
+    """A posting for the officer is on its way (L1800 3.1.1: one at a time)."""
+
+    TYPE = "Officer.PostingOpened"
+    posting_id: str
+    kind: str
+
+
+@contracts.maps(Officer.PostingOpened, OfficerPostingOpenedV1)
+def _posting_opened(event: Officer.PostingOpened, reader: Role) -> OfficerPostingOpenedV1:
+    return OfficerPostingOpenedV1(posting_id=str(event.posting_id), kind=event.kind.value)
+
+
+class OfficerPostingClosedV1(Contract):
+    """The posting on its way ended before it took effect: withdrawn or set aside."""
+
+    TYPE = "Officer.PostingClosed"
+    posting_id: str
+    why: str
+
+
+@contracts.maps(Officer.PostingClosed, OfficerPostingClosedV1)
+def _posting_closed(event: Officer.PostingClosed, reader: Role) -> OfficerPostingClosedV1:
+    return OfficerPostingClosedV1(posting_id=str(event.posting_id), why=event.why)
+
+
 # -- postings ----------------------------------------------------------------------------
 
 
@@ -270,7 +296,7 @@ class PostingDecidedV1(Contract):
 
 @contracts.maps(Posting.Decided, PostingDecidedV1)
 def _posting_decided(event: Posting.Decided, reader: Role) -> PostingDecidedV1:
-    details = jsonable(event.details)
+    details = jsonable(event.details) if event.details is not None else {}
     if details.get("welfare_request") and reader not in FULL_VIEW:
         details["welfare_request"] = REDACTED
     return PostingDecidedV1(
@@ -573,6 +599,22 @@ class DelegationRevokedV1(Contract):
 @contracts.maps(Delegation.Revoked, DelegationRevokedV1)
 def _revoked(event: Delegation.Revoked, reader: Role) -> DelegationRevokedV1:
     return DelegationRevokedV1(decision=_decision(event.decision, reader))
+
+
+class DelegationExercisedV1(Contract):
+    """A decision relied on the delegation; the decision names it in turn."""
+
+    TYPE = "Delegation.Exercised"
+    power: str
+    case_id: str
+    decided_by: str
+
+
+@contracts.maps(Delegation.Exercised, DelegationExercisedV1)
+def _exercised(event: Delegation.Exercised, reader: Role) -> DelegationExercisedV1:
+    return DelegationExercisedV1(
+        power=event.power.value, case_id=str(event.case_id), decided_by=event.decided_by
+    )
 
 
 class PanelSittingScheduledV1(_Acted):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import FastAPI
 
 from services.postings.api import (
@@ -24,16 +22,15 @@ from services.postings.clients.roi import RoiClient, RoiQuestion
 from services.postings.contracts import contracts
 from services.postings.followers.appeals_feed import FEED as APPEALS_FEED
 from services.postings.followers.appeals_feed import appeals_handler
+from services.postings.handlers import build_handlers
 from services.postings.hr_system.connection import HrSystem
 from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
 from shared.db import Database
-from shared.disposal import DisposalHandler
 from shared.feed_client import FeedClient, service_token_provider
 from shared.follower import Follower
-from shared.handling import Handlers
 from shared.identity import TokenVerifier
 from shared.periodic import Periodic
 from shared.runtime import Runtime
@@ -45,16 +42,11 @@ def build_runtime(
     *,
     clock: Clock | None = None,
     roi: RoiQuestion | None = None,
-    hr: Callable[[PostingsApplication], HrSystem] | None = None,
 ) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
-    application = PostingsApplication(
-        db,
-        clock=clock,
-        projector=PostingsProjector(),
-        roi=roi or RoiClient.from_settings(settings),
-    )
+    application = PostingsApplication(db, clock=clock, projector=PostingsProjector())
+    handlers = build_handlers(application, roi or RoiClient.from_settings(settings))
     followers = []
     if settings.appeals_url:
         followers.append(
@@ -63,13 +55,13 @@ def build_runtime(
                 db=db,
                 tables=kernel,
                 client=FeedClient(settings.appeals_url, service_token_provider(settings)),
-                handler=appeals_handler(application),
+                handler=appeals_handler(application, handlers),
                 clock=clock,
                 batch_size=settings.follower_batch_size,
                 poll_seconds=settings.follower_poll_seconds,
             )
         )
-    hr_link = (hr or (lambda app: HrSystem(settings, app)))(application)
+    hr_link = HrSystem(settings, application, handlers)
     jobs = []
     if hr_link.configured:
         now = clock.now
@@ -94,7 +86,7 @@ def build_runtime(
         verifier=TokenVerifier(settings),
         clock=clock,
         followers=followers,
-        handlers=Handlers([DisposalHandler(application)]),
+        handlers=handlers,
         jobs=jobs,
         contracts=contracts,
     )
@@ -107,9 +99,8 @@ def create_app(
     *,
     clock: Clock | None = None,
     roi: RoiQuestion | None = None,
-    hr: Callable[[PostingsApplication], HrSystem] | None = None,
 ) -> FastAPI:
-    runtime = build_runtime(settings or PostingsSettings(), clock=clock, roi=roi, hr=hr)
+    runtime = build_runtime(settings or PostingsSettings(), clock=clock, roi=roi)
     api = build_api(
         runtime,
         title="officer-postings: postings",

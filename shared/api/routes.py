@@ -79,9 +79,10 @@ class CommandRoute:
     response_model: type[Any]
     body: type[BaseModel] | None = None
     path_params: dict[str, Any] = field(default_factory=dict)
-    #: The command creates a record: 201, with its ``location`` if it can be read there.
+    #: The command creates a record: 201, with its ``location`` (given what was saved and
+    #: the command) if it can be read there.
     created: bool = False
-    location: Callable[[Saved], str] | None = None
+    location: Callable[[Saved, Any], str] | None = None
     errors: tuple[int, ...] = (404, 409, 422)
     #: Run after the command committed, e.g. a rebuild the change calls for.
     after: Callable[[Runtime], None] | None = None
@@ -125,6 +126,7 @@ def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
         headers = kwargs.pop("headers")
         body = kwargs.pop("body", None)
         command = route.make(body, **kwargs)
+        where = route.location
         response = dispatch(
             runtime,
             caller,
@@ -133,7 +135,7 @@ def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
             command,
             lambda session, saved: route.answer(Reading(session, caller, runtime), saved),
             status_code=201 if route.created else 200,
-            location=route.location,
+            location=(lambda saved: where(saved, command)) if where else None,
         )
         if route.after is not None and response.status_code < 300:
             route.after(runtime)

@@ -15,8 +15,9 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-def eventually(check: Callable[[], bool], timeout: float = 20) -> None:
-    """Wait for something another service does in the background (a follower catching up)."""
+def eventually(check: Callable[[], bool], timeout: float = 120) -> None:
+    """Wait for something another service does in the background (a follower catching up),
+    with a deadline generous enough for a busy machine: only a condition never met fails."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

@@ -148,7 +148,7 @@ router = build_router(
             answer=_appeal,
             response_model=AppealOut,
             created=True,
-            location=lambda saved: f"/appeals/{saved.id}",
+            location=lambda saved, _: f"/appeals/{saved.id}",
             errors=(404, 409, 422),
         ),
         CommandRoute(

@@ -7,19 +7,17 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.postings.api.access import DELEGATE_ROLES
-from services.postings.api.deps import App
-from services.postings.application import PostingsApplication
-from shared.api.commands import CommandHeaders, command_endpoint
+from services.postings.commands import DecideBatch
+from services.postings.commands import ProposedPosting as Proposed
+from services.postings.domain.batch import Batch
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build_router
 from shared.api.schemas import Code, Rationale, Text
-from shared.api.security import Caller, RuntimeDep, guarded
+from shared.envelope import jsonable
+from shared.handling import Command
 from shared.roles import Role
-
-router = APIRouter(prefix="/postings/batches", tags=["postings"])
 
 
 class ProposedPosting(BaseModel):
@@ -54,50 +52,57 @@ class BatchOut(BaseModel):
     results: list[BatchResult]
 
 
-def batch_view(app: PostingsApplication, batch_id: UUID) -> BatchOut:
-    batch = app.batch(batch_id)
+def batch_view(ctx: Reading, batch_id: UUID) -> BatchOut:
+    batch = ctx.runtime.application.load(batch_id, Batch, what="batch")
     return BatchOut(
         id=str(batch.id),
         rationale=batch.rationale,
         decided_by=batch.decided_by,
-        results=[BatchResult.model_validate(r) for r in batch.results],
+        results=[BatchResult.model_validate(jsonable(r)) for r in batch.results],
     )
 
 
-@router.get(
-    "/{batch_id}",
-    response_model=BatchOut,
-    **guarded(*DELEGATE_ROLES, Role.AUDITOR, errors=(404,)),
-)
-def get_batch(batch_id: UUID, runtime: RuntimeDep, app: App) -> BatchOut:
-    """A batch and each officer's result (HR and auditors: the results concern many
-    officers, welfare reasons among them)."""
-    with runtime.db.unit_of_work(write=False):
-        return batch_view(app, batch_id)
+def get_batch(ctx: Reading, batch_id: UUID) -> BatchOut:
+    return batch_view(ctx, batch_id)
 
 
-@router.post(
-    "", status_code=201, response_model=BatchOut, **guarded(*DELEGATE_ROLES, errors=(403, 422, 503))
-)
-def decide_batch(
-    body: BatchIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Decide a batch of compulsory postings (desktop selection) under one rationale. Each
-    is checked and recorded on its own; the answer gives each officer's result."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_batch(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            rationale=body.rationale,
-            reasoning_for_officer=body.reasoning_for_officer,
-            delegation_id=body.delegation_id,
-            postings=[p.model_dump() for p in body.postings],
+def _decide(body: BatchIn) -> Command:
+    return DecideBatch(
+        rationale=body.rationale,
+        reasoning_for_officer=body.reasoning_for_officer,
+        delegation_id=body.delegation_id,
+        postings=[Proposed(**dict(p)) for p in body.postings],
+    )
+
+
+router = build_router(
+    prefix="/postings/batches",
+    tags=["postings"],
+    routes=[
+        QueryRoute(
+            "/{batch_id}",
+            doc="""A batch and each officer's result (HR and auditors: the results concern
+            many officers, welfare reasons among them).""",
+            roles=(*DELEGATE_ROLES, Role.AUDITOR),
+            read=get_batch,
+            response_model=BatchOut,
+            errors=(404,),
         ),
-        lambda _, saved: batch_view(app, saved.id),
-        status_code=201,
-        location=lambda saved: f"/postings/batches/{saved.id}",
-    )
+        CommandRoute(
+            "POST",
+            "",
+            name="decide_batch",
+            doc="""Decide a batch of compulsory postings (desktop selection) under one
+            rationale. Each is checked and recorded on its own; the answer gives each
+            officer's result.""",
+            roles=tuple(DELEGATE_ROLES),
+            body=BatchIn,
+            make=_decide,
+            answer=lambda ctx, saved: batch_view(ctx, saved.id),
+            response_model=BatchOut,
+            created=True,
+            location=lambda saved, _: f"/postings/batches/{saved.id}",
+            errors=(403, 409, 422, 503),
+        ),
+    ],
+)

@@ -4,68 +4,82 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
 from sqlalchemy import select
 
-from services.postings.api.deps import App
 from services.postings.api.schemas import LocationIn, LocationOut
 from services.postings.api.views import location_view
+from services.postings.commands import RegisterLocation
+from services.postings.domain.location import Location
 from services.postings.projections.tables import locations
-from shared.api.commands import CommandHeaders, command_endpoint, etag
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import Caller, RuntimeDep, guarded
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.handling import Saved
 from shared.roles import Role
 
-router = APIRouter(prefix="/locations", tags=["locations"])
 EVERYONE = tuple(Role)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=LocationOut,
-    **guarded(Role.HR_RESOURCE_PLANNING, Role.INTEGRATION, errors=(409, 422)),
-)
-def register_location(
-    body: LocationIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Register a police station or other establishment (L1800 3.1.1)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.register_location(principal=ctx.principal, **body.model_dump()),
-        lambda session, _: location_view(session, body.code),
-        status_code=201,
-        location=lambda _: f"/locations/{body.code}",
-    )
+def _location(ctx: Reading, saved: Saved) -> LocationOut:
+    location = ctx.runtime.application.load(saved.id, Location, what="location")
+    return location_view(ctx.session, location.code)
 
 
-@router.get("/{code}", response_model=LocationOut, **guarded(*EVERYONE, errors=(404,)))
-def get_location(code: str, runtime: RuntimeDep) -> JSONResponse:
-    """One location."""
-    with runtime.db.unit_of_work(write=False) as session:
-        out = location_view(session, code)
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag(out.version)})
+def get_location(ctx: Reading, code: str) -> LocationOut:
+    return location_view(ctx.session, code)
 
 
-@router.get("", response_model=Page[LocationOut], **guarded(*EVERYONE, errors=(422,)))
 def list_locations(
-    runtime: RuntimeDep,
+    ctx: Reading,
     paging: Paging,
     division: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Page[LocationOut]:
-    """Locations by code, optionally in one division."""
     query = select(locations)
     if division:
         query = query.where(locations.c.division == division)
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[locations.c.code],
-            paging=paging,
-            convert=LocationOut.model_validate,
-        )
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[locations.c.code],
+        paging=paging,
+        convert=LocationOut.model_validate,
+    )
+
+
+router = build_router(
+    prefix="/locations",
+    tags=["locations"],
+    routes=[
+        CommandRoute(
+            "POST",
+            "",
+            name="register_location",
+            doc="Register a police station or other establishment (L1800 3.1.1).",
+            roles=(Role.HR_RESOURCE_PLANNING, Role.INTEGRATION),
+            body=LocationIn,
+            make=build(RegisterLocation),
+            answer=_location,
+            response_model=LocationOut,
+            created=True,
+            location=lambda _, command: f"/locations/{command.code}",
+            errors=(409, 422),
+        ),
+        QueryRoute(
+            "/{code}",
+            doc="One location.",
+            roles=EVERYONE,
+            read=get_location,
+            response_model=LocationOut,
+            errors=(404,),
+            tagged=True,
+        ),
+        QueryRoute(
+            "",
+            doc="Locations by code, optionally in one division.",
+            roles=EVERYONE,
+            read=list_locations,
+            response_model=Page[LocationOut],
+            errors=(422,),
+        ),
+    ],
+)

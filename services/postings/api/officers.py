@@ -1,13 +1,11 @@
 """Officers: reference data (HR roles and the HR-system integration write it), their PDRs,
-locations unsuitable for them, and their notifications."""
+locations unsuitable for them, exceptions for them, and their notifications."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
 from pydantic import BaseModel, RootModel
 from sqlalchemy import select
 
@@ -17,10 +15,10 @@ from services.postings.api.access import (
     FORCE_WIDE_READERS,
     OFFICER_RECORD_READERS,
 )
-from services.postings.api.deps import App
 from services.postings.api.schemas import (
     DecisionIn,
     DelegatedDecisionIn,
+    Home,
     NotificationOut,
     OfficerChangesIn,
     OfficerIn,
@@ -42,417 +40,300 @@ from services.postings.api.views import (
     personal_file_of,
     restrictions_view,
 )
-from services.postings.application import Saved
+from services.postings.commands import (
+    ChangeOfficer,
+    GrantHomeTownException,
+    GrantPolicyException,
+    LiftRestriction,
+    RecordPdr,
+    RegisterOfficer,
+    RestrictLocation,
+    ReviewProbation,
+    SupportRestrictionException,
+)
+from services.postings.domain.officer import Officer
 from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import officers
-from shared.api.commands import (
-    CommandContext,
-    CommandHeaders,
-    CommandRequest,
-    command_endpoint,
-    etag,
-)
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import Caller, RuntimeDep, guarded
-from shared.identity import Principal
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.handling import Command, Saved
 from shared.roles import HR_ROLES, Role
-from shared.runtime import Runtime
 
-router = APIRouter(prefix="/officers", tags=["officers"])
 REFERENCE_WRITERS = (Role.HR_RESOURCE_PLANNING, Role.INTEGRATION)
-
-
-def _home(values: dict[str, object]) -> dict[str, object]:
-    home = values.get("home")
-    if isinstance(home, dict):
-        values["home"] = GeoPoint(float(home["lat"]), float(home["lon"]))
-    return values
-
-
-@router.post(
-    "",
-    status_code=201,
-    response_model=OfficerOut,
-    **guarded(*REFERENCE_WRITERS, errors=(409, 422)),
-)
-def register_officer(
-    body: OfficerIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Register an officer's reference data."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.register_officer(principal=ctx.principal, **_home(body.model_dump())),
-        lambda session, _: officer_view(session, body.officer_id, caller),
-        status_code=201,
-        location=lambda _: f"/officers/{body.officer_id}",
-    )
-
-
-@router.patch(
-    "/{officer_id}",
-    response_model=OfficerOut,
-    **guarded(*REFERENCE_WRITERS, errors=(404, 409, 422)),
-)
-def change_officer(
-    officer_id: str,
-    body: OfficerChangesIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Change an officer's reference data: only the fields given, each change an event."""
-    changes = _home(body.model_dump(exclude_unset=True))
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.change_officer(
-            principal=ctx.principal,
-            officer_id=officer_id,
-            expected_version=ctx.expected_version,
-            changes=changes,
-        ),
-        lambda session, _: officer_view(session, officer_id, caller),
-    )
-
-
-@router.put(
-    "/{officer_id}/pdr",
-    response_model=OfficerOut,
-    **guarded(*REFERENCE_WRITERS, errors=(404, 422)),
-)
-def record_pdr(
-    officer_id: str,
-    body: PdrIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Record the officer's current annual PDR: when due and, once done, when completed."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.record_pdr(
-            principal=ctx.principal, officer_id=officer_id, **body.model_dump()
-        ),
-        lambda session, _: officer_view(session, officer_id, caller),
-    )
-
-
-@router.get(
-    "/{officer_id}", response_model=OfficerOut, **guarded(*OFFICER_RECORD_READERS, errors=(404,))
-)
-def get_officer(officer_id: str, caller: Caller, runtime: RuntimeDep) -> JSONResponse:
-    """An officer's reference data: officers see their own, divisional roles their division.
-    Welfare factors are shown to HR roles only."""
-    with runtime.db.unit_of_work(write=False) as session:
-        out = officer_view(session, officer_id, caller)
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag(out.version)})
-
-
-@router.get(
-    "",
-    response_model=Page[OfficerOut],
-    **guarded(*FORCE_WIDE_READERS, *DIVISIONAL_READERS, errors=(422,)),
-)
-def list_officers(
-    caller: Caller,
-    runtime: RuntimeDep,
-    paging: Paging,
-    division: Annotated[str | None, Query(max_length=80)] = None,
-) -> Page[OfficerOut]:
-    """Officers by id; divisional roles see their own division only."""
-    query = select(officers)
-    if caller.role not in FORCE_WIDE_READERS:
-        query = query.where(officers.c.division == caller.division)
-    if division:
-        query = query.where(officers.c.division == division)
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[officers.c.officer_id],
-            paging=paging,
-            convert=lambda row: officer_out(row, caller),
-        )
-
-
-# -- unsuitable locations (L1800 3.2.2) ----------------------------------------------------
-
-
-@router.post(
-    "/{officer_id}/restrictions",
-    status_code=201,
-    response_model=list[RestrictionOut],
-    **guarded(Role.PSD, Role.OFFICER, errors=(404, 409, 422)),
-)
-def restrict_location(
-    officer_id: str,
-    body: RestrictionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Professional Standards marks a location unsuitable (the rationale is its confidential
-    reason), or the officer asks not to be posted there (L1800 3.2.2)."""
-    return _restriction_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        officer_id,
-        status_code=201,
-        command=lambda ctx: app.restrict_location(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            officer_id=officer_id,
-            location=body.location,
-            rationale=body.rationale,
-        ),
-    )
-
-
-@router.post(
-    "/{officer_id}/restrictions/{location}/lifting",
-    response_model=list[RestrictionOut],
-    **guarded(Role.PSD, Role.OFFICER, errors=(404, 422)),
-)
-def lift_restriction(
-    officer_id: str,
-    location: str,
-    body: DecisionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Lift a restriction: by Professional Standards for theirs, the officer for their own."""
-    return _restriction_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        officer_id,
-        command=lambda ctx: app.lift_restriction(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            officer_id=officer_id,
-            location=location,
-            rationale=body.rationale,
-        ),
-    )
-
-
-@router.post(
-    "/{officer_id}/restrictions/{location}/exception-support",
-    response_model=list[RestrictionOut],
-    **guarded(Role.PSD, Role.HEAD_OF_RESOURCING, errors=(404, 422)),
-)
-def support_exception(
-    officer_id: str,
-    location: str,
-    body: DecisionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Support a posting to a restricted location in exceptional circumstances; it needs
-    both Professional Standards and the Head of Resourcing (L1800 3.2.2)."""
-    return _restriction_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        officer_id,
-        command=lambda ctx: app.support_restriction_exception(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            officer_id=officer_id,
-            location=location,
-            rationale=body.rationale,
-        ),
-    )
-
-
-def _restriction_command(
-    runtime: Runtime,
-    caller: Principal,
-    headers: CommandRequest,
-    body: BaseModel,
-    officer_id: str,
-    *,
-    command: Callable[[CommandContext], Saved],
-    status_code: int = 200,
-) -> JSONResponse:
-    """Answer a change to an officer's restrictions with the list as the caller may see it."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        command,
-        lambda session, _: RestrictionList(restrictions_view(session, officer_id, caller)),
-        status_code=status_code,
-    )
-
-
-@router.get(
-    "/{officer_id}/restrictions",
-    response_model=list[RestrictionOut],
-    **guarded(*OFFICER_RECORD_READERS, errors=(404,)),
-)
-def list_restrictions(officer_id: str, caller: Caller, runtime: RuntimeDep) -> list[RestrictionOut]:
-    """Restricted locations; only psd and head_of_resourcing see the source and reason."""
-    with runtime.db.unit_of_work(write=False) as session:
-        return restrictions_view(session, officer_id, caller)
-
-
-@router.post(
-    "/{officer_id}/home-town-exception",
-    response_model=OfficerOut,
-    **guarded(*DELEGATE_ROLES, errors=(404, 409, 422)),
-)
-def grant_home_town_exception(
-    officer_id: str,
-    body: DelegatedDecisionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The Director of HR, or a delegate naming their delegation, allows a probationer's
-    divisional posting to their home town in exceptional circumstances (L1800 3.3.1)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.grant_home_town_exception(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            officer_id=officer_id,
-            rationale=body.rationale,
-            delegation_id=body.delegation_id,
-        ),
-        lambda session, _: officer_view(session, officer_id, caller),
-    )
-
-
-@router.post(
-    "/{officer_id}/probation-review",
-    response_model=OfficerOut,
-    **guarded(Role.HR_RESOURCE_PLANNING, errors=(404, 409, 422)),
-)
-def review_probation(
-    officer_id: str,
-    body: ProbationReviewIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """At the end of probation, confirm the divisional posting or record that it changes
-    (then decide the new divisional posting) (L1800 3.3.1)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.review_probation(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            officer_id=officer_id,
-            outcome=body.outcome,
-            rationale=body.rationale,
-        ),
-        lambda session, _: officer_view(session, officer_id, caller),
-    )
-
-
-@router.get(
-    "/{officer_id}/personal-file",
-    response_model=list[PersonalFileEntryOut],
-    **guarded(Role.OFFICER, *HR_ROLES, Role.AUDITOR, errors=(404,)),
-)
-def read_personal_file(
-    officer_id: str, caller: Caller, runtime: RuntimeDep
-) -> list[PersonalFileEntryOut]:
-    """Entries on the officer's personal file (a declined 1068 and its reasons, 3.5.3)."""
-    with runtime.db.unit_of_work(write=False) as session:
-        officer_view(session, officer_id, caller)
-        return personal_file_of(session, officer_id)
+OFFICER_ID = {"officer_id": str}
+RESTRICTION = {"officer_id": str, "location": str}
 
 
 class ExceptionList(RootModel[list[PolicyExceptionOut]]):
     pass
 
 
-@router.post(
-    "/{officer_id}/exceptions",
-    status_code=201,
-    response_model=list[PolicyExceptionOut],
-    **guarded(Role.HR_POLICY_OWNER, errors=(404, 409, 422)),
-)
-def grant_exception(
-    officer_id: str,
-    body: PolicyExceptionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """An HR policy owner sets a protocol rule aside for this officer's next case, with
-    clear rationale (L1 2.4); the check it sets aside then passes, citing it."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.grant_exception(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            officer_id=officer_id,
-            rule=body.rule,
-            rationale=body.rationale,
-        ),
-        lambda session, _: ExceptionList(exceptions_of(session, officer_id)),
-        status_code=201,
+def _point(home: Home | None) -> GeoPoint | None:
+    return GeoPoint(home.lat, home.lon) if home is not None else None
+
+
+def _register(body: OfficerIn) -> Command:
+    return RegisterOfficer(**{**dict(body), "home": _point(body.home)})
+
+
+def _change(body: OfficerChangesIn, *, officer_id: str) -> Command:
+    changes: dict[str, Any] = {name: getattr(body, name) for name in body.model_fields_set}
+    if "home" in changes:
+        changes["home"] = _point(body.home)
+    return ChangeOfficer(officer_id=officer_id, changes=changes)
+
+
+def _officer(ctx: Reading, saved: Saved) -> OfficerOut:
+    officer = ctx.runtime.application.load(saved.id, Officer, what="officer")
+    return officer_view(ctx.session, officer.officer_id, ctx.caller)
+
+
+def _restrictions(ctx: Reading, saved: Saved) -> RestrictionList:
+    officer = ctx.runtime.application.load(saved.id, Officer, what="officer")
+    return RestrictionList(restrictions_view(ctx.session, officer.officer_id, ctx.caller))
+
+
+def _exceptions(ctx: Reading, saved: Saved) -> ExceptionList:
+    officer = ctx.runtime.application.load(saved.id, Officer, what="officer")
+    return ExceptionList(exceptions_of(ctx.session, officer.officer_id))
+
+
+def get_officer(ctx: Reading, officer_id: str) -> OfficerOut:
+    return officer_view(ctx.session, officer_id, ctx.caller)
+
+
+def list_officers(
+    ctx: Reading,
+    paging: Paging,
+    division: Annotated[str | None, Query(max_length=80)] = None,
+) -> Page[OfficerOut]:
+    caller = ctx.caller
+    query = select(officers)
+    if caller.role not in FORCE_WIDE_READERS:
+        query = query.where(officers.c.division == caller.division)
+    if division:
+        query = query.where(officers.c.division == division)
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[officers.c.officer_id],
+        paging=paging,
+        convert=lambda row: officer_out(row, caller),
     )
 
 
-@router.get(
-    "/{officer_id}/exceptions",
-    response_model=list[PolicyExceptionOut],
-    **guarded(*HR_ROLES, Role.AUDITOR, errors=(404,)),
-)
-def list_exceptions(
-    officer_id: str, caller: Caller, runtime: RuntimeDep
-) -> list[PolicyExceptionOut]:
-    """Exceptions granted for this officer and the case each served."""
-    with runtime.db.unit_of_work(write=False) as session:
-        officer_view(session, officer_id, caller)
-        return exceptions_of(session, officer_id)
+def list_restrictions(ctx: Reading, officer_id: str) -> list[RestrictionOut]:
+    return restrictions_view(ctx.session, officer_id, ctx.caller)
 
 
-@router.get(
-    "/{officer_id}/notifications",
-    response_model=list[NotificationOut],
-    **guarded(*OFFICER_RECORD_READERS, errors=(404,)),
+def read_personal_file(ctx: Reading, officer_id: str) -> list[PersonalFileEntryOut]:
+    officer_view(ctx.session, officer_id, ctx.caller)
+    return personal_file_of(ctx.session, officer_id)
+
+
+def list_exceptions(ctx: Reading, officer_id: str) -> list[PolicyExceptionOut]:
+    officer_view(ctx.session, officer_id, ctx.caller)
+    return exceptions_of(ctx.session, officer_id)
+
+
+def list_notifications(ctx: Reading, officer_id: str) -> list[NotificationOut]:
+    officer_view(ctx.session, officer_id, ctx.caller)
+    return notifications_of(ctx.session, officer_id)
+
+
+def _on_officer(
+    method: str,
+    path: str,
+    name: str,
+    doc: str,
+    roles: tuple[Role, ...] | frozenset[Role],
+    body: type[BaseModel] | None,
+    make: Any,
+    *,
+    answer: Any = _officer,
+    response_model: Any = OfficerOut,
+    path_params: dict[str, Any] = OFFICER_ID,
+    created: bool = False,
+    errors: tuple[int, ...] = (404, 409, 422),
+) -> CommandRoute:
+    """A command on one officer, answered with the officer's record as stored."""
+    return CommandRoute(
+        method,
+        path,
+        name=name,
+        doc=doc,
+        roles=tuple(roles),
+        body=body,
+        path_params=path_params,
+        make=make,
+        answer=answer,
+        response_model=response_model,
+        created=created,
+        errors=errors,
+    )
+
+
+router = build_router(
+    prefix="/officers",
+    tags=["officers"],
+    routes=[
+        CommandRoute(
+            "POST",
+            "",
+            name="register_officer",
+            doc="Register an officer's reference data.",
+            roles=REFERENCE_WRITERS,
+            body=OfficerIn,
+            make=_register,
+            answer=_officer,
+            response_model=OfficerOut,
+            created=True,
+            location=lambda _, command: f"/officers/{command.officer_id}",
+            errors=(409, 422),
+        ),
+        _on_officer(
+            "PATCH",
+            "/{officer_id}",
+            "change_officer",
+            "Change an officer's reference data: only the fields given, each change an event.",
+            REFERENCE_WRITERS,
+            OfficerChangesIn,
+            _change,
+        ),
+        _on_officer(
+            "PUT",
+            "/{officer_id}/pdr",
+            "record_pdr",
+            "Record the officer's current annual PDR: when due and, once done, when completed.",
+            REFERENCE_WRITERS,
+            PdrIn,
+            build(RecordPdr),
+            errors=(404, 409, 422),
+        ),
+        QueryRoute(
+            "/{officer_id}",
+            doc="""An officer's reference data: officers see their own, divisional roles their
+            division. Welfare factors are shown to HR roles only.""",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=get_officer,
+            response_model=OfficerOut,
+            errors=(404,),
+            tagged=True,
+        ),
+        QueryRoute(
+            "",
+            doc="Officers by id; divisional roles see their own division only.",
+            roles=(*FORCE_WIDE_READERS, *DIVISIONAL_READERS),
+            read=list_officers,
+            response_model=Page[OfficerOut],
+            errors=(422,),
+        ),
+        # -- unsuitable locations (L1800 3.2.2) --------------------------------------------
+        _on_officer(
+            "POST",
+            "/{officer_id}/restrictions",
+            "restrict_location",
+            """Professional Standards marks a location unsuitable (the rationale is its
+            confidential reason), or the officer asks not to be posted there (L1800 3.2.2).""",
+            (Role.PSD, Role.OFFICER),
+            RestrictionIn,
+            build(RestrictLocation),
+            answer=_restrictions,
+            response_model=list[RestrictionOut],
+            created=True,
+        ),
+        _on_officer(
+            "POST",
+            "/{officer_id}/restrictions/{location}/lifting",
+            "lift_restriction",
+            "Lift a restriction: by Professional Standards for theirs, the officer for their own.",
+            (Role.PSD, Role.OFFICER),
+            DecisionIn,
+            build(LiftRestriction),
+            answer=_restrictions,
+            response_model=list[RestrictionOut],
+            path_params=RESTRICTION,
+            errors=(404, 409, 422),
+        ),
+        _on_officer(
+            "POST",
+            "/{officer_id}/restrictions/{location}/exception-support",
+            "support_exception",
+            """Support a posting to a restricted location in exceptional circumstances; it
+            needs both Professional Standards and the Head of Resourcing (L1800 3.2.2).""",
+            (Role.PSD, Role.HEAD_OF_RESOURCING),
+            DecisionIn,
+            build(SupportRestrictionException),
+            answer=_restrictions,
+            response_model=list[RestrictionOut],
+            path_params=RESTRICTION,
+            errors=(404, 409, 422),
+        ),
+        QueryRoute(
+            "/{officer_id}/restrictions",
+            doc="Restricted locations; only psd and head_of_resourcing see the source and reason.",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=list_restrictions,
+            response_model=list[RestrictionOut],
+            errors=(404,),
+        ),
+        _on_officer(
+            "POST",
+            "/{officer_id}/home-town-exception",
+            "grant_home_town_exception",
+            """The Director of HR, or a delegate naming their delegation, allows a
+            probationer's divisional posting to their home town in exceptional
+            circumstances (L1800 3.3.1).""",
+            DELEGATE_ROLES,
+            DelegatedDecisionIn,
+            build(GrantHomeTownException),
+        ),
+        _on_officer(
+            "POST",
+            "/{officer_id}/probation-review",
+            "review_probation",
+            """At the end of probation, confirm the divisional posting or record that it
+            changes (then decide the new divisional posting) (L1800 3.3.1).""",
+            (Role.HR_RESOURCE_PLANNING,),
+            ProbationReviewIn,
+            build(ReviewProbation),
+        ),
+        QueryRoute(
+            "/{officer_id}/personal-file",
+            doc="Entries on the officer's personal file (a declined 1068 and its reasons, 3.5.3).",
+            roles=(Role.OFFICER, *HR_ROLES, Role.AUDITOR),
+            read=read_personal_file,
+            response_model=list[PersonalFileEntryOut],
+            errors=(404,),
+        ),
+        _on_officer(
+            "POST",
+            "/{officer_id}/exceptions",
+            "grant_exception",
+            """An HR policy owner sets a protocol rule aside for this officer's next case,
+            with clear rationale (L1 2.4); the check it sets aside then passes, citing it.""",
+            (Role.HR_POLICY_OWNER,),
+            PolicyExceptionIn,
+            build(GrantPolicyException),
+            answer=_exceptions,
+            response_model=list[PolicyExceptionOut],
+            created=True,
+        ),
+        QueryRoute(
+            "/{officer_id}/exceptions",
+            doc="Exceptions granted for this officer and the case each served.",
+            roles=(*HR_ROLES, Role.AUDITOR),
+            read=list_exceptions,
+            response_model=list[PolicyExceptionOut],
+            errors=(404,),
+        ),
+        QueryRoute(
+            "/{officer_id}/notifications",
+            doc="What the officer was told, and when (written confirmations, reasoning given).",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=list_notifications,
+            response_model=list[NotificationOut],
+            errors=(404,),
+        ),
+    ],
 )
-def list_notifications(
-    officer_id: str, caller: Caller, runtime: RuntimeDep
-) -> list[NotificationOut]:
-    """What the officer was told, and when (written confirmations, reasoning given)."""
-    with runtime.db.unit_of_work(write=False) as session:
-        officer_view(session, officer_id, caller)
-        return notifications_of(session, officer_id)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.postings.api.access import (
@@ -17,7 +17,6 @@ from services.postings.api.access import (
     FORCE_WIDE_READERS,
     OFFICER_RECORD_READERS,
 )
-from services.postings.api.deps import App
 from services.postings.api.schemas import (
     BestInterestsIn,
     CollegePostingIn,
@@ -34,415 +33,171 @@ from services.postings.api.schemas import (
     SeniorIn,
 )
 from services.postings.api.views import posting_out, posting_view
-from services.postings.application import Saved
+from services.postings.commands import (
+    AgreeShorterNotice,
+    CompulsoryTerms,
+    DecideBestInterests,
+    DecideCompulsory,
+    DecideDivisionalPosting,
+    DecideRedeployment,
+    DecideSelection,
+    DecideSenior,
+    DelayPosting,
+    MoveOfficer,
+    NotifyOfficer,
+    Placement,
+    PostToCollege,
+    SelectionTerms,
+    SetDateOutsideSitting,
+    WithdrawPosting,
+)
 from services.postings.domain.kinds import PostingKind, PostingState
 from services.postings.projections.tables import postings
-from shared.api.commands import (
-    CommandContext,
-    CommandHeaders,
-    CommandRequest,
-    command_endpoint,
-    etag,
-)
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import Caller, RuntimeDep, guarded
-from shared.identity import Principal
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.handling import Command, Saved
 from shared.roles import Role
-from shared.runtime import Runtime
-
-router = APIRouter(prefix="/postings", tags=["postings"])
 
 HR_OPERATIONS = (Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_RESOURCING)
 NOTIFIERS = (*HR_OPERATIONS, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT, Role.LINE_MANAGER)
 #: 503: the ROI service, asked before every decision and move, cannot answer (fail closed).
 DECISION_ERRORS = (403, 404, 409, 422, 503)
+POSTING_ID = {"posting_id": UUID}
 
 
-def _posting_command(
-    runtime: Runtime,
-    caller: Principal,
-    headers: CommandRequest,
-    body: Any,
-    command: Callable[[CommandContext], Saved],
-    *,
-    created: bool = False,
-) -> JSONResponse:
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        command,
-        lambda session, saved: posting_view(session, str(saved.id), caller),
-        status_code=201 if created else 200,
-        location=(lambda saved: f"/postings/{saved.id}") if created else None,
+def _placement(body: Any, *, date_field: str = "likely_posting_date") -> Placement:
+    return Placement(
+        officer_id=body.officer_id,
+        to_location=body.to_location,
+        likely_posting_date=getattr(body, date_field),
+        rationale=body.rationale,
+        travel_justification=getattr(body, "travel_justification", None),
+        welfare_consideration=getattr(body, "welfare_consideration", None),
     )
 
 
-def _decision(ctx: CommandContext, body: Any) -> dict[str, Any]:
-    return {"principal": ctx.principal, "correlation_id": ctx.correlation_id, **body.model_dump()}
-
-
-@router.post(
-    "/redeployments",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT, errors=DECISION_ERRORS),
-)
-def decide_redeployment(
-    body: RedeploymentIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Re-deploy an officer within the decider's own division/department; no panel
-    (L1800 3.6.1)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_redeployment(**_decision(ctx, body)),
-        created=True,
+def _compulsory_terms(body: CompulsoryIn | SeniorIn) -> CompulsoryTerms:
+    return CompulsoryTerms(
+        reasoning_for_officer=body.reasoning_for_officer,
+        preferences=body.preferences,
+        preferences_not_sought_because=body.preferences_not_sought_because,
     )
 
 
-@router.post(
-    "/compulsory",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(*DELEGATE_ROLES, errors=DECISION_ERRORS),
-)
-def decide_compulsory(
-    body: CompulsoryIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """A compulsory / organisational-need posting by the Director of HR or a delegate naming
-    their delegation: rationale fully documented, preferences sought or why not, reasoning
-    for the officer, and the notice period (L1800 3.7.1-3.7.2)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_compulsory(**_decision(ctx, body)),
-        created=True,
+def _selection_terms(body: SelectionIn | SeniorIn) -> SelectionTerms:
+    return SelectionTerms(
+        selection_process=body.selection_process, slt_recipients=body.slt_recipients
     )
 
 
-@router.post(
-    "/best-interests",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(Role.HEAD_OF_RESOURCING, errors=DECISION_ERRORS),
-)
-def decide_best_interests(
-    body: BestInterestsIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """A posting in the best interests of the individual or organisation, documented and
-    approved by the Head of Resourcing (L1800 3.7.3)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_best_interests(**_decision(ctx, body)),
-        created=True,
+def _redeployment(body: RedeploymentIn) -> Command:
+    return DecideRedeployment(placement=_placement(body, date_field="posting_date"))
+
+
+def _compulsory(body: CompulsoryIn) -> Command:
+    return DecideCompulsory(
+        placement=_placement(body),
+        terms=_compulsory_terms(body),
+        delegation_id=body.delegation_id,
     )
 
 
-@router.post(
-    "/selections",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(Role.LINE_MANAGER, Role.HR_RESOURCE_PLANNING, errors=DECISION_ERRORS),
-)
-def decide_selection(
-    body: SelectionIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """An appointment decision at selection, confirmed in writing to the officer and their
-    local SLT; HR Resource Planning is notified to agree the date (L1800 3.4.1)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_selection(**_decision(ctx, body)),
-        created=True,
-    )
+def _best_interests(body: BestInterestsIn) -> Command:
+    return DecideBestInterests(placement=_placement(body), in_interests_of=body.in_interests_of)
 
 
-@router.post(
-    "/senior",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(*DELEGATE_ROLES, errors=DECISION_ERRORS),
-)
-def decide_senior(
-    body: SeniorIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """A senior leadership posting (chief inspector and above) through the Director of HR
-    (L1800 3.8)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_senior(**_decision(ctx, body)),
-        created=True,
-    )
+def _selection(body: SelectionIn) -> Command:
+    return DecideSelection(placement=_placement(body), terms=_selection_terms(body))
 
 
-@router.post(
-    "/appointments/college",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(Role.HR_RESOURCE_PLANNING, errors=DECISION_ERRORS),
-)
-def post_to_college(
-    body: CollegePostingIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """On appointment, every officer is posted to the police college (L1800 3.3.1)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.post_to_college(**_decision(ctx, body)),
-        created=True,
-    )
+def _senior(body: SeniorIn) -> Command:
+    terms = _compulsory_terms(body) if body.flow == "compulsory" else _selection_terms(body)
+    return DecideSenior(placement=_placement(body), terms=terms, delegation_id=body.delegation_id)
 
 
-@router.post(
-    "/appointments/divisional",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(Role.HR_RESOURCE_PLANNING, errors=DECISION_ERRORS),
-)
-def decide_divisional_posting(
-    body: DivisionalPostingIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """After initial training, the divisional posting: organisational need, welfare
-    requests considered, not the home town during probation (L1800 3.3.1)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_divisional_posting(**_decision(ctx, body)),
-        created=True,
-    )
-
-
-@router.post(
-    "/{posting_id}/date",
-    response_model=PostingOut,
-    **guarded(Role.HEAD_OF_RESOURCING, errors=DECISION_ERRORS),
-)
-def set_date_outside_sitting(
-    posting_id: UUID,
-    body: DateOutsideSittingIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The Head of Resourcing sets a posting date outside the panel, in exceptional
-    circumstances (L1800 3.4.2)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.set_date_outside_sitting(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            posting_id=posting_id,
-            expected_version=ctx.expected_version,
-            **body.model_dump(),
-        ),
-    )
-
-
-@router.post(
-    "/{posting_id}/delay",
-    response_model=PostingOut,
-    **guarded(*HR_OPERATIONS, errors=DECISION_ERRORS),
-)
-def delay(
-    posting_id: UUID,
-    body: DelayIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Delay a posting to meet organisational need (L1800 3.4.3)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.delay(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            posting_id=posting_id,
-            expected_version=ctx.expected_version,
-            **body.model_dump(),
-        ),
-    )
-
-
-@router.post(
-    "/{posting_id}/notice-agreement",
-    response_model=PostingOut,
-    **guarded(Role.OFFICER, errors=DECISION_ERRORS),
-)
-def agree_shorter_notice(
-    posting_id: UUID,
-    body: NoticeAgreementIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The officer records their agreement to a shorter notice period (L1800 3.7.2)."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.agree_shorter_notice(
-            principal=ctx.principal,
-            posting_id=posting_id,
-            expected_version=ctx.expected_version,
-            agreed_days=body.agreed_days,
-        ),
-    )
-
-
-@router.post(
-    "/{posting_id}/notifications",
-    response_model=PostingOut,
-    **guarded(*NOTIFIERS, errors=DECISION_ERRORS),
-)
-def notify_officer(
-    posting_id: UUID,
-    body: NotificationIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Record what the officer (and others) were told: the written confirmation (3.4.1) or
-    the reasoning for a compulsory posting (3.7.2). The appeal window starts at the first."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.notify_officer(
-            principal=ctx.principal,
-            posting_id=posting_id,
-            expected_version=ctx.expected_version,
-            **body.model_dump(),
-        ),
-    )
-
-
-@router.post(
-    "/{posting_id}/move",
-    response_model=PostingOut,
-    **guarded(
-        Role.HR_RESOURCE_PLANNING,
-        Role.DIVISIONAL_COMMANDER,
-        Role.HEAD_OF_DEPARTMENT,
-        errors=DECISION_ERRORS,
-    ),
-)
-def move(
-    posting_id: UUID,
-    body: MoveIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Take the posting into effect. The checks before a move (PDRs 3.1.4, restrictions
-    3.2.2, notice 3.7.2) must pass; otherwise every reason is given and nothing changes."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.move(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            posting_id=posting_id,
-            expected_version=ctx.expected_version,
+def _college(body: CollegePostingIn) -> Command:
+    return PostToCollege(
+        placement=Placement(
+            officer_id=body.officer_id,
+            to_location=body.to_location,
+            likely_posting_date=body.posting_date,
             rationale=body.rationale,
-        ),
+            # Initial training at the college is the same for every officer.
+            welfare_consideration="Initial training at the college is the same for all",
+        )
     )
 
 
-@router.post(
-    "/{posting_id}/withdrawal",
-    response_model=PostingOut,
-    **guarded(
-        *HR_OPERATIONS,
-        Role.DIRECTOR_OF_HR,
-        Role.DIVISIONAL_COMMANDER,
-        Role.HEAD_OF_DEPARTMENT,
+def _divisional(body: DivisionalPostingIn) -> Command:
+    return DecideDivisionalPosting(placement=_placement(body), welfare_request=body.welfare_request)
+
+
+def _posting(ctx: Reading, saved: Saved) -> PostingOut:
+    return posting_view(ctx.session, str(saved.id), ctx.caller)
+
+
+def _decision(
+    path: str,
+    name: str,
+    doc: str,
+    roles: tuple[Role, ...] | frozenset[Role],
+    body: type[BaseModel],
+    make: Callable[..., Command],
+) -> CommandRoute:
+    """A posting decision: 201 with the posting as stored, found again at its Location."""
+    return CommandRoute(
+        "POST",
+        path,
+        name=name,
+        doc=doc,
+        roles=tuple(roles),
+        body=body,
+        make=make,
+        answer=_posting,
+        response_model=PostingOut,
+        created=True,
+        location=lambda saved, _: f"/postings/{saved.id}",
         errors=DECISION_ERRORS,
-    ),
-)
-def withdraw(
-    posting_id: UUID,
-    body: MoveIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Withdraw a posting before it takes effect, with rationale (L1800 3.1.1). A commander
-    or head withdraws only their own re-deployments."""
-    return _posting_command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.withdraw(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            posting_id=posting_id,
-            expected_version=ctx.expected_version,
-            rationale=body.rationale,
-        ),
     )
 
 
-@router.get(
-    "/{posting_id}", response_model=PostingOut, **guarded(*OFFICER_RECORD_READERS, errors=(404,))
-)
-def get_posting(posting_id: UUID, caller: Caller, runtime: RuntimeDep) -> JSONResponse:
-    """One posting: officers see their own, divisional roles their division's."""
-    with runtime.db.unit_of_work(write=False) as session:
-        out = posting_view(session, str(posting_id), caller)
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag(out.version)})
+def _on_posting(
+    path: str,
+    name: str,
+    doc: str,
+    roles: tuple[Role, ...],
+    body: type[BaseModel],
+    make: Callable[..., Command],
+) -> CommandRoute:
+    """A command on one posting, answered with the posting as stored."""
+    return CommandRoute(
+        "POST",
+        path,
+        name=name,
+        doc=doc,
+        roles=roles,
+        body=body,
+        path_params=POSTING_ID,
+        make=make,
+        answer=_posting,
+        response_model=PostingOut,
+        errors=DECISION_ERRORS,
+    )
 
 
-@router.get("", response_model=Page[PostingOut], **guarded(*OFFICER_RECORD_READERS, errors=(422,)))
+def get_posting(ctx: Reading, posting_id: UUID) -> PostingOut:
+    return posting_view(ctx.session, str(posting_id), ctx.caller)
+
+
 def list_postings(
-    caller: Caller,
-    runtime: RuntimeDep,
+    ctx: Reading,
     paging: Paging,
     officer_id: Annotated[str | None, Query(max_length=80)] = None,
     division: Annotated[str | None, Query(max_length=80)] = None,
     kind: PostingKind | None = None,
     state: PostingState | None = None,
 ) -> Page[PostingOut]:
-    """Postings, newest first (the posting plan with state=awaiting_date); officers get
-    their own only, divisional roles their division's."""
+    caller = ctx.caller
     query = select(postings)
     if caller.role is Role.OFFICER:
         query = query.where(postings.c.officer_id == caller.officer_id)
@@ -458,11 +213,159 @@ def list_postings(
     ):
         if value:
             query = query.where(column == value)
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[postings.c.decided_seq.desc()],
-            paging=paging,
-            convert=lambda row: posting_out(row, caller),
-        )
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[postings.c.decided_seq.desc()],
+        paging=paging,
+        convert=lambda row: posting_out(row, caller),
+    )
+
+
+router = build_router(
+    prefix="/postings",
+    tags=["postings"],
+    routes=[
+        _decision(
+            "/redeployments",
+            "decide_redeployment",
+            """Re-deploy an officer within the decider's own division/department; no panel
+            (L1800 3.6.1).""",
+            (Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT),
+            RedeploymentIn,
+            _redeployment,
+        ),
+        _decision(
+            "/compulsory",
+            "decide_compulsory",
+            """A compulsory / organisational-need posting by the Director of HR or a delegate
+            naming their delegation: rationale fully documented, preferences sought or why
+            not, reasoning for the officer, and the notice period (L1800 3.7.1-3.7.2).""",
+            DELEGATE_ROLES,
+            CompulsoryIn,
+            _compulsory,
+        ),
+        _decision(
+            "/best-interests",
+            "decide_best_interests",
+            """A posting in the best interests of the individual or organisation, documented
+            and approved by the Head of Resourcing (L1800 3.7.3).""",
+            (Role.HEAD_OF_RESOURCING,),
+            BestInterestsIn,
+            _best_interests,
+        ),
+        _decision(
+            "/selections",
+            "decide_selection",
+            """An appointment decision at selection, confirmed in writing to the officer and
+            their local SLT; HR Resource Planning is notified to agree the date (L1800
+            3.4.1).""",
+            (Role.LINE_MANAGER, Role.HR_RESOURCE_PLANNING),
+            SelectionIn,
+            _selection,
+        ),
+        _decision(
+            "/senior",
+            "decide_senior",
+            """A senior leadership posting (chief inspector and above) through the Director
+            of HR (L1800 3.8).""",
+            DELEGATE_ROLES,
+            SeniorIn,
+            _senior,
+        ),
+        _decision(
+            "/appointments/college",
+            "post_to_college",
+            "On appointment, every officer is posted to the police college (L1800 3.3.1).",
+            (Role.HR_RESOURCE_PLANNING,),
+            CollegePostingIn,
+            _college,
+        ),
+        _decision(
+            "/appointments/divisional",
+            "decide_divisional_posting",
+            """After initial training, the divisional posting: organisational need, welfare
+            requests considered, not the home town during probation (L1800 3.3.1).""",
+            (Role.HR_RESOURCE_PLANNING,),
+            DivisionalPostingIn,
+            _divisional,
+        ),
+        _on_posting(
+            "/{posting_id}/date",
+            "set_date_outside_sitting",
+            """The Head of Resourcing sets a posting date outside the panel, in exceptional
+            circumstances (L1800 3.4.2).""",
+            (Role.HEAD_OF_RESOURCING,),
+            DateOutsideSittingIn,
+            build(SetDateOutsideSitting),
+        ),
+        _on_posting(
+            "/{posting_id}/delay",
+            "delay",
+            "Delay a posting to meet organisational need (L1800 3.4.3).",
+            HR_OPERATIONS,
+            DelayIn,
+            build(DelayPosting),
+        ),
+        _on_posting(
+            "/{posting_id}/notice-agreement",
+            "agree_shorter_notice",
+            "The officer records their agreement to a shorter notice period (L1800 3.7.2).",
+            (Role.OFFICER,),
+            NoticeAgreementIn,
+            build(AgreeShorterNotice),
+        ),
+        _on_posting(
+            "/{posting_id}/notifications",
+            "notify_officer",
+            """Record what the officer (and others) were told: the written confirmation
+            (3.4.1) or the reasoning for a compulsory posting (3.7.2). The appeal window
+            starts at the first that reaches the officer.""",
+            NOTIFIERS,
+            NotificationIn,
+            build(NotifyOfficer),
+        ),
+        _on_posting(
+            "/{posting_id}/move",
+            "move",
+            """Take the posting into effect. The checks before a move (PDRs 3.1.4,
+            restrictions 3.2.2, notice 3.7.2, ROI 3.9) must pass; otherwise every reason is
+            given and nothing changes.""",
+            (Role.HR_RESOURCE_PLANNING, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT),
+            MoveIn,
+            build(MoveOfficer),
+        ),
+        _on_posting(
+            "/{posting_id}/withdrawal",
+            "withdraw",
+            """Withdraw a posting before it takes effect, with rationale (L1800 3.1.1). A
+            commander or head withdraws only their own re-deployments.""",
+            (
+                *HR_OPERATIONS,
+                Role.DIRECTOR_OF_HR,
+                Role.DIVISIONAL_COMMANDER,
+                Role.HEAD_OF_DEPARTMENT,
+            ),
+            MoveIn,
+            build(WithdrawPosting),
+        ),
+        QueryRoute(
+            "/{posting_id}",
+            doc="One posting: officers see their own, divisional roles their division's.",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=get_posting,
+            response_model=PostingOut,
+            errors=(404,),
+            tagged=True,
+        ),
+        QueryRoute(
+            "",
+            doc="""Postings, newest first (the posting plan with state=awaiting_date);
+            officers get their own only, divisional roles their division's.""",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=list_postings,
+            response_model=Page[PostingOut],
+            errors=(422,),
+        ),
+    ],
+)

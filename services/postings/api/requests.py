@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
 from sqlalchemy import select
 
 from services.postings.api.access import (
@@ -16,7 +15,6 @@ from services.postings.api.access import (
     FORCE_WIDE_READERS,
     OFFICER_RECORD_READERS,
 )
-from services.postings.api.deps import App
 from services.postings.api.schemas import (
     DecisionIn,
     PostingOut,
@@ -25,151 +23,42 @@ from services.postings.api.schemas import (
     TransferRequestOut,
 )
 from services.postings.api.views import posting_view, request_out, request_view
+from services.postings.commands import (
+    DecideRequestPosting,
+    DeclineRequest,
+    SubmitRequest,
+    SupportRequest,
+)
 from services.postings.projections.tables import transfer_requests
-from shared.api.commands import CommandHeaders, command_endpoint, etag
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import Caller, RuntimeDep, guarded
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.handling import Saved
 from shared.roles import Role
 
-router = APIRouter(prefix="/requests", tags=["1068 requests"])
 ERRORS = (403, 404, 409, 422, 503)  # 503: ROI cannot answer
+REQUEST_ID = {"request_id": UUID}
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=TransferRequestOut,
-    **guarded(Role.OFFICER, Role.SLT, errors=ERRORS),
-)
-def submit_request(
-    body: TransferRequestIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Submit a 1068: the officer's own, or the SLT's for an officer of their division
-    (L1800 3.5.1-3.5.2). Not during probation (3.3.1)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.submit_request(principal=ctx.principal, **body.model_dump()),
-        lambda session, saved: request_view(session, str(saved.id), caller),
-        status_code=201,
-        location=lambda saved: f"/requests/{saved.id}",
-    )
+def _request(ctx: Reading, saved: Saved) -> TransferRequestOut:
+    return request_view(ctx.session, str(saved.id), ctx.caller)
 
 
-@router.post(
-    "/{request_id}/support", response_model=TransferRequestOut, **guarded(Role.SLT, errors=ERRORS)
-)
-def support_request(
-    request_id: UUID,
-    body: DecisionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The local SLT endorses the request; it goes to HR Resource Planning (L1800 3.5.4)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.support_request(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            request_id=request_id,
-            rationale=body.rationale,
-        ),
-        lambda session, saved: request_view(session, str(saved.id), caller),
-    )
+def _posting(ctx: Reading, saved: Saved) -> PostingOut:
+    return posting_view(ctx.session, str(saved.id), ctx.caller)
 
 
-@router.post(
-    "/{request_id}/decline", response_model=TransferRequestOut, **guarded(Role.SLT, errors=ERRORS)
-)
-def decline_request(
-    request_id: UUID,
-    body: DecisionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The local SLT does not support the request: the reasons are told to the officer and
-    the request is placed on their personal file (L1800 3.5.3)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decline_request(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            request_id=request_id,
-            rationale=body.rationale,
-        ),
-        lambda session, saved: request_view(session, str(saved.id), caller),
-    )
+def get_request(ctx: Reading, request_id: UUID) -> TransferRequestOut:
+    return request_view(ctx.session, str(request_id), ctx.caller)
 
 
-@router.post(
-    "/{request_id}/posting",
-    status_code=201,
-    response_model=PostingOut,
-    **guarded(Role.HR_RESOURCE_PLANNING, errors=ERRORS),
-)
-def decide_request_posting(
-    request_id: UUID,
-    body: RequestPostingIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """HR Resource Planning decides the posting for a supported request (L1800 3.5.4)."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.decide_request_posting(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            request_id=request_id,
-            **body.model_dump(),
-        ),
-        lambda session, saved: posting_view(session, str(saved.id), caller),
-        status_code=201,
-        location=lambda saved: f"/postings/{saved.id}",
-    )
-
-
-@router.get(
-    "/{request_id}",
-    response_model=TransferRequestOut,
-    **guarded(*OFFICER_RECORD_READERS, errors=(404,)),
-)
-def get_request(request_id: UUID, caller: Caller, runtime: RuntimeDep) -> JSONResponse:
-    """One request: the officer's own, their division's SLT, HR roles."""
-    with runtime.db.unit_of_work(write=False) as session:
-        out = request_view(session, str(request_id), caller)
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag(out.version)})
-
-
-@router.get(
-    "", response_model=Page[TransferRequestOut], **guarded(*OFFICER_RECORD_READERS, errors=(422,))
-)
 def list_requests(
-    caller: Caller,
-    runtime: RuntimeDep,
+    ctx: Reading,
     paging: Paging,
     state: Annotated[
         Literal["submitted", "supported", "declined", "fulfilled"] | None, Query()
     ] = None,
 ) -> Page[TransferRequestOut]:
-    """Requests in the order submitted; the posting plan is state=supported. Officers see
-    their own, divisional roles their division's."""
+    caller = ctx.caller
     query = select(transfer_requests)
     if caller.role is Role.OFFICER:
         query = query.where(transfer_requests.c.officer_id == caller.officer_id)
@@ -177,11 +66,94 @@ def list_requests(
         query = query.where(transfer_requests.c.division == caller.division)
     if state:
         query = query.where(transfer_requests.c.state == state)
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[transfer_requests.c.submitted_seq],
-            paging=paging,
-            convert=lambda row: request_out(row, caller),
-        )
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[transfer_requests.c.submitted_seq],
+        paging=paging,
+        convert=lambda row: request_out(row, caller),
+    )
+
+
+router = build_router(
+    prefix="/requests",
+    tags=["1068 requests"],
+    routes=[
+        CommandRoute(
+            "POST",
+            "",
+            name="submit_request",
+            doc="""Submit a 1068: the officer's own, or the SLT's for an officer of their
+            division (L1800 3.5.1-3.5.2). Not during probation (3.3.1).""",
+            roles=(Role.OFFICER, Role.SLT),
+            body=TransferRequestIn,
+            make=build(SubmitRequest),
+            answer=_request,
+            response_model=TransferRequestOut,
+            created=True,
+            location=lambda saved, _: f"/requests/{saved.id}",
+            errors=ERRORS,
+        ),
+        CommandRoute(
+            "POST",
+            "/{request_id}/support",
+            name="support_request",
+            doc="The local SLT endorses the request; it goes to HR Resource Planning (L1800 "
+            "3.5.4).",
+            roles=(Role.SLT,),
+            body=DecisionIn,
+            path_params=REQUEST_ID,
+            make=build(SupportRequest),
+            answer=_request,
+            response_model=TransferRequestOut,
+            errors=ERRORS,
+        ),
+        CommandRoute(
+            "POST",
+            "/{request_id}/decline",
+            name="decline_request",
+            doc="""The local SLT does not support the request: the reasons are told to the
+            officer and the request is placed on their personal file (L1800 3.5.3).""",
+            roles=(Role.SLT,),
+            body=DecisionIn,
+            path_params=REQUEST_ID,
+            make=build(DeclineRequest),
+            answer=_request,
+            response_model=TransferRequestOut,
+            errors=ERRORS,
+        ),
+        CommandRoute(
+            "POST",
+            "/{request_id}/posting",
+            name="decide_request_posting",
+            doc="HR Resource Planning decides the posting for a supported request (L1800 3.5.4).",
+            roles=(Role.HR_RESOURCE_PLANNING,),
+            body=RequestPostingIn,
+            path_params=REQUEST_ID,
+            make=build(DecideRequestPosting),
+            answer=_posting,
+            response_model=PostingOut,
+            created=True,
+            location=lambda saved, _: f"/postings/{saved.id}",
+            errors=ERRORS,
+        ),
+        QueryRoute(
+            "/{request_id}",
+            doc="One request: the officer's own, their division's SLT, HR roles.",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=get_request,
+            response_model=TransferRequestOut,
+            errors=(404,),
+            tagged=True,
+        ),
+        QueryRoute(
+            "",
+            doc="""Requests in the order submitted; the posting plan is state=supported.
+            Officers see their own, divisional roles their division's.""",
+            roles=tuple(OFFICER_RECORD_READERS),
+            read=list_requests,
+            response_model=Page[TransferRequestOut],
+            errors=(422,),
+        ),
+    ],
+)

@@ -6,7 +6,16 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from services.postings.domain.kinds import (
     PostingKind,
@@ -308,8 +317,17 @@ class SittingOut(BaseModel):
 class OutcomeIn(_In):
     posting_id: UUID
     outcome: Literal["date_confirmed", "deferred"]
-    posting_date: date | None = Field(default=None, description="Required to confirm a date")
+    posting_date: date | None = Field(
+        default=None, validate_default=True, description="Required to confirm a date"
+    )
     rationale: Rationale
+
+    @field_validator("posting_date")
+    @classmethod
+    def _a_confirmation_names_its_date(cls, value: date | None, info: ValidationInfo) -> Any:
+        if info.data.get("outcome") == "date_confirmed" and value is None:
+            raise PydanticCustomError("missing", "a confirmed date needs posting_date")
+        return value
 
 
 class NotificationOut(BaseModel):

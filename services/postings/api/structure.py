@@ -6,22 +6,22 @@ from __future__ import annotations
 import statistics
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.postings.api.deps import App
+from services.postings.commands import ChangeUnitHead, RegisterUnit, SetEstablishmentTarget
+from services.postings.domain.establishment import Establishment
+from services.postings.domain.unit import Unit
 from services.postings.projections.strength import strength
 from services.postings.projections.tables import postings, units
-from shared.api.commands import CommandHeaders, command_endpoint
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.api.schemas import Code, Text
-from shared.api.security import Caller, RuntimeDep, guarded
 from shared.errors import NotFound
+from shared.handling import Saved
 from shared.roles import HR_ROLES, Role
 
-router = APIRouter(tags=["structure and monitoring"])
 PLANNERS = (Role.HR_RESOURCE_PLANNING,)
 READERS = (*HR_ROLES, Role.AUDITOR, Role.DEPLOYMENT_PANEL)
 
@@ -81,6 +81,10 @@ class MonitoringOut(BaseModel):
     selection_to_posting_date: SelectionTimes
 
 
+class StrengthList(BaseModel):
+    items: list[StrengthOut]
+
+
 def _unit(session: Session, code: str) -> UnitOut:
     row = session.execute(select(units).where(units.c.code == code)).first()
     if row is None:
@@ -88,112 +92,44 @@ def _unit(session: Session, code: str) -> UnitOut:
     return UnitOut.model_validate(row._asdict())
 
 
-@router.post(
-    "/units", status_code=201, response_model=UnitOut, **guarded(*PLANNERS, errors=(409, 422))
-)
-def register_unit(
-    body: UnitIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Register a division or department with its commander or head."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.register_unit(principal=ctx.principal, **body.model_dump()),
-        lambda session, _: _unit(session, body.code),
-        status_code=201,
-        location=lambda _: f"/units/{body.code}",
+def _unit_saved(ctx: Reading, saved: Saved) -> UnitOut:
+    unit = ctx.runtime.application.load(saved.id, Unit, what="unit")
+    return _unit(ctx.session, unit.code)
+
+
+def _strength_of(session: Session, division: str | None) -> StrengthList:
+    return StrengthList(
+        items=[StrengthOut.model_validate(r.__dict__) for r in strength(session, division)]
     )
 
 
-@router.put("/units/{code}/head", response_model=UnitOut, **guarded(*PLANNERS, errors=(404, 422)))
-def change_unit_head(
-    code: str,
-    body: UnitHeadIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Record a new commander or head for the unit."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.change_unit_head(principal=ctx.principal, code=code, head_id=body.head_id),
-        lambda session, _: _unit(session, code),
-    )
+def _establishment(ctx: Reading, saved: Saved) -> StrengthList:
+    division = ctx.runtime.application.load(saved.id, Establishment, what="establishment")
+    return _strength_of(ctx.session, division.division)
 
 
-@router.get("/units/{code}", response_model=UnitOut, **guarded(*Role, errors=(404,)))
-def get_unit(code: str, runtime: RuntimeDep) -> UnitOut:
-    """One unit."""
-    with runtime.db.unit_of_work(write=False) as session:
-        return _unit(session, code)
+def get_unit(ctx: Reading, code: str) -> UnitOut:
+    return _unit(ctx.session, code)
 
 
-class StrengthList(BaseModel):
-    items: list[StrengthOut]
-
-
-@router.put(
-    "/establishment/{division}", response_model=StrengthList, **guarded(*PLANNERS, errors=(422,))
-)
-def set_target(
-    division: str,
-    body: TargetIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Set the division's target for a rank or a scarce skill."""
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.set_establishment(
-            principal=ctx.principal, division=division, **body.model_dump()
-        ),
-        lambda session, _: StrengthList(
-            items=[StrengthOut.model_validate(r.__dict__) for r in strength(session, division)]
-        ),
-    )
-
-
-@router.get("/strength", response_model=StrengthList, **guarded(*READERS, expensive=True))
 def read_strength(
-    runtime: RuntimeDep, division: Annotated[str | None, Query(max_length=80)] = None
+    ctx: Reading, division: Annotated[str | None, Query(max_length=80)] = None
 ) -> StrengthList:
-    """Strength against establishment by division, rank and scarce skill: now, and projected
-    once the planned postings take effect."""
-    with runtime.db.unit_of_work(write=False) as session:
-        rows = strength(session, division)
-    return StrengthList(items=[StrengthOut.model_validate(r.__dict__) for r in rows])
+    return _strength_of(ctx.session, division)
 
 
-@router.get(
-    "/monitoring",
-    response_model=MonitoringOut,
-    **guarded(Role.HEAD_OF_RESOURCING, Role.DIRECTOR_OF_HR, Role.AUDITOR, expensive=True),
-)
-def monitoring(runtime: RuntimeDep) -> MonitoringOut:
-    """Figures for the Head of Resourcing's monitoring of the protocol (L1800 7.1): postings
-    by kind and division, compulsory postings, time from selection to posting date."""
-    with runtime.db.unit_of_work(write=False) as session:
-        by_kind = session.execute(
-            select(postings.c.kind, postings.c.division, func.count())
-            .group_by(postings.c.kind, postings.c.division)
-            .order_by(postings.c.kind, postings.c.division)
-        ).all()
-        selections = session.execute(
-            select(postings.c.decided_at, postings.c.posting_date).where(
-                postings.c.kind == "selection", postings.c.posting_date.is_not(None)
-            )
-        ).all()
+def monitoring(ctx: Reading) -> MonitoringOut:
+    session = ctx.session
+    by_kind = session.execute(
+        select(postings.c.kind, postings.c.division, func.count())
+        .group_by(postings.c.kind, postings.c.division)
+        .order_by(postings.c.kind, postings.c.division)
+    ).all()
+    selections = session.execute(
+        select(postings.c.decided_at, postings.c.posting_date).where(
+            postings.c.kind == "selection", postings.c.posting_date.is_not(None)
+        )
+    ).all()
     waits = [(posting_date - decided_at.date()).days for decided_at, posting_date in selections]
     return MonitoringOut(
         postings_by_kind_and_division=[
@@ -206,3 +142,76 @@ def monitoring(runtime: RuntimeDep) -> MonitoringOut:
             median_days=float(statistics.median(waits)) if waits else None,
         ),
     )
+
+
+router = build_router(
+    tags=["structure and monitoring"],
+    routes=[
+        CommandRoute(
+            "POST",
+            "/units",
+            name="register_unit",
+            doc="Register a division or department with its commander or head.",
+            roles=PLANNERS,
+            body=UnitIn,
+            make=build(RegisterUnit),
+            answer=_unit_saved,
+            response_model=UnitOut,
+            created=True,
+            location=lambda _, command: f"/units/{command.code}",
+            errors=(409, 422),
+        ),
+        CommandRoute(
+            "PUT",
+            "/units/{code}/head",
+            name="change_unit_head",
+            doc="Record a new commander or head for the unit.",
+            roles=PLANNERS,
+            body=UnitHeadIn,
+            path_params={"code": str},
+            make=build(ChangeUnitHead),
+            answer=_unit_saved,
+            response_model=UnitOut,
+        ),
+        QueryRoute(
+            "/units/{code}",
+            doc="One unit.",
+            roles=tuple(Role),
+            read=get_unit,
+            response_model=UnitOut,
+            errors=(404,),
+        ),
+        CommandRoute(
+            "PUT",
+            "/establishment/{division}",
+            name="set_target",
+            doc="Set the division's target for a rank or a scarce skill.",
+            roles=PLANNERS,
+            body=TargetIn,
+            path_params={"division": str},
+            make=build(SetEstablishmentTarget),
+            answer=_establishment,
+            response_model=StrengthList,
+            errors=(409, 422),
+        ),
+        QueryRoute(
+            "/strength",
+            doc="""Strength against establishment by division, rank and scarce skill: now, and
+            projected once the planned postings take effect.""",
+            roles=READERS,
+            read=read_strength,
+            response_model=StrengthList,
+            expensive=True,
+        ),
+        QueryRoute(
+            "/monitoring",
+            doc="""Figures for the Head of Resourcing's monitoring of the protocol (L1800
+            7.1): postings by kind and division, compulsory postings, time from selection to
+            posting date.""",
+            roles=(Role.HEAD_OF_RESOURCING, Role.DIRECTOR_OF_HR, Role.AUDITOR),
+            read=monitoring,
+            response_model=MonitoringOut,
+            expensive=True,
+        ),
+    ],
+)

@@ -10,10 +10,18 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from services.postings.domain.checks import Restriction
-from services.postings.domain.kinds import Rank, RestrictionSource, WelfareFactor
+from services.postings.domain.kinds import PostingKind, Rank, RestrictionSource, WelfareFactor
+from services.postings.domain.rules.l1_2_4_exceptions import OneExceptionWaitingPerRule
+from services.postings.domain.rules.s3_2_general_postings import (
+    LocationIsRestrictedOnceBySource,
+    Restriction,
+)
+from services.postings.domain.rules.s3_3_appointment import (
+    HomeTownExceptionIsGrantedOnce,
+    ProbationIsReviewedOnce,
+)
 from services.postings.domain.values import GeoPoint, PdrCycle
-from shared.errors import Conflict, NotFound
+from shared.errors import NotFound
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
@@ -59,10 +67,19 @@ class Officer(Aggregate):
         welfare_factors: list[WelfareFactor]
         actor_id: str
         actor_role: Role
+        #: The officer's postings are recorded on them as they open and close (version 2).
+        tracks_postings: bool
 
         personal_fields: ClassVar[frozenset[str]] = frozenset(
             {"name", "home_town", "home", "welfare_factors"}
         )
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Registered before postings were recorded on the officer: which of theirs are
+            # on their way is known only from the postings themselves.
+            state["tracks_postings"] = False
 
     class DetailsChanged(Aggregate.Event):
         changes: dict[str, Any]
@@ -170,6 +187,34 @@ class Officer(Aggregate):
         def apply(self, aggregate: Officer) -> None:
             aggregate.place_of_duty = self.location
             aggregate.division = self.division
+            if aggregate.open_posting == self.posting_id:
+                aggregate.open_posting = None
+
+    class PostingOpened(Aggregate.Event):
+        """A posting decision for the officer is on its way. The officer owns the rule that
+        one is on its way at a time (L1800 3.1.1): a second decision at once meets this
+        one at the officer's version."""
+
+        posting_id: UUID
+        kind: PostingKind
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.open_posting = self.posting_id
+            aggregate.postings_decided += 1
+            if self.kind is PostingKind.APPOINTMENT:
+                aggregate.appointment_posted_here = True
+
+    class PostingClosed(Aggregate.Event):
+        """The posting on its way ended before it took effect: withdrawn, or set aside on
+        appeal."""
+
+        posting_id: UUID
+        #: "withdrawn" or "set_aside".
+        why: str
+
+        def apply(self, aggregate: Officer) -> None:
+            if aggregate.open_posting == self.posting_id:
+                aggregate.open_posting = None
 
     def __init__(
         self,
@@ -190,6 +235,7 @@ class Officer(Aggregate):
         welfare_factors: list[WelfareFactor],
         actor_id: str,
         actor_role: Role,
+        tracks_postings: bool,
     ) -> None:
         self.officer_id = officer_id
         self.name = name
@@ -214,6 +260,12 @@ class Officer(Aggregate):
         self.review_outcome: str | None = None
         #: Unused L1 2.4 exceptions: rule -> the version that granted it.
         self.exceptions: dict[str, int] = {}
+        #: Whether the officer's postings are recorded on them (registered at version 2).
+        self.tracks_postings = tracks_postings
+        #: The posting on its way, if any (L1800 3.1.1), and how many were decided here.
+        self.open_posting: UUID | None = None
+        self.postings_decided = 0
+        self.appointment_posted_here = False
 
     @classmethod
     def register(cls, *, at: datetime, **details: Any) -> Officer:
@@ -221,6 +273,7 @@ class Officer(Aggregate):
             cls.Registered,
             id=officer_aggregate_id(details["officer_id"]),
             timestamp=at,
+            tracks_postings=True,
             **details,
         )
 
@@ -254,7 +307,9 @@ class Officer(Aggregate):
         self, *, location: str, source: RestrictionSource, decision: Decision, at: datetime
     ) -> None:
         if (location, source) in self.restrictions:
-            raise Conflict(f"{location} is already restricted for {self.officer_id}")
+            LocationIsRestrictedOnceBySource.refuse(
+                f"{location} is already restricted for {self.officer_id}"
+            )
         self.trigger_event(
             self.LocationRestricted,
             timestamp=at,
@@ -288,17 +343,23 @@ class Officer(Aggregate):
 
     def grant_home_town_exception(self, *, decision: Decision, at: datetime) -> None:
         if self.home_town_exception:
-            raise Conflict(f"{self.officer_id} already has a home-town exception")
+            HomeTownExceptionIsGrantedOnce.refuse(
+                f"{self.officer_id} already has a home-town exception"
+            )
         self.trigger_event(self.HomeTownExceptionGranted, timestamp=at, decision=decision)
 
     def review_probation(self, *, outcome: str, decision: Decision, at: datetime) -> None:
         if self.probation_reviewed:
-            raise Conflict(f"{self.officer_id}'s probation posting was already reviewed")
+            ProbationIsReviewedOnce.refuse(
+                f"{self.officer_id}'s probation posting was already reviewed"
+            )
         self.trigger_event(self.ProbationReviewed, timestamp=at, decision=decision, outcome=outcome)
 
     def grant_exception(self, *, rule: str, decision: Decision, at: datetime) -> None:
         if rule in self.exceptions:
-            raise Conflict(f"an exception to {rule} for {self.officer_id} is already waiting")
+            OneExceptionWaitingPerRule.refuse(
+                f"an exception to {rule} for {self.officer_id} is already waiting"
+            )
         self.trigger_event(self.PolicyExceptionGranted, timestamp=at, decision=decision, rule=rule)
 
     def apply_exception(self, *, rule: str, case: str, at: datetime) -> None:
@@ -312,3 +373,10 @@ class Officer(Aggregate):
             division=division,
             posting_id=posting_id,
         )
+
+    def open_a_posting(self, *, posting_id: UUID, kind: PostingKind, at: datetime) -> None:
+        self.trigger_event(self.PostingOpened, timestamp=at, posting_id=posting_id, kind=kind)
+
+    def close_the_posting(self, *, posting_id: UUID, why: str, at: datetime) -> None:
+        if self.open_posting == posting_id:
+            self.trigger_event(self.PostingClosed, timestamp=at, posting_id=posting_id, why=why)

@@ -8,7 +8,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from shared.errors import Conflict
+from services.postings.domain.rules.s3_4_selection import (
+    OneOutcomePerPostingPerSitting,
+    SittingIsOpen,
+)
 from shared.roles import Role
 
 
@@ -47,14 +50,17 @@ class PanelSitting(Aggregate):
 
     def record_outcome(self, *, posting_id: UUID, outcome: str, at: datetime) -> None:
         if self.closed:
-            raise Conflict("this sitting is closed")
+            SittingIsOpen.refuse("this sitting is closed")
         if posting_id in self.outcomes:
-            raise Conflict("this sitting already decided that posting")
+            OneOutcomePerPostingPerSitting.refuse(
+                f"this sitting already recorded its outcome for that posting: "
+                f"{self.outcomes[posting_id]}"
+            )
         self.trigger_event(
             self.OutcomeRecorded, timestamp=at, posting_id=posting_id, outcome=outcome
         )
 
     def close(self, *, actor_id: str, actor_role: Role, at: datetime) -> None:
         if self.closed:
-            raise Conflict("this sitting is already closed")
+            SittingIsOpen.refuse("this sitting is already closed")
         self.trigger_event(self.Closed, timestamp=at, actor_id=actor_id, actor_role=actor_role)

@@ -12,10 +12,22 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from services.postings.domain.details import PostingDetails, details_from_v1
 from services.postings.domain.kinds import PostingKind, PostingState
-from shared.errors import Conflict
+from services.postings.domain.rules.s3_1_general import (
+    PostingIsCarriedForwardOnlyWhileOnItsWay,
+    PostingIsWithdrawnBeforeItTakesEffect,
+)
+from services.postings.domain.rules.s3_4_selection import (
+    DateIsConfirmedBeforeTheMove,
+    DelayMovesTheDateLater,
+    PostingDateIsConfirmedOnce,
+    PostingIsOnlyDeferredWhileAwaitingItsDate,
+)
+from services.postings.domain.rules.s3_10_appeals import PostingIsSetAsideOnce
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
+from shared.rules.base import Rule
 
 
 def notification_started_window(
@@ -38,10 +50,17 @@ class Posting(Aggregate):
         to_location: str
         #: Set when no panel is needed (re-deployment within a division, 3.6.1).
         posting_date: date | None
-        #: What this kind of posting records besides (preferences, notice, 1068, batch...).
-        details: dict[str, Any]
+        #: What this kind of posting records besides: its flow's terms (None once the
+        #: officer's personal data is disposed of).
+        details: PostingDetails | None
 
         personal_fields: ClassVar[frozenset[str]] = frozenset({"details"})
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 kept the same terms in a plain mapping.
+            state["details"] = details_from_v1(state["kind"], state["details"])
 
     class DateConfirmed(DecisionEvent):
         """By a panel sitting, or by the Head of Resourcing outside one (L1800 3.4.2)."""
@@ -154,7 +173,7 @@ class Posting(Aggregate):
         from_location: str,
         to_location: str,
         posting_date: date | None,
-        details: dict[str, Any],
+        details: PostingDetails | None,
     ) -> None:
         self.kind = kind
         self.officer_id = officer_id
@@ -183,7 +202,7 @@ class Posting(Aggregate):
         from_location: str,
         to_location: str,
         posting_date: date | None = None,
-        details: dict[str, Any] | None = None,
+        details: PostingDetails,
         at: datetime,
     ) -> Posting:
         return cls._create(
@@ -196,26 +215,33 @@ class Posting(Aggregate):
             from_location=from_location,
             to_location=to_location,
             posting_date=posting_date,
-            details=details or {},
+            details=details,
         )
 
-    def _must_not_have_moved(self) -> None:
+    @property
+    def is_open(self) -> bool:
+        """On its way: decided, not yet taken effect, withdrawn or set aside."""
+        return self.state in (PostingState.AWAITING_DATE, PostingState.DATE_CONFIRMED)
+
+    def _must_be_on_its_way(
+        self, rule: type[Rule] = PostingIsCarriedForwardOnlyWhileOnItsWay
+    ) -> None:
         if self.state is PostingState.MOVED:
-            raise Conflict("the officer has already moved under this posting")
+            rule.refuse("the officer has already moved under this posting")
         if self.state in (PostingState.CANCELLED, PostingState.RECONSIDERATION):
-            raise Conflict("this posting decision was set aside on appeal")
+            rule.refuse("this posting decision was set aside on appeal")
         if self.state is PostingState.WITHDRAWN:
-            raise Conflict("this posting was withdrawn")
+            rule.refuse("this posting was withdrawn")
 
     def withdraw(self, *, decision: Decision, at: datetime) -> None:
-        self._must_not_have_moved()
+        self._must_be_on_its_way(PostingIsWithdrawnBeforeItTakesEffect)
         self.trigger_event(self.Withdrawn, timestamp=at, decision=decision)
 
     def set_aside(self, *, appeal_id: UUID, decision: Decision, at: datetime) -> None:
         if self.state in (PostingState.CANCELLED, PostingState.RECONSIDERATION):
-            raise Conflict("this posting decision is already set aside")
+            PostingIsSetAsideOnce.refuse("this posting decision is already set aside")
         if self.state is PostingState.WITHDRAWN:
-            raise Conflict("this posting was withdrawn before the appeal was decided")
+            PostingIsSetAsideOnce.refuse("this posting was withdrawn before the appeal was decided")
         effect = "reconsideration" if self.state is PostingState.MOVED else "cancelled"
         self.trigger_event(
             self.SetAside, timestamp=at, decision=decision, appeal_id=appeal_id, effect=effect
@@ -224,9 +250,11 @@ class Posting(Aggregate):
     def confirm_date(
         self, *, posting_date: date, sitting_id: UUID | None, decision: Decision, at: datetime
     ) -> None:
-        self._must_not_have_moved()
+        self._must_be_on_its_way()
         if self.state is not PostingState.AWAITING_DATE:
-            raise Conflict("this posting's date is already confirmed; delay it instead")
+            PostingDateIsConfirmedOnce.refuse(
+                "this posting's date is already confirmed; delay it instead"
+            )
         self.trigger_event(
             self.DateConfirmed,
             timestamp=at,
@@ -237,19 +265,21 @@ class Posting(Aggregate):
 
     def defer(self, *, sitting_id: UUID, decision: Decision, at: datetime) -> None:
         if self.state is not PostingState.AWAITING_DATE:
-            raise Conflict("only a posting awaiting its date can be deferred")
+            PostingIsOnlyDeferredWhileAwaitingItsDate.refuse(
+                "only a posting awaiting its date can be deferred"
+            )
         self.trigger_event(self.Deferred, timestamp=at, decision=decision, sitting_id=sitting_id)
 
     def delay(self, *, posting_date: date, decision: Decision, at: datetime) -> None:
-        self._must_not_have_moved()
+        self._must_be_on_its_way()
         if self.posting_date is None or posting_date <= self.posting_date:
-            raise Conflict("a delay moves a confirmed date later")
+            DelayMovesTheDateLater.refuse("a delay moves a confirmed date later")
         self.trigger_event(self.Delayed, timestamp=at, decision=decision, posting_date=posting_date)
 
     def agree_shorter_notice(
         self, *, agreed_days: int, actor_id: str, actor_role: Role, at: datetime
     ) -> None:
-        self._must_not_have_moved()
+        self._must_be_on_its_way()
         self.trigger_event(
             self.NoticeShortenedByAgreement,
             timestamp=at,
@@ -281,7 +311,7 @@ class Posting(Aggregate):
         )
 
     def move(self, *, moved_on: date, decision: Decision, at: datetime) -> None:
-        self._must_not_have_moved()
+        self._must_be_on_its_way()
         if self.state is not PostingState.DATE_CONFIRMED:
-            raise Conflict("the posting date is not confirmed yet (L1800 3.4.2)")
+            DateIsConfirmedBeforeTheMove.refuse("the posting date is not confirmed yet")
         self.trigger_event(self.Moved, timestamp=at, decision=decision, moved_on=moved_on)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from shared.errors import Conflict
+from services.postings.domain.rules.s3_5_requests import RequestIsDecidedOnce
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
@@ -94,7 +94,7 @@ class TransferRequest(Aggregate):
 
     def _must_be_submitted(self) -> None:
         if self.state != "submitted":
-            raise Conflict(f"the request is already {self.state}")
+            RequestIsDecidedOnce.refuse(f"the request is already {self.state}")
 
     def support(self, *, decision: Decision, at: datetime) -> None:
         self._must_be_submitted()
@@ -105,4 +105,6 @@ class TransferRequest(Aggregate):
         self.trigger_event(self.Declined, timestamp=at, decision=decision)
 
     def fulfil(self, *, posting_id: UUID, at: datetime) -> None:
+        if self.state != "supported":
+            RequestIsDecidedOnce.refuse(f"the request is already {self.state}")
         self.trigger_event(self.Fulfilled, timestamp=at, posting_id=posting_id)

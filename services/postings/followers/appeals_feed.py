@@ -12,26 +12,41 @@ from sqlalchemy.orm import Session
 
 from services.appeals.contracts import AppealDecidedV1
 from services.postings.application import PostingsApplication
+from services.postings.commands import SetAsideAfterAppeal
 from shared.contracts import parse_item
+from shared.handling import Actor, Handlers
+from shared.identity import Principal
+from shared.roles import Role
 
 FEED = "appeals"
 
+#: Who records the setting aside: this service, acting on the appeal's final outcome.
+FOLLOWER = Principal(subject="postings:appeals-feed", role=Role.SERVICE)
 
-def appeals_handler(app: PostingsApplication) -> Callable[[Session, dict[str, Any]], None]:
+
+def appeals_handler(
+    app: PostingsApplication, handlers: Handlers
+) -> Callable[[Session, dict[str, Any]], None]:
     def handle(session: Session, item: dict[str, Any]) -> None:
         published = parse_item(item, (AppealDecidedV1,))
         if not isinstance(published, AppealDecidedV1) or published.outcome != "upheld":
             return
         posting_id = UUID(published.posting_id)
-        state = app.posting(posting_id).state.value
-        if state in ("cancelled", "reconsideration", "withdrawn"):
+        if app.posting(posting_id).state.value in ("cancelled", "reconsideration", "withdrawn"):
             # Already set aside by another appellant's appeal, or withdrawn by HR: nothing
             # more to undo, and a follower must not stop at it for good.
             return
-        app.set_aside_after_appeal(
+        decision = published.decision
+        command = SetAsideAfterAppeal(
             posting_id=posting_id,
             appeal_id=UUID(item["originator_id"]),
-            appeal_decision=published.decision.model_dump(mode="json"),
+            rationale=decision.rationale,
+            actor_id=decision.actor_id,
+            actor_role=decision.actor_role,
+            correlation_id=decision.correlation_id,
+        )
+        handlers[SetAsideAfterAppeal].handle(
+            command, Actor(FOLLOWER, correlation_id=f"appeals-feed:{item['id']}"), None
         )
 
     return handle

@@ -12,6 +12,7 @@ from services.postings.hr_system.odata import ODataClient
 from services.postings.hr_system.outbox import DeliveryReport, deliver_due
 from services.postings.hr_system.sync import INTEGRATION, HrSync, SyncReport
 from shared.errors import Unavailable
+from shared.handling import Handlers
 from shared.identity import mint_token
 from shared.roles import Role
 from shared.settings import PostingsSettings
@@ -22,11 +23,13 @@ class HrSystem:
         self,
         settings: PostingsSettings,
         app: PostingsApplication,
+        handlers: Handlers,
         *,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self._app = app
+        self._handlers = handlers
         self._transport = transport
 
     @property
@@ -66,6 +69,7 @@ class HrSystem:
     def _sync(self, client: ODataClient, roi: RoiCommitments | None = None) -> HrSync:
         return HrSync(
             self._app,
+            self._handlers,
             client,
             job_ranks=self.settings.hr_job_ranks,
             page_size=self.settings.hr_page_size,

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from services.postings.application import PostingsApplication
+from services.postings.commands import ChangeOfficer, RecordPdr, RegisterOfficer
 from services.postings.domain.kinds import Rank
 from services.postings.domain.officer import officer_aggregate_id
 from services.postings.domain.values import PdrCycle
@@ -27,6 +28,7 @@ from services.postings.hr_system.mapping import pdr_cycle as pdr_of
 from services.postings.hr_system.odata import ODataClient, format_filter_datetime
 from services.postings.projections.tables import hr_sync_runs
 from shared.errors import DomainError, Unavailable
+from shared.handling import Actor, Command, Handlers
 from shared.identity import Principal
 from shared.roles import Role
 
@@ -63,6 +65,7 @@ class HrSync:
     def __init__(
         self,
         app: PostingsApplication,
+        handlers: Handlers,
         client: ODataClient,
         *,
         job_ranks: dict[str, str],
@@ -70,6 +73,7 @@ class HrSync:
         roi: RoiCommitments | None = None,
     ) -> None:
         self._app = app
+        self._handlers = handlers
         self._client = client
         self._roi = roi
         self._job_ranks = job_ranks
@@ -125,25 +129,26 @@ class HrSync:
         return officer_record(users[0], job, self._job_ranks), pdr_of(forms)
 
     def _apply(self, record: OfficerRecord, pdr: tuple[date, date | None] | None) -> int:
-        """Bring postings' officer to what the HR system says; returns events written."""
+        """Bring postings' officer to what the HR system says, through the same commands
+        HR staff send; returns events written."""
         app, written = self._app, 0
+        actor = Actor(INTEGRATION, correlation_id=f"hr-sync:{record.officer_id}")
+
+        def send(command: Command) -> None:
+            self._handlers[type(command)].handle(command, actor, None)
+
         if officer_aggregate_id(record.officer_id) not in app.repository:
-            app.register_officer(
-                principal=INTEGRATION,
-                officer_id=record.officer_id,
-                name=record.name,
-                rank=Rank(record.rank),
-                division=record.division,
-                place_of_duty=app.location(record.place_of_duty).code,
-                appointed_on=record.appointed_on,
-                home_town=None,
-                home=None,
-                probation_ends_on=None,
-                initial_training_complete=True,
-                supervisor_id=record.supervisor_id,
-                skills=[],
-                working_pattern="full_time",
-                welfare_factors=[],
+            send(
+                RegisterOfficer(
+                    officer_id=record.officer_id,
+                    name=record.name,
+                    rank=Rank(record.rank),
+                    division=record.division,
+                    place_of_duty=app.location(record.place_of_duty).code,
+                    appointed_on=record.appointed_on,
+                    initial_training_complete=True,
+                    supervisor_id=record.supervisor_id,
+                )
             )
             written += 1
         officer = app.officer(record.officer_id)
@@ -156,20 +161,10 @@ class HrSync:
         }
         changes = {k: v for k, v in wanted.items() if getattr(officer, k) != v}
         if changes:
-            app.change_officer(
-                principal=INTEGRATION,
-                officer_id=record.officer_id,
-                expected_version=None,
-                changes=changes,
-            )
+            send(ChangeOfficer(officer_id=record.officer_id, changes=changes))
             written += 1
         if pdr is not None and app.officer(record.officer_id).pdr != PdrCycle(*pdr):
-            app.record_pdr(
-                principal=INTEGRATION,
-                officer_id=record.officer_id,
-                due_on=pdr[0],
-                completed_on=pdr[1],
-            )
+            send(RecordPdr(officer_id=record.officer_id, due_on=pdr[0], completed_on=pdr[1]))
             written += 1
         return written
 

@@ -248,6 +248,13 @@ def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged, position
     _bump_officer(session, event, place_of_duty=event.location, division=event.division)
 
 
+@handles(Officer.PostingOpened)
+@handles(Officer.PostingClosed)
+def _posting_opened_or_closed(session: Session, event: Any, position: int) -> None:
+    # The posting's own row says where it stands; the officer's row takes its version.
+    _bump_officer(session, event)
+
+
 @handles(Location.Registered)
 def _location(session: Session, event: Location.Registered, position: int) -> None:
     session.execute(
@@ -315,6 +322,15 @@ def _delegation_revoked(session: Session, event: Delegation.Revoked, position: i
     )
 
 
+@handles(Delegation.Exercised)
+def _delegation_exercised(session: Session, event: Delegation.Exercised, position: int) -> None:
+    session.execute(
+        update(delegations)
+        .where(delegations.c.id == str(event.originator_id))
+        .values(version=event.originator_version)
+    )
+
+
 def _posting_row(event: Any) -> Any:
     return postings.c.id == str(event.originator_id)
 
@@ -345,7 +361,8 @@ def _posting_decided(session: Session, event: Posting.Decided, position: int) ->
             decided_at=event.timestamp,
             clause=decision.clause,
             rationale=decision.rationale,
-            details=json.dumps(jsonable(event.details)),
+            # None once the officer's personal data is disposed of: nothing to show.
+            details=json.dumps(jsonable(event.details) if event.details is not None else {}),
             facts=json.dumps(decision.facts),
             date_confirmed_at=event.timestamp if event.posting_date else None,
             version=event.originator_version,
@@ -415,8 +432,11 @@ def _notified(session: Session, event: Posting.OfficerNotified, position: int) -
         select(postings.c.officer_id, postings.c.notified_at).where(_posting_row(event))
     ).one()
     values: dict[str, Any] = {}
-    if officer_id.notified_at is None and officer_id.officer_id in event.recipients:
-        values["notified_at"] = event.notified_at  # the first to the officer starts the window
+    # Whether it started the appeal window is on the notification, as decided then.
+    if event.window_started(
+        officer_id=officer_id.officer_id, already_notified=officer_id.notified_at is not None
+    ):
+        values["notified_at"] = event.notified_at
     _bump_posting(session, event, **values)
     session.execute(
         insert(notifications).values(
@@ -695,5 +715,7 @@ _APPEND_ONLY = frozenset(
         Officer.PlaceOfDutyChanged,
         Officer.ProbationReviewed,
         Officer.PolicyExceptionGranted,
+        Officer.PostingOpened,
+        Officer.PostingClosed,
     }
 )

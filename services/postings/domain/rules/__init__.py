@@ -1,6 +1,3 @@
 """Postings' rules, one module per protocol section of L1800 (3.1 general considerations to
 3.10 appeals) and L1 2.4 (the policy owners' exceptions). Each rule is a class named by the
 id a refusal reports, citing its clause; the handlers compose them and never name an id."""
-
-# The functions the application still calls while it moves to the rule classes.
-from services.postings.domain.rules._legacy import *  # noqa: F403

@@ -40,6 +40,22 @@ class OneOpenPostingAtATime(Rule):
         return []
 
 
+class RecordIsRegisteredOnce(Rule):
+    """An officer, a place of duty (L1800 3.1.1: a police station or other establishment)
+    and a division or department is each registered once, found again from its own code
+    (a deterministic id), so two registrations at once leave one."""
+
+    clause = "L1800 3.1.1"
+    conflict = True
+
+
+class PostingNamesRegisteredOfficerAndPlace(Rule):
+    """A posting is of a registered officer to a registered place of duty (L1800 3.1.1): in
+    a batch, one that names neither is refused on its own while the rest stand."""
+
+    clause = "L1800 3.1.1"
+
+
 class PostingMustChangePlaceOfDuty(Rule):
     """A posting moves the officer to a new place of duty (L1800 3.1.1: the normal place of
     duty is a police station or other establishment)."""
@@ -56,6 +72,14 @@ class PostingMustChangePlaceOfDuty(Rule):
 class PostingIsWithdrawnBeforeItTakesEffect(Rule):
     """The Director of HR's decision is final (L1800 3.1.1) and can be withdrawn only before
     it takes effect: a posting moved, set aside or already withdrawn stays as it is."""
+
+    clause = "L1800 3.1.1"
+    conflict = True
+
+
+class PostingIsCarriedForwardOnlyWhileOnItsWay(Rule):
+    """A posting is dated, delayed, notice-shortened or moved only while it is on its way
+    (L1800 3.1.1): once it has taken effect, been withdrawn or been set aside, it stands."""
 
     clause = "L1800 3.1.1"
     conflict = True
