@@ -31,7 +31,6 @@ from shared.db import Database, flush_inserts, hold_inserts
 from shared.errors import ConcurrentChange, Conflict, NotFound
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 from shared.keyring import DatabaseKeyring
-from shared.roles import Role
 from shared.sealing import OWNERS, Keyring, SealingMapper
 from shared.tables import KernelTables
 from shared.transcodings import register_domain_types
@@ -175,11 +174,6 @@ class LedgerApplication(Application[UUID]):
             self._projector.flush_batch(session)
         else:
             flush_inserts(session)
-
-    def redact(self, envelope: dict[str, Any], reader: Role) -> dict[str, Any]:
-        """The feed envelope as ``reader`` may see it: services override this to remove
-        confidential fields for readers who may not see them."""
-        return envelope
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work; a lost race on a version is a 409."""

@@ -1,4 +1,4 @@
-"""Each aggregate of postings and appeals, given / when / then: the events a command
+"""Each aggregate of postings, appeals and ROI, given / when / then: the events a command
 triggers, and the rule that refuses it (the aggregate owns the "only one" and "not twice"
 rules; the handlers compose the rest)."""
 
@@ -43,12 +43,20 @@ from services.postings.domain.rules.s3_4_selection import (
 )
 from services.postings.domain.rules.s3_5_requests import RequestIsDecidedOnce
 from services.postings.domain.rules.s3_10_appeals import PostingIsSetAsideOnce
+from services.roi.domain.commitment import Commitment
+from services.roi.domain.course_record import CourseRecord, course_record_id
+from services.roi.domain.rules.s3_9_roi import (
+    CommitmentEndsOnce,
+    EarlyReleaseIsForOneMove,
+    NoticeIsRecordedOnce,
+)
 from shared.ledger import Decision
 from shared.roles import Role
 from tests.support.gwt import given, refused, then
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HR: dict[str, Any] = {"actor_id": "hr", "actor_role": Role.HR_RESOURCE_PLANNING}
+LD: dict[str, Any] = {"actor_id": "ld", "actor_role": Role.HEAD_OF_L_AND_D}
 
 
 def decision(actor: str = "dhr", role: Role = Role.DIRECTOR_OF_HR) -> Decision:
@@ -345,3 +353,66 @@ def test_a_late_permission_has_the_id_of_its_decision_and_appellant() -> None:
     )
     assert permission.id == late_permission_id(posting_id, "K100")
     then(permission, LatePermission.Granted)
+
+
+# -- ROI (L1800 3.9) ---------------------------------------------------------------------
+
+
+def enrolled(starts_on: date = date(2027, 1, 4)) -> Commitment:
+    return given(
+        Commitment.enrol(
+            officer_id="K100",
+            designation_id=uuid4(),
+            course_code="DET-1",
+            starts_on=starts_on,
+            ends_on=date(2027, 3, 26),
+            period_months=18,
+            actor_id="ld",
+            actor_role=Role.HEAD_OF_L_AND_D,
+            at=AT,
+        )
+    )
+
+
+def test_a_commitment_records_its_periods_end_and_whether_it_binds_when_decided() -> None:
+    commitment = enrolled()
+    assert commitment.period_ends_on == date(2028, 9, 26)  # planned, recorded on enrolment
+    commitment.record_notice(notified_on=date(2026, 12, 1), at=AT, **LD)
+    (notice,) = then(commitment, Commitment.NoticeRecorded)
+    assert notice.binds is True
+    with refused(NoticeIsRecordedOnce, commitment):
+        commitment.record_notice(notified_on=date(2026, 12, 2), at=AT, **LD)
+    commitment.complete(completed_on=date(2027, 3, 31), at=AT, **LD)
+    (completed,) = then(commitment, Commitment.Completed)
+    assert (completed.period_ends_on, completed.binds) == (date(2028, 9, 30), True)
+    assert commitment.bound_on(date(2028, 9, 30))
+    assert not commitment.bound_on(date(2028, 10, 1))
+    with refused(CommitmentEndsOnce, commitment):
+        commitment.end(reason="withdrawn", decision=decision(), at=AT)
+
+
+def test_notice_on_the_first_day_is_recorded_but_does_not_bind() -> None:
+    commitment = enrolled(starts_on=date(2027, 1, 4))
+    commitment.record_notice(notified_on=date(2027, 1, 4), at=AT, **LD)
+    (notice,) = then(commitment, Commitment.NoticeRecorded)
+    assert notice.binds is False
+    assert not commitment.bound_on(date(2027, 6, 1))
+
+
+def test_an_early_release_is_for_one_move() -> None:
+    commitment = enrolled()
+    commitment.release(
+        to_location="dover", route="force_resourcing_panel", decision=decision(), at=AT
+    )
+    then(commitment, Commitment.Released)
+    with refused(EarlyReleaseIsForOneMove, commitment):
+        commitment.release(to_location="ashford", route="local", decision=decision(), at=AT)
+
+
+def test_an_officers_record_on_a_course_has_the_id_of_the_officer_and_course() -> None:
+    record = given(CourseRecord.open(officer_id="K100", course_code="DET-1", at=AT))
+    assert record.id == course_record_id("K100", "DET-1")
+    first = uuid4()
+    record.start(commitment_id=first, at=AT)
+    then(record, CourseRecord.CommitmentStarted)
+    assert record.latest == first

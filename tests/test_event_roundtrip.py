@@ -41,6 +41,7 @@ from services.postings.domain.unit import Unit
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.roi.application import RoiApplication
 from services.roi.domain.commitment import Commitment
+from services.roi.domain.course_record import CourseRecord
 from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.clock import FixedClock
@@ -574,6 +575,24 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             period_months=18,
             actor_id="ld-1",
             actor_role=Role.HEAD_OF_L_AND_D,
+            planned_period_ends_on=date(2028, 9, 26),
+        ),
+    ),
+    CourseRecord.Opened: (
+        RoiApplication,
+        make(
+            CourseRecord.Opened,
+            **created(CourseRecord.Opened, CourseRecord),
+            officer_id="K100",
+            course_code="DET-1",
+        ),
+    ),
+    CourseRecord.CommitmentStarted: (
+        RoiApplication,
+        make(
+            CourseRecord.CommitmentStarted,
+            **base(CourseRecord.CommitmentStarted, 2),
+            commitment_id=uuid4(),
         ),
     ),
     Commitment.NoticeRecorded: (
@@ -584,6 +603,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             notified_on=date(2026, 12, 1),
             actor_id="ld-1",
             actor_role=Role.HEAD_OF_L_AND_D,
+            binds=True,
         ),
     ),
     Commitment.Completed: (
@@ -594,6 +614,8 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             completed_on=date(2027, 3, 26),
             actor_id="sf",
             actor_role=Role.INTEGRATION,
+            period_ends_on=date(2028, 9, 26),
+            binds=True,
         ),
     ),
     Commitment.Ended: (

@@ -11,10 +11,10 @@ from services.postings.domain.rules.s3_1_general import (
 from services.postings.domain.rules.s3_6_redeployment import (
     RedeploymentMustStayWithinTheDecidersUnit,
 )
-from services.roi.domain.rules import (
-    designation_must_be_proposed_by_the_heads,
-    designation_must_state_why,
-    roi_period_must_be_sensible,
+from services.roi.domain.rules.s3_9_roi import (
+    DesignationMustBeProposedByTheHeads,
+    DesignationMustStateWhy,
+    RoiPeriodMustBeSensible,
 )
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.roles import Role
@@ -60,14 +60,14 @@ def test_a_posting_must_move_the_officer() -> None:
 
 
 def test_designation_rules() -> None:
-    assert designation_must_state_why([DesignationReason.HIGH_COST]) == []
-    assert designation_must_state_why([])[0].clause == "L1800 3.9.1"
-    assert designation_must_be_proposed_by_the_heads([Role.HEAD_OF_L_AND_D]) == []
-    (v,) = designation_must_be_proposed_by_the_heads([Role.HEAD_OF_L_AND_D, Role.SLT])
+    assert DesignationMustStateWhy.check([DesignationReason.HIGH_COST]) == []
+    assert DesignationMustStateWhy.check([])[0].clause == "L1800 3.9.1"
+    assert DesignationMustBeProposedByTheHeads.check([Role.HEAD_OF_L_AND_D]) == []
+    (v,) = DesignationMustBeProposedByTheHeads.check([Role.HEAD_OF_L_AND_D, Role.SLT])
     assert "slt" in v.message
-    assert roi_period_must_be_sensible(1) == roi_period_must_be_sensible(60) == []
-    assert roi_period_must_be_sensible(0)[0].rule == "RoiPeriodMustBeSensible"
-    assert roi_period_must_be_sensible(61)[0].clause == "L1800 3.9.2"
+    assert RoiPeriodMustBeSensible.check(1) == RoiPeriodMustBeSensible.check(60) == []
+    assert RoiPeriodMustBeSensible.check(0)[0].rule == "RoiPeriodMustBeSensible"
+    assert RoiPeriodMustBeSensible.check(61)[0].clause == "L1800 3.9.2"
 
 
 def test_quarters() -> None:

@@ -7,13 +7,13 @@ from fastapi import FastAPI
 from services.roi.api import commitments, designations
 from services.roi.application import RoiApplication
 from services.roi.clients.postings import DelegationClient
+from services.roi.contracts import contracts
+from services.roi.handlers import build_handlers
 from services.roi.projections.projector import RoiProjector
 from services.roi.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
 from shared.db import Database
-from shared.disposal import DisposalHandler
-from shared.handling import Handlers
 from shared.identity import TokenVerifier
 from shared.runtime import Runtime
 from shared.settings import RoiSettings
@@ -22,12 +22,7 @@ from shared.settings import RoiSettings
 def build_runtime(settings: RoiSettings, *, clock: Clock | None = None) -> Runtime:
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
-    application = RoiApplication(
-        db,
-        clock=clock,
-        projector=RoiProjector(),
-        delegations=DelegationClient.from_settings(settings),
-    )
+    application = RoiApplication(db, clock=clock, projector=RoiProjector())
     return Runtime(
         settings=settings,
         db=db,
@@ -35,7 +30,8 @@ def build_runtime(settings: RoiSettings, *, clock: Clock | None = None) -> Runti
         application=application,
         verifier=TokenVerifier(settings),
         clock=clock,
-        handlers=Handlers([DisposalHandler(application)]),
+        handlers=build_handlers(application, DelegationClient.from_settings(settings)),
+        contracts=contracts,
     )
 
 

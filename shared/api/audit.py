@@ -7,30 +7,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from shared.api.commands import CommandContext, CommandHeaders, Outcome, run_command
+from shared.api.commands import CommandContext, CommandRequest, Outcome, run_command
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import Caller, RuntimeDep, guarded
+from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.checkpoints import CheckpointStore
 from shared.roles import Role
 from shared.runtime import Runtime
 from shared.verify import verify_log, write_checkpoint
-
-router = APIRouter(prefix="/audit", tags=["audit"])
 
 
 def checkpoint_store(runtime: Runtime) -> CheckpointStore:
     return CheckpointStore(Path(runtime.settings.effective_audit_dir))
 
 
-@router.get("/verify", **guarded(Role.AUDITOR, expensive=True))
-def verify(runtime: RuntimeDep) -> dict[str, Any]:
-    """Re-hash this service's whole log against its chain and signed checkpoints; the first
-    point of divergence, if any."""
+def verify(ctx: Operating) -> dict[str, Any]:
+    runtime = ctx.runtime
     report = verify_log(
         runtime.db.engine,
         runtime.tables,
@@ -40,14 +36,8 @@ def verify(runtime: RuntimeDep) -> dict[str, Any]:
     return report.as_dict()
 
 
-_CHECKPOINT = guarded(Role.AUDITOR, errors=(422,))
-_CHECKPOINT["responses"][200] = {"description": "The log is empty: nothing to sign"}
-
-
-@router.post("/checkpoints", status_code=201, **_CHECKPOINT)
-def checkpoint(runtime: RuntimeDep, caller: Caller, headers: CommandHeaders) -> JSONResponse:
-    """Sign a checkpoint of the log as it stands (size and head hash), kept outside the
-    database. A repeat with the same Idempotency-Key returns the first checkpoint."""
+def checkpoint(ctx: Operating, headers: Annotated[CommandRequest, Depends()]) -> JSONResponse:
+    runtime = ctx.runtime
 
     def sign(_: CommandContext) -> Outcome:
         signed = write_checkpoint(
@@ -61,7 +51,7 @@ def checkpoint(runtime: RuntimeDep, caller: Caller, headers: CommandHeaders) -> 
             return Outcome(200, {"detail": "the log is empty; nothing to sign"})
         return Outcome(201, asdict(signed))
 
-    return run_command(runtime, caller, headers, None, sign)
+    return run_command(runtime, ctx.caller, headers, None, sign)
 
 
 class Consultation(BaseModel):
@@ -73,28 +63,60 @@ class Consultation(BaseModel):
     endpoint: str
 
 
-@router.get(
-    "/consultations", response_model=Page[Consultation], **guarded(Role.AUDITOR, errors=(422,))
-)
 def consultations(
-    runtime: RuntimeDep,
+    ctx: Reading,
     paging: Paging,
     officer_id: Annotated[str | None, Query(max_length=80)] = None,
     actor_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[Consultation]:
-    """Who read an officer's personal data through this service, when and where (the data
-    itself is not kept here)."""
-    table = runtime.tables.consultations
+    table = ctx.runtime.tables.consultations
     query = select(table)
     if officer_id:
         query = query.where(table.c.officer_id == officer_id)
     if actor_id:
         query = query.where(table.c.actor_id == actor_id)
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[table.c.id],
-            paging=paging,
-            convert=Consultation.model_validate,
-        )
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[table.c.id],
+        paging=paging,
+        convert=Consultation.model_validate,
+    )
+
+
+router = build_router(
+    prefix="/audit",
+    tags=["audit"],
+    routes=[
+        OperationRoute(
+            "GET",
+            "/verify",
+            doc="""Re-hash this service's whole log against its chain and signed checkpoints;
+            the first point of divergence, if any.""",
+            roles=(Role.AUDITOR,),
+            run=verify,
+            expensive=True,
+        ),
+        OperationRoute(
+            "POST",
+            "/checkpoints",
+            doc="""Sign a checkpoint of the log as it stands (size and head hash), kept
+            outside the database; 200 when the log is empty and there is nothing to sign. A
+            repeat with the same Idempotency-Key returns the first checkpoint.""",
+            roles=(Role.AUDITOR,),
+            run=checkpoint,
+            status_code=201,
+            errors=(422,),
+            also_answers={200: "The log is empty: nothing to sign"},
+        ),
+        QueryRoute(
+            "/consultations",
+            doc="""Who read an officer's personal data through this service, when and where
+            (the data itself is not kept here).""",
+            roles=(Role.AUDITOR,),
+            read=consultations,
+            response_model=Page[Consultation],
+            errors=(422,),
+        ),
+    ],
+)

@@ -9,19 +9,17 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from shared.api.feed import EventEnvelope
 from shared.api.pagination import Page, PageParams, Paging, fetch_page
 from shared.api.problems import ApiProblem
-from shared.api.security import RuntimeDep, guarded
+from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.audit_trail import case_history, case_state_at, decision_entry, stored_entries
 from shared.roles import Role
 from shared.runtime import Runtime
-
-router = APIRouter(prefix="/audit", tags=["audit"])
 
 
 class AuditDecision(BaseModel):
@@ -55,13 +53,8 @@ class CaseState(BaseModel):
     state: dict[str, Any]
 
 
-@router.get(
-    "/decisions",
-    response_model=Page[AuditDecision],
-    **guarded(Role.AUDITOR, errors=(422,), expensive=True),
-)
 def search_decisions(
-    runtime: RuntimeDep,
+    ctx: Operating,
     paging: Paging,
     officer_id: Annotated[str | None, Query(max_length=80)] = None,
     clause: Annotated[str | None, Query(max_length=40, description="e.g. L1800 3.7.1")] = None,
@@ -72,10 +65,8 @@ def search_decisions(
     decided_from: Annotated[datetime | None, Query(alias="from")] = None,
     decided_to: Annotated[datetime | None, Query(alias="to")] = None,
 ) -> Page[AuditDecision]:
-    """Decisions in this service's log, in the order they were taken, each read from the
-    stored event: rationale, actor, role, delegation, clause and the facts relied on."""
     return decisions_page(
-        runtime,
+        ctx.runtime,
         DecisionFilter(
             officer_id=officer_id,
             clause=clause,
@@ -145,30 +136,20 @@ def decisions_page(
     )
 
 
-@router.get(
-    "/cases/{case_id}", response_model=list[CaseEvent], **guarded(Role.AUDITOR, errors=(404,))
-)
-def history(case_id: UUID, runtime: RuntimeDep) -> list[CaseEvent]:
-    """Every event of one case (a posting, an officer, an appeal, a commitment...), in
-    order, with its leaf and chain hashes."""
-    with runtime.db.unit_of_work(write=False) as session:
-        return [
-            CaseEvent(**e)
-            for e in case_history(session, runtime.application, runtime.tables, case_id)
-        ]
+def history(ctx: Reading, case_id: UUID) -> list[CaseEvent]:
+    runtime = ctx.runtime
+    return [
+        CaseEvent(**e)
+        for e in case_history(ctx.session, runtime.application, runtime.tables, case_id)
+    ]
 
 
-@router.get(
-    "/cases/{case_id}/state",
-    response_model=CaseState,
-    **guarded(Role.AUDITOR, errors=(404, 422), expensive=True),
-)
 def state_as_at(
+    ctx: Reading,
     case_id: UUID,
-    runtime: RuntimeDep,
     at: Annotated[datetime | None, Query(description="The moment; now when omitted")] = None,
 ) -> CaseState:
-    """The case as it stood at ``at``, rebuilt by replaying its events recorded by then."""
+    runtime = ctx.runtime
     moment = at if at is not None else runtime.clock.now()
     if moment.tzinfo is None:
         raise ApiProblem(
@@ -177,7 +158,44 @@ def state_as_at(
             "give the moment with its offset, e.g. 2026-11-22T10:00:00Z",
             errors=[{"field": "query.at", "message": "needs a UTC offset", "type": "naive"}],
         )
-    with runtime.db.unit_of_work(write=False) as session:
-        return CaseState(
-            **case_state_at(session, runtime.application, runtime.tables, case_id, moment)
-        )
+    return CaseState(
+        **case_state_at(ctx.session, runtime.application, runtime.tables, case_id, moment)
+    )
+
+
+router = build_router(
+    prefix="/audit",
+    tags=["audit"],
+    routes=[
+        OperationRoute(
+            "GET",
+            "/decisions",
+            doc="""Decisions in this service's log, in the order they were taken, each read
+            from the stored event: rationale, actor, role, delegation, clause and the facts
+            relied on.""",
+            roles=(Role.AUDITOR,),
+            run=search_decisions,
+            response_model=Page[AuditDecision],
+            errors=(422,),
+            expensive=True,
+        ),
+        QueryRoute(
+            "/cases/{case_id}",
+            doc="""Every event of one case (a posting, an officer, an appeal, a
+            commitment...), in order, with its leaf and chain hashes.""",
+            roles=(Role.AUDITOR,),
+            read=history,
+            response_model=list[CaseEvent],
+            errors=(404,),
+        ),
+        QueryRoute(
+            "/cases/{case_id}/state",
+            doc="The case as it stood at ``at``, rebuilt by replaying its events recorded by then.",
+            roles=(Role.AUDITOR,),
+            read=state_as_at,
+            response_model=CaseState,
+            errors=(404, 422),
+            expensive=True,
+        ),
+    ],
+)

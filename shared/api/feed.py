@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
-from shared.api.security import Caller, RuntimeDep, guarded
-from shared.envelope import to_envelope
+from shared.api.routes import QueryRoute, Reading, build_router
 from shared.roles import FEED_READERS
 
 FEED_LIMIT_MAX = 1000
@@ -34,38 +33,39 @@ class FeedPage(BaseModel):
     last_id: int
 
 
-router = APIRouter(tags=["feed"])
-
-
-@router.get("/events", response_model=FeedPage, **guarded(*FEED_READERS, errors=(422,)))
 def read_events(
-    caller: Caller,
-    runtime: RuntimeDep,
+    ctx: Reading,
     after: Annotated[
         int, Query(ge=0, le=2**62, description="Return events with id greater than this")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=FEED_LIMIT_MAX)] = 100,
 ) -> FeedPage:
-    """Events with ``id > after``, oldest first, at most ``limit``. Auditors see every
-    field; other readers get confidential fields redacted."""
+    runtime, reader = ctx.runtime, ctx.caller.role
     app = runtime.application
     contracts = runtime.contracts
-    with runtime.db.unit_of_work(write=False):
-        notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
-        if contracts is not None:
-            items = [
-                EventEnvelope(
-                    **contracts.publish(
-                        n.id, app.mapper.to_domain_event(n), caller.role
-                    ).model_dump(mode="json")
-                )
-                for n in notifications
-            ]
-        else:
-            items = [
-                EventEnvelope(
-                    **app.redact(to_envelope(n.id, app.mapper.to_domain_event(n)), caller.role)
-                )
-                for n in notifications
-            ]
+    assert contracts is not None, "every service publishes its contracts"
+    notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
+    items = [
+        EventEnvelope(
+            **contracts.publish(n.id, app.mapper.to_domain_event(n), reader).model_dump(mode="json")
+        )
+        for n in notifications
+    ]
     return FeedPage(items=items, last_id=items[-1].id if items else after)
+
+
+router = build_router(
+    tags=["feed"],
+    routes=[
+        QueryRoute(
+            "/events",
+            doc="""Events with ``id > after``, oldest first, at most ``limit``, each as its
+            published contract (``type``, ``schema_version``). Auditors see every field;
+            other readers get confidential fields redacted.""",
+            roles=tuple(FEED_READERS),
+            read=read_events,
+            response_model=FeedPage,
+            errors=(422,),
+        )
+    ],
+)

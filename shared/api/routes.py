@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -105,6 +105,37 @@ class QueryRoute:
     tagged: bool = False
     #: The operation's name when it is not the read function's.
     name: str | None = None
+    #: Media types of the answer besides JSON (a read function may return a Response).
+    media_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Operating:
+    """What an operation gets besides its own parameters: no unit of work is opened for it,
+    since it runs its own (a sync run, a read that asks other services first)."""
+
+    caller: Principal
+    runtime: Runtime
+    request: Request
+
+
+@dataclass(frozen=True)
+class OperationRoute:
+    """An endpoint that runs a process rather than a command on one record: a sync with the
+    HR system, a timeline gathered from the other services. ``run`` takes an
+    ``Operating`` first, then its own parameters."""
+
+    method: str
+    path: str
+    doc: str
+    roles: Sequence[Role]
+    run: Callable[..., Any]
+    response_model: type[Any] | None = None
+    status_code: int = 200
+    errors: tuple[int, ...] = ()
+    expensive: bool = False
+    #: Other successful answers it may give, by status, with what each means.
+    also_answers: dict[int, str] = field(default_factory=dict)
 
 
 def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
@@ -177,8 +208,29 @@ def _query_endpoint(route: QueryRoute) -> Callable[..., Any]:
     return endpoint
 
 
+def _operation_endpoint(route: OperationRoute) -> Callable[..., Any]:
+    hints = typing.get_type_hints(route.run, include_extras=True)
+    own = list(inspect.signature(route.run).parameters.values())[1:]
+
+    def endpoint(**kwargs: Any) -> Any:
+        context = Operating(kwargs.pop("caller"), kwargs.pop("runtime"), kwargs.pop("request"))
+        return route.run(context, **kwargs)
+
+    parameters = [_parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own] + [
+        *_CONTEXT,
+        _parameter("request", Request),
+    ]
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    endpoint.__name__ = route.run.__name__
+    endpoint.__doc__ = inspect.cleandoc(route.doc)
+    return endpoint
+
+
 def build_router(
-    *, prefix: str = "", tags: list[str], routes: Sequence[CommandRoute | QueryRoute]
+    *,
+    prefix: str = "",
+    tags: list[str],
+    routes: Sequence[CommandRoute | QueryRoute | OperationRoute],
 ) -> APIRouter:
     """The router for a table of routes, in the table's order (FastAPI matches in order, so
     a fixed path such as ``/monitoring`` comes before ``/{appeal_id}``)."""
@@ -193,12 +245,30 @@ def build_router(
                 response_model=route.response_model,
                 **guarded(*route.roles, errors=route.errors),
             )
+        elif isinstance(route, OperationRoute):
+            options = guarded(*route.roles, errors=route.errors, expensive=route.expensive)
+            for status, meaning in route.also_answers.items():
+                options["responses"][status] = {"description": meaning}
+            router.add_api_route(
+                route.path,
+                _operation_endpoint(route),
+                methods=[route.method],
+                status_code=route.status_code,
+                response_model=route.response_model,
+                **options,
+            )
         else:
+            options = guarded(*route.roles, errors=route.errors, expensive=route.expensive)
+            if route.media_types:
+                options["responses"][200] = {
+                    "description": "The answer as JSON, or as " + ", ".join(route.media_types),
+                    "content": {"application/json": {}, **{m: {} for m in route.media_types}},
+                }
             router.add_api_route(
                 route.path,
                 _query_endpoint(route),
                 methods=["GET"],
                 response_model=route.response_model,
-                **guarded(*route.roles, errors=route.errors, expensive=route.expensive),
+                **options,
             )
     return router

@@ -8,17 +8,15 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from services.postings.hr_system.connection import HrSystem
 from services.postings.projections.tables import hr_outbox, hr_sync_runs
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import RuntimeDep, guarded
+from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.roles import Role
-
-router = APIRouter(prefix="/hr-system", tags=["hr-system"])
 
 RUNNERS = (Role.INTEGRATION, Role.HR_RESOURCE_PLANNING)
 #: These are runs of processes that are idempotent by design (a sync applies only
@@ -26,11 +24,6 @@ RUNNERS = (Role.INTEGRATION, Role.HR_RESOURCE_PLANNING)
 #: take no Idempotency-Key or If-Match: repeating one is always safe.
 RUNS = ("/hr-system/sync", "/hr-system/events", "/hr-system/deliveries/run")
 READERS = (Role.INTEGRATION, Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_RESOURCING, Role.AUDITOR)
-
-
-def _hr(request: Request) -> HrSystem:
-    hr: HrSystem = request.app.state.hr_system
-    return hr
 
 
 class SyncRun(BaseModel):
@@ -70,57 +63,98 @@ class Signals(BaseModel):
     events: list[JobInformationChanged] = Field(min_length=1, max_length=500)
 
 
-@router.post("/sync", **guarded(*RUNNERS, errors=(422, 503)))
-def run_sync(
-    request: Request, runtime: RuntimeDep, full: Annotated[bool, Query()] = False
-) -> dict[str, Any]:
-    """Read what changed in the HR system since the last run (everything with ``full``) and
-    apply it; an unchanged officer writes nothing."""
-    return _hr(request).sync(now=runtime.clock.now(), full=full).as_dict()
+def _hr(ctx: Operating) -> HrSystem:
+    hr: HrSystem = ctx.runtime.extras["hr_system"]
+    return hr
 
 
-@router.post("/events", status_code=202, **guarded(Role.INTEGRATION, errors=(422, 503)))
-def job_information_changed(body: Signals, request: Request, runtime: RuntimeDep) -> dict[str, Any]:
-    """Intelligent Services callbacks (job information changed): each is a signal to
-    re-read that officer now, never data taken as it stands."""
+def run_sync(ctx: Operating, full: Annotated[bool, Query()] = False) -> dict[str, Any]:
+    return _hr(ctx).sync(now=ctx.runtime.clock.now(), full=full).as_dict()
+
+
+def job_information_changed(ctx: Operating, body: Signals) -> dict[str, Any]:
     officers = {event.userId for event in body.events}
-    return _hr(request).reread(officers, now=runtime.clock.now()).as_dict()
+    return _hr(ctx).reread(officers, now=ctx.runtime.clock.now()).as_dict()
 
 
-@router.get("/sync-runs", response_model=Page[SyncRun], **guarded(*READERS, errors=(422,)))
-def sync_runs(runtime: RuntimeDep, paging: Paging) -> Page[SyncRun]:
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            select(hr_sync_runs),
-            order_by=[hr_sync_runs.c.id.desc()],
-            paging=paging,
-            convert=lambda row: SyncRun(**{**row, "problems": json.loads(row["problems"])}),
-        )
+def run_deliveries(ctx: Operating) -> dict[str, Any]:
+    return _hr(ctx).deliver(now=ctx.runtime.clock.now()).as_dict()
 
 
-@router.get("/deliveries", response_model=Page[Delivery], **guarded(*READERS, errors=(422,)))
+def sync_runs(ctx: Reading, paging: Paging) -> Page[SyncRun]:
+    return fetch_page(
+        ctx.session,
+        select(hr_sync_runs),
+        order_by=[hr_sync_runs.c.id.desc()],
+        paging=paging,
+        convert=lambda row: SyncRun(**{**row, "problems": json.loads(row["problems"])}),
+    )
+
+
 def deliveries(
-    runtime: RuntimeDep,
+    ctx: Reading,
     paging: Paging,
     state: Literal["pending", "retrying", "failed", "delivered"] | None = None,
 ) -> Page[Delivery]:
-    """Postings written, or waiting to be written, to Employee Central; ``state=failed``
-    is what HR Resource Planning must look at."""
     query = select(hr_outbox)
     if state is not None:
         query = query.where(hr_outbox.c.state == state)
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[hr_outbox.c.created_at.desc(), hr_outbox.c.posting_id],
-            paging=paging,
-            convert=Delivery.model_validate,
-        )
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[hr_outbox.c.created_at.desc(), hr_outbox.c.posting_id],
+        paging=paging,
+        convert=Delivery.model_validate,
+    )
 
 
-@router.post("/deliveries/run", **guarded(*RUNNERS, errors=(422, 503)))
-def run_deliveries(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
-    """Send every delivery that is due now."""
-    return _hr(request).deliver(now=runtime.clock.now()).as_dict()
+router = build_router(
+    prefix="/hr-system",
+    tags=["hr-system"],
+    routes=[
+        OperationRoute(
+            "POST",
+            "/sync",
+            doc="""Read what changed in the HR system since the last run (everything with
+            ``full``) and apply it; an unchanged officer writes nothing.""",
+            roles=RUNNERS,
+            run=run_sync,
+            errors=(422, 503),
+        ),
+        OperationRoute(
+            "POST",
+            "/events",
+            doc="""Intelligent Services callbacks (job information changed): each is a signal
+            to re-read that officer now, never data taken as it stands.""",
+            roles=(Role.INTEGRATION,),
+            run=job_information_changed,
+            status_code=202,
+            errors=(422, 503),
+        ),
+        QueryRoute(
+            "/sync-runs",
+            doc="The sync runs, newest first, with what each read, wrote and could not apply.",
+            roles=READERS,
+            read=sync_runs,
+            response_model=Page[SyncRun],
+            errors=(422,),
+        ),
+        QueryRoute(
+            "/deliveries",
+            doc="""Postings written, or waiting to be written, to Employee Central;
+            ``state=failed`` is what HR Resource Planning must look at.""",
+            roles=READERS,
+            read=deliveries,
+            response_model=Page[Delivery],
+            errors=(422,),
+        ),
+        OperationRoute(
+            "POST",
+            "/deliveries/run",
+            doc="Send every delivery that is due now.",
+            roles=RUNNERS,
+            run=run_deliveries,
+            errors=(422, 503),
+        ),
+    ],
+)

@@ -8,17 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from services.postings.clients.audit_peers import officer_decisions
 from shared.api.audit_trail import AuditDecision, DecisionFilter, decisions_page
 from shared.api.pagination import PageParams
-from shared.api.security import RuntimeDep, guarded
+from shared.api.routes import Operating, OperationRoute, build_router
 from shared.roles import Role
 from shared.settings import PostingsSettings
-
-router = APIRouter(prefix="/audit", tags=["audit"])
 
 
 class Timeline(BaseModel):
@@ -40,17 +37,11 @@ def _own(runtime: Any, officer_id: str) -> list[AuditDecision]:
             return found
 
 
-@router.get(
-    "/officers/{officer_id}/timeline",
-    response_model=Timeline,
-    **guarded(Role.AUDITOR, errors=(503,), expensive=True),
-)
-def officer_timeline(officer_id: str, request: Request, runtime: RuntimeDep) -> Timeline:
-    """Every decision about the officer in postings, appeals and ROI, in time order. If
-    appeals or ROI cannot answer, the answer is a 503 rather than a partial timeline."""
+def officer_timeline(ctx: Operating, officer_id: str) -> Timeline:
+    runtime = ctx.runtime
     settings = runtime.settings
     assert isinstance(settings, PostingsSettings)
-    authorization = request.headers["authorization"]
+    authorization = ctx.request.headers["authorization"]
     peers = (("appeals", settings.appeals_url), ("roi", settings.roi_url))
     # Appeals and ROI are asked at once, while postings reads its own part.
     with ThreadPoolExecutor(max_workers=len(peers)) as pool:
@@ -73,3 +64,23 @@ def officer_timeline(officer_id: str, request: Request, runtime: RuntimeDep) -> 
     for entry in entries:
         counts[entry.service] += 1
     return Timeline(officer_id=officer_id, entries=entries, counts=counts)
+
+
+router = build_router(
+    prefix="/audit",
+    tags=["audit"],
+    routes=[
+        OperationRoute(
+            "GET",
+            "/officers/{officer_id}/timeline",
+            doc="""Every decision about the officer in postings, appeals and ROI, in time
+            order. If appeals or ROI cannot answer, the answer is a 503 rather than a partial
+            timeline.""",
+            roles=(Role.AUDITOR,),
+            run=officer_timeline,
+            response_model=Timeline,
+            errors=(503,),
+            expensive=True,
+        )
+    ],
+)

@@ -35,10 +35,14 @@ class RecordSittingOutcomeHandler(PostingsHandler[RecordSittingOutcome]):
     def handle(self, command: RecordSittingOutcome, actor: Actor, prepared: Any) -> Saved:
         """The panel confirms a posting's date, or defers it with its rationale (L1800
         3.4.2-3.4.3)."""
-        sitting = self.app.sitting(command.sitting_id)
+        # The posting is read before the sitting, and the sitting's rule asked first: a read
+        # committed between the two reads then shows the sitting as it is now, and a second
+        # outcome is refused by the sitting's own rule, never by a later one of the posting.
         posting = self.app.posting(command.posting_id)
+        sitting = self.app.sitting(command.sitting_id)
         now = self.app.clock.now()
         facts = {"sitting": str(sitting.id), "sits_on": sitting.sits_on.isoformat()}
+        sitting.record_outcome(posting_id=posting.id, outcome=command.outcome, at=now)
         if command.outcome == "date_confirmed":
             # The body's schema requires the date of a confirmation.
             assert command.posting_date is not None
@@ -68,7 +72,6 @@ class RecordSittingOutcomeHandler(PostingsHandler[RecordSittingOutcome]):
                 ),
                 at=now,
             )
-        sitting.record_outcome(posting_id=posting.id, outcome=command.outcome, at=now)
         return self.saved(posting, sitting)
 
 

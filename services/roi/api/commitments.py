@@ -9,12 +9,10 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import Query
+from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from services.roi.api.deps import App
 from services.roi.api.schemas import (
     CommitmentOut,
     CompletionIn,
@@ -26,26 +24,22 @@ from services.roi.api.schemas import (
     SignOffIn,
 )
 from services.roi.api.views import commitment_out, commitment_row, commitments_of, roi_answer
-from services.roi.application import Saved
-from services.roi.domain.rules import add_months
-from services.roi.projections.tables import commitments
-from shared.api.commands import (
-    CommandContext,
-    CommandHeaders,
-    CommandRequest,
-    SavedRecord,
-    command_endpoint,
-    etag,
+from services.roi.commands import (
+    Complete,
+    EndCommitment,
+    Enrol,
+    MakeLocalCase,
+    RecordNotice,
+    ReleaseByPanel,
+    SignOffLocalRelease,
 )
+from services.roi.domain.rules.s3_9_roi import add_months
+from services.roi.projections.tables import commitments
 from shared.api.pagination import Page, Paging, fetch_page
-from shared.api.security import Caller, RuntimeDep, guarded
-from shared.clock import london_date
+from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.errors import NotPermitted
-from shared.identity import Principal
+from shared.handling import Command, Saved
 from shared.roles import HR_ROLES, Role
-from shared.runtime import Runtime
-
-router = APIRouter(tags=["commitments"])
 
 RECORDERS = (Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_L_AND_D, Role.INTEGRATION)
 #: The HR-system integration reads which commitments await a course completion.
@@ -57,255 +51,32 @@ READERS = (
     Role.INTEGRATION,
 )
 ERRORS = (404, 409, 422)
+COMMITMENT_ID = {"commitment_id": UUID}
 
 
-def _view(session: Session, saved: SavedRecord) -> CommitmentOut:
-    return commitment_out(commitment_row(session, str(saved.id)))
+def _commitment(ctx: Reading, saved: Saved) -> CommitmentOut:
+    return commitment_out(commitment_row(ctx.session, str(saved.id)))
 
 
-def _command(
-    runtime: Runtime,
-    caller: Principal,
-    headers: CommandRequest,
-    body: object,
-    command: Callable[[CommandContext], Saved],
-    *,
-    created: bool = False,
-) -> JSONResponse:
-    return command_endpoint(
-        runtime,
-        caller,
-        headers,
-        body,
-        command,
-        _view,
-        status_code=201 if created else 200,
-        location=(lambda saved: f"/commitments/{saved.id}") if created else None,
-    )
-
-
-@router.post(
-    "/commitments",
-    status_code=201,
-    response_model=CommitmentOut,
-    **guarded(*RECORDERS, errors=ERRORS),
-)
-def enrol(
-    body: EnrolmentIn, caller: Caller, runtime: RuntimeDep, app: App, headers: CommandHeaders
-) -> JSONResponse:
-    """Enrol an officer on a designated course (the designation's period applies)."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.enrol(principal=ctx.principal, **body.model_dump()),
-        created=True,
-    )
-
-
-@router.post(
-    "/commitments/{commitment_id}/notice",
-    response_model=CommitmentOut,
-    **guarded(*RECORDERS, errors=ERRORS),
-)
-def record_notice(
-    commitment_id: UUID,
-    body: NoticeIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Record when the officer was told of the ROI requirement; told on or after the first
-    day, the commitment is kept, flagged and does not bind (L1800 3.9.2)."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.record_notice(
-            principal=ctx.principal,
-            commitment_id=commitment_id,
-            expected_version=ctx.expected_version,
-            notified_on=body.notified_on,
-        ),
-    )
-
-
-@router.post(
-    "/commitments/{commitment_id}/completion",
-    response_model=CommitmentOut,
-    **guarded(*RECORDERS, errors=ERRORS),
-)
-def complete(
-    commitment_id: UUID,
-    body: CompletionIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The course was completed: the ROI period runs from its end date (L1800 3.9.2)."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.complete(
-            principal=ctx.principal,
-            commitment_id=commitment_id,
-            expected_version=ctx.expected_version,
-            completed_on=body.completed_on,
-        ),
-    )
-
-
-@router.post(
-    "/commitments/{commitment_id}/ending",
-    response_model=CommitmentOut,
-    **guarded(*RECORDERS, errors=ERRORS),
-)
-def end(
-    commitment_id: UUID,
-    body: EndingIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """Withdrawn or not completed, with rationale: no ROI period follows."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.end(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            commitment_id=commitment_id,
-            expected_version=ctx.expected_version,
-            reason=body.reason,
-            rationale=body.rationale,
-        ),
-    )
-
-
-@router.post(
-    "/commitments/{commitment_id}/release",
-    response_model=CommitmentOut,
-    **guarded(Role.FORCE_RESOURCING_PANEL, errors=ERRORS),
-)
-def release_by_panel(
-    commitment_id: UUID,
-    body: ReleaseIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The Force Resourcing Panel releases the officer early for one move, in exceptional
-    operational circumstances (L1800 3.9.3)."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.release_by_panel(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            commitment_id=commitment_id,
-            **body.model_dump(),
-        ),
-    )
-
-
-@router.post(
-    "/commitments/{commitment_id}/local-case",
-    response_model=CommitmentOut,
-    **guarded(Role.HEAD_OF_DEPARTMENT, errors=ERRORS),
-)
-def make_local_case(
-    commitment_id: UUID,
-    body: ReleaseIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The Head of Department makes the case for a local move before the period ends."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.make_local_case(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            commitment_id=commitment_id,
-            **body.model_dump(),
-        ),
-    )
-
-
-@router.post(
-    "/commitments/{commitment_id}/local-release",
-    response_model=CommitmentOut,
-    **guarded(Role.HEAD_OF_RESOURCING, errors=ERRORS),
-)
-def sign_off_local_release(
-    commitment_id: UUID,
-    body: SignOffIn,
-    caller: Caller,
-    runtime: RuntimeDep,
-    app: App,
-    headers: CommandHeaders,
-) -> JSONResponse:
-    """The Head of Resourcing signs off the Head of Department's case (L1800 3.9.3)."""
-    return _command(
-        runtime,
-        caller,
-        headers,
-        body,
-        lambda ctx: app.sign_off_local_release(
-            principal=ctx.principal,
-            correlation_id=ctx.correlation_id,
-            commitment_id=commitment_id,
-            rationale=body.rationale,
-        ),
-    )
-
-
-@router.get(
-    "/commitments/{commitment_id}",
-    response_model=CommitmentOut,
-    **guarded(*READERS, Role.OFFICER, errors=(404,)),
-)
-def get_commitment(commitment_id: UUID, caller: Caller, runtime: RuntimeDep) -> JSONResponse:
-    """One commitment (officers: their own)."""
-    with runtime.db.unit_of_work(write=False) as session:
-        out = commitment_out(commitment_row(session, str(commitment_id)))
-    if caller.role is Role.OFFICER and not caller.is_officer(out.officer_id):
+def get_commitment(ctx: Reading, commitment_id: UUID) -> CommitmentOut:
+    out = commitment_out(commitment_row(ctx.session, str(commitment_id)))
+    if ctx.caller.role is Role.OFFICER and not ctx.caller.is_officer(out.officer_id):
         raise NotPermitted("officers see only their own commitments")
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": etag(out.version)})
+    return out
 
 
-@router.get("/commitments", response_model=Page[CommitmentOut], **guarded(*READERS, errors=(422,)))
 def list_commitments(
-    runtime: RuntimeDep,
+    ctx: Reading,
     paging: Paging,
     ending_within_months: Annotated[int | None, Query(ge=0, le=60)] = None,
     released: bool | None = None,
     state: Literal["enrolled", "completed", "withdrawn", "not_completed"] | None = None,
 ) -> Page[CommitmentOut]:
-    """Commitments by the end of their period; ``ending_within_months`` for those ending
-    soon, ``released=true`` for the early releases granted (monitoring), ``state=enrolled``
-    for those awaiting the course's completion (the HR-system integration)."""
     query = select(commitments)
     if state is not None:
         query = query.where(commitments.c.state == state)
     if ending_within_months is not None:
-        today = london_date(runtime.clock.now())
+        today = ctx.today
         query = query.where(
             commitments.c.period_ends_on >= today,
             commitments.c.period_ends_on <= add_months(today, ending_within_months),
@@ -316,46 +87,160 @@ def list_commitments(
             if released
             else commitments.c.released_for.is_(None)
         )
-    with runtime.db.unit_of_work(write=False) as session:
-        return fetch_page(
-            session,
-            query,
-            order_by=[commitments.c.period_ends_on, commitments.c.id],
-            paging=paging,
-            convert=commitment_out,
-        )
+    return fetch_page(
+        ctx.session,
+        query,
+        order_by=[commitments.c.period_ends_on, commitments.c.id],
+        paging=paging,
+        convert=commitment_out,
+    )
 
 
-@router.get(
-    "/officers/{officer_id}/commitments",
-    response_model=list[CommitmentOut],
-    **guarded(*READERS, Role.OFFICER),
-)
-def officer_commitments(
-    officer_id: str, caller: Caller, runtime: RuntimeDep
-) -> list[CommitmentOut]:
-    """An officer's commitments (officers: their own)."""
-    if caller.role is Role.OFFICER and not caller.is_officer(officer_id):
+def officer_commitments(ctx: Reading, officer_id: str) -> list[CommitmentOut]:
+    if ctx.caller.role is Role.OFFICER and not ctx.caller.is_officer(officer_id):
         raise NotPermitted("officers see only their own commitments")
-    with runtime.db.unit_of_work(write=False) as session:
-        return commitments_of(session, officer_id)
+    return commitments_of(ctx.session, officer_id)
 
 
-@router.get(
-    "/officers/{officer_id}/roi-status",
-    response_model=RoiAnswer,
-    **guarded(Role.SERVICE, *READERS, Role.OFFICER, errors=(422,)),
-)
 def roi_status(
+    ctx: Reading,
     officer_id: str,
-    caller: Caller,
-    runtime: RuntimeDep,
     on: date,
     to_location: Annotated[str | None, Query(max_length=80)] = None,
 ) -> RoiAnswer:
-    """Is the officer bound by an ROI on ``on`` for a move to ``to_location``, and why: the
-    commitments, their periods and any release. Postings asks this before a move."""
-    if caller.role is Role.OFFICER and not caller.is_officer(officer_id):
+    if ctx.caller.role is Role.OFFICER and not ctx.caller.is_officer(officer_id):
         raise NotPermitted("officers see only their own ROI status")
-    with runtime.db.unit_of_work(write=False) as session:
-        return roi_answer(session, officer_id, on, to_location)
+    return roi_answer(ctx.session, officer_id, on, to_location)
+
+
+def _on_commitment(
+    path: str,
+    name: str,
+    doc: str,
+    roles: tuple[Role, ...],
+    body: type[BaseModel],
+    make: Callable[..., Command],
+) -> CommandRoute:
+    """A command on one commitment, answered with the commitment as stored."""
+    return CommandRoute(
+        "POST",
+        path,
+        name=name,
+        doc=doc,
+        roles=roles,
+        body=body,
+        path_params=COMMITMENT_ID,
+        make=make,
+        answer=_commitment,
+        response_model=CommitmentOut,
+        errors=ERRORS,
+    )
+
+
+router = build_router(
+    tags=["commitments"],
+    routes=[
+        CommandRoute(
+            "POST",
+            "/commitments",
+            name="enrol",
+            doc="""Enrol an officer on a designated course (the designation's period applies);
+            one live commitment per officer and course.""",
+            roles=RECORDERS,
+            body=EnrolmentIn,
+            make=build(Enrol),
+            answer=_commitment,
+            response_model=CommitmentOut,
+            created=True,
+            location=lambda saved, _: f"/commitments/{saved.id}",
+            errors=ERRORS,
+        ),
+        _on_commitment(
+            "/commitments/{commitment_id}/notice",
+            "record_notice",
+            """Record when the officer was told of the ROI requirement; told on or after the
+            first day, the commitment is kept, flagged and does not bind (L1800 3.9.2).""",
+            RECORDERS,
+            NoticeIn,
+            build(RecordNotice),
+        ),
+        _on_commitment(
+            "/commitments/{commitment_id}/completion",
+            "complete",
+            "The course was completed: the ROI period runs from its end date (L1800 3.9.2).",
+            RECORDERS,
+            CompletionIn,
+            build(Complete),
+        ),
+        _on_commitment(
+            "/commitments/{commitment_id}/ending",
+            "end",
+            "Withdrawn or not completed, with rationale: no ROI period follows.",
+            RECORDERS,
+            EndingIn,
+            build(EndCommitment),
+        ),
+        _on_commitment(
+            "/commitments/{commitment_id}/release",
+            "release_by_panel",
+            """The Force Resourcing Panel releases the officer early for one move, in
+            exceptional operational circumstances (L1800 3.9.3).""",
+            (Role.FORCE_RESOURCING_PANEL,),
+            ReleaseIn,
+            build(ReleaseByPanel),
+        ),
+        _on_commitment(
+            "/commitments/{commitment_id}/local-case",
+            "make_local_case",
+            "The Head of Department makes the case for a local move before the period ends.",
+            (Role.HEAD_OF_DEPARTMENT,),
+            ReleaseIn,
+            build(MakeLocalCase),
+        ),
+        _on_commitment(
+            "/commitments/{commitment_id}/local-release",
+            "sign_off_local_release",
+            "The Head of Resourcing signs off the Head of Department's case (L1800 3.9.3).",
+            (Role.HEAD_OF_RESOURCING,),
+            SignOffIn,
+            build(SignOffLocalRelease),
+        ),
+        QueryRoute(
+            "/commitments/{commitment_id}",
+            doc="One commitment (officers: their own).",
+            roles=(*READERS, Role.OFFICER),
+            read=get_commitment,
+            response_model=CommitmentOut,
+            errors=(404,),
+            tagged=True,
+        ),
+        QueryRoute(
+            "/commitments",
+            doc="""Commitments by the end of their period; ``ending_within_months`` for those
+            ending soon, ``released=true`` for the early releases granted (monitoring),
+            ``state=enrolled`` for those awaiting the course's completion (the HR-system
+            integration).""",
+            roles=READERS,
+            read=list_commitments,
+            response_model=Page[CommitmentOut],
+            errors=(422,),
+        ),
+        QueryRoute(
+            "/officers/{officer_id}/commitments",
+            doc="An officer's commitments (officers: their own).",
+            roles=(*READERS, Role.OFFICER),
+            read=officer_commitments,
+            response_model=list[CommitmentOut],
+        ),
+        QueryRoute(
+            "/officers/{officer_id}/roi-status",
+            doc="""Is the officer bound by an ROI on ``on`` for a move to ``to_location``, and
+            why: the commitments, their periods and any release. Postings asks this before
+            a move.""",
+            roles=(Role.SERVICE, *READERS, Role.OFFICER),
+            read=roi_status,
+            response_model=RoiAnswer,
+            errors=(422,),
+        ),
+    ],
+)

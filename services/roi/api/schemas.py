@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from services.roi.domain.rules import DEFAULT_ROI_PERIOD_MONTHS
+from services.roi.domain.rules.s3_9_roi import DEFAULT_ROI_PERIOD_MONTHS
 from services.roi.domain.values import DesignationReason
 from shared.api.schemas import Code, Rationale, Text
 from shared.roles import Role

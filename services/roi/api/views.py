@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.roi.api.schemas import CommitmentOut, DesignationOut, RoiAnswer
+from services.roi.domain.rules.s3_9_roi import bound_on
 from services.roi.projections.tables import commitments, designations
 from shared.errors import NotFound
 
@@ -58,7 +59,7 @@ def roi_answer(session: Session, officer_id: str, on: date, to_location: str | N
     covering = [
         c
         for c in mine
-        if c.binds and c.period_ends_on is not None and c.starts_on <= on <= c.period_ends_on
+        if bound_on(binds=c.binds, starts_on=c.starts_on, period_ends_on=c.period_ends_on, on=on)
     ]
     blocking = [c for c in covering if to_location is None or c.released_for != to_location]
     if blocking:

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from eventsourcing.domain import Aggregate
 
-from services.roi.domain.rules import (
-    designation_must_be_proposed_by_the_heads,
-    designation_must_state_why,
-    roi_period_must_be_sensible,
+from services.roi.domain.rules.s3_9_roi import (
+    DesignationMustBeProposedByTheHeads,
+    DesignationMustStateWhy,
+    RoiPeriodMustBeSensible,
 )
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.errors import refuse_if
@@ -59,9 +59,9 @@ class CourseDesignation(Aggregate):
         at: datetime,
     ) -> CourseDesignation:
         refuse_if(
-            designation_must_state_why(reasons)
-            + designation_must_be_proposed_by_the_heads(proposed_by)
-            + roi_period_must_be_sensible(period_months)
+            DesignationMustStateWhy.check(reasons)
+            + DesignationMustBeProposedByTheHeads.check(proposed_by)
+            + RoiPeriodMustBeSensible.check(period_months)
         )
         return cls._create(
             cls.Designated,

@@ -1,5 +1,6 @@
-"""Keeps ROI's read models from its events, in each event's own transaction. A commitment's
-row is rewritten from the aggregate's rules (binds, period end) so the two never differ."""
+"""Keeps ROI's read models from its events, in each event's own transaction. Whether a
+commitment binds and when its period ends are read from the events, as decided when they
+happened: a rebuild never runs today's rules."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from services.roi.domain.commitment import Commitment
 from services.roi.domain.designation import CourseDesignation
-from services.roi.domain.rules import notice_binds, roi_period_ends_on
 from services.roi.projections.tables import commitments, designations
 
 
@@ -31,9 +31,7 @@ class RoiProjector:
                     period_months=event.period_months,
                     state="enrolled",
                     binds=False,
-                    period_ends_on=roi_period_ends_on(
-                        completed_on=event.ends_on, period_months=event.period_months
-                    ),
+                    period_ends_on=event.planned_period_ends_on,
                     version=event.originator_version,
                 )
             )
@@ -65,10 +63,7 @@ class RoiProjector:
             starts_on = session.execute(
                 commitments.select().with_only_columns(commitments.c.starts_on).where(row)
             ).scalar_one()
-            values.update(
-                notified_on=event.notified_on,
-                binds=notice_binds(notified_on=event.notified_on, starts_on=starts_on),
-            )
+            values.update(notified_on=event.notified_on, binds=event.binds_for(starts_on))
         elif isinstance(event, Commitment.Completed):
             months = session.execute(
                 commitments.select().with_only_columns(commitments.c.period_months).where(row)
@@ -76,10 +71,10 @@ class RoiProjector:
             values.update(
                 state="completed",
                 completed_on=event.completed_on,
-                period_ends_on=roi_period_ends_on(
-                    completed_on=event.completed_on, period_months=months
-                ),
+                period_ends_on=event.period_end(months),
             )
+            if event.binds is not None:
+                values["binds"] = event.binds
         elif isinstance(event, Commitment.Ended):
             values.update(state=event.reason, period_ends_on=None)
         elif isinstance(event, Commitment.LocalCaseMade):

@@ -1,0 +1,75 @@
+"""ROI's commands (L1800 3.9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from services.roi.domain.values import DesignationReason, Quarter
+from shared.handling import Command
+from shared.roles import Role
+
+
+@dataclass(frozen=True)
+class DesignateCourse(Command):
+    """By the quarterly resourcing priorities process (3.9.1), or exceptionally outside it
+    (3.9.2)."""
+
+    course_code: str
+    title: str
+    quarter: Quarter
+    reasons: list[DesignationReason]
+    proposed_by: list[Role]
+    period_months: int
+    rationale: str
+    exceptional: bool = False
+    delegation_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Enrol(Command):
+    officer_id: str
+    designation_id: UUID
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class RecordNotice(Command):
+    commitment_id: UUID
+    notified_on: date
+
+
+@dataclass(frozen=True)
+class Complete(Command):
+    commitment_id: UUID
+    completed_on: date
+
+
+@dataclass(frozen=True)
+class EndCommitment(Command):
+    commitment_id: UUID
+    reason: Literal["withdrawn", "not_completed"]
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ReleaseByPanel(Command):
+    commitment_id: UUID
+    to_location: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class MakeLocalCase(Command):
+    commitment_id: UUID
+    to_location: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class SignOffLocalRelease(Command):
+    commitment_id: UUID
+    rationale: str

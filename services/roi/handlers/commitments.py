@@ -1,0 +1,114 @@
+"""An officer's commitment on a designated course (L1800 3.9.2): enrolled, told before the
+start, completed or ended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.roi.commands import Complete, EndCommitment, Enrol, RecordNotice
+from services.roi.domain.commitment import Commitment
+from services.roi.domain.course_record import CourseRecord
+from services.roi.domain.rules.s3_9_roi import (
+    CourseDatesMustBeOrdered,
+    OneLiveCommitmentPerOfficerAndCourse,
+)
+from services.roi.handlers.base import RoiHandler
+from shared.errors import refuse_if
+from shared.eventstore import check_expected_version
+from shared.handling import Actor, Saved
+from shared.ledger import decided_by
+
+
+class EnrolHandler(RoiHandler[Enrol]):
+    command = Enrol
+
+    def handle(self, command: Enrol, actor: Actor, prepared: Any) -> Saved:
+        """An officer enrols on a designated course; the period is the designation's. One
+        live commitment per officer and course: the officer's record on the course is saved
+        with the new commitment, so two enrolments at once meet at its version."""
+        now = self.app.clock.now()
+        designation = self.app.designation(command.designation_id)
+        record = self.app.course_record(command.officer_id, designation.course_code)
+        if record is not None and record.latest is not None:
+            latest = self.app.commitment(record.latest)
+            live = latest.id if latest.live_on(command.starts_on) else None
+        elif record is None:
+            # Commitments from before officers' course records were kept.
+            live = self.app.live_commitment_before_records(
+                command.officer_id, designation.course_code, command.starts_on
+            )
+        else:
+            live = None
+        refuse_if(
+            CourseDatesMustBeOrdered.check(starts_on=command.starts_on, ends_on=command.ends_on)
+            + OneLiveCommitmentPerOfficerAndCourse.check(
+                live=live, course_code=designation.course_code
+            )
+        )
+        commitment = Commitment.enrol(
+            officer_id=command.officer_id,
+            designation_id=designation.id,
+            course_code=designation.course_code,
+            starts_on=command.starts_on,
+            ends_on=command.ends_on,
+            period_months=designation.period_months,
+            actor_id=actor.principal.subject,
+            actor_role=actor.principal.role,
+            at=now,
+        )
+        if record is None:
+            record = CourseRecord.open(
+                officer_id=command.officer_id, course_code=designation.course_code, at=now
+            )
+        record.start(commitment_id=commitment.id, at=now)
+        return self.saved(commitment, record)
+
+
+class RecordNoticeHandler(RoiHandler[RecordNotice]):
+    command = RecordNotice
+
+    def handle(self, command: RecordNotice, actor: Actor, prepared: Any) -> Saved:
+        commitment = self.app.commitment(command.commitment_id)
+        check_expected_version(commitment, actor.expected_version)
+        commitment.record_notice(
+            notified_on=command.notified_on,
+            actor_id=actor.principal.subject,
+            actor_role=actor.principal.role,
+            at=self.app.clock.now(),
+        )
+        return self.saved(commitment)
+
+
+class CompleteHandler(RoiHandler[Complete]):
+    command = Complete
+
+    def handle(self, command: Complete, actor: Actor, prepared: Any) -> Saved:
+        """Completion sets the ROI period: end date plus the period (3.9.2), recorded."""
+        commitment = self.app.commitment(command.commitment_id)
+        check_expected_version(commitment, actor.expected_version)
+        commitment.complete(
+            completed_on=command.completed_on,
+            actor_id=actor.principal.subject,
+            actor_role=actor.principal.role,
+            at=self.app.clock.now(),
+        )
+        return self.saved(commitment)
+
+
+class EndCommitmentHandler(RoiHandler[EndCommitment]):
+    command = EndCommitment
+
+    def handle(self, command: EndCommitment, actor: Actor, prepared: Any) -> Saved:
+        commitment = self.app.commitment(command.commitment_id)
+        check_expected_version(commitment, actor.expected_version)
+        commitment.end(
+            reason=command.reason,
+            decision=decided_by(
+                actor.principal,
+                clause="L1800 3.9.2",
+                rationale=command.rationale,
+                correlation_id=actor.correlation_id,
+            ),
+            at=self.app.clock.now(),
+        )
+        return self.saved(commitment)

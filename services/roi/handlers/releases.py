@@ -1,0 +1,85 @@
+"""Early release before the ROI period ends (L1800 3.9.3): by the Force Resourcing Panel,
+or for a local move on the Head of Department's case signed off by the Head of
+Resourcing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.roi.commands import MakeLocalCase, ReleaseByPanel, SignOffLocalRelease
+from services.roi.domain.rules.s3_9_roi import LocalReleaseNeedsTheHeadOfDepartmentsCase
+from services.roi.handlers.base import RoiHandler
+from shared.errors import refuse_if
+from shared.eventstore import check_expected_version
+from shared.handling import Actor, Saved
+from shared.ledger import decided_by
+
+
+class ReleaseByPanelHandler(RoiHandler[ReleaseByPanel]):
+    command = ReleaseByPanel
+
+    def handle(self, command: ReleaseByPanel, actor: Actor, prepared: Any) -> Saved:
+        """The Force Resourcing Panel releases in exceptional operational circumstances."""
+        commitment = self.app.commitment(command.commitment_id)
+        check_expected_version(commitment, actor.expected_version)
+        commitment.release(
+            to_location=command.to_location,
+            route="force_resourcing_panel",
+            decision=decided_by(
+                actor.principal,
+                clause="L1800 3.9.3",
+                rationale=command.rationale,
+                correlation_id=actor.correlation_id,
+                facts={"period_ends_on": str(commitment.period_ends_on)},
+            ),
+            at=self.app.clock.now(),
+        )
+        return self.saved(commitment)
+
+
+class MakeLocalCaseHandler(RoiHandler[MakeLocalCase]):
+    command = MakeLocalCase
+
+    def handle(self, command: MakeLocalCase, actor: Actor, prepared: Any) -> Saved:
+        """The Head of Department makes the case for a local move (3.9.3)."""
+        commitment = self.app.commitment(command.commitment_id)
+        check_expected_version(commitment, actor.expected_version)
+        commitment.make_local_case(
+            to_location=command.to_location,
+            decision=decided_by(
+                actor.principal,
+                clause="L1800 3.9.3",
+                rationale=command.rationale,
+                correlation_id=actor.correlation_id,
+            ),
+            at=self.app.clock.now(),
+        )
+        return self.saved(commitment)
+
+
+class SignOffLocalReleaseHandler(RoiHandler[SignOffLocalRelease]):
+    command = SignOffLocalRelease
+
+    def handle(self, command: SignOffLocalRelease, actor: Actor, prepared: Any) -> Saved:
+        """The Head of Resourcing signs off the Head of Department's case (3.9.3)."""
+        commitment = self.app.commitment(command.commitment_id)
+        check_expected_version(commitment, actor.expected_version)
+        refuse_if(
+            LocalReleaseNeedsTheHeadOfDepartmentsCase.check(
+                case_made=commitment.local_case is not None
+            )
+        )
+        assert commitment.local_case is not None
+        commitment.release(
+            to_location=commitment.local_case,
+            route="local",
+            decision=decided_by(
+                actor.principal,
+                clause="L1800 3.9.3",
+                rationale=command.rationale,
+                correlation_id=actor.correlation_id,
+                facts={"period_ends_on": str(commitment.period_ends_on)},
+            ),
+            at=self.app.clock.now(),
+        )
+        return self.saved(commitment)

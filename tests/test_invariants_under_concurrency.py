@@ -1,0 +1,441 @@
+"""'Only one', 'not twice' and 'not after' rules under concurrent requests, on PostgreSQL over
+real HTTP: for each, 16 requests each valid on its own, each with its own Idempotency-Key,
+released at the same instant against the three services running as real servers. Exactly
+one succeeds; every other is a problem naming the rule (a 409 too, not only a 422); the
+service's log holds exactly one matching event. Revoking a delegation while its delegate
+decides is the one 'not after' case: no decision is logged after the revocation.
+
+These hold only if the rule is kept by the write model itself: a check of a read model
+before writing lets every request that reads before the first commits through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import cycle, islice
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Table
+
+from services.appeals.projections.tables import kernel as appeals_kernel
+from services.postings.projections.tables import kernel as postings_kernel
+from services.roi.projections.tables import kernel as roi_kernel
+from shared.roles import Role
+from tests.force import DIRECTOR, HEAD_OF_RESOURCING, PANEL, SLT_NORTH, compulsory, days, officer
+from tests.helpers import HR, officer_body
+from tests.support.http import eventually, ok
+from tests.support.races import (
+    Call,
+    all_at_once,
+    assert_only_one,
+    log_head,
+    logged_since,
+    refusal_faults,
+    summary,
+)
+from tests.support.three_services import HEARER, LD, System, running_system
+from tests.support.tokens import bearer
+
+#: How many requests race in each scenario.
+RACERS = 16
+EVENTS: dict[str, Table] = {
+    "postings": postings_kernel.events,
+    "appeals": appeals_kernel.events,
+    "roi": roi_kernel.events,
+}
+#: Person the Director of HR delegates compulsory postings to (an HR Resource Planner).
+DEPUTY_ID = "hr-deputy"
+DEPUTY = bearer(Role.HR_RESOURCE_PLANNING, subject=DEPUTY_ID)
+
+
+@pytest.fixture
+def backend() -> str:
+    """PostgreSQL only: SQLite lets one writer in at a time, which would hide the races."""
+    return "postgresql"
+
+
+@dataclass
+class Stack:
+    """The three services on this test's fresh databases, and their logs."""
+
+    system: System
+    database_urls: dict[str, str]
+
+    @property
+    def postings(self) -> httpx.Client:
+        return self.system.postings
+
+    @property
+    def appeals(self) -> httpx.Client:
+        return self.system.appeals
+
+    @property
+    def roi(self) -> httpx.Client:
+        return self.system.roi
+
+    def call(self, service: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> Call:
+        client = {"postings": self.postings, "appeals": self.appeals, "roi": self.roi}[service]
+        return Call(str(client.base_url), path, body, headers)
+
+    def head(self, service: str) -> int:
+        return log_head(self.database_urls[service], EVENTS[service])
+
+    def logged(self, service: str, after: int, *names: str) -> list[tuple[int, str]]:
+        return logged_since(self.database_urls[service], EVENTS[service], after, *names)
+
+
+@pytest.fixture
+def stack(database_urls: dict[str, str], tmp_path: Path) -> Iterator[Stack]:
+    """Postings, appeals and ROI as uvicorn servers on loopback, on fresh PostgreSQL
+    databases, with the places of duty and constable K100 (north, Maidstone) registered."""
+    with running_system(database_urls, tmp_path) as system:
+        yield Stack(system, database_urls)
+
+
+def race(calls: list[Call]) -> list[httpx.Response]:
+    assert len(calls) == RACERS
+    return all_at_once(calls)
+
+
+# -- set-up through the API -----------------------------------------------------------------
+
+
+def decide_posting(stack: Stack, officer_id: str = "K100") -> str:
+    """A compulsory posting of the officer to Tonbridge, awaiting its date."""
+    posting = ok(
+        stack.postings.post(
+            "/postings/compulsory", json=compulsory(officer_id=officer_id), headers=DIRECTOR
+        ),
+        201,
+    )
+    return str(posting["id"])
+
+
+def notified_posting(stack: Stack) -> str:
+    """A posting decision given to K100, so their 14 days to appeal run from now, and known
+    to appeals (its follower has read it and the notification from postings' feed)."""
+    posting_id = decide_posting(stack)
+    ok(
+        stack.postings.post(
+            f"/postings/{posting_id}/notifications",
+            json={"recipients": ["K100"], "content": "You are posted to Tonbridge because..."},
+            headers=HR,
+        )
+    )
+
+    def known() -> bool:
+        answer = stack.appeals.get(f"/posting-decisions/{posting_id}", headers=HEAD_OF_RESOURCING)
+        return answer.status_code == 200 and answer.json()["notified_at"] is not None
+
+    eventually(known)
+    return posting_id
+
+
+def assigned_appeal(stack: Stack) -> str:
+    """K100's appeal against their posting, assigned to a chief superintendent to hear."""
+    posting_id = notified_posting(stack)
+    appeal = ok(
+        stack.appeals.post(
+            "/appeals",
+            json={"posting_id": posting_id, "grounds": "My travel was not weighed"},
+            headers=officer("K100"),
+        ),
+        201,
+    )
+    ok(
+        stack.appeals.post(
+            f"/appeals/{appeal['id']}/assignment",
+            json={
+                "hearer_id": "ch-supt-south",
+                "level": "Chief superintendent",
+                "rationale": "Independent of the decision",
+            },
+            headers=HEAD_OF_RESOURCING,
+        )
+    )
+    return str(appeal["id"])
+
+
+def delegation_to_the_deputy(stack: Stack) -> str:
+    grant = {
+        "delegate_id": DEPUTY_ID,
+        "powers": ["compulsory_posting"],
+        "valid_from": days(-1),
+        "valid_to": days(90),
+        "rationale": "Cover while the Director is on leave",
+    }
+    return str(ok(stack.postings.post("/delegations", json=grant, headers=DIRECTOR), 201)["id"])
+
+
+REVOCATION = {"rationale": "The Director is back from leave"}
+
+
+# -- the invariants -------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_one_posting_on_its_way_per_officer(stack: Stack) -> None:
+    """One posting at a time on its way per officer (L1800 3.1.1, one normal place of
+    duty): 16 compulsory postings of K100 by the Director of HR at once, to three places."""
+    start = stack.head("postings")
+    places = islice(cycle(("tonbridge", "ashford", "dover")), RACERS)
+
+    answers = race(
+        [
+            stack.call("postings", "/postings/compulsory", compulsory(to_location=p), DIRECTOR)
+            for p in places
+        ]
+    )
+
+    logged = stack.logged("postings", start, "Posting.Decided")
+    assert_only_one(answers, rule="OneOpenPostingAtATime", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_one_appeal_per_decision_and_appellant(stack: Stack) -> None:
+    """One appeal per posting decision and appellant (L1800 3.10.1, 'the appeal decision
+    will be final'): 16 appeals by K100 against the same decision at once, in the window."""
+    posting_id = notified_posting(stack)
+    start = stack.head("appeals")
+
+    answers = race(
+        [
+            stack.call(
+                "appeals",
+                "/appeals",
+                {"posting_id": posting_id, "grounds": f"My welfare was not weighed ({n})"},
+                officer("K100"),
+            )
+            for n in range(RACERS)
+        ]
+    )
+
+    logged = stack.logged("appeals", start, "Appeal.Lodged")
+    assert_only_one(answers, rule="OneAppealPerDecisionAndAppellant", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_one_outcome_per_appeal(stack: Stack) -> None:
+    """One final outcome per appeal (L1800 3.10.1): the assigned hearer sends 16 outcomes
+    at once, upheld and dismissed alternately."""
+    appeal_id = assigned_appeal(stack)
+    start = stack.head("appeals")
+
+    answers = race(
+        [
+            stack.call(
+                "appeals",
+                f"/appeals/{appeal_id}/outcome",
+                {"outcome": outcome, "rationale": f"Heard and decided ({n})"},
+                HEARER,
+            )
+            for n, outcome in enumerate(islice(cycle(("upheld", "dismissed")), RACERS))
+        ]
+    )
+
+    logged = stack.logged("appeals", start, "Appeal.Decided")
+    assert_only_one(answers, rule="OneOutcomePerAppeal", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_one_outcome_per_posting_per_panel_sitting(stack: Stack) -> None:
+    """One outcome per posting at a sitting of the Resourcing Deployment Panel (L1800
+    3.4.2): 16 outcomes for the same posting at the same sitting at once, its date
+    confirmed and deferred alternately."""
+    posting_id = decide_posting(stack)
+    sitting = ok(
+        stack.postings.post("/panel-sittings", json={"sits_on": days(7)}, headers=PANEL), 201
+    )
+    start = stack.head("postings")
+
+    def outcome(n: int) -> dict[str, Any]:
+        if n % 2:
+            return {"posting_id": posting_id, "outcome": "deferred", "rationale": f"Wait ({n})"}
+        return {
+            "posting_id": posting_id,
+            "outcome": "date_confirmed",
+            "posting_date": days(60),
+            "rationale": f"Next shift-pattern change ({n})",
+        }
+
+    answers = race(
+        [
+            stack.call("postings", f"/panel-sittings/{sitting['id']}/outcomes", outcome(n), PANEL)
+            for n in range(RACERS)
+        ]
+    )
+
+    logged = stack.logged("postings", start, "PanelSitting.OutcomeRecorded")
+    assert_only_one(answers, rule="OneOutcomePerPostingPerSitting", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_one_live_commitment_per_officer_and_course(stack: Stack) -> None:
+    """One live ROI commitment per officer and designated course (L1800 3.9.2): 16
+    enrolments of K100 on the same designated course at once."""
+    designation = ok(
+        stack.roi.post(
+            "/designations",
+            json={
+                "course_code": "DET-1",
+                "title": "Initial detective training",
+                "quarter": "2026-Q4",
+                "reasons": ["scarce_skill"],
+                "proposed_by": ["head_of_l_and_d"],
+                "rationale": "Detective shortfall",
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    start = stack.head("roi")
+    enrolment = {
+        "officer_id": "K100",
+        "designation_id": designation["id"],
+        "starts_on": days(10),
+        "ends_on": days(40),
+    }
+
+    answers = race([stack.call("roi", "/commitments", enrolment, LD) for _ in range(RACERS)])
+
+    logged = stack.logged("roi", start, "Commitment.Enrolled")
+    assert_only_one(answers, rule="OneLiveCommitmentPerOfficerAndCourse", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_a_1068_is_decided_once(stack: Stack) -> None:
+    """A 1068 request is supported or declined once, by the officer's SLT (L1800
+    3.5.3-3.5.4): 16 decisions on one submitted request at once, support and decline
+    alternately."""
+    request = ok(
+        stack.postings.post(
+            "/requests",
+            json={
+                "officer_id": "K100",
+                "grounds": "development",
+                "reasons": "To gain investigative experience",
+                "locations_sought": ["dover"],
+            },
+            headers=officer("K100"),
+        ),
+        201,
+    )
+    start = stack.head("postings")
+
+    def decision(n: int) -> Call:
+        verb = "decline" if n % 2 else "support"
+        body = {"rationale": f"Considered by the SLT ({verb}, {n})"}
+        return stack.call("postings", f"/requests/{request['id']}/{verb}", body, SLT_NORTH)
+
+    answers = race([decision(n) for n in range(RACERS)])
+
+    logged = stack.logged(
+        "postings", start, "TransferRequest.Supported", "TransferRequest.Declined"
+    )
+    assert_only_one(answers, rule="RequestIsDecidedOnce", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_personal_data_is_disposed_of_once(stack: Stack) -> None:
+    """An officer's personal data is disposed of once (L1 'Retention & Disposal of
+    Records'): 16 disposal decisions for K100 on postings at once."""
+    start = stack.head("postings")
+    body = {"retention_ended_on": days(-1), "rationale": "Six years after leaving the force"}
+
+    answers = race(
+        [
+            stack.call("postings", "/retention/officers/K100/disposal", body, DIRECTOR)
+            for _ in range(RACERS)
+        ]
+    )
+
+    logged = stack.logged("postings", start, "PersonalDataDisposal.Decided")
+    assert_only_one(answers, rule="PersonalDataIsDisposedOnce", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_a_delegation_is_revoked_once(stack: Stack) -> None:
+    """A delegation of the Director of HR's powers is revoked once (L1800 3.1.1): 16
+    revocations of one delegation at once."""
+    delegation_id = delegation_to_the_deputy(stack)
+    start = stack.head("postings")
+
+    answers = race(
+        [
+            stack.call("postings", f"/delegations/{delegation_id}/revocation", REVOCATION, DIRECTOR)
+            for _ in range(RACERS)
+        ]
+    )
+
+    logged = stack.logged("postings", start, "Delegation.Revoked")
+    assert_only_one(answers, rule="DelegationIsRevokedOnce", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_no_decision_is_taken_under_a_revoked_delegation(stack: Stack) -> None:
+    """No decision relies on a revoked delegation (L1800 3.1.1, 'or appropriate
+    delegate'): the deputy sends compulsory postings of 15 officers under their delegation
+    while the Director of HR revokes it, all 16 at the same instant.
+
+    Unlike the other rules this is not 'exactly one succeeds'. The 15 decisions concern 15
+    officers and do not compete with one another: each decision the write model orders
+    before the revocation was taken under a delegation then in force and rightly succeeds,
+    and how many those are depends on scheduling alone (any number from none to 15). What
+    3.1.1 forbids is a decision recorded after the revocation, one that relied on a
+    delegation already revoked (read before the revocation committed, written after). The
+    log's order is the order of commits, since writers to one service's log are
+    serialised, so the test checks order: every decision that succeeded is logged before
+    the revocation, every other is refused naming the rule, and nothing else was stored."""
+    officers = [f"K{200 + n}" for n in range(1, RACERS)]
+    for officer_id in officers:
+        ok(stack.postings.post("/officers", json=officer_body(officer_id), headers=HR), 201)
+    delegation_id = delegation_to_the_deputy(stack)
+    start = stack.head("postings")
+    decisions = [
+        stack.call(
+            "postings",
+            "/postings/compulsory",
+            compulsory(officer_id=officer_id, delegation_id=delegation_id),
+            DEPUTY,
+        )
+        for officer_id in officers
+    ]
+    revocation = stack.call(
+        "postings", f"/delegations/{delegation_id}/revocation", REVOCATION, DIRECTOR
+    )
+    # Among the decisions, not first or last: the order threads start in favours no side.
+    middle = len(decisions) // 2
+
+    answers = race([*decisions[:middle], revocation, *decisions[middle:]])
+
+    revoked = answers.pop(middle)
+    logged = stack.logged("postings", start, "Posting.Decided", "Delegation.Revoked")
+    revocations = [position for position, name in logged if name == "Delegation.Revoked"]
+    decided = [position for position, name in logged if name == "Posting.Decided"]
+    succeeded = [a for a in answers if a.is_success]
+    faults = []
+    if not revoked.is_success:
+        faults.append(f"the revocation was refused: {revoked.status_code} {revoked.text}")
+    if len(revocations) != 1:
+        faults.append(f"{len(revocations)} Delegation.Revoked events were logged, not 1")
+    else:
+        late = [position for position in decided if position > revocations[0]]
+        if late:
+            faults.append(
+                f"{len(late)} of {len(decided)} decisions were logged after the revocation "
+                f"(at {revocations[0]}): at {late}"
+            )
+    if len(decided) != len(succeeded):
+        faults.append(f"{len(decided)} decisions logged for {len(succeeded)} successes")
+    faults += [
+        f"{a.json()['officer_id']}'s posting does not name the delegation"
+        for a in succeeded
+        if a.json().get("delegation_id") != delegation_id
+    ]
+    faults += refusal_faults(
+        answers, rule="DelegationMustCoverTheDecision", statuses=(403, 409, 422)
+    )
+    assert not faults, "; ".join(faults) + f". Decisions: {summary(answers)}"
