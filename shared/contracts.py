@@ -42,6 +42,29 @@ class Contract(BaseModel):
     VERSION: ClassVar[int] = 1
 
 
+class LegacyContract(Contract):
+    """What a feed served before contracts were versioned: each event's own attributes
+    (``vars(event)``), with no ``schema_version``. A consumer that must read a feed not yet
+    upgraded names the fields it needs in a version 0 model; anything else is ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    VERSION = 0
+
+
+class LegacyDecision(BaseModel):
+    """The decision record as version 0 items held it (``Decision``'s own attributes)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    rationale: str = ""
+    actor_id: str
+    actor_role: str
+    clause: str
+    effective_date: date | None = None
+    correlation_id: str = ""
+
+
 class DecisionV1(BaseModel):
     """The decision record every decision event carries (shared.ledger.Decision)."""
 
@@ -146,7 +169,8 @@ def parse_item(item: dict[str, Any], models: Iterable[type[Contract]]) -> Contra
     known = [m for m in models if item["type"] == m.TYPE]
     if not known:
         return None
-    version = int(item.get("schema_version", 1))
+    # Items without a version were served before contracts were versioned (version 0).
+    version = int(item.get("schema_version", 0))
     for model in known:
         if version == model.VERSION:
             return model.model_validate(item["data"])

@@ -135,3 +135,13 @@ def flush_inserts(session: Session) -> None:
     ):
         session.execute(table.insert(), rows)
     held.clear()
+
+
+#: PostgreSQL's answers to two transactions that met: a deadlock one of them was chosen to
+#: break, and a serialisation failure. Either may simply be run again.
+_MET_ANOTHER = frozenset({"40P01", "40001"})
+
+
+def met_another_transaction(exc: BaseException) -> bool:
+    """The database refused this unit of work only because another ran at the same time."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _MET_ANOTHER

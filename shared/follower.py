@@ -13,13 +13,16 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shared.clock import Clock
-from shared.db import Database
+from shared.db import Database, met_another_transaction
+from shared.errors import ConcurrentChange
 from shared.feed_client import FeedClient, FeedError
+from shared.handling import MAX_ATTEMPTS, pause_before_running_again
 from shared.tables import KernelTables
 
 log = logging.getLogger(__name__)
@@ -90,14 +93,31 @@ class Follower:
         items = self._client.read(after=self.position(), limit=self._batch_size)
         applied = 0
         for item in items:
-            with self._db.unit_of_work(write=True) as session:
-                current = self._read_position(session)
-                if item["id"] <= current:
-                    continue  # delivered again: already applied
-                self._handler(session, item)
-                self._write_position(session, current, item["id"])
-            applied += 1
+            if self._apply(item):
+                applied += 1
         return applied
+
+    def _apply(self, item: dict[str, Any]) -> bool:
+        """Apply one item with the position, in one unit of work; an effect that meets a
+        command of this service at a record's version is applied again on the record as it
+        now is, as a command would be (shared.api.commands), so a busy record does not hold
+        the feed back for a poll each time."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self._db.unit_of_work(write=True) as session:
+                    current = self._read_position(session)
+                    if item["id"] <= current:
+                        return False  # delivered again: already applied
+                    self._handler(session, item)
+                    self._write_position(session, current, item["id"])
+                return True
+            except (ConcurrentChange, StoreIntegrityError, IntegrityError, OperationalError) as exc:
+                if isinstance(exc, OperationalError) and not met_another_transaction(exc):
+                    raise
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                pause_before_running_again(attempt)
+        return False
 
     def catch_up(self) -> int:
         """Apply everything available now (for tests and one-off runs)."""

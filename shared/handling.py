@@ -16,12 +16,28 @@ an invariant owned by the aggregate answers with its own rule, not a bare confli
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from shared.identity import Principal
+
+#: How often a command (or a follower's effect) that lost a race on a version is run again
+#: before giving up: the API then answers 409 with Retry-After. Each loss means another
+#: command on the same record committed, so a burst of N commands on one record settles
+#: within about N attempts; the bound is for a record that never stops being written.
+MAX_ATTEMPTS = 100
+#: The longest pause before running again.
+MAX_BACKOFF_SECONDS = 0.05
+
+
+def pause_before_running_again(attempt: int) -> None:
+    """A little random wait, growing with each loss, so that commands that lost together do
+    not meet again at once."""
+    time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.002 * attempt)))  # noqa: S311
 
 
 @dataclass(frozen=True)

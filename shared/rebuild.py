@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import MetaData, delete, select
+from sqlalchemy import MetaData, delete, func, select
 from sqlalchemy.orm import Session
 
-from shared.eventstore import LedgerApplication
+from shared.eventstore import LedgerApplication, log_lock_key
 from shared.tables import KernelTables
 
 PAGE = 5000
@@ -64,6 +64,12 @@ def rebuild_read_models(
     ]
     replayed = 0
     with application.db.unit_of_work(write=True) as session:
+        if not application.db.is_sqlite:
+            # No writer commits while the read models are rebuilt: one that did would add
+            # rows the replay adds again, or update rows the replay has not written yet.
+            # Writers wait for the rebuild, as they wait for each other.
+            key = log_lock_key(kernel.events.name)
+            session.execute(select(func.pg_advisory_xact_lock(key)))
         for table in read_models:
             session.execute(delete(table))
         application.begin_batch(session)

@@ -9,9 +9,13 @@ from typing import Any
 from uuid import uuid4
 
 from services.appeals.domain.appeal import Appeal
+from services.appeals.domain.appealable_decision import (
+    AppealableDecision,
+    appealable_decision_id,
+)
 from services.appeals.domain.late_permission import LatePermission, late_permission_id
-from services.appeals.domain.right_of_appeal import RightOfAppeal, right_of_appeal_id
 from services.appeals.domain.rules.s3_10_appeals import (
+    AppealIsAgainstADecisionInForce,
     AppealIsHeardBeforeItIsDecided,
     OneAppealPerDecisionAndAppellant,
     OneOutcomePerAppeal,
@@ -329,18 +333,31 @@ def test_an_appeal_is_withdrawn_by_its_appellant_and_closed_only_while_open() ->
     then(appeal)
 
 
-def test_a_right_of_appeal_is_exercised_once_until_given_back() -> None:
+def test_an_appealable_decision_takes_one_appeal_per_appellant_until_it_ends() -> None:
     posting_id = uuid4()
-    right = given(RightOfAppeal.open(posting_id=posting_id, appellant_id="K100", at=AT))
-    assert right.id == right_of_appeal_id(posting_id, "K100")
-    first, second = uuid4(), uuid4()
-    right.exercise(appeal_id=first, at=AT)
-    then(right, RightOfAppeal.Exercised)
-    with refused(OneAppealPerDecisionAndAppellant, right):
-        right.exercise(appeal_id=second, at=AT)
-    right.give_back(appeal_id=first, at=AT)
-    right.exercise(appeal_id=second, at=AT)
-    then(right, RightOfAppeal.GivenBack, RightOfAppeal.Exercised)
+    held = given(AppealableDecision.open(posting_id=posting_id, at=AT))
+    assert held.id == appealable_decision_id(posting_id)
+    first, second, third = uuid4(), uuid4(), uuid4()
+    held.lodge(appeal_id=first, appellant_id="K100", live_before=None, in_time=[], at=AT)
+    then(held, AppealableDecision.AppealLodged)
+    with refused(OneAppealPerDecisionAndAppellant, held):
+        held.lodge(appeal_id=second, appellant_id="K100", live_before=None, in_time=[], at=AT)
+    held.give_back(appeal_id=first, appellant_id="K100", at=AT)
+    held.lodge(appeal_id=second, appellant_id="K100", live_before=None, in_time=[], at=AT)
+    then(held, AppealableDecision.AppealGivenBack, AppealableDecision.AppealLodged)
+    held.end(status="withdrawn", posting_event=7, at=AT)
+    then(held, AppealableDecision.Ended)
+    assert held.appeals == [first, second]
+    with refused(AppealIsAgainstADecisionInForce, held):
+        held.lodge(appeal_id=third, appellant_id="acc-ops", live_before=None, in_time=[], at=AT)
+    held.end(status="set_aside", posting_event=8, at=AT)
+    then(held)
+
+
+def test_an_appeal_from_before_decisions_were_held_still_counts() -> None:
+    held = given(AppealableDecision.open(posting_id=uuid4(), at=AT))
+    with refused(OneAppealPerDecisionAndAppellant, held):
+        held.lodge(appeal_id=uuid4(), appellant_id="K100", live_before=uuid4(), in_time=[], at=AT)
 
 
 def test_a_late_permission_has_the_id_of_its_decision_and_appellant() -> None:

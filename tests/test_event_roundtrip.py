@@ -17,8 +17,8 @@ from eventsourcing.utils import get_topic
 import services
 from services.appeals.application import AppealsApplication
 from services.appeals.domain.appeal import Appeal
+from services.appeals.domain.appealable_decision import AppealableDecision
 from services.appeals.domain.late_permission import LatePermission
-from services.appeals.domain.right_of_appeal import RightOfAppeal
 from services.postings.application import PostingsApplication
 from services.postings.domain.batch import Batch, BatchOutcome, Refusal
 from services.postings.domain.delegation import Delegation
@@ -535,22 +535,40 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
         AppealsApplication,
         make(Appeal.Closed, **base(Appeal.Closed, 2), reason="posting_withdrawn", posting_event=42),
     ),
-    RightOfAppeal.Opened: (
+    AppealableDecision.Opened: (
         AppealsApplication,
         make(
-            RightOfAppeal.Opened,
-            **created(RightOfAppeal.Opened, RightOfAppeal),
+            AppealableDecision.Opened,
+            **created(AppealableDecision.Opened, AppealableDecision),
             posting_id=uuid4(),
+        ),
+    ),
+    AppealableDecision.AppealLodged: (
+        AppealsApplication,
+        make(
+            AppealableDecision.AppealLodged,
+            **base(AppealableDecision.AppealLodged, 2),
+            appeal_id=uuid4(),
             appellant_id="K100",
         ),
     ),
-    RightOfAppeal.Exercised: (
+    AppealableDecision.AppealGivenBack: (
         AppealsApplication,
-        make(RightOfAppeal.Exercised, **base(RightOfAppeal.Exercised, 2), appeal_id=uuid4()),
+        make(
+            AppealableDecision.AppealGivenBack,
+            **base(AppealableDecision.AppealGivenBack, 3),
+            appeal_id=uuid4(),
+            appellant_id="K100",
+        ),
     ),
-    RightOfAppeal.GivenBack: (
+    AppealableDecision.Ended: (
         AppealsApplication,
-        make(RightOfAppeal.GivenBack, **base(RightOfAppeal.GivenBack, 3), appeal_id=uuid4()),
+        make(
+            AppealableDecision.Ended,
+            **base(AppealableDecision.Ended, 4),
+            status="withdrawn",
+            posting_event=42,
+        ),
     ),
     LatePermission.Granted: (
         AppealsApplication,

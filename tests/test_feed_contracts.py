@@ -8,7 +8,9 @@ import importlib
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, select
 
+from services.appeals.projections.tables import posting_decisions
 from shared.contracts import (
     FULL_VIEW,
     REDACTED,
@@ -18,7 +20,10 @@ from shared.contracts import (
     parse_item,
 )
 from shared.disposal import PersonalDataDisposal
+from shared.envelope import jsonable, to_envelope
 from shared.roles import Role
+from shared.settings import AppealsSettings
+from tests.support.feeds import feed_postings
 from tests.test_event_roundtrip import EXAMPLES, SERVICE_OF
 
 SERVICES = ("postings", "appeals", "roi")
@@ -93,9 +98,15 @@ def test_a_consumer_skips_types_it_does_not_follow_and_stops_at_versions_it_does
     assert isinstance(known, Known)
     with pytest.raises(UnknownContractVersion):
         parse_item({"type": "Thing.Happened", "schema_version": 2, "data": {}}, [Known])
+    # No version: served before contracts were versioned (version 0).
+    with pytest.raises(UnknownContractVersion):
+        parse_item({"type": "Thing.Happened", "data": {"what": "x"}}, [Known])
     # Strict both ways: a field the model does not know is a change the contract tests see.
     with pytest.raises(ValueError, match="extra"):
-        parse_item({"type": "Thing.Happened", "data": {"what": "x", "new": 1}}, [Known])
+        parse_item(
+            {"type": "Thing.Happened", "schema_version": 1, "data": {"what": "x", "new": 1}},
+            [Known],
+        )
 
 
 def test_nothing_confidential_is_a_leaf_of_a_redacted_item() -> None:
@@ -104,3 +115,28 @@ def test_nothing_confidential_is_a_leaf_of_a_redacted_item() -> None:
     for event in examples_of("postings").values():
         data = contracts.publish(1, event, Role.SERVICE).data
         assert "primary_carer" not in _leaves(data)
+
+
+def test_appeals_reads_a_postings_feed_not_yet_upgraded(appeals_settings: AppealsSettings) -> None:
+    """Before contracts, a feed served each event's own attributes with no version: appeals
+    reads those (version 0) too, so it may be upgraded before postings."""
+    from services.postings.domain.posting import Posting
+
+    decided = examples_of("postings")[Posting.Decided]
+    notified = examples_of("postings")[Posting.OfficerNotified]
+    posting_id = str(decided.originator_id)
+    old = [to_envelope(1, decided), {**to_envelope(2, notified), "originator_id": posting_id}]
+    for item in old:
+        # The outcome of a notification was not kept then.
+        item["data"].pop("starts_appeal_window", None)
+    feed_postings(appeals_settings, [jsonable(item) for item in old])
+    engine = create_engine(appeals_settings.database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(posting_decisions).where(posting_decisions.c.posting_id == posting_id)
+            ).one()
+    finally:
+        engine.dispose()
+    assert (row.officer_id, row.kind, row.status) == ("K100", "compulsory", "in_force")
+    assert row.notified_at is not None  # the first notification that reached the officer

@@ -10,7 +10,10 @@ before writing lets every request that reads before the first commits through.""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import cycle, islice
 from pathlib import Path
@@ -439,3 +442,149 @@ def test_no_decision_is_taken_under_a_revoked_delegation(stack: Stack) -> None:
         answers, rule="DelegationMustCoverTheDecision", statuses=(403, 409, 422)
     )
     assert not faults, "; ".join(faults) + f". Decisions: {summary(answers)}"
+
+
+@pytest.mark.e2e
+def test_no_appeal_stays_open_against_a_decision_withdrawn_while_appeals_arrive(
+    stack: Stack,
+) -> None:
+    """'Not after' for appeals (L1800 3.10.1): while Command Team members keep appealing a
+    decision, HR withdraws it. Appeals learns it from postings' feed. Every appeal lodged
+    before appeals learnt it is closed with the decision, and every one after is refused
+    naming AppealIsAgainstADecisionInForce: none is left open against a decision no longer
+    in force, and none is logged after the decision ended."""
+    posting_id = notified_posting(stack)
+    start = stack.head("appeals")
+    ended = threading.Event()
+    answers: list[httpx.Response] = []
+    lock = threading.Lock()
+
+    def keep_appealing(lodger: int) -> None:
+        with httpx.Client(base_url=str(stack.appeals.base_url), timeout=60) as http:
+            for n in range(30):
+                body = {"posting_id": posting_id, "grounds": "Not weighed"}
+                headers = bearer(Role.COMMAND_TEAM, subject=f"ct-{lodger}-{n}")
+                answer = http.post("/appeals", json=body, headers=headers)
+                with lock:
+                    answers.append(answer)
+                if answer.status_code != 201 or ended.is_set():
+                    return
+
+    with ThreadPoolExecutor(max_workers=RACERS) as pool:
+        lodgers = [pool.submit(keep_appealing, n) for n in range(RACERS - 1)]
+        ok(
+            stack.postings.post(
+                f"/postings/{posting_id}/withdrawal",
+                json={"rationale": "The vacancy was filled by a transfer"},
+                headers=HR,
+            )
+        )
+
+        def known_withdrawn() -> bool:
+            seen = ok(stack.appeals.get(f"/posting-decisions/{posting_id}", headers=HR))
+            return bool(seen["status"] == "withdrawn")
+
+        eventually(known_withdrawn)
+        ended.set()
+        for lodger in lodgers:
+            lodger.result()
+
+    refused = [a for a in answers if a.status_code != 201]
+    assert refused, "no appeal was sent after the withdrawal was known"
+    assert {(a.status_code, a.json().get("rule")) for a in refused} == {
+        (422, "AppealIsAgainstADecisionInForce")
+    }, summary(refused)
+    appeals = ok(stack.appeals.get("/appeals", params={"limit": 100}, headers=HR))["items"]
+    mine = [a for a in appeals if a["posting_id"] == posting_id]
+    assert len(mine) == sum(a.status_code == 201 for a in answers)
+    assert {a["state"] for a in mine} <= {"closed"}, Counter(a["state"] for a in mine)
+    logged = stack.logged("appeals", start, "Appeal.Lodged", "AppealableDecision.Ended")
+    (end_position,) = [p for p, name in logged if name.endswith("AppealableDecision.Ended")]
+    assert all(p < end_position for p, name in logged if name.endswith("Appeal.Lodged"))
+
+
+@pytest.mark.e2e
+def test_a_burst_of_commands_that_may_all_succeed_on_one_record_all_succeed(
+    stack: Stack,
+) -> None:
+    """Thirty-two notifications of one posting and thirty-two appeals by different Command
+    Team members against one decision, each burst at once: every one may be recorded, and
+    each is, in turn (they queue on the record instead of losing the race over and over)."""
+    posting_id = notified_posting(stack)
+    start = stack.head("appeals")
+    notices = all_at_once(
+        [
+            stack.call(
+                "postings",
+                f"/postings/{posting_id}/notifications",
+                {"recipients": ["K100"], "content": f"Reminder {n}"},
+                HR,
+            )
+            for n in range(2 * RACERS)
+        ]
+    )
+    appeals = all_at_once(
+        [
+            stack.call(
+                "appeals",
+                "/appeals",
+                {"posting_id": posting_id, "grounds": "Not weighed"},
+                bearer(Role.COMMAND_TEAM, subject=f"acc-{n}"),
+            )
+            for n in range(2 * RACERS)
+        ]
+    )
+    assert {a.status_code for a in notices} == {200}, summary(notices)
+    assert {a.status_code for a in appeals} == {201}, summary(appeals)
+    assert len(stack.logged("appeals", start, "Appeal.Lodged")) == 2 * RACERS
+
+
+@pytest.mark.e2e
+def test_a_disposal_among_other_writes_leaves_nothing_readable(stack: Stack) -> None:
+    """Disposal (L1 'Retention & Disposal of Records') while HR keeps registering officers
+    and Professional Standards keeps restricting places: the disposal is answered 201 and
+    its rebuild of the read models, which waits for the other writers and they for it,
+    leaves nothing of K100's personal data readable; every other write still lands."""
+    psd = bearer(Role.PSD, subject="psd-1")
+    ok(
+        stack.postings.post(
+            "/officers/K100/restrictions",
+            json={"location": "dover", "rationale": "PSD SECRET about Dover"},
+            headers=psd,
+        ),
+        201,
+    )
+    stop = threading.Event()
+    written: list[int] = []
+
+    def keep_writing(writer: int) -> None:
+        with httpx.Client(base_url=str(stack.postings.base_url), timeout=60) as http:
+            for n in range(100):
+                if stop.is_set():
+                    return
+                officer_id = f"W{writer}x{n}"
+                answer = http.post("/officers", json=officer_body(officer_id), headers=HR)
+                restricted = http.post(
+                    f"/officers/{officer_id}/restrictions",
+                    json={"location": "dover", "rationale": "a marking"},
+                    headers=psd,
+                )
+                written.extend([answer.status_code, restricted.status_code])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        writers = [pool.submit(keep_writing, n) for n in range(4)]
+        disposal = stack.postings.post(
+            "/retention/officers/K100/disposal",
+            json={"retention_ended_on": days(-1), "rationale": "Six years after leaving"},
+            headers=DIRECTOR,
+        )
+        stop.set()
+        for writer in writers:
+            writer.result()
+
+    assert disposal.status_code == 201, disposal.text
+    assert set(written) == {201}
+    officer_now = ok(stack.postings.get("/officers/K100", headers=HR))
+    assert officer_now["name"] == "[disposed]"
+    marking = ok(stack.postings.get("/officers/K100/restrictions", headers=psd))
+    assert "PSD SECRET" not in str(marking)

@@ -9,11 +9,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.roi.domain.rules.s3_9_roi import (
+    CommitmentEndsOnce,
+    EarlyReleaseIsForOneMove,
+    ExceptionalDesignationIsForThePanelOrTheDirector,
+    NoticeIsRecordedOnce,
+    OneLiveCommitmentPerOfficerAndCourse,
+)
 from services.roi.main import create_app
+from services.roi.projections.tables import kernel as roi_kernel
 from shared.clock import FixedClock
 from shared.roles import Role
 from shared.settings import RoiSettings
 from tests.force import NOW, expect, officer
+from tests.helpers import count_events
 from tests.support.tokens import bearer
 
 LD = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")
@@ -42,19 +51,23 @@ def designate(client: TestClient, **overrides: Any) -> str:
     return str(expect(client.post("/designations", json=body, headers=LD), 201)["id"])
 
 
-def enrol(client: TestClient, *, notified_on: str | None = "2025-01-03") -> str:
+def enrolment(designation: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "officer_id": "K100",
+        "designation_id": designation,
+        "starts_on": "2025-01-06",
+        "ends_on": "2025-01-31",
+    }
+    body.update(overrides)
+    return body
+
+
+def enrol(
+    client: TestClient, *, notified_on: str | None = "2025-01-03", officer_id: str = "K100"
+) -> str:
     designation = designate(client)
     commitment = expect(
-        client.post(
-            "/commitments",
-            json={
-                "officer_id": "K100",
-                "designation_id": designation,
-                "starts_on": "2025-01-06",
-                "ends_on": "2025-01-31",
-            },
-            headers=LD,
-        ),
+        client.post("/commitments", json=enrolment(designation, officer_id=officer_id), headers=LD),
         201,
     )
     url = f"/commitments/{commitment['id']}"
@@ -228,3 +241,107 @@ def test_commitments_ending_in_the_next_months_for_planning(client: TestClient) 
 
     assert [c["course_code"] for c in soon["items"]] == ["FIREARMS-1"]  # ends 2026-12-30
     assert later["items"] == []
+
+
+# -- one live commitment per officer and course (L1800 3.9.2) --------------------------------
+
+
+def test_a_second_live_commitment_on_the_same_course_names_the_rule_and_stores_nothing(
+    client: TestClient, roi_settings: RoiSettings
+) -> None:
+    designation = designate(client)
+    first = expect(client.post("/commitments", json=enrolment(designation), headers=LD), 201)
+    before = count_events(roi_settings.database_url, roi_kernel.events)
+
+    again = client.post("/commitments", json=enrolment(designation), headers=LD)
+    # Another designation of the same course (a later quarter) is the same course.
+    later = designate(client, quarter="2025-Q2")
+    relabelled = client.post(
+        "/commitments",
+        json=enrolment(later, starts_on="2026-01-05", ends_on="2026-02-27"),
+        headers=LD,
+    )
+    other_officer = client.post(
+        "/commitments", json=enrolment(designation, officer_id="K101"), headers=LD
+    )
+
+    for refused in (again, relabelled):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["rule"] == OneLiveCommitmentPerOfficerAndCourse.id
+        assert refused.json()["clause"] == "L1800 3.9.2"
+        assert refused.json()["violations"][0]["details"]["commitment_id"] == first["id"]
+    assert other_officer.status_code == 201
+    # The refusals stored nothing; the later designation and K101's commitment did.
+    assert count_events(roi_settings.database_url, roi_kernel.events) == before + 4
+
+
+def test_a_commitment_withdrawn_lets_the_officer_enrol_again(client: TestClient) -> None:
+    designation = designate(client)
+    first = expect(client.post("/commitments", json=enrolment(designation), headers=LD), 201)
+    ending = {"reason": "withdrawn", "rationale": "Left the course in week one"}
+    expect(client.post(f"/commitments/{first['id']}/ending", json=ending, headers=LD), 200)
+
+    expect(client.post("/commitments", json=enrolment(designation), headers=LD), 201)
+
+
+def test_a_completed_commitment_is_live_until_its_period_is_over(client: TestClient) -> None:
+    commitment_id = enrol(client)  # period ends 2026-07-31
+    designation = expect(client.get(f"/commitments/{commitment_id}", headers=LD), 200)[
+        "designation_id"
+    ]
+
+    inside = client.post(
+        "/commitments",
+        json=enrolment(designation, starts_on="2026-07-31", ends_on="2026-08-28"),
+        headers=LD,
+    )
+    after = client.post(
+        "/commitments",
+        json=enrolment(designation, starts_on="2026-08-01", ends_on="2026-08-28"),
+        headers=LD,
+    )
+
+    assert inside.json()["rule"] == OneLiveCommitmentPerOfficerAndCourse.id
+    assert after.status_code == 201, after.text
+
+
+# -- every refusal names its rule -------------------------------------------------------------
+
+
+def test_refusals_about_a_commitments_state_are_409s_naming_the_rule(client: TestClient) -> None:
+    commitment_id = enrol(client)
+    url = f"/commitments/{commitment_id}"
+    release = {"to_location": "dover", "rationale": "Major incident"}
+    expect(client.post(f"{url}/release", json=release, headers=PANEL), 200)
+
+    answers = {
+        NoticeIsRecordedOnce.id: client.post(
+            f"{url}/notice", json={"notified_on": "2025-01-02"}, headers=LD
+        ),
+        CommitmentEndsOnce.id: client.post(
+            f"{url}/completion", json={"completed_on": "2025-02-28"}, headers=LD
+        ),
+        EarlyReleaseIsForOneMove.id: client.post(f"{url}/release", json=release, headers=PANEL),
+    }
+
+    assert {rule: (a.status_code, a.json()["rule"]) for rule, a in answers.items()} == {
+        rule: (409, rule) for rule in answers
+    }
+
+
+def test_an_exceptional_designation_without_authority_is_a_403_naming_the_rule(
+    client: TestClient,
+) -> None:
+    body = {
+        "course_code": "MARINE-1",
+        "title": "Marine unit coxswain",
+        "quarter": "2025-Q1",
+        "reasons": ["scarce_skill"],
+        "proposed_by": ["head_of_resourcing"],
+        "rationale": "New vessel arrives before the next quarterly process",
+    }
+
+    answer = client.post("/designations/exceptional", json=body, headers=HOR)
+
+    assert answer.status_code == 403
+    assert answer.json()["rule"] == ExceptionalDesignationIsForThePanelOrTheDirector.id

@@ -9,7 +9,10 @@ from uuid import UUID
 from sqlalchemy import select
 
 from services.appeals.domain.appeal import Appeal
-from services.appeals.domain.right_of_appeal import RightOfAppeal, right_of_appeal_id
+from services.appeals.domain.appealable_decision import (
+    AppealableDecision,
+    appealable_decision_id,
+)
 from services.appeals.projections.tables import appeals, posting_decisions
 from services.appeals.projections.tables import kernel as appeals_kernel
 from shared.errors import NotFound, NotYetKnown
@@ -23,12 +26,10 @@ class AppealsApplication(LedgerApplication):
     def appeal(self, appeal_id: UUID) -> Appeal:
         return self.load(appeal_id, Appeal, what="appeal")
 
-    def right_of_appeal(self, posting_id: UUID, appellant_id: str) -> RightOfAppeal | None:
+    def appealable_decision(self, posting_id: UUID) -> AppealableDecision | None:
         try:
             return self.load(
-                right_of_appeal_id(posting_id, appellant_id),
-                RightOfAppeal,
-                what="right of appeal",
+                appealable_decision_id(posting_id), AppealableDecision, what="posting decision"
             )
         except NotFound:
             return None
@@ -50,10 +51,10 @@ class AppealsApplication(LedgerApplication):
             )
         return row
 
-    def open_appeals_against(self, posting_id: UUID) -> list[UUID]:
-        """Appeals against the decision not yet decided, withdrawn or closed. Read from the
-        read model, which is kept in each event's transaction; closing one that has just
-        been decided is refused by the aggregate itself."""
+    def appeals_before_decisions_were_held(self, posting_id: UUID) -> list[UUID]:
+        """Appeals against the decision still open, lodged before decisions were held here
+        (history older than the AppealableDecision aggregate); every later one is listed on
+        the decision itself."""
         rows = self.db.sessions().execute(
             select(appeals.c.id).where(
                 appeals.c.posting_id == str(posting_id),
@@ -62,9 +63,11 @@ class AppealsApplication(LedgerApplication):
         )
         return [UUID(r.id) for r in rows]
 
-    def live_appeal_before_rights(self, posting_id: UUID, appellant_id: str) -> UUID | None:
+    def live_appeal_before_decisions_were_held(
+        self, posting_id: UUID, appellant_id: str
+    ) -> UUID | None:
         """An appeal by this appellant against this decision, not withdrawn, lodged before
-        its right of appeal was recorded (history older than the RightOfAppeal aggregate)."""
+        decisions were held here (history older than the AppealableDecision aggregate)."""
         row = (
             self.db.sessions()
             .execute(

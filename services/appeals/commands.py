@@ -50,10 +50,10 @@ class WithdrawAppeal(Command):
 
 
 @dataclass(frozen=True)
-class CloseAppeal(Command):
-    """Postings withdrew the decision appealed against, or set it aside on another appeal
-    (learnt from its feed)."""
+class EndAppealableDecision(Command):
+    """Postings withdrew the decision, or set it aside on an appeal (learnt from its feed):
+    no appeal is lodged against it from now on, and those still open are closed."""
 
-    appeal_id: UUID
-    reason: Literal["posting_withdrawn", "posting_set_aside"]
+    posting_id: UUID
+    status: Literal["withdrawn", "set_aside"]
     posting_event: int

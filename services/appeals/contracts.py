@@ -10,9 +10,17 @@ from datetime import date
 from typing import Literal
 
 from services.appeals.domain.appeal import Appeal
+from services.appeals.domain.appealable_decision import AppealableDecision
 from services.appeals.domain.late_permission import LatePermission
-from services.appeals.domain.right_of_appeal import RightOfAppeal
-from shared.contracts import FULL_VIEW, REDACTED, Contract, ContractMap, DecisionV1
+from shared.contracts import (
+    FULL_VIEW,
+    REDACTED,
+    Contract,
+    ContractMap,
+    DecisionV1,
+    LegacyContract,
+    LegacyDecision,
+)
 from shared.disposal import PersonalDataDisposal, publish_disposal
 from shared.roles import Role
 
@@ -136,35 +144,67 @@ def _late(event: LatePermission.Granted, reader: Role) -> LatePermissionGrantedV
     )
 
 
-class RightOfAppealOpenedV1(Contract):
-    TYPE = "RightOfAppeal.Opened"
+class AppealableDecisionOpenedV1(Contract):
+    TYPE = "AppealableDecision.Opened"
     posting_id: str
+
+
+@contracts.maps(AppealableDecision.Opened, AppealableDecisionOpenedV1)
+def _held(event: AppealableDecision.Opened, reader: Role) -> AppealableDecisionOpenedV1:
+    return AppealableDecisionOpenedV1(posting_id=str(event.posting_id))
+
+
+class AppealableDecisionAppealLodgedV1(Contract):
+    TYPE = "AppealableDecision.AppealLodged"
+    appeal_id: str
     appellant_id: str
 
 
-@contracts.maps(RightOfAppeal.Opened, RightOfAppealOpenedV1)
-def _right(event: RightOfAppeal.Opened, reader: Role) -> RightOfAppealOpenedV1:
-    return RightOfAppealOpenedV1(posting_id=str(event.posting_id), appellant_id=event.appellant_id)
+@contracts.maps(AppealableDecision.AppealLodged, AppealableDecisionAppealLodgedV1)
+def _appealed(
+    event: AppealableDecision.AppealLodged, reader: Role
+) -> AppealableDecisionAppealLodgedV1:
+    return AppealableDecisionAppealLodgedV1(
+        appeal_id=str(event.appeal_id), appellant_id=event.appellant_id
+    )
 
 
-class RightOfAppealExercisedV1(Contract):
-    TYPE = "RightOfAppeal.Exercised"
+class AppealableDecisionAppealGivenBackV1(Contract):
+    TYPE = "AppealableDecision.AppealGivenBack"
     appeal_id: str
+    appellant_id: str
 
 
-@contracts.maps(RightOfAppeal.Exercised, RightOfAppealExercisedV1)
-def _exercised(event: RightOfAppeal.Exercised, reader: Role) -> RightOfAppealExercisedV1:
-    return RightOfAppealExercisedV1(appeal_id=str(event.appeal_id))
+@contracts.maps(AppealableDecision.AppealGivenBack, AppealableDecisionAppealGivenBackV1)
+def _given_back(
+    event: AppealableDecision.AppealGivenBack, reader: Role
+) -> AppealableDecisionAppealGivenBackV1:
+    return AppealableDecisionAppealGivenBackV1(
+        appeal_id=str(event.appeal_id), appellant_id=event.appellant_id
+    )
 
 
-class RightOfAppealGivenBackV1(Contract):
-    TYPE = "RightOfAppeal.GivenBack"
-    appeal_id: str
+class AppealableDecisionEndedV1(Contract):
+    """The decision was withdrawn or set aside: no appeal is taken against it any more."""
+
+    TYPE = "AppealableDecision.Ended"
+    status: Literal["withdrawn", "set_aside"]
+    posting_event: int
 
 
-@contracts.maps(RightOfAppeal.GivenBack, RightOfAppealGivenBackV1)
-def _given_back(event: RightOfAppeal.GivenBack, reader: Role) -> RightOfAppealGivenBackV1:
-    return RightOfAppealGivenBackV1(appeal_id=str(event.appeal_id))
+@contracts.maps(AppealableDecision.Ended, AppealableDecisionEndedV1)
+def _ended(event: AppealableDecision.Ended, reader: Role) -> AppealableDecisionEndedV1:
+    return AppealableDecisionEndedV1(status=event.status, posting_event=event.posting_event)
+
+
+class AppealDecidedV0(LegacyContract):
+    """An outcome as served before contracts were versioned, for postings following an
+    appeals feed not yet upgraded."""
+
+    TYPE = "Appeal.Decided"
+    posting_id: str
+    outcome: str
+    decision: LegacyDecision
 
 
 __all__ = ["PersonalDataDisposal", "contracts"]

@@ -40,7 +40,7 @@ def build_runtime(
                 db=db,
                 tables=kernel,
                 client=postings_feed(settings, transport=postings_transport),
-                handler=postings_handler(handlers, application.open_appeals_against),
+                handler=postings_handler(handlers),
                 clock=clock,
                 batch_size=settings.follower_batch_size,
                 poll_seconds=settings.follower_poll_seconds,

@@ -4,9 +4,11 @@ the officer's 14 days to appeal (``Posting.OfficerNotified``), and the decision'
 before any appeal is heard (``Posting.Withdrawn``, ``Posting.SetAside``).
 
 Confidential parts are withheld here, in the mapping, for every reader but auditors: the
-reason behind a Professional Standards restriction and who recorded it (L1800 3.2.2), and
-welfare and health factors, the home and travel facts that reveal them, and welfare
-reasons of a 1068 (3.1.3, 3.5.1)."""
+reason behind a Professional Standards restriction and who recorded it (L1800 3.2.2);
+welfare and health factors, part-time or flexible working (one of them), the officer's home
+and home town and the travel facts that reveal them (3.1.3); and the reasons of a 1068 on
+welfare grounds and the SLT's reasons for supporting or declining any 1068 (3.5.1, 3.5.3),
+which speak of the officer's circumstances."""
 
 from __future__ import annotations
 
@@ -25,7 +27,15 @@ from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting, notification_started_window
 from services.postings.domain.request1068 import TransferRequest
 from services.postings.domain.unit import Unit
-from shared.contracts import FULL_VIEW, REDACTED, Contract, ContractMap, DecisionV1
+from shared.contracts import (
+    FULL_VIEW,
+    REDACTED,
+    Contract,
+    ContractMap,
+    DecisionV1,
+    LegacyContract,
+    LegacyDecision,
+)
 from shared.disposal import publish_disposal
 from shared.envelope import jsonable
 from shared.ledger import Decision
@@ -36,6 +46,8 @@ publish_disposal(contracts)
 
 #: Decision facts that reveal the officer's home or welfare factors.
 _CONFIDENTIAL_FACTS = ("welfare", "travel")
+#: An officer's details that are personal or a welfare factor: auditors only on the feed.
+_CONFIDENTIAL_DETAILS = ("welfare_factors", "working_pattern", "home", "home_town")
 
 
 def _decision(
@@ -69,7 +81,7 @@ class OfficerRegisteredV1(_Acted):
     place_of_duty: str
     appointed_on: date
     home_town: str | None
-    home: dict[str, float] | None
+    home: dict[str, float] | str | None
     probation_ends_on: date | None
     initial_training_complete: bool
     supervisor_id: str | None
@@ -80,6 +92,7 @@ class OfficerRegisteredV1(_Acted):
 
 @contracts.maps(Officer.Registered, OfficerRegisteredV1)
 def _registered(event: Officer.Registered, reader: Role) -> OfficerRegisteredV1:
+    full = reader in FULL_VIEW
     return OfficerRegisteredV1(
         officer_id=event.officer_id,
         name=event.name,
@@ -87,16 +100,14 @@ def _registered(event: Officer.Registered, reader: Role) -> OfficerRegisteredV1:
         division=event.division,
         place_of_duty=event.place_of_duty,
         appointed_on=event.appointed_on,
-        home_town=event.home_town,
-        home=jsonable(event.home),
+        home_town=event.home_town if full or event.home_town is None else REDACTED,
+        home=jsonable(event.home) if full or event.home is None else REDACTED,
         probation_ends_on=event.probation_ends_on,
         initial_training_complete=event.initial_training_complete,
         supervisor_id=event.supervisor_id,
         skills=list(event.skills),
-        working_pattern=event.working_pattern,
-        welfare_factors=(
-            [w.value for w in event.welfare_factors] if reader in FULL_VIEW else REDACTED
-        ),
+        working_pattern=event.working_pattern if full else REDACTED,
+        welfare_factors=[w.value for w in event.welfare_factors] if full else REDACTED,
         actor_id=event.actor_id,
         actor_role=event.actor_role.value,
     )
@@ -110,8 +121,10 @@ class OfficerDetailsChangedV1(_Acted):
 @contracts.maps(Officer.DetailsChanged, OfficerDetailsChangedV1)
 def _changed(event: Officer.DetailsChanged, reader: Role) -> OfficerDetailsChangedV1:
     changes = jsonable(event.changes)
-    if "welfare_factors" in changes and reader not in FULL_VIEW:
-        changes["welfare_factors"] = REDACTED
+    if reader not in FULL_VIEW:
+        for name in _CONFIDENTIAL_DETAILS:
+            if name in changes:
+                changes[name] = REDACTED
     return OfficerDetailsChangedV1(
         changes=changes, actor_id=event.actor_id, actor_role=event.actor_role.value
     )
@@ -682,7 +695,9 @@ class TransferRequestSupportedV1(Contract):
 
 @contracts.maps(TransferRequest.Supported, TransferRequestSupportedV1)
 def _supported(event: TransferRequest.Supported, reader: Role) -> TransferRequestSupportedV1:
-    return TransferRequestSupportedV1(decision=_decision(event.decision, reader))
+    return TransferRequestSupportedV1(
+        decision=_decision(event.decision, reader, confidential_rationale=True)
+    )
 
 
 class TransferRequestDeclinedV1(Contract):
@@ -692,7 +707,9 @@ class TransferRequestDeclinedV1(Contract):
 
 @contracts.maps(TransferRequest.Declined, TransferRequestDeclinedV1)
 def _declined(event: TransferRequest.Declined, reader: Role) -> TransferRequestDeclinedV1:
-    return TransferRequestDeclinedV1(decision=_decision(event.decision, reader))
+    return TransferRequestDeclinedV1(
+        decision=_decision(event.decision, reader, confidential_rationale=True)
+    )
 
 
 class TransferRequestFulfilledV1(Contract):
@@ -732,3 +749,39 @@ def _batch(event: Batch.Decided, reader: Role) -> BatchDecidedV1:
         ),
         decision=_decision(event.decision, reader),
     )
+
+
+# -- as served before contracts were versioned (version 0), for consumers of a feed that is
+#    not yet upgraded: only what appeals reads of them ----------------------------------
+
+
+class PostingDecidedV0(LegacyContract):
+    TYPE = "Posting.Decided"
+    kind: str
+    officer_id: str
+    division: str
+    decision: LegacyDecision
+
+
+class PostingOfficerNotifiedV0(LegacyContract):
+    """A notification before its outcome was kept: read with the rule of that time."""
+
+    TYPE = "Posting.OfficerNotified"
+    notified_at: datetime
+    recipients: list[str]
+
+    def window_started(self, *, officer_id: str, already_notified: bool) -> bool:
+        return notification_started_window(
+            None,
+            officer_id=officer_id,
+            recipients=self.recipients,
+            already_notified=already_notified,
+        )
+
+
+class PostingWithdrawnV0(LegacyContract):
+    TYPE = "Posting.Withdrawn"
+
+
+class PostingSetAsideV0(LegacyContract):
+    TYPE = "Posting.SetAside"

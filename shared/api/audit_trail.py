@@ -65,6 +65,16 @@ def search_decisions(
     decided_from: Annotated[datetime | None, Query(alias="from")] = None,
     decided_to: Annotated[datetime | None, Query(alias="to")] = None,
 ) -> Page[AuditDecision]:
+    for name, moment in (("from", decided_from), ("to", decided_to)):
+        if moment is not None and moment.tzinfo is None:
+            raise ApiProblem(
+                422,
+                "invalid-request",
+                "give the moment with its offset, e.g. 2026-11-22T10:00:00Z",
+                errors=[
+                    {"field": f"query.{name}", "message": "needs a UTC offset", "type": "naive"}
+                ],
+            )
     return decisions_page(
         ctx.runtime,
         DecisionFilter(

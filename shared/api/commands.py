@@ -20,23 +20,19 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from shared.api.problems import ApiProblem
+from shared.db import met_another_transaction
 from shared.errors import ConcurrentChange
-from shared.handling import Actor, Command, Saved
+from shared.handling import MAX_ATTEMPTS, Actor, Command, Saved, pause_before_running_again
 from shared.identity import Principal
 
 if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 MAX_KEY_LENGTH = 200
-#: How often a command that lost a race on a version is run again before giving up with
-#: 409. Each loss means another command on the same record committed, so a burst of N
-#: concurrent commands on one record settles within N attempts; beyond this, the caller
-#: retries.
-MAX_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -152,8 +148,11 @@ def run_command(
         except _Replay:
             assert key is not None
             return _replay(runtime, principal, key, fingerprint)
-        except (StoreIntegrityError, IntegrityError, ConcurrentChange) as exc:
+        except (StoreIntegrityError, IntegrityError, ConcurrentChange, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and not met_another_transaction(exc):
+                raise  # the database is unavailable: a 503, not a race
             if attempt < MAX_ATTEMPTS:
+                pause_before_running_again(attempt)
                 continue
             raise ConcurrentChange(
                 "the record kept changing while this was decided; reload and retry"

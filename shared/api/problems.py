@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import (
+    ConcurrentChange,
     Conflict,
     DomainError,
     NotFound,
@@ -122,6 +123,8 @@ def install_problem_handlers(app: FastAPI) -> None:
                 409,
                 "conflict",
                 exc.message,
+                # A record that kept changing may be tried again; a rule's refusal stands.
+                headers={"Retry-After": "1"} if isinstance(exc, ConcurrentChange) else None,
                 current_version=exc.current_version,
                 rule=first.rule if first else None,
                 clause=first.clause if first else None,

@@ -168,7 +168,8 @@ def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
             status_code=201 if route.created else 200,
             location=(lambda saved: where(saved, command)) if where else None,
         )
-        if route.after is not None and response.status_code < 300:
+        replayed = response.headers.get("Idempotent-Replayed") == "true"
+        if route.after is not None and response.status_code < 300 and not replayed:
             route.after(runtime)
         return response
 

@@ -37,8 +37,7 @@ def feed_postings(settings: AppealsSettings, items: Iterable[dict[str, Any]]) ->
     from services.appeals.main import build_runtime
 
     runtime = build_runtime(settings.model_copy(update={"postings_url": ""}))
-    app = runtime.application
-    handle = postings_handler(runtime.handlers, app.open_appeals_against)  # type: ignore[attr-defined]
+    handle = postings_handler(runtime.handlers)
     try:
         for item in items:
             with runtime.db.unit_of_work(write=True) as session:
@@ -55,4 +54,4 @@ def appeals_follower_handler(db: Database) -> Callable[[Session, dict[str, Any]]
     from services.appeals.projections.projector import AppealsProjector
 
     app = AppealsApplication(db, clock=SystemClock(), projector=AppealsProjector())
-    return postings_handler(build_handlers(app), app.open_appeals_against)
+    return postings_handler(build_handlers(app))

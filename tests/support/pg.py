@@ -11,7 +11,7 @@ import os
 import sys
 import uuid
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from shared import migrate
@@ -46,32 +46,46 @@ def fingerprint(service: str) -> str:
     return digest.hexdigest()
 
 
+#: Held while templates are built: two test processes (pytest workers, two checkouts) may
+#: prepare at once, and one must not drop a template the other is building.
+_PREPARING = 0x6F705F74  # "op_t"
+
+
 def prepare() -> None:
     """(Re)build each service's template unless it was built from these very migrations."""
     engine = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
     try:
-        for service in migrate.SERVICES:
-            name = template_name(service)
-            wanted = fingerprint(service)
-            with engine.connect() as conn:
-                built_from = conn.execute(
-                    text(
-                        "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                        "WHERE datname = :n"
-                    ),
-                    {"n": name},
-                ).first()
-            if built_from is not None and built_from[0] == wanted:
-                continue
-            with engine.connect() as conn:
-                if built_from is not None:
-                    conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            migrate.upgrade(service, database_url(name))
-            with engine.connect() as conn:
-                conn.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{wanted}'"))
+        with engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PREPARING})
+            try:
+                _prepare(engine)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PREPARING})
     finally:
         engine.dispose()
+
+
+def _prepare(engine: Engine) -> None:
+    for service in migrate.SERVICES:
+        name = template_name(service)
+        wanted = fingerprint(service)
+        with engine.connect() as conn:
+            built_from = conn.execute(
+                text(
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    "WHERE datname = :n"
+                ),
+                {"n": name},
+            ).first()
+        if built_from is not None and built_from[0] == wanted:
+            continue
+        with engine.connect() as conn:
+            if built_from is not None:
+                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        migrate.upgrade(service, database_url(name))
+        with engine.connect() as conn:
+            conn.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{wanted}'"))
 
 
 def clone(service: str) -> str:

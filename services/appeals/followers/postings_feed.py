@@ -11,39 +11,55 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.appeals.commands import CloseAppeal
+from services.appeals.commands import EndAppealableDecision
 from services.appeals.projections.tables import posting_decisions
 from services.postings.contracts import (
+    PostingDecidedV0,
     PostingDecidedV1,
+    PostingOfficerNotifiedV0,
     PostingOfficerNotifiedV1,
+    PostingSetAsideV0,
     PostingSetAsideV1,
+    PostingWithdrawnV0,
     PostingWithdrawnV1,
 )
 from shared.contracts import parse_item
+from shared.db import insert_if_absent
 from shared.handling import Actor, Handlers
 from shared.identity import Principal
 from shared.roles import Role
 
 FEED = "postings"
-FOLLOWED = (PostingDecidedV1, PostingOfficerNotifiedV1, PostingWithdrawnV1, PostingSetAsideV1)
+#: Version 1, and version 0 as a postings service not yet upgraded serves it.
+FOLLOWED = (
+    PostingDecidedV1,
+    PostingOfficerNotifiedV1,
+    PostingWithdrawnV1,
+    PostingSetAsideV1,
+    PostingDecidedV0,
+    PostingOfficerNotifiedV0,
+    PostingWithdrawnV0,
+    PostingSetAsideV0,
+)
 
 #: Who closes an appeal whose decision is gone: this service, acting on postings' word.
 FOLLOWER = Principal(subject="appeals:postings-feed", role=Role.SERVICE)
 
 
-def postings_handler(
-    handlers: Handlers, open_appeals: Callable[[UUID], list[UUID]]
-) -> Callable[[Session, dict[str, Any]], None]:
+def postings_handler(handlers: Handlers) -> Callable[[Session, dict[str, Any]], None]:
     def handle(session: Session, item: dict[str, Any]) -> None:
         published = parse_item(item, FOLLOWED)
         posting_id = item["originator_id"]
         row = posting_decisions.c
-        if isinstance(published, PostingDecidedV1):
-            session.execute(
-                insert(posting_decisions).values(
+        if isinstance(published, PostingDecidedV1 | PostingDecidedV0):
+            # A feed read again from the start (after an upgrade) finds the row there.
+            insert_if_absent(
+                session,
+                posting_decisions,
+                dict(
                     posting_id=posting_id,
                     officer_id=published.officer_id,
                     kind=published.kind,
@@ -56,13 +72,14 @@ def postings_handler(
                     notified_at=None,
                     status="in_force",
                     feed_position=item["id"],
-                )
+                ),
+                key=["posting_id"],
             )
             return
         if published is None:
             return
         values: dict[str, Any] = {"feed_position": item["id"]}
-        if isinstance(published, PostingOfficerNotifiedV1):
+        if isinstance(published, PostingOfficerNotifiedV1 | PostingOfficerNotifiedV0):
             known = session.execute(
                 select(row.officer_id, row.notified_at).where(row.posting_id == posting_id)
             ).one()
@@ -71,16 +88,17 @@ def postings_handler(
             ):
                 values["notified_at"] = published.notified_at
         else:
-            withdrawn = isinstance(published, PostingWithdrawnV1)
-            values["status"] = "withdrawn" if withdrawn else "set_aside"
-            reason: Literal["posting_withdrawn", "posting_set_aside"] = (
-                "posting_withdrawn" if withdrawn else "posting_set_aside"
+            status: Literal["withdrawn", "set_aside"] = (
+                "withdrawn"
+                if isinstance(published, PostingWithdrawnV1 | PostingWithdrawnV0)
+                else "set_aside"
+            )
+            values["status"] = status
+            command = EndAppealableDecision(
+                posting_id=UUID(posting_id), status=status, posting_event=item["id"]
             )
             actor = Actor(FOLLOWER, correlation_id=f"postings-feed:{item['id']}")
-            handler = handlers[CloseAppeal]
-            for appeal_id in open_appeals(UUID(posting_id)):
-                command = CloseAppeal(appeal_id=appeal_id, reason=reason, posting_event=item["id"])
-                handler.handle(command, actor, None)
+            handlers[EndAppealableDecision].handle(command, actor, None)
         session.execute(
             update(posting_decisions).where(row.posting_id == posting_id).values(**values)
         )

@@ -9,7 +9,7 @@ from services.appeals.handlers.hearing import (
     DecideAppealHandler,
 )
 from services.appeals.handlers.lodging import GrantLatePermissionHandler, LodgeAppealHandler
-from services.appeals.handlers.withdrawal import CloseAppealHandler, WithdrawAppealHandler
+from services.appeals.handlers.withdrawal import EndAppealableDecisionHandler, WithdrawAppealHandler
 from shared.disposal import DisposalHandler
 from shared.handling import Handlers
 
@@ -23,7 +23,7 @@ def build_handlers(app: AppealsApplication) -> Handlers:
             AddToAppealHandler(app),
             DecideAppealHandler(app),
             WithdrawAppealHandler(app),
-            CloseAppealHandler(app),
+            EndAppealableDecisionHandler(app),
             DisposalHandler(app),
         ]
     )

@@ -7,14 +7,16 @@ from typing import Any
 
 from services.appeals.commands import GrantLatePermission, LodgeAppeal
 from services.appeals.domain.appeal import Appeal
+from services.appeals.domain.appealable_decision import (
+    AppealableDecision,
+    appealable_decision_id,
+)
 from services.appeals.domain.late_permission import LatePermission, late_permission_id
-from services.appeals.domain.right_of_appeal import RightOfAppeal
 from services.appeals.domain.rules.l1_2_4_exceptions import LateAppealIsAllowedOnce
 from services.appeals.domain.rules.s3_10_appeals import (
     AppealIsAgainstADecisionInForce,
     AppealIsLodgedByTheOfficerOrCommandTeam,
     AppealMustBeLodgedWithin14Days,
-    OneAppealPerDecisionAndAppellant,
     appeal_deadline,
 )
 from services.appeals.handlers.base import AppealsHandler
@@ -37,25 +39,24 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
         )
         if authority:
             raise NotPermitted(authority[0].message, violations=authority)
-        right = self.app.right_of_appeal(command.posting_id, principal.subject)
-        # Appeals lodged before rights of appeal were recorded have none: the first right
-        # opened for them starts from the appeal already live, if any. Two lodged at once
-        # both open the right, and its one id lets only one of them be saved.
-        live = (
-            right.live_appeal
-            if right
-            else self.app.live_appeal_before_rights(command.posting_id, principal.subject)
+        self.app.serialise_on(appealable_decision_id(command.posting_id))
+        held = self.app.appealable_decision(command.posting_id)
+        # Appeals lodged before decisions were held here count too (older history); two
+        # appeals lodged at once both save the decision, and only one of them can.
+        live_before = (
+            None
+            if held is not None
+            else self.app.live_appeal_before_decisions_were_held(
+                command.posting_id, principal.subject
+            )
         )
         permission = late_permission_id(command.posting_id, principal.subject) in (
             self.app.repository
         )
-        refuse_if(
-            OneAppealPerDecisionAndAppellant.check(live_appeal=live)
-            + AppealIsAgainstADecisionInForce.check(status=decision.status)
-            + AppealMustBeLodgedWithin14Days.check(
-                notified_at=decision.notified_at, lodged_at=now, exception_granted=permission
-            )
-        )
+        if held is None:
+            # Ended before decisions were held here: as appeals' view of it says.
+            refuse_if(AppealIsAgainstADecisionInForce.check(status=decision.status))
+            held = AppealableDecision.open(posting_id=command.posting_id, at=now)
         appeal = Appeal.lodge(
             posting_id=command.posting_id,
             officer_id=decision.officer_id,
@@ -66,12 +67,16 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
             late_exception=permission,
             at=now,
         )
-        if right is None:
-            right = RightOfAppeal.open(
-                posting_id=command.posting_id, appellant_id=principal.subject, at=now
-            )
-        right.exercise(appeal_id=appeal.id, at=now)
-        return self.saved(appeal, right)
+        held.lodge(
+            appeal_id=appeal.id,
+            appellant_id=principal.subject,
+            live_before=live_before,
+            in_time=AppealMustBeLodgedWithin14Days.check(
+                notified_at=decision.notified_at, lodged_at=now, exception_granted=permission
+            ),
+            at=now,
+        )
+        return self.saved(appeal, held)
 
 
 class GrantLatePermissionHandler(AppealsHandler[GrantLatePermission]):

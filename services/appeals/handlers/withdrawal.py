@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.appeals.commands import CloseAppeal, WithdrawAppeal
+from eventsourcing.domain import Aggregate
+
+from services.appeals.commands import EndAppealableDecision, WithdrawAppeal
+from services.appeals.domain.appealable_decision import (
+    AppealableDecision,
+    appealable_decision_id,
+)
 from services.appeals.handlers.base import AppealsHandler
 from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
@@ -15,28 +21,43 @@ class WithdrawAppealHandler(AppealsHandler[WithdrawAppeal]):
     command = WithdrawAppeal
 
     def handle(self, command: WithdrawAppeal, actor: Actor, prepared: Any) -> Saved:
-        """The appellant withdraws before the outcome; the right of appeal is given back,
-        since nothing was decided."""
+        """The appellant withdraws before the outcome; they may appeal again, since nothing
+        was decided."""
+        appeal = self.app.appeal(command.appeal_id)
+        self.app.serialise_on(appeal.id, appealable_decision_id(appeal.posting_id))
         appeal = self.app.appeal(command.appeal_id)
         now = self.app.clock.now()
         check_expected_version(appeal, actor.expected_version)
         appeal.withdraw(actor_id=actor.principal.subject, actor_role=actor.principal.role, at=now)
-        right = self.app.right_of_appeal(appeal.posting_id, appeal.appellant_id)
-        if right is None:
-            # Lodged before rights of appeal were recorded: nothing to give back.
+        held = self.app.appealable_decision(appeal.posting_id)
+        if held is None:
+            # Lodged before decisions were held here: nothing to give back.
             return self.saved(appeal)
-        right.give_back(appeal_id=appeal.id, at=now)
-        return self.saved(appeal, right)
+        held.give_back(appeal_id=appeal.id, appellant_id=appeal.appellant_id, at=now)
+        return self.saved(appeal, held)
 
 
-class CloseAppealHandler(AppealsHandler[CloseAppeal]):
-    command = CloseAppeal
+class EndAppealableDecisionHandler(AppealsHandler[EndAppealableDecision]):
+    command = EndAppealableDecision
 
-    def handle(self, command: CloseAppeal, actor: Actor, prepared: Any) -> Saved:
-        """Postings withdrew the decision appealed against, or set it aside on another
-        appeal: an open appeal is closed with the reason; one already decided stands."""
-        appeal = self.app.appeal(command.appeal_id)
-        appeal.close(
-            reason=command.reason, posting_event=command.posting_event, at=self.app.clock.now()
+    def handle(self, command: EndAppealableDecision, actor: Actor, prepared: Any) -> Saved:
+        """Postings withdrew the decision, or set it aside on an appeal: the decision as
+        appeals holds it ends, and every appeal lodged against it still open is closed with
+        the reason; one already decided stands. An appeal lodged at the same moment meets
+        this at the decision's version: it is either listed here and closed, or refused."""
+        now = self.app.clock.now()
+        self.app.serialise_on(appealable_decision_id(command.posting_id))
+        held = self.app.appealable_decision(command.posting_id)
+        if held is None:
+            held = AppealableDecision.open(posting_id=command.posting_id, at=now)
+        held.end(status=command.status, posting_event=command.posting_event, at=now)
+        listed = dict.fromkeys(
+            [*held.appeals, *self.app.appeals_before_decisions_were_held(command.posting_id)]
         )
-        return self.saved(appeal)
+        changed: list[Aggregate] = [held]
+        reason = "posting_withdrawn" if command.status == "withdrawn" else "posting_set_aside"
+        for appeal_id in listed:
+            appeal = self.app.appeal(appeal_id)
+            appeal.close(reason=reason, posting_event=command.posting_event, at=now)
+            changed.append(appeal)
+        return self.saved(*changed)

@@ -90,6 +90,7 @@ router = build_router(
             read=get_sitting,
             response_model=SittingOut,
             errors=(404,),
+            tagged=True,
         ),
         QueryRoute(
             "/{sitting_id}/agenda",

@@ -29,6 +29,7 @@ router = build_router(
             roles=tuple(Role),
             read=get_policy,
             response_model=PolicyOut,
+            tagged=True,
         ),
         CommandRoute(
             "PUT",

@@ -180,6 +180,7 @@ router = build_router(
             read=get_unit,
             response_model=UnitOut,
             errors=(404,),
+            tagged=True,
         ),
         CommandRoute(
             "PUT",

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from services.appeals.contracts import AppealDecidedV1
+from services.appeals.contracts import AppealDecidedV0, AppealDecidedV1
 from services.postings.application import PostingsApplication
 from services.postings.commands import SetAsideAfterAppeal
 from shared.contracts import parse_item
@@ -28,8 +28,11 @@ def appeals_handler(
     app: PostingsApplication, handlers: Handlers
 ) -> Callable[[Session, dict[str, Any]], None]:
     def handle(session: Session, item: dict[str, Any]) -> None:
-        published = parse_item(item, (AppealDecidedV1,))
-        if not isinstance(published, AppealDecidedV1) or published.outcome != "upheld":
+        # Version 0 too, as an appeals service not yet upgraded serves it.
+        published = parse_item(item, (AppealDecidedV1, AppealDecidedV0))
+        if not isinstance(published, AppealDecidedV1 | AppealDecidedV0):
+            return
+        if published.outcome != "upheld":
             return
         posting_id = UUID(published.posting_id)
         if app.posting(posting_id).state.value in ("cancelled", "reconsideration", "withdrawn"):

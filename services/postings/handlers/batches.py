@@ -9,6 +9,7 @@ from services.postings.clients.roi import RoiQuestion
 from services.postings.commands import CompulsoryTerms, DecideBatch, Placement
 from services.postings.domain.batch import Batch, BatchOutcome, Refusal
 from services.postings.domain.kinds import PostingKind, Power
+from services.postings.domain.officer import officer_aggregate_id
 from services.postings.domain.rules.s3_1_general import PostingNamesRegisteredOfficerAndPlace
 from services.postings.handlers.authority import authorise
 from services.postings.handlers.base import PostingsHandler
@@ -51,6 +52,11 @@ class DecideBatchHandler(PostingsHandler[DecideBatch]):
         # records its one use; each posting names it.
         delegation = authorise(
             self.app, actor.principal, Power.COMPULSORY_POSTING, command.delegation_id, on=today
+        )
+        # Every record the batch will change, queued for at once and in one order.
+        self.app.serialise_on(
+            *[officer_aggregate_id(p.officer_id) for p in command.postings],
+            *([delegation.id] if delegation else []),
         )
         notice_days = self.app.policy().notice_days
         results: list[BatchOutcome] = []

@@ -22,6 +22,7 @@ from services.postings.commands import (
 )
 from services.postings.domain.details import notice_days_of
 from services.postings.domain.kinds import PostingKind
+from services.postings.domain.officer import officer_aggregate_id
 from services.postings.domain.posting import Posting
 from services.postings.domain.rules.s3_2_general_postings import LocationMustNotBeUnsuitable
 from services.postings.domain.rules.s3_3_appointment import ProbationPostingMustNotBeToHomeTown
@@ -84,6 +85,7 @@ def notice_violations(posting: Posting, posting_date: date) -> list[Violation]:
 
 class PostingCommandHandler(PostingsHandler[C]):
     def posting(self, posting_id: Any, actor: Actor) -> Posting:
+        self.app.serialise_on(posting_id)
         posting = self.app.posting(posting_id)
         check_expected_version(posting, actor.expected_version)
         return posting
@@ -170,6 +172,7 @@ class NotifyOfficerHandler(PostingsHandler[NotifyOfficer]):
     def handle(self, command: NotifyOfficer, actor: Actor, prepared: Any) -> Saved:
         """The decision given to the officer and others; the first that reaches the officer
         starts their 14 days to appeal (3.10.1), as the notification records."""
+        self.app.serialise_on(command.posting_id)
         posting = self.app.posting(command.posting_id)
         ensure_may_carry_out(actor.principal, posting, "notifies")
         check_expected_version(posting, actor.expected_version)
@@ -216,6 +219,8 @@ class MoveOfficerHandler(PostingsHandler[MoveOfficer]):
     def handle(self, command: MoveOfficer, actor: Actor, prepared: MoveAsked) -> Saved:
         """Take a posting into effect: the checks before a move pass, or the move is refused
         with every reason and nothing changes (L1800 3.1.4, 3.2.2, 3.3.1, 3.4.2, 3.7.2)."""
+        posting = self.app.posting(command.posting_id)
+        self.app.serialise_on(posting.id, officer_aggregate_id(posting.officer_id))
         posting = self.app.posting(command.posting_id)
         ensure_may_carry_out(actor.principal, posting, "moves")
         check_expected_version(posting, actor.expected_version)
@@ -276,6 +281,8 @@ class WithdrawPostingHandler(PostingCommandHandler[WithdrawPosting]):
         rationale, by HR for the Director of HR, who has the final say on postings (L1800
         3.1.1). The officer is free for another posting once it is withdrawn."""
         posting = self.app.posting(command.posting_id)
+        self.app.serialise_on(posting.id, officer_aggregate_id(posting.officer_id))
+        posting = self.app.posting(command.posting_id)
         ensure_may_carry_out(actor.principal, posting, "withdraws")
         check_expected_version(posting, actor.expected_version)
         now = self.app.clock.now()
@@ -301,6 +308,8 @@ class SetAsideAfterAppealHandler(PostingsHandler[SetAsideAfterAppeal]):
         """Record, as a decision citing the appeal, that an upheld appeal set the posting
         decision aside (L1800 3.10.1: 'the appeal decision will be final'); a posting not yet
         moved is cancelled, and the officer is free for another."""
+        posting = self.app.posting(command.posting_id)
+        self.app.serialise_on(posting.id, officer_aggregate_id(posting.officer_id))
         posting = self.app.posting(command.posting_id)
         now = self.app.clock.now()
         posting.set_aside(

@@ -38,6 +38,7 @@ class RecordSittingOutcomeHandler(PostingsHandler[RecordSittingOutcome]):
         # The posting is read before the sitting, and the sitting's rule asked first: a read
         # committed between the two reads then shows the sitting as it is now, and a second
         # outcome is refused by the sitting's own rule, never by a later one of the posting.
+        self.app.serialise_on(command.posting_id, command.sitting_id)
         posting = self.app.posting(command.posting_id)
         sitting = self.app.sitting(command.sitting_id)
         now = self.app.clock.now()

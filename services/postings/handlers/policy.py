@@ -51,6 +51,7 @@ class RevokeDelegationHandler(PostingsHandler[RevokeDelegation]):
     def handle(self, command: RevokeDelegation, actor: Actor, prepared: Any) -> Saved:
         """Revoked once (DelegationIsRevokedOnce); a decision relying on it at the same
         moment meets the revocation at the delegation's version."""
+        self.app.serialise_on(command.delegation_id)
         delegation = self.app.delegation(command.delegation_id)
         check_expected_version(delegation, actor.expected_version)
         delegation.revoke(

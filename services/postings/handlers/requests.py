@@ -24,6 +24,7 @@ from services.postings.domain.rules.s3_3_appointment import TransferRequestsFoll
 from services.postings.domain.rules.s3_5_requests import (
     DecliningMustGiveReasons,
     OnlyTheOfficersSltActsOnTheirRequest,
+    RequestIsDecidedOnce,
     RequestMustBeSupportedByTheSlt,
 )
 from services.postings.handlers.base import PostingsHandler
@@ -97,6 +98,7 @@ class SupportRequestHandler(PostingsHandler[SupportRequest]):
     def handle(self, command: SupportRequest, actor: Actor, prepared: Any) -> Saved:
         """The SLT endorses the report and sends it to HR Resource Planning (3.5.4); decided
         once (RequestIsDecidedOnce, owned by the request)."""
+        self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
         must_be_their_slt(actor.principal, request.division)
         check_expected_version(request, actor.expected_version)
@@ -118,6 +120,7 @@ class DeclineRequestHandler(PostingsHandler[DeclineRequest]):
     def handle(self, command: DeclineRequest, actor: Actor, prepared: Any) -> Saved:
         """Not supported: the SLT tells the officer why, documented, and the request goes on
         the officer's personal file (3.5.3)."""
+        self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
         must_be_their_slt(actor.principal, request.division)
         check_expected_version(request, actor.expected_version)
@@ -164,7 +167,10 @@ class DecideRequestPostingHandler(PostingsHandler[DecideRequestPosting]):
     def handle(self, command: DecideRequestPosting, actor: Actor, prepared: RequestAsked) -> Saved:
         """HR Resource Planning takes a supported request into the posting plan and decides
         the posting (3.5.4), once: the request records the posting it became."""
+        self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
+        if request.state == "fulfilled":
+            RequestIsDecidedOnce.refuse("the request is already in the posting plan")
         refuse_if(RequestMustBeSupportedByTheSlt.check(state=request.state))
         placement = Placement(
             officer_id=request.officer_id,

@@ -7,7 +7,7 @@ from typing import Any
 
 from services.roi.commands import Complete, EndCommitment, Enrol, RecordNotice
 from services.roi.domain.commitment import Commitment
-from services.roi.domain.course_record import CourseRecord
+from services.roi.domain.course_record import CourseRecord, course_record_id
 from services.roi.domain.rules.s3_9_roi import (
     CourseDatesMustBeOrdered,
     OneLiveCommitmentPerOfficerAndCourse,
@@ -28,6 +28,7 @@ class EnrolHandler(RoiHandler[Enrol]):
         with the new commitment, so two enrolments at once meet at its version."""
         now = self.app.clock.now()
         designation = self.app.designation(command.designation_id)
+        self.app.serialise_on(course_record_id(command.officer_id, designation.course_code))
         record = self.app.course_record(command.officer_id, designation.course_code)
         if record is not None and record.latest is not None:
             latest = self.app.commitment(record.latest)

@@ -65,7 +65,8 @@ class AppealMustBeLodgedWithin14Days(Rule):
 
 class AppealIsAgainstADecisionInForce(Rule):
     """An appeal is against a posting decision (L1800 3.10.1): one withdrawn by HR, or
-    already set aside on another appeal, is no longer there to appeal."""
+    already set aside on another appeal, is no longer there to appeal. Owned by the
+    decision as appeals holds it (AppealableDecision), which postings' feed ends."""
 
     clause = "L1800 3.10.1"
 
@@ -83,8 +84,8 @@ class AppealIsAgainstADecisionInForce(Rule):
 class OneAppealPerDecisionAndAppellant(Rule):
     """The appeal decision is final (L1800 3.10.1): one appeal per posting decision and
     appellant, so there is no second appeal against the same decision by the same
-    appellant while one is open or decided. Owned by the appellant's right of appeal
-    against that decision (one aggregate, found from the decision and appellant)."""
+    appellant while one is open or decided. Owned by the decision as appeals holds it
+    (AppealableDecision, found from the decision), saved with the appeal."""
 
     clause = "L1800 3.10.1"
 
