@@ -13,7 +13,7 @@ replay FILE                verify an export against checkpoints and rebuild its 
 hr-sync [--full]           read officers and PDRs from the HR system (SuccessFactors) now
 hr-deliver                 write the due posting outcomes to the HR system now
 check-migrations           fail if any service's models and migrations disagree
-token --role ROLE          mint a development token (HS256 secret only)
+token --role ROLE          mint a development token (HS256 secret only; shared.tokens)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,7 @@ from sqlalchemy import create_engine
 
 from shared import cli_audit, migrate
 from shared.checkpoints import CheckpointStore
-from shared.identity import mint_token
 from shared.rebuild import rebuild_read_models
-from shared.roles import Role
 from shared.settings import SETTINGS_BY_SERVICE
 from shared.verify import verify_log, write_checkpoint
 
@@ -271,21 +269,6 @@ def _wait_ready(urls: dict[str, str], children: dict[str, subprocess.Popen[bytes
         raise SystemExit(f"not ready in time: {', '.join(pending)}")
 
 
-def cmd_token(args: argparse.Namespace) -> int:
-    role = Role(args.role)
-    settings = SETTINGS_BY_SERVICE[args.service]()
-    token = mint_token(
-        settings,
-        subject=args.sub or f"dev:{role.value}",
-        role=role,
-        officer_id=args.officer_id,
-        division=args.division,
-        ttl=timedelta(hours=args.ttl_hours),
-    )
-    print(token)
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="officer-postings",
@@ -335,19 +318,6 @@ def parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check-migrations", help="fail on drift between models and migrations")
     chk.set_defaults(func=cmd_check_migrations)
 
-    tok = sub.add_parser("token", help="mint a development token")
-    tok.add_argument("--role", required=True, choices=[r.value for r in Role])
-    tok.add_argument("--sub", help="who the token is for (default dev:<role>)")
-    tok.add_argument("--officer-id", help="required for role officer")
-    tok.add_argument("--division", help="for divisional roles (slt, divisional_commander, ...)")
-    tok.add_argument("--ttl-hours", type=float, default=8)
-    tok.add_argument(
-        "--service",
-        choices=SERVICES,
-        default="postings",
-        help="whose JWT settings to sign with (they agree by default)",
-    )
-    tok.set_defaults(func=cmd_token)
     return p
 
 
@@ -356,8 +326,6 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(getattr(args, "services", None) or []) - set(SERVICES)
     if unknown:
         parser().error(f"unknown service(s): {', '.join(sorted(unknown))}")
-    if args.command == "token" and args.role == "officer" and not args.officer_id:
-        parser().error("--officer-id is required for role officer")
     result: int = args.func(args)
     return result
 

@@ -94,6 +94,17 @@ class Unavailable(DomainError):
         self.service = service
 
 
+class PeerRefused(DomainError):
+    """Another service refused the input our caller gave us to pass on: our caller's
+    fault, answered with the peer's status and its problem (shared.peers)."""
+
+    def __init__(self, message: str, *, service: str, status: int, problem: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.service = service
+        self.status = status
+        self.problem = problem
+
+
 def refuse_if(violations: list[Violation]) -> None:
     """Refuse with every reason at once when any rule failed; a no-op otherwise. Only rules
     about the record's state (a 409) when every one of them is; otherwise a 422."""

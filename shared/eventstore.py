@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, flush_inserts, hold_inserts
-from shared.errors import ConcurrentChange, Conflict, NotFound
+from shared.errors import ConcurrentChange, NotFound
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 from shared.keyring import DatabaseKeyring
 from shared.sealing import OWNERS, Keyring, SealingMapper
@@ -225,12 +225,3 @@ class LedgerApplication(Application[UUID]):
 def _lock_key(record_id: UUID) -> int:
     """A signed 64-bit advisory lock key for a record (PostgreSQL's bigint)."""
     return (record_id.int & 0xFFFF_FFFF_FFFF_FFFF) - (1 << 63)
-
-
-def check_expected_version(aggregate: Aggregate, expected_version: int | None) -> None:
-    """Optimistic concurrency: a command sent with If-Match must see the version it names."""
-    if expected_version is not None and aggregate.version != expected_version:
-        raise Conflict(
-            f"expected version {expected_version} but it is at {aggregate.version}",
-            current_version=aggregate.version,
-        )

@@ -47,11 +47,10 @@ class Command:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who sends a command, from which request, and the version they expect (If-Match)."""
+    """Who sends a command, and from which request."""
 
     principal: Principal
     correlation_id: str
-    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,14 @@ class Handler(Generic[C, P]):
     ``handle``; those that need another service's answer define ``prepare`` too."""
 
     command: type[C]
+
+    def authorise(self, command: C, actor: Actor) -> None:
+        """Before anything else: may this caller act on the records the command names?
+        Raise NotPermitted (a 403) if not, before any fact is gathered or rule asked, so a
+        refusal never carries what the caller could not read. It runs first in the
+        transaction, and also before ``prepare`` when there is one (nothing is asked of
+        another service for a caller who may not act). The edge has checked the role
+        already; a handler whose records limit who acts on them says how here."""
 
     def prepare(self, command: C, actor: Actor) -> P:
         """Outside any transaction: gather what other services must say. Nothing here may

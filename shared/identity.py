@@ -3,13 +3,14 @@ checked, with the algorithm fixed by configuration so a token cannot choose its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 
-from shared.roles import Role
+from shared.roles import DIVISIONAL_ROLES, Role
 from shared.settings import ServiceSettings
 
 
@@ -17,18 +18,70 @@ class InvalidToken(Exception):
     """The token is missing, malformed, badly signed, expired or not for us."""
 
 
+#: The longest subject a token may carry: it is stored as who decided (``decided_by``),
+#: who appealed and who holds an Idempotency-Key, in columns of this width.
+MAX_SUBJECT = 200
+#: An identifier claim (officer id, division): the same form as the API's codes.
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
+#: Printable, storable text for a subject (no control characters, no NUL).
+_SUBJECT = re.compile(r"^[^\x00-\x1f\x7f\ud800-\udfff]+$")
+#: Claims that are times, in seconds since the epoch (RFC 7519 4.1.4-4.1.6): numbers.
+_TIMES = ("exp", "nbf", "iat")
+
+
 @dataclass(frozen=True)
 class Principal:
     """The caller: who, in which role; officers carry their officer id, divisional roles
-    their division."""
+    their division. One that lacks what its role needs cannot be made, so no check can
+    ever compare a missing division or officer id with another missing one."""
 
     subject: str
     role: Role
     officer_id: str | None = None
     division: str | None = None
 
-    def is_officer(self, officer_id: str) -> bool:
-        return self.role is Role.OFFICER and self.officer_id == officer_id
+    def __post_init__(self) -> None:
+        if self.role is Role.OFFICER and not self.officer_id:
+            raise InvalidToken("an officer's token must carry officer_id")
+        if self.role in DIVISIONAL_ROLES and not self.division:
+            raise InvalidToken(f"a token for role {self.role.value!r} must carry a division")
+
+    def is_officer(self, officer_id: str | None) -> bool:
+        return (
+            self.role is Role.OFFICER and officer_id is not None and self.officer_id == officer_id
+        )
+
+    def serves_in(self, *divisions: str | None) -> bool:
+        """The caller's division is one of these; a missing division matches none."""
+        return self.division is not None and self.division in divisions
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """The caller a verified token names, refused unless every claim has its type and the
+    role's required claims are present (fail closed: nothing is assumed of a claim)."""
+    for name in _TIMES:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise InvalidToken(f"claim {name!r} must be a number of seconds")
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not _SUBJECT.match(subject) or len(subject) > MAX_SUBJECT:
+        raise InvalidToken(
+            f"claim 'sub' must be printable text of at most {MAX_SUBJECT} characters"
+        )
+    raw_role = claims.get("role")
+    if not isinstance(raw_role, str):
+        raise InvalidToken("claim 'role' must be text")
+    try:
+        role = Role(raw_role)
+    except ValueError as exc:
+        raise InvalidToken(f"unknown role {raw_role!r}") from exc
+    identifiers = {}
+    for name in ("officer_id", "division"):
+        value = claims.get(name)
+        if value is not None and (not isinstance(value, str) or not _IDENTIFIER.match(value)):
+            raise InvalidToken(f"claim {name!r} must be an identifier")
+        identifiers[name] = value
+    return Principal(subject=subject, role=role, **identifiers)
 
 
 class TokenVerifier:
@@ -71,19 +124,7 @@ class TokenVerifier:
             raise InvalidToken("token signature is invalid") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken(f"token is invalid: {exc}") from exc
-        try:
-            role = Role(claims["role"])
-        except ValueError as exc:
-            raise InvalidToken(f"unknown role {claims['role']!r}") from exc
-        officer_id = claims.get("officer_id")
-        if role is Role.OFFICER and not officer_id:
-            raise InvalidToken("an officer's token must carry officer_id")
-        return Principal(
-            subject=str(claims["sub"]),
-            role=role,
-            officer_id=str(officer_id) if officer_id else None,
-            division=claims.get("division"),
-        )
+        return principal_from_claims(claims)
 
 
 def mint_token(
@@ -113,4 +154,6 @@ def mint_token(
         claims["officer_id"] = officer_id
     if division:
         claims["division"] = division
+    # Nothing is minted that the services would refuse.
+    principal_from_claims(claims)
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")

@@ -42,3 +42,6 @@ HR_ROLES = frozenset(
 
 #: Roles that read an event feed: auditors, the HR-system integration and other services.
 FEED_READERS = frozenset({Role.AUDITOR, Role.INTEGRATION, Role.SERVICE})
+
+#: Roles that act for one division or department, named by their token's division claim.
+DIVISIONAL_ROLES = frozenset({Role.SLT, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT})

@@ -7,6 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
+from services.postings.domain.rules.s3_1_general import PostingMustChangePlaceOfDuty
+from services.postings.domain.rules.s3_6_redeployment import (
+    RedeploymentMustStayWithinTheDecidersUnit,
+)
 from shared.roles import Role
 from shared.settings import PostingsSettings
 from tests.helpers import (
@@ -40,7 +44,7 @@ def test_blank_rationale_is_refused_with_a_problem_and_nothing_is_stored(
     assert count_events(postings_settings.database_url) == before
 
 
-def test_a_broken_rule_names_the_rule_and_clause_and_stores_nothing(
+def test_authority_outside_ones_division_is_a_403_naming_the_rule_and_stores_nothing(
     postings_client: TestClient, postings_settings: PostingsSettings
 ) -> None:
     register_officer(postings_client)
@@ -50,10 +54,29 @@ def test_a_broken_rule_names_the_rule_and_clause_and_stores_nothing(
         "/postings/redeployments", json=redeployment_body(), headers=south
     )
 
+    assert response.status_code == 403
+    problem = response.json()
+    assert problem["rule"] == RedeploymentMustStayWithinTheDecidersUnit.id
+    assert problem["clause"] == "L1800 3.6.1"
+    assert [v["field"] for v in problem["violations"]] == ["officer_id", "to_location"]
+    assert count_events(postings_settings.database_url) == before
+
+
+def test_a_broken_rule_names_the_rule_and_clause_and_stores_nothing(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    register_officer(postings_client)
+    before = count_events(postings_settings.database_url)
+    response = postings_client.post(
+        "/postings/redeployments",
+        json=redeployment_body(to_location="maidstone"),
+        headers=COMMANDER_NORTH,
+    )
+
     assert response.status_code == 422
     problem = response.json()
-    assert problem["rule"] == "RedeploymentMustStayWithinTheDecidersUnit"
-    assert problem["clause"] == "L1800 3.6.1"
+    assert problem["rule"] == PostingMustChangePlaceOfDuty.id
+    assert problem["clause"] == PostingMustChangePlaceOfDuty.clause
     assert count_events(postings_settings.database_url) == before
 
 

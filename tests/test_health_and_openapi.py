@@ -13,6 +13,7 @@ from services.postings.api.hr_system import RUNS
 from services.postings.main import create_app as create_postings
 from services.roi.main import create_app as create_roi
 from shared import migrate
+from shared.api.commands import IF_MATCH_PATTERN
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
 
 FACTORIES = {
@@ -78,13 +79,39 @@ def test_every_endpoint_documents_roles_and_errors(tmp_path: Path) -> None:
                     assert "422" in operation["responses"], f"{where} lacks 422"
 
 
-def test_state_changing_endpoints_document_idempotency_key(tmp_path: Path) -> None:
+#: Commands on a path with a parameter that act on no existing record of their own: the
+#: disposal of an officer's personal data (its own once-only record).
+NO_RECORD = {"/retention/officers/{officer_id}/disposal"}
+
+
+def test_state_changing_endpoints_document_idempotency_key_and_if_match(tmp_path: Path) -> None:
+    """Every command takes Idempotency-Key; a command on one existing record (a path that
+    names it) takes If-Match in the form the API's ETags have; one that creates its record
+    takes none."""
     for app in _apps(tmp_path).values():
         for path, operations in app.openapi()["paths"].items():
-            post = operations.get("post")
-            if post and path not in RUNS:  # idempotent by design: see RUNS
-                headers = {p["name"] for p in post.get("parameters", []) if p["in"] == "header"}
-                assert {"Idempotency-Key", "If-Match"} <= headers, path
+            for method in ("post", "put", "patch"):
+                operation = operations.get(method)
+                if not operation or path in RUNS:  # idempotent by design: see RUNS
+                    continue
+                headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+                assert "Idempotency-Key" in headers, path
+                # PUT and PATCH change a record in place (the policy settings have one).
+                on_a_record = method != "post" or ("{" in path and path not in NO_RECORD)
+                assert ("If-Match" in headers) == on_a_record, f"{method.upper()} {path}"
+                if on_a_record:
+                    schema = headers["If-Match"]["schema"]
+                    forms = [s.get("pattern") for s in schema.get("anyOf", [schema])]
+                    assert IF_MATCH_PATTERN in forms, path
+
+
+def test_every_list_documents_its_largest_page(tmp_path: Path) -> None:
+    for app in _apps(tmp_path).values():
+        for path, operations in app.openapi()["paths"].items():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "query" and parameter["name"] == "limit":
+                        assert parameter["schema"]["maximum"] == 100, path
 
 
 def test_cors_origins_are_a_setting(tmp_path: Path) -> None:

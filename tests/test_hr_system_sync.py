@@ -154,7 +154,10 @@ def test_a_change_in_the_tenant_is_read_by_the_next_delta_run_or_a_signal(
     assert expect(signal, 202)["events_written"] == 1
     assert expect(client.get("/officers/K300", headers=HR), 200)["pdr_completed_on"] is not None
     assert client.post("/hr-system/sync", headers=HR).status_code == 200
-    assert client.post("/hr-system/sync", headers=bearer(Role.SLT)).status_code == 403
+    assert (
+        client.post("/hr-system/sync", headers=bearer(Role.SLT, division="north")).status_code
+        == 403
+    )
 
 
 def test_a_posting_taken_into_effect_reaches_employee_central_exactly_once(
@@ -235,7 +238,10 @@ def test_a_record_the_tenant_refuses_is_shown_to_hr_as_failed(
     assert report["failed"] == 1
     failed = expect(client.get("/hr-system/deliveries?state=failed", headers=HR), 200)
     assert "Invalid userId" in failed["items"][0]["last_error"]
-    assert client.get("/hr-system/deliveries", headers=bearer(Role.SLT)).status_code == 403
+    assert (
+        client.get("/hr-system/deliveries", headers=bearer(Role.SLT, division="north")).status_code
+        == 403
+    )
 
 
 LD = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")

@@ -12,7 +12,7 @@ from services.appeals.followers.postings_feed import FEED
 from services.appeals.projections.tables import kernel as appeals_kernel
 from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app
-from shared import cli, migrate
+from shared import migrate, tokens
 from shared.clock import SystemClock
 from shared.db import Database
 from shared.feed_client import FeedClient
@@ -95,7 +95,7 @@ def test_only_one_follower_per_feed_is_active_on_postgresql() -> None:
 def test_the_token_command_mints_a_token_the_services_accept(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert cli.main(["token", "--role", "officer", "--officer-id", "K100"]) == 0
+    assert tokens.main(["--role", "officer", "--officer-id", "K100"]) == 0
     token = capsys.readouterr().out.strip()
 
     principal = TokenVerifier(PostingsSettings()).verify(token)
@@ -104,9 +104,20 @@ def test_the_token_command_mints_a_token_the_services_accept(
     assert principal.officer_id == "K100"
 
 
-def test_an_officer_token_needs_an_officer_id() -> None:
-    with pytest.raises(SystemExit):
-        cli.main(["token", "--role", "officer"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--role", "officer"],
+        ["--role", "slt"],
+        ["--role", "divisional_commander", "--division", "north east"],
+        ["--role", "hr_resource_planning", "--sub", "x" * 201],
+    ],
+)
+def test_the_token_command_refuses_a_token_the_services_would_refuse(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert tokens.main(argv) == 2
+    assert capsys.readouterr().out == ""
 
 
 def _set_database_reachable(name: str, reachable: bool) -> None:

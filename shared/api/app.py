@@ -13,8 +13,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from shared.api import audit, audit_trail, feed, health, retention
+from shared.api.edge import BodyLimit
 from shared.api.limits import ExpensiveQueries
-from shared.api.problems import install_problem_handlers, problem_response, problem_schema
+from shared.api.problems import error_responses, install_problem_handlers, problem_schema
 from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
 
@@ -40,19 +41,6 @@ def build_api(
     app.state.runtime = runtime
     app.state.expensive_queries = ExpensiveQueries(runtime.settings.expensive_queries_per_minute)
     install_problem_handlers(app)
-
-    max_body = runtime.settings.max_body_bytes
-
-    @app.middleware("http")
-    async def _limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > max_body:
-            return problem_response(
-                request, 413, "body-too-large", f"request body exceeds {max_body} bytes"
-            )
-        return await call_next(request)
 
     @app.middleware("http")
     async def _consultation_log(
@@ -85,6 +73,8 @@ def build_api(
             media_type=response.media_type,
         )
 
+    # Outermost: a body too large is refused before anything else reads it.
+    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     if runtime.settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -101,22 +91,31 @@ def build_api(
     app.include_router(retention.router)
     for router in routers:
         app.include_router(router)
-    _document_operations(app)
+    _document_operations(app, page_size_max=runtime.settings.page_size_max)
     return app
 
 
 def _errors_are_problems(operation: dict[str, Any]) -> None:
     """Every error answer is an RFC 9457 problem (see problems.py), including the 422 that
-    FastAPI documents on its own as a plain JSON list of validation errors."""
-    for status, response in operation.get("responses", {}).items():
+    FastAPI documents on its own as a plain JSON list of validation errors; and the edge's
+    own answers (shared.api.edge) are documented on every operation they can come from."""
+    responses = operation.setdefault("responses", {})
+    edge = []
+    if operation.get("parameters") or "requestBody" in operation:
+        edge.append(422)
+    if "requestBody" in operation:
+        edge += [400, 413]
+    for status, documented in error_responses(*edge).items():
+        responses.setdefault(str(status), documented)
+    for status, response in responses.items():
         if str(status)[0] in "45":
             response["content"] = problem_schema()["content"]
 
 
-def _document_operations(app: FastAPI) -> None:
-    """Write each operation's roles (``x-roles``) into its description, and its error
-    answers as problems, when the OpenAPI document is first generated; routers are shared
-    between apps, so routes stay untouched."""
+def _document_operations(app: FastAPI, *, page_size_max: int) -> None:
+    """Write each operation's roles (``x-roles``) into its description, its error answers
+    as problems, and the page-size cap of every list, when the OpenAPI document is first
+    generated; routers are shared between apps, so routes stay untouched."""
     generate = app.openapi
 
     def openapi_with_roles() -> dict[str, Any]:
@@ -125,12 +124,16 @@ def _document_operations(app: FastAPI) -> None:
         schema = generate()
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
-                roles = operation.get("x-roles") if isinstance(operation, dict) else None
+                if not isinstance(operation, dict):
+                    continue
+                roles = operation.get("x-roles")
                 if roles:
                     text = operation.get("description", "")
                     operation["description"] = f"{text}\n\n**Roles:** {', '.join(roles)}".strip()
-                if isinstance(operation, dict):
-                    _errors_are_problems(operation)
+                _errors_are_problems(operation)
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query" and parameter.get("name") == "limit":
+                        parameter["schema"]["maximum"] = page_size_max
         return schema
 
     app.openapi = openapi_with_roles  # type: ignore[method-assign]

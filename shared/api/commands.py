@@ -13,20 +13,28 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from shared.api.problems import ApiProblem
 from shared.db import met_another_transaction
-from shared.errors import ConcurrentChange
-from shared.handling import MAX_ATTEMPTS, Actor, Command, Saved, pause_before_running_again
+from shared.errors import ConcurrentChange, Conflict
+from shared.handling import (
+    MAX_ATTEMPTS,
+    Actor,
+    Command,
+    Handler,
+    Saved,
+    pause_before_running_again,
+)
 from shared.identity import Principal
 
 if TYPE_CHECKING:
@@ -42,7 +50,6 @@ class CommandContext:
     session: Session
     principal: Principal
     correlation_id: str
-    expected_version: int | None
     #: What the command's handler gathered before the transaction opened.
     prepared: Any = None
 
@@ -68,6 +75,11 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+#: The forms of If-Match this API understands: an ETag it gave (``"3"``, weakly ``W/"3"``),
+#: the bare version, or ``*`` (any version: the record exists).
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'
+
+
 def parse_if_match(value: str | None) -> int | None:
     if value is None or value.strip() == "*":
         return None
@@ -75,7 +87,7 @@ def parse_if_match(value: str | None) -> int | None:
     if raw.startswith("W/"):
         raw = raw[2:]
     raw = raw.strip('"')
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 18:
         raise ApiProblem(
             422,
             "invalid-request",
@@ -90,32 +102,63 @@ def _correlation_id(request: Request) -> str:
     return given[:100] if given else str(uuid.uuid4())
 
 
+_IDEMPOTENCY_KEY = Header(
+    alias="Idempotency-Key",
+    description="Repeat-safe key: a repeat returns the first response",
+    max_length=MAX_KEY_LENGTH,
+    pattern=r"^[\x21-\x7e]+$",
+)
+
+
 class CommandRequest:
-    """The headers a command reads, gathered as one dependency."""
+    """The headers of a command that creates a record, or acts on no single record: an
+    If-Match sent to it is refused, since there is no version it could mean."""
+
+    expected_version: int | None = None
 
     def __init__(
         self,
         request: Request,
-        idempotency_key: Annotated[
-            str | None,
-            Header(
-                alias="Idempotency-Key",
-                description="Repeat-safe key: a repeat returns the first response",
-                max_length=MAX_KEY_LENGTH,
-            ),
-        ] = None,
+        idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
+    ) -> None:
+        self.request = request
+        self.idempotency_key = idempotency_key
+        self.correlation_id = _correlation_id(request)
+        if request.headers.get("if-match") is not None:
+            raise ApiProblem(
+                422,
+                "invalid-request",
+                "If-Match applies to a command on an existing record; this one has none",
+                errors=[{"field": "header.If-Match", "message": "not applicable", "type": "extra"}],
+            )
+
+
+class RecordCommandRequest(CommandRequest):
+    """The headers of a command on one existing record: If-Match names the version the
+    caller last saw (its ETag), and the command is refused with 409 if it moved on."""
+
+    def __init__(
+        self,
+        request: Request,
+        idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
         if_match: Annotated[
             str | None,
-            Header(alias="If-Match", description="Expected version (ETag) of the record"),
+            Header(
+                alias="If-Match",
+                description='The record\'s version as its ETag gave it, e.g. "3" (or *)',
+                pattern=IF_MATCH_PATTERN,
+                max_length=30,
+            ),
         ] = None,
     ) -> None:
         self.request = request
         self.idempotency_key = idempotency_key
-        self.expected_version = parse_if_match(if_match)
         self.correlation_id = _correlation_id(request)
+        self.expected_version = parse_if_match(if_match)
 
 
 CommandHeaders = Annotated[CommandRequest, Depends(CommandRequest)]
+RecordCommandHeaders = Annotated[RecordCommandRequest, Depends(RecordCommandRequest)]
 
 
 class _Replay(Exception):
@@ -201,7 +244,6 @@ def _attempt(
             session=session,
             principal=principal,
             correlation_id=headers.correlation_id,
-            expected_version=headers.expected_version,
             prepared=prepared,
         )
         outcome = handler(context)
@@ -266,41 +308,6 @@ def _fingerprint(method: str, path: str, payload: Any) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-class SavedRecord(Protocol):
-    @property
-    def id(self) -> Any: ...
-
-    @property
-    def version(self) -> int: ...
-
-
-def command_endpoint(
-    runtime: Runtime,
-    caller: Principal,
-    headers: CommandRequest,
-    payload: Any,
-    command: Callable[[CommandContext], SavedRecord],
-    read_back: Callable[[Session, SavedRecord], BaseModel],
-    *,
-    status_code: int = 200,
-    location: Callable[[SavedRecord], str] | None = None,
-) -> JSONResponse:
-    """Run ``command`` and answer with the read model it produced, in the same transaction
-    (so the answer is what was stored), with the record's new ETag."""
-
-    def handle(ctx: CommandContext) -> Outcome:
-        saved = command(ctx)
-        out = read_back(ctx.session, saved)
-        return Outcome(
-            status_code,
-            out.model_dump(mode="json"),
-            version=saved.version,
-            location=location(saved) if location else None,
-        )
-
-    return run_command(runtime, caller, headers, payload, handle)
-
-
 def dispatch(
     runtime: Runtime,
     caller: Principal,
@@ -309,24 +316,68 @@ def dispatch(
     command: Command,
     answer: Callable[[Session, Saved], BaseModel],
     *,
+    record: UUID | None = None,
     status_code: int = 200,
     location: Callable[[Saved], str] | None = None,
 ) -> JSONResponse:
     """Send ``command`` to its handler and answer with the read model it produced, in the
-    same transaction (so the answer is what was stored), with the record's new ETag."""
+    same transaction (so the answer is what was stored).
+
+    Before anything else the handler says whether the caller may act on the records the
+    command names (``authorise``: a 403 before any fact is gathered or rule asked), and
+    a command on one existing ``record`` sent with If-Match is refused (409, with the
+    current version) unless the record is at that version. The answer's ETag is the
+    version of ``record`` if the command names one, else of the record it created."""
     handler = runtime.handlers[type(command)]
-    actor = Actor(caller, headers.correlation_id, headers.expected_version)
+    actor = Actor(caller, headers.correlation_id)
+    asks_others = type(handler).prepare is not Handler.prepare
+
+    def prepare() -> Any:
+        if asks_others:
+            # Nothing is asked of another service for a caller who may not act here.
+            with runtime.db.unit_of_work(write=False):
+                handler.authorise(command, actor)
+        return handler.prepare(command, actor)
 
     def handle(ctx: CommandContext) -> Outcome:
+        handler.authorise(command, actor)
+        if record is not None and headers.expected_version is not None:
+            _expect_version(runtime, record, headers.expected_version)
         saved = handler.handle(command, actor, ctx.prepared)
         out = answer(ctx.session, saved)
+        version = saved.version if record is None else _version_of(runtime, record)
         return Outcome(
             status_code,
             out.model_dump(mode="json"),
-            version=saved.version,
+            version=version,
             location=location(saved) if location else None,
         )
 
-    return run_command(
-        runtime, caller, headers, payload, handle, prepare=lambda: handler.prepare(command, actor)
+    return run_command(runtime, caller, headers, payload, handle, prepare=prepare)
+
+
+def _version_of(runtime: Runtime, record: UUID) -> int | None:
+    """The record's version as its log says, in this unit of work (None: no such record)."""
+    events = runtime.tables.events
+    version: int | None = (
+        runtime.db.sessions()
+        .execute(
+            select(func.max(events.c.originator_version)).where(events.c.originator_id == record)
+        )
+        .scalar()
     )
+    return version
+
+
+def _expect_version(runtime: Runtime, record: UUID, expected: int) -> None:
+    """Optimistic concurrency (If-Match): the record is where the caller saw it. A command
+    that meets another at the record's version after this check is run again, and then
+    meets this check."""
+    current = _version_of(runtime, record)
+    if current != expected:
+        raise Conflict(
+            f"expected version {expected} but it is at {current}"
+            if current is not None
+            else "there is no such record at any version",
+            current_version=current,
+        )

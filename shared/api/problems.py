@@ -22,6 +22,7 @@ from shared.errors import (
     NotFound,
     NotPermitted,
     NotYetKnown,
+    PeerRefused,
     RulesBroken,
     Unavailable,
 )
@@ -49,6 +50,14 @@ class ApiProblem(Exception):
         self.detail = detail
         self.headers = headers or {}
         self.extensions = extensions
+
+
+class BodyTooLarge(Exception):
+    """The body passed the size limit as it was read (shared.api.edge.BodyLimit)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body is larger than {limit} bytes")
+        self.limit = limit
 
 
 def problem_response(
@@ -134,6 +143,15 @@ def install_problem_handlers(app: FastAPI) -> None:
             return problem_response(
                 request, 409, "not-yet-known", exc.message, headers={"Retry-After": "2"}
             )
+        if isinstance(exc, PeerRefused):
+            return problem_response(
+                request,
+                exc.status,
+                "refused-by-peer",
+                exc.message,
+                service=exc.service,
+                peer_problem=exc.problem,
+            )
         if isinstance(exc, Unavailable):
             return problem_response(
                 request,
@@ -159,6 +177,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _api_problem(request: Request, exc: ApiProblem) -> JSONResponse:
         return problem_response(
             request, exc.status, exc.slug, exc.detail, headers=exc.headers, **exc.extensions
+        )
+
+    @app.exception_handler(BodyTooLarge)
+    async def _body_too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return problem_response(
+            request, 413, "body-too-large", str(exc), headers={"Connection": "close"}
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -217,6 +241,7 @@ def problem_schema() -> dict[str, Any]:
 
 
 ERROR_DESCRIPTIONS = {
+    400: "The body cannot be parsed: not UTF-8 JSON, nested too deep, or a number too long",
     401: "Missing, invalid or expired bearer token",
     403: "The caller's role (or ownership) does not allow this",
     404: "Not found",

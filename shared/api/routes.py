@@ -20,13 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from shared.api.commands import CommandHeaders, dispatch, etag
+from shared.api.commands import CommandHeaders, RecordCommandHeaders, dispatch, etag
+from shared.api.edge import EdgeRoute
 from shared.api.security import Caller, RuntimeDep, guarded
 from shared.clock import london_date
 from shared.handling import Command, Saved
@@ -86,6 +88,10 @@ class CommandRoute:
     errors: tuple[int, ...] = (404, 409, 422)
     #: Run after the command committed, e.g. a rebuild the change calls for.
     after: Callable[[Runtime], None] | None = None
+    #: The one existing record the command changes, found from the command: it takes
+    #: If-Match, and the answer's ETag is its version. None for a command that creates its
+    #: record or acts on none in particular (If-Match is then refused).
+    record: Callable[[Any], UUID] | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,7 @@ def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
             body,
             command,
             lambda session, saved: route.answer(Reading(session, caller, runtime), saved),
+            record=route.record(command) if route.record else None,
             status_code=201 if route.created else 200,
             location=(lambda saved: where(saved, command)) if where else None,
         )
@@ -176,7 +183,8 @@ def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
     parameters = [_parameter(name, kind) for name, kind in route.path_params.items()]
     if route.body is not None:
         parameters.append(_parameter("body", route.body))
-    parameters += [*_CONTEXT, _parameter("headers", CommandHeaders)]
+    headers = RecordCommandHeaders if route.record else CommandHeaders
+    parameters += [*_CONTEXT, _parameter("headers", headers)]
     endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     endpoint.__name__ = route.name
     endpoint.__doc__ = inspect.cleandoc(route.doc)
@@ -235,7 +243,7 @@ def build_router(
 ) -> APIRouter:
     """The router for a table of routes, in the table's order (FastAPI matches in order, so
     a fixed path such as ``/monitoring`` comes before ``/{appeal_id}``)."""
-    router = APIRouter(prefix=prefix, tags=list(tags))
+    router = APIRouter(prefix=prefix, tags=list(tags), route_class=EdgeRoute)
     for route in routes:
         if isinstance(route, CommandRoute):
             router.add_api_route(

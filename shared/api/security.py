@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.api.edge import authenticate
 from shared.api.limits import limit_expensive
-from shared.api.problems import ApiProblem, error_responses
-from shared.identity import InvalidToken, Principal
+from shared.api.problems import error_responses
+from shared.identity import Principal
 from shared.roles import Role
 
 if TYPE_CHECKING:
@@ -27,42 +28,27 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
 
 
-def authenticate(
+def _caller(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    # Documents the bearer scheme in OpenAPI; the edge has verified the token already.
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise InvalidToken("a bearer token is required")
-    runtime = get_runtime(request)
-    principal = runtime.verifier.verify(credentials.credentials)
-    # Kept on the request so the consultation log knows who read what.
-    request.state.principal = principal
-    return principal
+    return authenticate(request)
 
 
-Caller = Annotated[Principal, Depends(authenticate)]
+Caller = Annotated[Principal, Depends(_caller)]
 
 
 def guarded(*roles: Role, errors: tuple[int, ...] = (), expensive: bool = False) -> dict[str, Any]:
-    """Route options admitting only ``roles``: the check, and its OpenAPI documentation.
-    ``expensive`` routes are also capped per caller per minute (429 beyond)."""
-    allowed = frozenset(roles)
-
-    def _check(caller: Caller) -> None:
-        if caller.role not in allowed:
-            raise ApiProblem(
-                403,
-                "forbidden",
-                f"role {caller.role.value!r} may not do this",
-                allowed_roles=sorted(r.value for r in allowed),
-            )
-
-    dependencies = [Depends(_check)]
+    """Route options admitting only ``roles``: published as ``x-roles``, which the edge
+    (shared.api.edge.EdgeRoute) checks before anything else. ``expensive`` routes are also
+    capped per caller per minute (429 beyond)."""
+    dependencies = []
     if expensive:
         dependencies.append(Depends(limit_expensive))
         errors = (*errors, 429)
     return {
         "dependencies": dependencies,
-        "openapi_extra": {"x-roles": sorted(r.value for r in allowed)},
+        "openapi_extra": {"x-roles": sorted(r.value for r in roles)},
         "responses": error_responses(401, 403, *errors),
     }

@@ -128,6 +128,7 @@ def _on_appeal(
         answer=_appeal,
         response_model=AppealOut,
         errors=errors,
+        record=lambda command: command.appeal_id,
     )
 
 

@@ -12,7 +12,6 @@ from services.appeals.domain.rules.s3_10_appeals import (
 )
 from services.appeals.handlers.base import AppealsHandler
 from shared.errors import refuse_if
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 from shared.roles import Role
@@ -25,7 +24,6 @@ class AssignHearerHandler(AppealsHandler[AssignHearer]):
         """The Head of Resourcing arranges for the appeal to be heard at the appropriate
         level, never by the decider (L1800 3.10.1)."""
         appeal = self.app.appeal(command.appeal_id)
-        check_expected_version(appeal, actor.expected_version)
         decision = self.app.posting_decision(appeal.posting_id)
         refuse_if(
             HearerMustNotBeTheDecider.check(
@@ -65,7 +63,6 @@ class AddToAppealHandler(AppealsHandler[AddToAppeal]):
             EvidenceComesFromTheHearingOrTheAppellant.forbid(
                 "evidence is added by the Head of Resourcing or the hearer"
             )
-        check_expected_version(appeal, actor.expected_version)
         appeal.add(
             kind=command.kind,
             content=command.content,
@@ -84,7 +81,6 @@ class DecideAppealHandler(AppealsHandler[DecideAppeal]):
         outcomes sent at once meet at the appeal's version: one is recorded, the other is
         run again and refused as final (OneOutcomePerAppeal)."""
         appeal = self.app.appeal(command.appeal_id)
-        check_expected_version(appeal, actor.expected_version)
         appeal.decide(
             outcome=command.outcome,
             decision=decided_by(

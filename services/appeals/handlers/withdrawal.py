@@ -13,7 +13,6 @@ from services.appeals.domain.appealable_decision import (
     appealable_decision_id,
 )
 from services.appeals.handlers.base import AppealsHandler
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 
 
@@ -27,7 +26,6 @@ class WithdrawAppealHandler(AppealsHandler[WithdrawAppeal]):
         self.app.serialise_on(appeal.id, appealable_decision_id(appeal.posting_id))
         appeal = self.app.appeal(command.appeal_id)
         now = self.app.clock.now()
-        check_expected_version(appeal, actor.expected_version)
         appeal.withdraw(actor_id=actor.principal.subject, actor_role=actor.principal.role, at=now)
         held = self.app.appealable_decision(appeal.posting_id)
         if held is None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from shared.errors import NotPermitted
 from shared.identity import Principal
-from shared.roles import HR_ROLES, Role
+from shared.roles import DIVISIONAL_ROLES, HR_ROLES, Role
 
 #: Roles that read any officer's postings records.
 #: Professional Standards reads officers to keep their restrictions (L1800 3.2.2).
 FORCE_WIDE_READERS = HR_ROLES | {Role.AUDITOR, Role.DEPLOYMENT_PANEL, Role.PSD}
 #: Roles that read the records of officers in their own division only.
-DIVISIONAL_READERS = frozenset({Role.SLT, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT})
+DIVISIONAL_READERS = DIVISIONAL_ROLES
 OFFICER_RECORD_READERS = FORCE_WIDE_READERS | DIVISIONAL_READERS | {Role.OFFICER}
 #: Roles that may act as the Director of HR's 'appropriate delegate' (L1800 3.1.1): the
 #: Director themself, or an HR person naming a delegation that covers the decision.
@@ -32,7 +32,7 @@ def ensure_may_see(
         return
     if decided_by is not None and decided_by == principal.subject:
         return
-    if principal.role in DIVISIONAL_READERS and principal.division in (division, from_division):
+    if principal.role in DIVISIONAL_READERS and principal.serves_in(division, from_division):
         return
     if principal.is_officer(officer_id):
         return

@@ -93,6 +93,7 @@ router = build_router(
             body=DecisionIn,
             path_params={"delegation_id": UUID},
             make=build(RevokeDelegation),
+            record=lambda command: command.delegation_id,
             answer=_delegation,
             response_model=DelegationOut,
         ),

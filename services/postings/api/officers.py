@@ -51,7 +51,7 @@ from services.postings.commands import (
     ReviewProbation,
     SupportRestrictionException,
 )
-from services.postings.domain.officer import Officer
+from services.postings.domain.officer import Officer, officer_aggregate_id
 from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import officers
 from shared.api.pagination import Page, Paging, fetch_page
@@ -170,6 +170,8 @@ def _on_officer(
         response_model=response_model,
         created=created,
         errors=errors,
+        # Each of these changes the officer's own record (and the officer's ETag).
+        record=lambda command: officer_aggregate_id(command.officer_id),
     )
 
 

@@ -6,6 +6,7 @@ from services.postings.api.access import DELEGATE_ROLES
 from services.postings.api.schemas import NoticePeriodIn, PolicyOut, TravelLimitIn
 from services.postings.api.views import policy_view
 from services.postings.commands import SetNoticePeriod, SetTravelLimit
+from services.postings.domain.policy import POLICY_ID
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.handling import Saved
 from shared.roles import Role
@@ -39,6 +40,7 @@ router = build_router(
             roles=tuple(DELEGATE_ROLES),
             body=TravelLimitIn,
             make=build(SetTravelLimit),
+            record=lambda _: POLICY_ID,
             answer=_policy,
             response_model=PolicyOut,
             errors=(409, 422),
@@ -51,6 +53,7 @@ router = build_router(
             roles=tuple(DELEGATE_ROLES),
             body=NoticePeriodIn,
             make=build(SetNoticePeriod),
+            record=lambda _: POLICY_ID,
             answer=_policy,
             response_model=PolicyOut,
             errors=(409, 422),

@@ -182,6 +182,7 @@ def _on_posting(
         answer=_posting,
         response_model=PostingOut,
         errors=DECISION_ERRORS,
+        record=lambda command: command.posting_id,
     )
 
 

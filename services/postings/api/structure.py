@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.postings.commands import ChangeUnitHead, RegisterUnit, SetEstablishmentTarget
-from services.postings.domain.establishment import Establishment
-from services.postings.domain.unit import Unit
+from services.postings.domain.establishment import Establishment, establishment_id
+from services.postings.domain.unit import Unit, unit_id
 from services.postings.projections.strength import strength
 from services.postings.projections.tables import postings, units
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
@@ -170,6 +170,7 @@ router = build_router(
             body=UnitHeadIn,
             path_params={"code": str},
             make=build(ChangeUnitHead),
+            record=lambda command: unit_id(command.code),
             answer=_unit_saved,
             response_model=UnitOut,
         ),
@@ -191,6 +192,7 @@ router = build_router(
             body=TargetIn,
             path_params={"division": str},
             make=build(SetEstablishmentTarget),
+            record=lambda command: establishment_id(command.division),
             answer=_establishment,
             response_model=StrengthList,
             errors=(409, 422),

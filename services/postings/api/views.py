@@ -199,7 +199,7 @@ def may_read_welfare_reasons(caller: Principal, row: dict[str, Any]) -> bool:
     return (
         caller.role in HR_ROLES
         or caller.is_officer(row["officer_id"])
-        or (caller.role is Role.SLT and caller.division == row["division"])
+        or (caller.role is Role.SLT and caller.serves_in(row["division"]))
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from shared.errors import Unavailable
+from shared.peers import answer_of
 
 PAGE = 100
 
@@ -46,12 +47,7 @@ def officer_decisions(
                 params={"officer_id": officer_id, "limit": PAGE, "offset": len(found)},
                 headers={"Authorization": authorization},
             )
-            if response.status_code != 200:
-                raise Unavailable(
-                    f"the {service} service answered {response.status_code}",
-                    service=service,
-                )
-            page = response.json()
+            page = answer_of(response, service=service, what=f"officer {officer_id}'s decisions")
             found.extend(page["items"])
             if not page["items"] or len(found) >= page["total"]:
                 return found

@@ -12,6 +12,7 @@ from pydantic import BaseModel, StrictBool
 
 from shared.errors import Unavailable
 from shared.feed_client import service_token_provider
+from shared.peers import answer_of
 from shared.settings import PostingsSettings
 
 
@@ -66,12 +67,9 @@ class RoiClient:
                 f"the ROI service cannot answer whether {officer_id} is bound: {exc}",
                 service="roi",
             ) from exc
-        if response.status_code != 200:
-            raise Unavailable(
-                f"the ROI service answered {response.status_code} for {officer_id}",
-                service="roi",
-            )
-        answer: dict[str, Any] = response.json()
+        answer: dict[str, Any] = answer_of(
+            response, service="roi", what=f"whether {officer_id} is bound"
+        )
         return answer
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ from services.postings.domain.rules.s3_3_appointment import (
     InitialTrainingMustBeComplete,
     ProbationReviewFollowsTheEndOfProbation,
 )
-from services.postings.handlers.authority import authorise
+from services.postings.handlers.authority import delegation_relied_on
 from services.postings.handlers.base import PostingsHandler
 from services.postings.handlers.decision_path import (
     PostingTerms,
@@ -126,7 +126,7 @@ class GrantHomeTownExceptionHandler(PostingsHandler[GrantHomeTownException]):
         """Exceptional circumstances determined by the Director of HR or delegate allow a
         probationer's divisional posting to their home town (L1800 3.3.1)."""
         now = self.app.clock.now()
-        delegation = authorise(
+        delegation = delegation_relied_on(
             self.app,
             actor.principal,
             Power.PROBATION_HOME_TOWN_EXCEPTION,

@@ -17,7 +17,7 @@ from shared.identity import Principal
 from shared.roles import Role
 
 
-def authorise(
+def delegation_relied_on(
     app: PostingsApplication,
     principal: Principal,
     power: Power,

@@ -11,7 +11,7 @@ from services.postings.domain.batch import Batch, BatchOutcome, Refusal
 from services.postings.domain.kinds import PostingKind, Power
 from services.postings.domain.officer import officer_aggregate_id
 from services.postings.domain.rules.s3_1_general import PostingNamesRegisteredOfficerAndPlace
-from services.postings.handlers.authority import authorise
+from services.postings.handlers.authority import delegation_relied_on
 from services.postings.handlers.base import PostingsHandler
 from services.postings.handlers.decision_path import (
     PostingTerms,
@@ -45,12 +45,23 @@ class DecideBatchHandler(PostingsHandler[DecideBatch]):
             for p in command.postings
         ]
 
+    def authorise(self, command: DecideBatch, actor: Actor) -> None:
+        """The Director of HR, or a delegate naming a delegation that covers compulsory
+        postings (3.7.1), before ROI is asked about anyone."""
+        delegation_relied_on(
+            self.app,
+            actor.principal,
+            Power.COMPULSORY_POSTING,
+            command.delegation_id,
+            on=london_date(self.app.clock.now()),
+        )
+
     def handle(self, command: DecideBatch, actor: Actor, prepared: list[RoiAsked]) -> Saved:
         now = self.app.clock.now()
         today = london_date(now)
         # The delegation relied on, if any: the Director of HR relies on none. The batch
         # records its one use; each posting names it.
-        delegation = authorise(
+        delegation = delegation_relied_on(
             self.app, actor.principal, Power.COMPULSORY_POSTING, command.delegation_id, on=today
         )
         # Every record the batch will change, queued for at once and in one order.

@@ -44,7 +44,6 @@ from services.postings.handlers.exceptions import excuse
 from services.postings.handlers.facts import pdr_check
 from shared.clock import london_date
 from shared.errors import Violation, refuse_if
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 from shared.ledger import Decision, decided_by
@@ -59,7 +58,8 @@ def ensure_may_carry_out(principal: Principal, posting: Posting, what: str) -> N
     every other kind goes through HR and the panel, 3.4.2); a line manager only the
     selection they decided (3.4.1)."""
     if principal.role in (Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT):
-        if posting.kind is not PostingKind.REDEPLOYMENT or posting.division != (principal.division):
+        own = posting.kind is PostingKind.REDEPLOYMENT and principal.serves_in(posting.division)
+        if not own:
             CommandersCarryForwardTheirOwnRedeployments.forbid(
                 f"a commander or head {what} only re-deployments within their own division"
             )
@@ -87,7 +87,6 @@ class PostingCommandHandler(PostingsHandler[C]):
     def posting(self, posting_id: Any, actor: Actor) -> Posting:
         self.app.serialise_on(posting_id)
         posting = self.app.posting(posting_id)
-        check_expected_version(posting, actor.expected_version)
         return posting
 
 
@@ -156,7 +155,6 @@ class AgreeShorterNoticeHandler(PostingCommandHandler[AgreeShorterNotice]):
             OnlyTheOfficerAgreesToShorterNotice.forbid(
                 "only the officer posted can agree to shorter notice"
             )
-        check_expected_version(posting, actor.expected_version)
         posting.agree_shorter_notice(
             agreed_days=command.agreed_days,
             actor_id=actor.principal.subject,
@@ -175,7 +173,6 @@ class NotifyOfficerHandler(PostingsHandler[NotifyOfficer]):
         self.app.serialise_on(command.posting_id)
         posting = self.app.posting(command.posting_id)
         ensure_may_carry_out(actor.principal, posting, "notifies")
-        check_expected_version(posting, actor.expected_version)
         posting.notify_officer(
             recipients=command.recipients,
             content=command.content,
@@ -200,6 +197,9 @@ class MoveOfficerHandler(PostingsHandler[MoveOfficer]):
         super().__init__(app)
         self.roi = roi
 
+    def authorise(self, command: MoveOfficer, actor: Actor) -> None:
+        ensure_may_carry_out(actor.principal, self.app.posting(command.posting_id), "moves")
+
     def prepare(self, command: MoveOfficer, actor: Actor) -> MoveAsked:
         """ROI is asked about the officer on the confirmed date, before the transaction; the
         posting is read to know what to ask, and read again when the move is decided."""
@@ -222,8 +222,6 @@ class MoveOfficerHandler(PostingsHandler[MoveOfficer]):
         posting = self.app.posting(command.posting_id)
         self.app.serialise_on(posting.id, officer_aggregate_id(posting.officer_id))
         posting = self.app.posting(command.posting_id)
-        ensure_may_carry_out(actor.principal, posting, "moves")
-        check_expected_version(posting, actor.expected_version)
         if posting.posting_date is None or prepared.roi is None:
             DateIsConfirmedBeforeTheMove.refuse("the posting date is not confirmed yet")
         now = self.app.clock.now()
@@ -284,7 +282,6 @@ class WithdrawPostingHandler(PostingCommandHandler[WithdrawPosting]):
         self.app.serialise_on(posting.id, officer_aggregate_id(posting.officer_id))
         posting = self.app.posting(command.posting_id)
         ensure_may_carry_out(actor.principal, posting, "withdraws")
-        check_expected_version(posting, actor.expected_version)
         now = self.app.clock.now()
         posting.withdraw(
             decision=decided_by(

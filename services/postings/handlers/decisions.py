@@ -38,7 +38,7 @@ from services.postings.domain.rules.s3_7_compulsory import (
     PreferencesMustBeSoughtOrExplained,
     ReasoningMustBeGiven,
 )
-from services.postings.handlers.authority import authorise
+from services.postings.handlers.authority import delegation_relied_on
 from services.postings.handlers.base import PostingsHandler
 from services.postings.handlers.decision_path import (
     HR_RESOURCE_PLANNING,
@@ -49,7 +49,7 @@ from services.postings.handlers.decision_path import (
     decide_posting,
 )
 from shared.clock import london_date
-from shared.errors import Violation
+from shared.errors import NotPermitted, Violation
 from shared.handling import Actor, Saved
 
 C = TypeVar("C", bound=PostingDecision)
@@ -141,37 +141,53 @@ def awaits_probation_review(officer: Officer, app: PostingsApplication) -> bool:
 class DecideRedeploymentHandler(DecisionHandler[DecideRedeployment]):
     command = DecideRedeployment
 
-    def handle(self, command: DecideRedeployment, actor: Actor, prepared: RoiAsked) -> Saved:
-        """Re-deployment within a division/department by its commander or head; no panel
-        (L1800 3.6.1)."""
+    def authorise(self, command: DecideRedeployment, actor: Actor) -> None:
+        """Only the commander or head of the officer's own division/department, and only
+        to a place within it (L1800 3.6.1): refused as a matter of authority, naming the
+        field at fault, before anything else about the officer is gathered."""
         placement, principal = command.placement, actor.principal
         officer = self.app.officer(placement.officer_id)
         destination = self.app.location(placement.to_location)
         unit = self.app.unit(officer.division)
-        violations = RedeploymentMustStayWithinTheDecidersUnit.check(
+        forbidden = RedeploymentMustStayWithinTheDecidersUnit.check(
             officer_division=officer.division,
             destination_division=destination.division,
             decider_division=principal.division,
         ) + RedeploymentIsForTheUnitsCommanderOrHead.check(
             head_id=unit.head_id if unit else None, decider_id=principal.subject
         )
+        if forbidden:
+            raise NotPermitted(forbidden[0].message, violations=forbidden)
+
+    def handle(self, command: DecideRedeployment, actor: Actor, prepared: RoiAsked) -> Saved:
+        """Re-deployment within a division/department by its commander or head; no panel
+        (L1800 3.6.1)."""
         terms = PostingTerms(
             kind=PostingKind.REDEPLOYMENT,
             details=RedeploymentDetails(),
-            violations=violations,
-            posting_date=placement.likely_posting_date,
+            posting_date=command.placement.likely_posting_date,
         )
-        return decide_posting(self.app, actor, placement, terms, prepared)
+        return decide_posting(self.app, actor, command.placement, terms, prepared)
 
 
 class DecideCompulsoryHandler(DecisionHandler[DecideCompulsory]):
     command = DecideCompulsory
 
+    def authorise(self, command: DecideCompulsory, actor: Actor) -> None:
+        """The Director of HR, or a delegate naming a delegation that covers it (3.7.1)."""
+        delegation_relied_on(
+            self.app,
+            actor.principal,
+            Power.COMPULSORY_POSTING,
+            command.delegation_id,
+            on=self.today(),
+        )
+
     def handle(self, command: DecideCompulsory, actor: Actor, prepared: RoiAsked) -> Saved:
         """A compulsory / organisational-need posting by the Director of HR or delegate,
         rationale fully documented, preferences sought where possible, reasoning given and
         reasonable notice (L1800 3.7.1-3.7.2)."""
-        delegation = authorise(
+        delegation = delegation_relied_on(
             self.app,
             actor.principal,
             Power.COMPULSORY_POSTING,
@@ -237,13 +253,20 @@ class DecideSelectionHandler(DecisionHandler[DecideSelection]):
 class DecideSeniorHandler(DecisionHandler[DecideSenior]):
     command = DecideSenior
 
+    def authorise(self, command: DecideSenior, actor: Actor) -> None:
+        """Through the Director of HR, or a delegate naming a delegation that covers it
+        (3.8.2)."""
+        delegation_relied_on(
+            self.app, actor.principal, Power.SENIOR_POSTING, command.delegation_id, on=self.today()
+        )
+
     def handle(self, command: DecideSenior, actor: Actor, prepared: RoiAsked) -> Saved:
         """Chief inspector and above, through the Director of HR (L1800 3.8.2). The list
         after 3.8.3 is missing from the published text, so a senior posting follows the
         compulsory flow (3.7.2: preferences, reasoning, notice) or the selection flow
         (3.4.1: written confirmation) as its decider says (DOMAIN.md interpretation)."""
         placement = command.placement
-        delegation = authorise(
+        delegation = delegation_relied_on(
             self.app, actor.principal, Power.SENIOR_POSTING, command.delegation_id, on=self.today()
         )
         confirmation: Confirmation | None = None

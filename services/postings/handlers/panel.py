@@ -11,7 +11,6 @@ from services.postings.domain.panel import PanelSitting
 from services.postings.handlers.base import PostingsHandler
 from services.postings.handlers.carrying_forward import notice_violations
 from shared.errors import refuse_if
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 
@@ -81,7 +80,6 @@ class CloseSittingHandler(PostingsHandler[CloseSitting]):
 
     def handle(self, command: CloseSitting, actor: Actor, prepared: Any) -> Saved:
         sitting = self.app.sitting(command.sitting_id)
-        check_expected_version(sitting, actor.expected_version)
         sitting.close(
             actor_id=actor.principal.subject,
             actor_role=actor.principal.role,

@@ -14,10 +14,9 @@ from services.postings.commands import (
 from services.postings.domain.delegation import Delegation
 from services.postings.domain.kinds import Power
 from services.postings.domain.policy import POLICY_ID, PolicySettings
-from services.postings.handlers.authority import authorise
+from services.postings.handlers.authority import delegation_relied_on
 from services.postings.handlers.base import PostingsHandler
 from shared.clock import london_date
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 
@@ -53,7 +52,6 @@ class RevokeDelegationHandler(PostingsHandler[RevokeDelegation]):
         moment meets the revocation at the delegation's version."""
         self.app.serialise_on(command.delegation_id)
         delegation = self.app.delegation(command.delegation_id)
-        check_expected_version(delegation, actor.expected_version)
         delegation.revoke(
             decision=decided_by(
                 actor.principal,
@@ -74,7 +72,7 @@ class SetTravelLimitHandler(PostingsHandler[SetTravelLimit]):
         """The Director of HR, or delegate, determines the reasonable travelling distance
         (L1800 3.2.1)."""
         now = self.app.clock.now()
-        delegation = authorise(
+        delegation = delegation_relied_on(
             self.app,
             actor.principal,
             Power.TRAVEL_LIMIT,
@@ -82,7 +80,6 @@ class SetTravelLimitHandler(PostingsHandler[SetTravelLimit]):
             on=london_date(now),
         )
         policy = self.app.policy()
-        check_expected_version(policy, actor.expected_version)
         policy.set_travel_limit(
             limit_km=command.limit_km,
             decision=decided_by(
@@ -104,7 +101,7 @@ class SetNoticePeriodHandler(PostingsHandler[SetNoticePeriod]):
     def handle(self, command: SetNoticePeriod, actor: Actor, prepared: Any) -> Saved:
         """The reasonable notice period for compulsory postings (L1800 3.7.2)."""
         now = self.app.clock.now()
-        delegation = authorise(
+        delegation = delegation_relied_on(
             self.app,
             actor.principal,
             Power.NOTICE_PERIOD,
@@ -112,7 +109,6 @@ class SetNoticePeriodHandler(PostingsHandler[SetNoticePeriod]):
             on=london_date(now),
         )
         policy = self.app.policy()
-        check_expected_version(policy, actor.expected_version)
         policy.set_notice_period(
             days=command.days,
             decision=decided_by(

@@ -27,7 +27,6 @@ from services.postings.domain.rules.s3_2_general_postings import OfficersRecordT
 from services.postings.domain.unit import Unit, unit_id
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.postings.handlers.base import PostingsHandler
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.identity import Principal
 from shared.ledger import decided_by
@@ -57,7 +56,6 @@ class ChangeOfficerHandler(PostingsHandler[ChangeOfficer]):
 
     def handle(self, command: ChangeOfficer, actor: Actor, prepared: Any) -> Saved:
         officer = self.app.officer(command.officer_id)
-        check_expected_version(officer, actor.expected_version)
         officer.change(
             changes=command.changes,
             actor_id=actor.principal.subject,
@@ -73,7 +71,6 @@ class RecordPdrHandler(PostingsHandler[RecordPdr]):
     def handle(self, command: RecordPdr, actor: Actor, prepared: Any) -> Saved:
         """The officer's current annual PDR cycle, as the HR system holds it (3.1.4)."""
         officer = self.app.officer(command.officer_id)
-        check_expected_version(officer, actor.expected_version)
         officer.record_pdr(
             cycle=PdrCycle(command.due_on, command.completed_on),
             actor_id=actor.principal.subject,
@@ -126,7 +123,6 @@ class ChangeUnitHeadHandler(PostingsHandler[ChangeUnitHead]):
 
     def handle(self, command: ChangeUnitHead, actor: Actor, prepared: Any) -> Saved:
         unit = self.app.load(unit_id(command.code), Unit, what="unit")
-        check_expected_version(unit, actor.expected_version)
         unit.change_head(
             head_id=command.head_id,
             actor_id=actor.principal.subject,
@@ -146,7 +142,6 @@ class SetEstablishmentTargetHandler(PostingsHandler[SetEstablishmentTarget]):
             establishment = self.app.load(
                 establishment_id(command.division), Establishment, what="establishment"
             )
-            check_expected_version(establishment, actor.expected_version)
         else:
             establishment = Establishment.start(division=command.division, at=now)
         establishment.set_target(
@@ -182,7 +177,6 @@ class RestrictLocationHandler(PostingsHandler[RestrictLocation]):
         source = restriction_source(actor.principal, command.officer_id, "record")
         self.app.location(command.location)
         officer = self.app.officer(command.officer_id)
-        check_expected_version(officer, actor.expected_version)
         officer.restrict(
             location=command.location,
             source=source,
@@ -205,7 +199,6 @@ class LiftRestrictionHandler(PostingsHandler[LiftRestriction]):
         Professional Standards its marking (L1800 3.2.2)."""
         source = restriction_source(actor.principal, command.officer_id, "lift")
         officer = self.app.officer(command.officer_id)
-        check_expected_version(officer, actor.expected_version)
         officer.lift_restriction(
             location=command.location,
             source=source,
@@ -227,7 +220,6 @@ class SupportRestrictionExceptionHandler(PostingsHandler[SupportRestrictionExcep
         """Professional Standards or the Head of Resourcing supports posting the officer to
         a restricted location in exceptional circumstances; both must (L1800 3.2.2)."""
         officer = self.app.officer(command.officer_id)
-        check_expected_version(officer, actor.expected_version)
         officer.support_exception(
             location=command.location,
             decision=decided_by(

@@ -38,7 +38,6 @@ from services.postings.handlers.decisions import awaits_probation_review
 from services.postings.handlers.exceptions import excuse
 from shared.clock import london_date
 from shared.errors import ConcurrentChange, refuse_if
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.identity import Principal
 from shared.ledger import decided_by
@@ -46,7 +45,7 @@ from shared.roles import Role
 
 
 def must_be_their_slt(principal: Principal, division: str) -> None:
-    if principal.role is not Role.SLT or principal.division != division:
+    if principal.role is not Role.SLT or not principal.serves_in(division):
         OnlyTheOfficersSltActsOnTheirRequest.forbid(
             "only the officer's local SLT acts on their request (3.5.2)"
         )
@@ -101,7 +100,6 @@ class SupportRequestHandler(PostingsHandler[SupportRequest]):
         self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
         must_be_their_slt(actor.principal, request.division)
-        check_expected_version(request, actor.expected_version)
         request.support(
             decision=decided_by(
                 actor.principal,
@@ -123,7 +121,6 @@ class DeclineRequestHandler(PostingsHandler[DeclineRequest]):
         self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
         must_be_their_slt(actor.principal, request.division)
-        check_expected_version(request, actor.expected_version)
         refuse_if(DecliningMustGiveReasons.check(reasons=command.rationale))
         request.decline(
             decision=decided_by(

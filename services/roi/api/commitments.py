@@ -130,6 +130,7 @@ def _on_commitment(
         roles=roles,
         body=body,
         path_params=COMMITMENT_ID,
+        record=lambda command: command.commitment_id,
         make=make,
         answer=_commitment,
         response_model=CommitmentOut,

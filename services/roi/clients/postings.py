@@ -12,6 +12,7 @@ import httpx
 
 from shared.errors import Unavailable
 from shared.feed_client import service_token_provider
+from shared.peers import answer_of
 from shared.settings import RoiSettings
 
 
@@ -48,9 +49,11 @@ class DelegationClient:
             raise Unavailable(
                 f"postings cannot confirm the delegation: {exc}", service="postings"
             ) from exc
-        if response.status_code != 200:
+        answer = answer_of(response, service="postings", what=f"delegation {delegation_id}")
+        try:
+            found: list[dict[str, Any]] = answer["violations"]
+        except (KeyError, TypeError) as exc:
             raise Unavailable(
-                f"postings answered {response.status_code} about the delegation", service="postings"
-            )
-        found: list[dict[str, Any]] = response.json()["violations"]
+                "postings' answer about the delegation has no violations", service="postings"
+            ) from exc
         return found

@@ -14,7 +14,6 @@ from services.roi.domain.rules.s3_9_roi import (
 )
 from services.roi.handlers.base import RoiHandler
 from shared.errors import refuse_if
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 
@@ -70,7 +69,6 @@ class RecordNoticeHandler(RoiHandler[RecordNotice]):
 
     def handle(self, command: RecordNotice, actor: Actor, prepared: Any) -> Saved:
         commitment = self.app.commitment(command.commitment_id)
-        check_expected_version(commitment, actor.expected_version)
         commitment.record_notice(
             notified_on=command.notified_on,
             actor_id=actor.principal.subject,
@@ -86,7 +84,6 @@ class CompleteHandler(RoiHandler[Complete]):
     def handle(self, command: Complete, actor: Actor, prepared: Any) -> Saved:
         """Completion sets the ROI period: end date plus the period (3.9.2), recorded."""
         commitment = self.app.commitment(command.commitment_id)
-        check_expected_version(commitment, actor.expected_version)
         commitment.complete(
             completed_on=command.completed_on,
             actor_id=actor.principal.subject,
@@ -101,7 +98,6 @@ class EndCommitmentHandler(RoiHandler[EndCommitment]):
 
     def handle(self, command: EndCommitment, actor: Actor, prepared: Any) -> Saved:
         commitment = self.app.commitment(command.commitment_id)
-        check_expected_version(commitment, actor.expected_version)
         commitment.end(
             reason=command.reason,
             decision=decided_by(

@@ -10,7 +10,6 @@ from services.roi.commands import MakeLocalCase, ReleaseByPanel, SignOffLocalRel
 from services.roi.domain.rules.s3_9_roi import LocalReleaseNeedsTheHeadOfDepartmentsCase
 from services.roi.handlers.base import RoiHandler
 from shared.errors import refuse_if
-from shared.eventstore import check_expected_version
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 
@@ -21,7 +20,6 @@ class ReleaseByPanelHandler(RoiHandler[ReleaseByPanel]):
     def handle(self, command: ReleaseByPanel, actor: Actor, prepared: Any) -> Saved:
         """The Force Resourcing Panel releases in exceptional operational circumstances."""
         commitment = self.app.commitment(command.commitment_id)
-        check_expected_version(commitment, actor.expected_version)
         commitment.release(
             to_location=command.to_location,
             route="force_resourcing_panel",
@@ -43,7 +41,6 @@ class MakeLocalCaseHandler(RoiHandler[MakeLocalCase]):
     def handle(self, command: MakeLocalCase, actor: Actor, prepared: Any) -> Saved:
         """The Head of Department makes the case for a local move (3.9.3)."""
         commitment = self.app.commitment(command.commitment_id)
-        check_expected_version(commitment, actor.expected_version)
         commitment.make_local_case(
             to_location=command.to_location,
             decision=decided_by(
@@ -63,7 +60,6 @@ class SignOffLocalReleaseHandler(RoiHandler[SignOffLocalRelease]):
     def handle(self, command: SignOffLocalRelease, actor: Actor, prepared: Any) -> Saved:
         """The Head of Resourcing signs off the Head of Department's case (3.9.3)."""
         commitment = self.app.commitment(command.commitment_id)
-        check_expected_version(commitment, actor.expected_version)
         refuse_if(
             LocalReleaseNeedsTheHeadOfDepartmentsCase.check(
                 case_made=commitment.local_case is not None

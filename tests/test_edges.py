@@ -1,0 +1,379 @@
+"""The edge (shared.api.edge): what every endpoint refuses before FastAPI reads the request,
+each with a problem naming what failed, and nothing stored. Hostile input as an outside
+client would send it: NUL and lone surrogates in bodies, paths and queries; bodies nested
+too deep, numbers too long, not JSON or not UTF-8; bodies larger than the limit, chunked
+or not; tokens with claims of the wrong type or missing what their role needs; bodies sent
+without a token or by a role that may not act."""
+
+from __future__ import annotations
+
+import select
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+
+from services.postings.clients.roi import RoiClient
+from services.postings.main import create_app as create_postings
+from shared.roles import Role
+from shared.settings import PostingsSettings
+from tests.force import officer
+from tests.helpers import HR, count_events, officer_body, redeployment_body, register_officer
+from tests.support.live import LiveServer
+from tests.support.tokens import bearer
+
+JSON = {"Content-Type": "application/json"}
+COMMANDER = bearer(Role.DIVISIONAL_COMMANDER, subject="cmdr-north", division="north")
+
+
+def problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def fields_of(body: dict[str, Any]) -> list[str]:
+    return [e["field"] for e in body.get("errors", [])]
+
+
+# -- text that cannot be stored ------------------------------------------------------------
+
+
+def test_a_nul_in_a_body_field_is_a_422_naming_it_and_stores_nothing(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    register_officer(postings_client)
+    before = count_events(postings_settings.database_url)
+
+    created = postings_client.post(
+        "/officers", json=officer_body("K200", name="Al\0ex"), headers=HR
+    )
+    changed = postings_client.patch("/officers/K100", json={"home_town": "Dover\0"}, headers=HR)
+
+    assert fields_of(problem(created, 422)) == ["body.name"]
+    assert problem(created, 422)["errors"][0]["type"] == "unstorable_text"
+    assert fields_of(problem(changed, 422)) == ["body.home_town"]
+    assert count_events(postings_settings.database_url) == before
+
+
+def test_a_lone_surrogate_in_a_body_is_a_422_naming_the_field(
+    postings_client: TestClient,
+) -> None:
+    # Valid JSON that decodes to text no encoding can hold: json.dumps cannot even make it.
+    body = b'{"officer_id": "K200", "name": "\\ud800", "rank": "constable"}'
+
+    answer = postings_client.post("/officers", content=body, headers={**HR, **JSON})
+
+    assert fields_of(problem(answer, 422)) == ["body.name"]
+
+
+def test_a_nul_in_a_path_or_query_parameter_is_a_422_naming_it(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    register_officer(postings_client)
+    before = count_events(postings_settings.database_url)
+
+    read = postings_client.get("/officers/K1%0000", headers=HR)
+    command = postings_client.put(
+        "/officers/K1%0000/pdr", json={"due_on": "2027-03-01"}, headers=HR
+    )
+    query = postings_client.get("/officers", params={"division": "north\0"}, headers=HR)
+
+    assert fields_of(problem(read, 422)) == ["path.officer_id"]
+    assert fields_of(problem(command, 422)) == ["path.officer_id"]
+    assert fields_of(problem(query, 422)) == ["query.division"]
+    assert count_events(postings_settings.database_url) == before
+
+
+# -- bodies that cannot be parsed ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "field"),
+    [
+        (b"[" * 10_000 + b"]" * 10_000, "too_deep", "body"),
+        (
+            b'{"officer_id": "K200", "name": {"a": ' + b"[" * 40 + b"]" * 40 + b"}}",
+            "too_deep",
+            "body.name.a",
+        ),
+        (
+            b'{"officer_id": "K200", "home": {"lat": ' + b"9" * 5000 + b"}}",
+            "number_out_of_range",
+            "body.home.lat",
+        ),
+        (b'{"officer_id": "K200", "home": {"lat": 1e999}}', "number_out_of_range", "body.home.lat"),
+        (b'{"officer_id": "K200", "home": {"lat": NaN}}', "number_out_of_range", "body.home.lat"),
+        (b'{"officer_id": "K200",', "json_invalid", "body"),
+        (b'{"officer_id": "K\xff200"}', "not_utf8", "body"),
+    ],
+    ids=["10000-deep", "deep-in-a-field", "5000-digits", "overflow", "nan", "truncated", "latin-1"],
+)
+def test_a_body_that_cannot_be_parsed_is_a_400_saying_what_failed_and_where(
+    postings_client: TestClient, raw: bytes, kind: str, field: str
+) -> None:
+    answer = postings_client.post("/officers", content=raw, headers={**HR, **JSON})
+
+    found = problem(answer, 400)
+    assert found["type"] == "/problems/unparseable-body"
+    assert [(e["type"], e["field"]) for e in found["errors"]] == [(kind, field)]
+
+
+def test_the_parse_errors_and_the_body_limit_are_documented(
+    postings_client: TestClient,
+) -> None:
+    spec = postings_client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" not in operation:
+                continue
+            for status in ("400", "413", "422"):
+                documented = operation["responses"].get(status)
+                assert documented, f"{method.upper()} {path} does not document {status}"
+                assert "application/problem+json" in documented["content"]
+
+
+# -- who calls, before anything is read ----------------------------------------------------
+
+
+def test_no_token_is_a_401_before_the_body_is_read(postings_client: TestClient) -> None:
+    for body in (b"{not json", b"[" * 10_000, b'{"officer_id": "\\u0000"}'):
+        answer = postings_client.post("/officers", content=body, headers=JSON)
+        assert problem(answer, 401)["type"] == "/problems/unauthenticated"
+
+
+def test_a_role_that_may_not_act_is_a_403_before_the_body_is_read(
+    postings_client: TestClient,
+) -> None:
+    answer = postings_client.post("/officers", content=b"{not json", headers={**COMMANDER, **JSON})
+
+    assert problem(answer, 403)["allowed_roles"] == ["hr_resource_planning", "integration"]
+
+
+def test_an_officer_naming_another_officer_is_a_403_before_the_body_is_read(
+    postings_client: TestClient,
+) -> None:
+    register_officer(postings_client, "K101")
+
+    answer = postings_client.post(
+        "/officers/K101/restrictions", content=b"{not json", headers={**officer("K100"), **JSON}
+    )
+    read = postings_client.get("/officers/K101", headers=officer("K100"))
+
+    assert problem(answer, 403)["detail"] == "an officer acts on their own records only"
+    assert problem(read, 403)["detail"] == "an officer acts on their own records only"
+
+
+def _token(**claims: Any) -> dict[str, str]:
+    settings = PostingsSettings()
+    now = int(time.time())
+    base: dict[str, Any] = {
+        "sub": "someone",
+        "role": "hr_resource_planning",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + 600,
+    }
+    base.update(claims)
+    for name in [k for k, v in base.items() if v is None]:
+        del base[name]
+    token = jwt.encode(base, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": str(int(time.time()) + 3600)},
+        {"exp": True},
+        {"nbf": "0"},
+        {"iat": "yesterday"},
+        {"role": "slt"},
+        {"role": "divisional_commander", "division": ""},
+        {"role": "head_of_department", "division": 7},
+        {"role": "officer"},
+        {"role": "officer", "officer_id": "K1/../K2"},
+        {"sub": "x" * 201},
+        {"sub": "line\nbreak"},
+        {"role": ["auditor"]},
+    ],
+    ids=[
+        "exp-as-text",
+        "exp-as-bool",
+        "nbf-as-text",
+        "iat-as-text",
+        "slt-without-division",
+        "commander-with-empty-division",
+        "head-with-numeric-division",
+        "officer-without-officer-id",
+        "officer-id-not-an-identifier",
+        "subject-too-long",
+        "subject-with-control-character",
+        "role-as-list",
+    ],
+)
+def test_a_token_whose_claims_are_missing_or_mistyped_is_a_401(
+    postings_client: TestClient, claims: dict[str, Any]
+) -> None:
+    register_officer(postings_client)
+
+    answer = postings_client.get("/officers/K100", headers=_token(**claims))
+
+    assert problem(answer, 401)["type"] == "/problems/unauthenticated"
+
+
+def test_a_well_formed_token_of_each_kind_is_accepted(postings_client: TestClient) -> None:
+    register_officer(postings_client)
+    for claims in (
+        {},
+        {"role": "slt", "division": "north"},
+        {"role": "officer", "officer_id": "K100", "sub": "K100"},
+        {"exp": float(time.time() + 600)},
+    ):
+        assert postings_client.get("/officers/K100", headers=_token(**claims)).status_code == 200
+
+
+# -- the body's size, on the stream ---------------------------------------------------------
+
+
+@pytest.fixture
+def small_limit_server(tmp_path: Path, sqlite_templates: dict[str, Path]) -> Iterator[str]:
+    import shutil
+
+    shutil.copy(sqlite_templates["postings"], tmp_path / "postings.sqlite3")
+    settings = PostingsSettings(
+        database_url=f"sqlite:///{tmp_path / 'postings.sqlite3'}",
+        audit_dir=str(tmp_path / "audit"),
+        max_body_bytes=64 * 1024,
+    )
+    with LiveServer(create_postings(settings)) as server:
+        yield server.url
+
+
+def test_a_chunked_body_larger_than_the_limit_is_a_413_without_reading_it_all(
+    small_limit_server: str,
+) -> None:
+    """Sent chunk by chunk (no Content-Length) on a raw socket, up to 256 MB: the answer
+    comes once the limit (64 KB) is passed, while the client is still sending. (The
+    kernel's buffers take a few MB the server never reads; a server that read the whole
+    body would answer only after the last chunk.)"""
+    host, port = small_limit_server.removeprefix("http://").split(":")
+    token = HR["Authorization"]
+    head = (
+        f"POST /officers HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    total, size = 256 * 1024 * 1024, 16 * 1024
+    chunk = f"{size:x}\r\n".encode() + b"x" * size + b"\r\n"
+    sent, answer = 0, b""
+    with socket.create_connection((host, int(port)), timeout=60) as conn:
+        opening = b'{"officer_id": "K200", "name": "'
+        conn.sendall(head + f"{len(opening):x}\r\n".encode() + opening + b"\r\n")
+        conn.setblocking(False)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and sent < total:
+            readable, writable, _ = select.select([conn], [conn], [], 1)
+            if readable:
+                answer = _read_response(conn, deadline)
+                break
+            if writable:
+                try:
+                    conn.send(chunk)
+                    sent += size
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    answer = _read_response(conn, deadline)
+                    break
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert b"/problems/body-too-large" in rest
+    assert sent < total // 4, f"{sent} bytes were sent before the answer"
+
+
+def _read_response(conn: socket.socket, deadline: float) -> bytes:
+    conn.setblocking(True)
+    conn.settimeout(max(1.0, deadline - time.monotonic()))
+    received = b""
+    while b"/problems/" not in received:
+        try:
+            data = conn.recv(65536)
+        except OSError:
+            break
+        if not data:
+            break
+        received += data
+    return received
+
+
+def test_a_body_declared_larger_than_the_limit_is_a_413_at_once(small_limit_server: str) -> None:
+    with httpx.Client(base_url=small_limit_server, timeout=60) as http:
+        answer = http.post(
+            "/officers", content=b"{" + b" " * (128 * 1024) + b"}", headers={**HR, **JSON}
+        )
+    assert problem(answer, 413)["type"] == "/problems/body-too-large"
+
+
+def test_a_chunked_body_within_the_limit_is_read(small_limit_server: str) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"code": "dover", "name": "Dover police station",'
+        yield b' "division": "east", "town": "Dover", "lat": 51.1, "lon": 1.3}'
+
+    with httpx.Client(base_url=small_limit_server, timeout=60) as http:
+        answer = http.post("/locations", content=chunks(), headers={**HR, **JSON})
+    assert answer.status_code == 201, answer.text
+
+
+# -- a peer's answer keeps its meaning ------------------------------------------------------
+
+
+def _postings_asking(roi_answer: httpx.Response, settings: PostingsSettings) -> TestClient:
+    transport = httpx.MockTransport(lambda request: roi_answer)
+    roi = RoiClient(httpx.Client(base_url="http://roi", transport=transport), lambda: "token")
+    return TestClient(create_postings(settings, roi=roi))
+
+
+def test_a_peers_refusal_of_the_callers_input_is_the_callers_4xx_with_the_peers_problem(
+    postings_settings: PostingsSettings,
+) -> None:
+    refusal = {
+        "type": "/problems/invalid-request",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "the request is not valid: query.on",
+    }
+    answer = httpx.Response(422, json=refusal, headers={"Content-Type": "application/problem+json"})
+    with _postings_asking(answer, postings_settings) as client:
+        register_officer(client)
+        before = count_events(postings_settings.database_url)
+        decided = client.post(
+            "/postings/redeployments", json=redeployment_body(), headers=COMMANDER
+        )
+
+    found = problem(decided, 422)
+    assert found["service"] == "roi"
+    assert found["peer_problem"] == refusal
+    assert count_events(postings_settings.database_url) == before
+
+
+@pytest.mark.parametrize("status", [401, 403, 429, 500, 502])
+def test_a_peer_that_refuses_us_or_fails_is_a_503(
+    postings_settings: PostingsSettings, status: int
+) -> None:
+    with _postings_asking(
+        httpx.Response(status, json={"status": status}), postings_settings
+    ) as client:
+        register_officer(client)
+        decided = client.post(
+            "/postings/redeployments", json=redeployment_body(), headers=COMMANDER
+        )
+
+    assert problem(decided, 503)["service"] == "roi"
