@@ -377,3 +377,74 @@ def test_a_peer_that_refuses_us_or_fails_is_a_503(
         )
 
     assert problem(decided, 503)["service"] == "roi"
+
+
+# -- a refusal never carries what the caller could not read --------------------------------
+
+
+def test_a_commander_outside_the_officers_division_learns_nothing_about_them(
+    postings_client: TestClient, roi_client: TestClient
+) -> None:
+    """K100 (north) has welfare factors, a Professional Standards restriction, an ROI
+    commitment and a posting on its way: a south commander who tries to re-deploy them is
+    refused for authority alone, and the answer names none of it."""
+    register_officer(postings_client, welfare_factors=["primary_carer"])
+    director = bearer(Role.DIRECTOR_OF_HR, subject="dhr")
+    opened = postings_client.post(
+        "/postings/compulsory",
+        json={
+            "officer_id": "K100",
+            "to_location": "ashford",
+            "likely_posting_date": "2027-03-01",
+            "rationale": "Ashford needs constables",
+            "preferences_not_sought_because": "Urgent",
+            "reasoning_for_officer": "Ashford is short",
+            "welfare_consideration": "Primary carer: day shifts kept",
+        },
+        headers=director,
+    )
+    psd = bearer(Role.PSD, subject="psd-1")
+    restriction = {"location": "tonbridge", "rationale": "PSD SECRET association"}
+    assert (
+        postings_client.post(
+            "/officers/K100/restrictions", json=restriction, headers=psd
+        ).status_code
+        == 201
+    )
+    ld = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")
+    designation = roi_client.post(
+        "/designations",
+        json={
+            "course_code": "FIREARMS-1",
+            "title": "Authorised firearms officer",
+            "quarter": "2026-Q4",
+            "reasons": ["scarce_skill"],
+            "proposed_by": ["head_of_l_and_d"],
+            "rationale": "Firearms shortfall",
+        },
+        headers=ld,
+    ).json()
+    enrolled = roi_client.post(
+        "/commitments",
+        json={
+            "officer_id": "K100",
+            "designation_id": designation["id"],
+            "starts_on": "2026-10-05",
+            "ends_on": "2026-10-30",
+        },
+        headers=ld,
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    south = bearer(Role.DIVISIONAL_COMMANDER, subject="cmdr-south", division="south")
+
+    answer = postings_client.post(
+        "/postings/redeployments", json=redeployment_body(to_location="dover"), headers=south
+    )
+
+    found = problem(answer, 403)
+    said = answer.text.lower()
+    for secret in ("firearms", "commitment", "roi", "welfare", "primary_carer", "psd", "restrict"):
+        assert secret not in said, secret
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["id"] not in said
+    assert {v["rule"] for v in found["violations"]} == {"RedeploymentMustStayWithinTheDecidersUnit"}
