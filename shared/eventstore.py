@@ -212,14 +212,33 @@ class LedgerApplication(Application[UUID]):
         finally:
             OWNERS.reset(token)
 
-    def load(self, aggregate_id: UUID, kind: type[A], *, what: str) -> A:
+    def load(self, aggregate_id: UUID, kind: type[A], *, what: str, named: str | None = None) -> A:
+        """The record, or NotFound naming it as the caller did (``named``: a code or an
+        officer id), never by an id the caller never sent."""
+        aggregate: Aggregate | None
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"{what} {aggregate_id} not found") from None
+            aggregate = None
         if not isinstance(aggregate, kind):
-            raise NotFound(f"{what} {aggregate_id} not found")
+            raise NotFound(f"{what} {named or aggregate_id} not found")
+        if self.db.sessions.registry.has():
+            # The version this unit of work decides on, for If-Match (shared.api.commands).
+            self.db.sessions().info.setdefault(LOADED_VERSIONS, {})[aggregate_id] = (
+                aggregate.version
+            )
         return aggregate
+
+
+#: Key in ``Session.info``: each record's version as this unit of work last loaded it.
+LOADED_VERSIONS = "eventstore.loaded_versions"
+
+
+def loaded_version(session: Session, record_id: UUID) -> int | None:
+    """The version of the record this unit of work's decision rests on (its last load),
+    which its save is guarded by; None if it was not loaded."""
+    versions: dict[UUID, int] = session.info.get(LOADED_VERSIONS, {})
+    return versions.get(record_id)
 
 
 def _lock_key(record_id: UUID) -> int:

@@ -46,6 +46,7 @@ LOCATIONS = {
     "ashford": ("Ashford police station", "south", "Ashford", 51.1465, 0.8750),
     "dover": ("Dover police station", "south", "Dover", 51.1279, 1.3134),
     "college": ("Kent Police College", "headquarters", "Maidstone", 51.2590, 0.5100),
+    "headquarters-hr": ("Force headquarters, HR", "headquarters", "Maidstone", 51.2640, 0.5220),
 }
 
 

@@ -77,7 +77,10 @@ def documented(client: TestClient, service: str) -> dict[tuple[str, str, str], f
     for path, operations in app.openapi()["paths"].items():
         for method, operation in operations.items():
             roles = operation.get("x-roles")
-            found[(service, method.upper(), path)] = PUBLIC if roles is None else frozenset(roles)
+            delegated = operation.get("x-roles-by-delegation", [])
+            found[(service, method.upper(), path)] = (
+                PUBLIC if roles is None else frozenset([*roles, *delegated])
+            )
     return found
 
 

@@ -141,3 +141,36 @@ def test_an_oversized_body_gets_a_413_problem(tmp_path: Path) -> None:
         )
     assert response.status_code == 413
     assert response.json()["type"] == "/problems/body-too-large"
+
+
+def test_x_roles_separate_who_acts_in_their_own_right_from_who_needs_a_delegation(
+    tmp_path: Path,
+) -> None:
+    """Every operation whose body names the delegation relied on (the Director of HR's
+    powers, 'or appropriate delegate') lists the Director in ``x-roles`` and the HR people
+    who act only as delegates in ``x-roles-by-delegation``; no other operation has them."""
+    seen = []
+    for name, app in _apps(tmp_path).items():
+        spec = app.openapi()
+        schemas = spec["components"]["schemas"]
+        for path, operations in spec["paths"].items():
+            for method, operation in operations.items():
+                ref = (
+                    operation.get("requestBody", {})
+                    .get("content", {})
+                    .get("application/json", {})
+                    .get("schema", {})
+                    .get("$ref", "")
+                )
+                body = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
+                names_a_delegation = "delegation_id" in body.get("properties", {})
+                delegated = set(operation.get("x-roles-by-delegation", []))
+                where = f"{name} {method.upper()} {path}"
+                assert bool(delegated) == names_a_delegation, where
+                if names_a_delegation:
+                    seen.append(where)
+                    assert "director_of_hr" in operation["x-roles"], where
+                    assert "hr_resource_planning" in delegated, where
+                    assert not delegated & set(operation["x-roles"]), where
+                    assert "delegation from the Director of HR" in operation["description"]
+    assert len(seen) >= 7, seen

@@ -25,7 +25,7 @@ from services.postings.domain.panel import PanelSitting
 from services.postings.domain.policy import POLICY_ID, PolicySettings
 from services.postings.domain.posting import Posting
 from services.postings.domain.request1068 import TransferRequest
-from services.postings.domain.rules.s3_1_general import PdrOf
+from services.postings.domain.rules.s3_1_general import PdrOf, PlaceOfDutyIsRegistered
 from services.postings.domain.unit import Unit, unit_id
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.postings.projections.tables import kernel as postings_kernel
@@ -60,10 +60,22 @@ class PostingsApplication(LedgerApplication):
     # -- the records -------------------------------------------------------------------------
 
     def officer(self, officer_id: str) -> Officer:
-        return self.load(officer_aggregate_id(officer_id), Officer, what="officer")
+        return self.load(
+            officer_aggregate_id(officer_id), Officer, what="officer", named=officer_id
+        )
 
-    def location(self, code: str) -> Location:
-        return self.load(location_aggregate_id(code), Location, what="location")
+    def location(self, code: str, *, field: str | None = None) -> Location:
+        """A registered place of duty. Named by a command's ``field``, one that is not
+        registered breaks PlaceOfDutyIsRegistered (a 422 naming the field and the code
+        sent); otherwise it is not found (404)."""
+        try:
+            return self.load(location_aggregate_id(code), Location, what="location", named=code)
+        except NotFound:
+            if field is None:
+                raise
+            PlaceOfDutyIsRegistered.refuse(
+                f"no place of duty {code!r} is registered", field=field, details={"code": code}
+            )
 
     def posting(self, posting_id: UUID) -> Posting:
         return self.load(posting_id, Posting, what="posting")
@@ -79,7 +91,7 @@ class PostingsApplication(LedgerApplication):
 
     def unit(self, code: str) -> Unit | None:
         try:
-            return self.load(unit_id(code), Unit, what="unit")
+            return self.load(unit_id(code), Unit, what="unit", named=code)
         except NotFound:
             return None
 

@@ -129,7 +129,14 @@ def _document_operations(app: FastAPI, *, page_size_max: int) -> None:
                 roles = operation.get("x-roles")
                 if roles:
                     text = operation.get("description", "")
-                    operation["description"] = f"{text}\n\n**Roles:** {', '.join(roles)}".strip()
+                    text = f"{text}\n\n**Roles:** {', '.join(roles)}".strip()
+                    delegated = operation.get("x-roles-by-delegation")
+                    if delegated:
+                        text += (
+                            "\n\n**Only under a delegation from the Director of HR** (naming"
+                            f" it in `delegation_id`): {', '.join(delegated)}"
+                        )
+                    operation["description"] = text
                 _errors_are_problems(operation)
                 for parameter in operation.get("parameters", []):
                     if parameter.get("in") == "query" and parameter.get("name") == "limit":

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from shared.api.problems import ApiProblem
 from shared.db import met_another_transaction
 from shared.errors import ConcurrentChange, Conflict
+from shared.eventstore import loaded_version
 from shared.handling import (
     MAX_ATTEMPTS,
     Actor,
@@ -341,9 +342,21 @@ def dispatch(
 
     def handle(ctx: CommandContext) -> Outcome:
         handler.authorise(command, actor)
-        if record is not None and headers.expected_version is not None:
-            _expect_version(runtime, record, headers.expected_version)
+        expected = headers.expected_version if record is not None else None
+        if record is not None and expected is not None:
+            # Early: a stale version is a 409 before any rule is asked.
+            _expect_version(runtime, record, expected)
         saved = handler.handle(command, actor, ctx.prepared)
+        if record is not None and expected is not None:
+            # And on what the decision rested on: the record as the handler loaded it,
+            # which its save is guarded by. A change committed between the early check and
+            # that load would otherwise pass both.
+            decided_on = loaded_version(ctx.session, record)
+            if decided_on is not None and decided_on != expected:
+                raise Conflict(
+                    f"expected version {expected} but it is at {decided_on}",
+                    current_version=decided_on,
+                )
         out = answer(ctx.session, saved)
         version = saved.version if record is None else _version_of(runtime, record)
         return Outcome(

@@ -282,7 +282,11 @@ class EdgeRoute(APIRoute):
     omission."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        roles = frozenset(Role(r) for r in (self.openapi_extra or {}).get("x-roles", ()))
+        documented = self.openapi_extra or {}
+        roles = frozenset(
+            Role(r)
+            for r in (*documented.get("x-roles", ()), *documented.get("x-roles-by-delegation", ()))
+        )
         if not roles:
             raise RuntimeError(f"{self.path} admits no role: every endpoint names its roles")
         handler = super().get_route_handler()

@@ -88,6 +88,10 @@ class CommandRoute:
     errors: tuple[int, ...] = (404, 409, 422)
     #: Run after the command committed, e.g. a rebuild the change calls for.
     after: Callable[[Runtime], None] | None = None
+    #: Roles that act only under a delegation from the Director of HR (L1800 3.1.1,
+    #: "or appropriate delegate"), which the command names; ``roles`` act in their own
+    #: right.
+    delegated: Sequence[Role] = ()
     #: The one existing record the command changes, found from the command: it takes
     #: If-Match, and the answer's ETag is its version. None for a command that creates its
     #: record or acts on none in particular (If-Match is then refused).
@@ -252,7 +256,7 @@ def build_router(
                 methods=[route.method],
                 status_code=201 if route.created else 200,
                 response_model=route.response_model,
-                **guarded(*route.roles, errors=route.errors),
+                **guarded(*route.roles, delegated=route.delegated, errors=route.errors),
             )
         elif isinstance(route, OperationRoute):
             options = guarded(*route.roles, errors=route.errors, expensive=route.expensive)

@@ -3,6 +3,7 @@ probes declares the roles it admits; the set is published in OpenAPI as ``x-role
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
@@ -39,16 +40,27 @@ def _caller(
 Caller = Annotated[Principal, Depends(_caller)]
 
 
-def guarded(*roles: Role, errors: tuple[int, ...] = (), expensive: bool = False) -> dict[str, Any]:
-    """Route options admitting only ``roles``: published as ``x-roles``, which the edge
-    (shared.api.edge.EdgeRoute) checks before anything else. ``expensive`` routes are also
+def guarded(
+    *roles: Role,
+    delegated: Sequence[Role] = (),
+    errors: tuple[int, ...] = (),
+    expensive: bool = False,
+) -> dict[str, Any]:
+    """Route options admitting only ``roles`` in their own right (published as
+    ``x-roles``) and ``delegated`` roles only under a delegation from the Director of HR
+    (``x-roles-by-delegation``); the edge (shared.api.edge.EdgeRoute) admits both before
+    anything else, and the handler asks for the delegation. ``expensive`` routes are also
     capped per caller per minute (429 beyond)."""
     dependencies = []
     if expensive:
         dependencies.append(Depends(limit_expensive))
         errors = (*errors, 429)
+    extra: dict[str, Any] = {"x-roles": sorted(r.value for r in roles)}
+    by_delegation = sorted(r.value for r in delegated if r not in roles)
+    if by_delegation:
+        extra["x-roles-by-delegation"] = by_delegation
     return {
         "dependencies": dependencies,
-        "openapi_extra": {"x-roles": sorted(r.value for r in roles)},
+        "openapi_extra": extra,
         "responses": error_responses(401, 403, *errors),
     }

@@ -13,9 +13,11 @@ FORCE_WIDE_READERS = HR_ROLES | {Role.AUDITOR, Role.DEPLOYMENT_PANEL, Role.PSD}
 #: Roles that read the records of officers in their own division only.
 DIVISIONAL_READERS = DIVISIONAL_ROLES
 OFFICER_RECORD_READERS = FORCE_WIDE_READERS | DIVISIONAL_READERS | {Role.OFFICER}
-#: Roles that may act as the Director of HR's 'appropriate delegate' (L1800 3.1.1): the
-#: Director themself, or an HR person naming a delegation that covers the decision.
-DELEGATE_ROLES = HR_ROLES
+#: Who decides what the Director of HR decides (L1800 3.1.1, "or appropriate delegate"):
+#: the Director in their own right, and HR people only naming a delegation that covers
+#: the decision. The two are published apart (``x-roles``, ``x-roles-by-delegation``).
+DIRECTOR = (Role.DIRECTOR_OF_HR,)
+DELEGATES = tuple(sorted(HR_ROLES - {Role.DIRECTOR_OF_HR}, key=lambda r: r.value))
 
 
 def ensure_may_see(

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.postings.api.access import DELEGATE_ROLES
+from services.postings.api.access import DELEGATES, DIRECTOR
 from services.postings.commands import DecideBatch
 from services.postings.commands import ProposedPosting as Proposed
 from services.postings.domain.batch import Batch
@@ -83,7 +83,7 @@ router = build_router(
             "/{batch_id}",
             doc="""A batch and each officer's result (HR and auditors: the results concern
             many officers, welfare reasons among them).""",
-            roles=(*DELEGATE_ROLES, Role.AUDITOR),
+            roles=(*DIRECTOR, *DELEGATES, Role.AUDITOR),
             read=get_batch,
             response_model=BatchOut,
             errors=(404,),
@@ -95,7 +95,8 @@ router = build_router(
             doc="""Decide a batch of compulsory postings (desktop selection) under one
             rationale. Each is checked and recorded on its own; the answer gives each
             officer's result.""",
-            roles=tuple(DELEGATE_ROLES),
+            roles=DIRECTOR,
+            delegated=DELEGATES,
             body=BatchIn,
             make=_decide,
             answer=lambda ctx, saved: batch_view(ctx, saved.id),

@@ -10,7 +10,8 @@ from pydantic import BaseModel, RootModel
 from sqlalchemy import select
 
 from services.postings.api.access import (
-    DELEGATE_ROLES,
+    DELEGATES,
+    DIRECTOR,
     DIVISIONAL_READERS,
     FORCE_WIDE_READERS,
     OFFICER_RECORD_READERS,
@@ -155,6 +156,7 @@ def _on_officer(
     path_params: dict[str, Any] = OFFICER_ID,
     created: bool = False,
     errors: tuple[int, ...] = (404, 409, 422),
+    delegated: tuple[Role, ...] = (),
 ) -> CommandRoute:
     """A command on one officer, answered with the officer's record as stored."""
     return CommandRoute(
@@ -163,6 +165,7 @@ def _on_officer(
         name=name,
         doc=doc,
         roles=tuple(roles),
+        delegated=delegated,
         body=body,
         path_params=path_params,
         make=make,
@@ -286,9 +289,10 @@ router = build_router(
             """The Director of HR, or a delegate naming their delegation, allows a
             probationer's divisional posting to their home town in exceptional
             circumstances (L1800 3.3.1).""",
-            DELEGATE_ROLES,
+            DIRECTOR,
             DelegatedDecisionIn,
             build(GrantHomeTownException),
+            delegated=DELEGATES,
         ),
         _on_officer(
             "POST",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.postings.api.access import DELEGATE_ROLES
+from services.postings.api.access import DELEGATES, DIRECTOR
 from services.postings.api.schemas import NoticePeriodIn, PolicyOut, TravelLimitIn
 from services.postings.api.views import policy_view
 from services.postings.commands import SetNoticePeriod, SetTravelLimit
@@ -37,7 +37,8 @@ router = build_router(
             "/travel-limit",
             name="set_travel_limit",
             doc="The Director of HR (or delegate) determines the reasonable travelling distance.",
-            roles=tuple(DELEGATE_ROLES),
+            roles=DIRECTOR,
+            delegated=DELEGATES,
             body=TravelLimitIn,
             make=build(SetTravelLimit),
             record=lambda _: POLICY_ID,
@@ -50,7 +51,8 @@ router = build_router(
             "/notice-period",
             name="set_notice_period",
             doc="The Director of HR (or delegate) sets the reasonable notice period (L1800 3.7.2).",
-            roles=tuple(DELEGATE_ROLES),
+            roles=DIRECTOR,
+            delegated=DELEGATES,
             body=NoticePeriodIn,
             make=build(SetNoticePeriod),
             record=lambda _: POLICY_ID,

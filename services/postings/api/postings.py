@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.postings.api.access import (
-    DELEGATE_ROLES,
+    DELEGATES,
+    DIRECTOR,
     DIVISIONAL_READERS,
     FORCE_WIDE_READERS,
     OFFICER_RECORD_READERS,
@@ -143,6 +144,8 @@ def _decision(
     roles: tuple[Role, ...] | frozenset[Role],
     body: type[BaseModel],
     make: Callable[..., Command],
+    *,
+    delegated: tuple[Role, ...] = (),
 ) -> CommandRoute:
     """A posting decision: 201 with the posting as stored, found again at its Location."""
     return CommandRoute(
@@ -151,6 +154,7 @@ def _decision(
         name=name,
         doc=doc,
         roles=tuple(roles),
+        delegated=delegated,
         body=body,
         make=make,
         answer=_posting,
@@ -242,9 +246,10 @@ router = build_router(
             """A compulsory / organisational-need posting by the Director of HR or a delegate
             naming their delegation: rationale fully documented, preferences sought or why
             not, reasoning for the officer, and the notice period (L1800 3.7.1-3.7.2).""",
-            DELEGATE_ROLES,
+            DIRECTOR,
             CompulsoryIn,
             _compulsory,
+            delegated=DELEGATES,
         ),
         _decision(
             "/best-interests",
@@ -270,9 +275,10 @@ router = build_router(
             "decide_senior",
             """A senior leadership posting (chief inspector and above) through the Director
             of HR (L1800 3.8).""",
-            DELEGATE_ROLES,
+            DIRECTOR,
             SeniorIn,
             _senior,
+            delegated=DELEGATES,
         ),
         _decision(
             "/appointments/college",

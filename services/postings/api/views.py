@@ -78,7 +78,11 @@ def officer_out(row: dict[str, Any], caller: Principal) -> OfficerOut:
 
 
 def officer_view(session: Session, officer_id: str, caller: Principal) -> OfficerOut:
-    row = _one(session, select(officers).where(officers.c.officer_id == officer_id), "officer")
+    row = _one(
+        session,
+        select(officers).where(officers.c.officer_id == officer_id),
+        f"officer {officer_id}",
+    )
     ensure_may_see(caller, officer_id=officer_id, division=row["division"])
     return officer_out(row, caller)
 
@@ -130,7 +134,9 @@ def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
 
 
 def posting_view(session: Session, posting_id: str, caller: Principal) -> PostingOut:
-    row = _one(session, select(postings).where(postings.c.id == posting_id), "posting")
+    row = _one(
+        session, select(postings).where(postings.c.id == posting_id), f"posting {posting_id}"
+    )
     ensure_may_see(
         caller,
         officer_id=row["officer_id"],

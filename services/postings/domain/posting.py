@@ -25,6 +25,7 @@ from services.postings.domain.rules.s3_4_selection import (
     PostingIsOnlyDeferredWhileAwaitingItsDate,
 )
 from services.postings.domain.rules.s3_10_appeals import PostingIsSetAsideOnce
+from shared.clock import london_date
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 from shared.rules.base import Rule
@@ -182,7 +183,10 @@ class Posting(Aggregate):
         self.to_location = to_location
         self.details = details
         self.decided_by = decision.actor_id
-        self.decided_on = decision.effective_date
+        #: Three dates, each its own: the day it was decided (London), the likely posting
+        #: date the decision named, and the posting date once confirmed (L1800 3.4.2).
+        self.decided_on = london_date(self.created_on)
+        self.likely_posting_date = decision.effective_date
         self.posting_date = posting_date
         self.state = (
             PostingState.DATE_CONFIRMED if posting_date is not None else PostingState.AWAITING_DATE

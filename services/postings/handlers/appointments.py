@@ -44,7 +44,7 @@ class PostToCollegeHandler(DecisionHandler[PostToCollege]):
         officer was appointed to, so it is set by this decision rather than by the panel,
         which dates moves between places of duty (3.4.2)."""
         placement = command.placement
-        college = self.app.location(placement.to_location)
+        college = self.app.location(placement.to_location, field="to_location")
         officer = self.app.officer(placement.officer_id)
         earlier = officer.postings_decided
         if not officer.tracks_postings:

@@ -42,7 +42,6 @@ from services.postings.handlers.base import PostingsHandler
 from services.postings.handlers.decision_path import RoiAsked, ask_roi
 from services.postings.handlers.exceptions import excuse
 from services.postings.handlers.facts import pdr_check
-from shared.clock import london_date
 from shared.errors import Violation, refuse_if
 from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
@@ -73,10 +72,10 @@ def notice_violations(posting: Posting, posting_date: date) -> list[Violation]:
     """The notice a compulsory posting (or a senior one on that flow) gives (3.7.2), counted
     from the day it was decided."""
     notice_days = notice_days_of(posting.details)
-    if notice_days is None or posting.decided_on is None:
+    if notice_days is None or posting.likely_posting_date is None:
         return []
     return NoticePeriodMustBeGiven.check(
-        decided_on=london_date(posting.created_on),
+        decided_on=posting.decided_on,
         posting_date=posting_date,
         notice_days=notice_days,
         agreed_days=posting.agreed_notice_days,

@@ -133,7 +133,7 @@ def decide_posting(
         *([terms.delegation.id] if terms.delegation else []),
     )
     officer = app.officer(placement.officer_id)
-    destination = app.location(placement.to_location)
+    destination = app.location(placement.to_location, field="to_location")
     checked = placement_checks(
         officer=officer,
         destination=destination,

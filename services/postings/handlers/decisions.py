@@ -147,7 +147,7 @@ class DecideRedeploymentHandler(DecisionHandler[DecideRedeployment]):
         field at fault, before anything else about the officer is gathered."""
         placement, principal = command.placement, actor.principal
         officer = self.app.officer(placement.officer_id)
-        destination = self.app.location(placement.to_location)
+        destination = self.app.location(placement.to_location, field="to_location")
         unit = self.app.unit(officer.division)
         forbidden = RedeploymentMustStayWithinTheDecidersUnit.check(
             officer_division=officer.division,

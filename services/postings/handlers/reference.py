@@ -41,6 +41,7 @@ class RegisterOfficerHandler(PostingsHandler[RegisterOfficer]):
         so a second registration, or two at once, leave one."""
         if officer_aggregate_id(command.officer_id) in self.app.repository:
             RecordIsRegisteredOnce.refuse(f"officer {command.officer_id} is already registered")
+        self.app.location(command.place_of_duty, field="place_of_duty")
         details = {f: getattr(command, f) for f in command.__dataclass_fields__}
         officer = Officer.register(
             at=self.app.clock.now(),
@@ -175,7 +176,7 @@ class RestrictLocationHandler(PostingsHandler[RestrictLocation]):
         """Professional Standards marks a location unsuitable, or the officer asks not to be
         posted there (L1800 3.2.2)."""
         source = restriction_source(actor.principal, command.officer_id, "record")
-        self.app.location(command.location)
+        self.app.location(command.location, field="location")
         officer = self.app.officer(command.officer_id)
         officer.restrict(
             location=command.location,

@@ -75,8 +75,8 @@ class SubmitRequestHandler(PostingsHandler[SubmitRequest]):
             at=now,
         )
         refuse_if(violations)
-        for code in command.locations_sought:
-            self.app.location(code)
+        for n, code in enumerate(command.locations_sought):
+            self.app.location(code, field=f"locations_sought.{n}")
         request = TransferRequest.submit(
             officer_id=command.officer_id,
             division=officer.division,

@@ -34,7 +34,10 @@ from shared.roles import HR_ROLES, Role
 #: The list is published to every officer and manager ('I am Eligible'), so any role reads it.
 READERS = tuple(Role)
 #: The panel, the Director, and HR people who may hold the Director's delegation.
-EXCEPTIONAL = (Role.FORCE_RESOURCING_PANEL, *HR_ROLES)
+#: Who designates outside the quarterly process in their own right (3.9.2), and the HR
+#: people who may only as the Director of HR's delegate.
+EXCEPTIONAL = (Role.FORCE_RESOURCING_PANEL, Role.DIRECTOR_OF_HR)
+EXCEPTIONAL_BY_DELEGATION = tuple(sorted(HR_ROLES - {Role.DIRECTOR_OF_HR}, key=lambda r: r.value))
 
 
 def _designation(exceptional: bool) -> Callable[..., Command]:
@@ -130,6 +133,7 @@ router = build_router(
             Force Resourcing Panel or the Director of HR in exceptional circumstances (L1800
             3.9.2).""",
             roles=EXCEPTIONAL,
+            delegated=EXCEPTIONAL_BY_DELEGATION,
             body=ExceptionalDesignationIn,
             make=_designation(exceptional=True),
             answer=_designated,

@@ -56,6 +56,14 @@ class PostingNamesRegisteredOfficerAndPlace(Rule):
     clause = "L1800 3.1.1"
 
 
+class PlaceOfDutyIsRegistered(Rule):
+    """The normal place of duty is a police station or other police establishment (L1800
+    3.1.1): an officer is registered at, posted to, restricted from or asks for a place of
+    duty that is registered, named by its code."""
+
+    clause = "L1800 3.1.1"
+
+
 class PostingMustChangePlaceOfDuty(Rule):
     """A posting moves the officer to a new place of duty (L1800 3.1.1: the normal place of
     duty is a police station or other establishment)."""
