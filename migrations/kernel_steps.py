@@ -4,6 +4,8 @@ change one afterwards; a later change is a new function for a new revision."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -54,3 +56,35 @@ def drop_audit_index() -> None:
     op.drop_table("officer_keys")
     op.drop_table("audit_decisions")
     op.drop_table("audit_cases")
+
+
+#: The kernel's columns that hold an officer's id, and whether each may be null.
+_KERNEL_OFFICER_IDS = (
+    ("consultations", False),
+    ("audit_cases", True),
+    ("audit_decisions", True),
+    ("officer_keys", False),
+)
+
+
+def alter_lengths(columns: Sequence[tuple[str, str, bool]], old: int, new: int) -> None:
+    """Each (table, column, nullable) from VARCHAR(old) to VARCHAR(new); on SQLite the
+    table is copied (batch mode), on PostgreSQL the column is altered in place."""
+    for table, column, nullable in columns:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(
+                column,
+                existing_type=sa.String(length=old),
+                type_=sa.String(length=new),
+                existing_nullable=nullable,
+            )
+
+
+def widen_officer_ids() -> None:
+    """The kernel's officer ids from 40 to 100 characters, as long as SuccessFactors'
+    userId (revision 0009 of postings, 0008 of appeals, 0007 of roi)."""
+    alter_lengths([(t, "officer_id", n) for t, n in _KERNEL_OFFICER_IDS], 40, 100)
+
+
+def narrow_officer_ids() -> None:
+    alter_lengths([(t, "officer_id", n) for t, n in _KERNEL_OFFICER_IDS], 100, 40)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import insert
 
+from shared import lengths
 from shared.identity import Principal
 from shared.roles import Role
 from shared.runtime import Runtime
@@ -44,8 +45,8 @@ def record_consultation(
             "actor_id": caller.subject,
             "actor_role": caller.role.value,
             "officer_id": officer_id,
-            "what": what,
-            "endpoint": f"{request.method} {request.url.path}"[:200],
+            "what": what[: lengths.ROUTE],
+            "endpoint": f"{request.method} {request.url.path}"[: lengths.ENDPOINT],
         }
         for officer_id in sorted(set(officer_ids))
     ]

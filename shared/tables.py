@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy_utils.types.uuid import UUIDType
 
+from shared import lengths
+
 #: eventsourcing-sqlalchemy's stored-event columns; BIGINT on PostgreSQL, INTEGER on SQLite
 #: so that SQLite's rowid gives the autoincrementing notification id.
 _BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -60,9 +62,9 @@ class KernelTables:
             "idempotency_keys",
             metadata,
             # Keys are per caller: two callers may pick the same key without colliding.
-            Column("principal", String(200), primary_key=True),
-            Column("key", String(200), primary_key=True),
-            Column("fingerprint", String(64), nullable=False),
+            Column("principal", String(lengths.SUBJECT), primary_key=True),
+            Column("key", String(lengths.IDEMPOTENCY_KEY), primary_key=True),
+            Column("fingerprint", String(lengths.SHA256_HEX), nullable=False),
             Column("status_code", Integer, nullable=False),
             Column("body", Text, nullable=False),
             Column("headers", Text, nullable=False),
@@ -71,7 +73,7 @@ class KernelTables:
         follower_positions = Table(
             "follower_positions",
             metadata,
-            Column("feed", String(64), primary_key=True),
+            Column("feed", String(lengths.FEED), primary_key=True),
             Column("position", BigInteger, nullable=False),
             Column("updated_at", UtcDateTime(), nullable=False),
         )
@@ -80,8 +82,8 @@ class KernelTables:
             f"{events_table}_chain",
             metadata,
             Column("position", BigInteger, primary_key=True, autoincrement=False),
-            Column("leaf_hash", String(64), nullable=False),
-            Column("chain_hash", String(64), nullable=False),
+            Column("leaf_hash", String(lengths.SHA256_HEX), nullable=False),
+            Column("chain_hash", String(lengths.SHA256_HEX), nullable=False),
         )
         #: Who read which officer's personal data, when and where; never the data itself
         #: (Data Protection Act 2018 s.62, in spirit).
@@ -90,21 +92,21 @@ class KernelTables:
             metadata,
             Column("id", _BIG_ID, primary_key=True, autoincrement=True),
             Column("at", UtcDateTime(), nullable=False, index=True),
-            Column("actor_id", String(200), nullable=False, index=True),
-            Column("actor_role", String(40), nullable=False),
-            Column("officer_id", String(40), nullable=False, index=True),
-            Column("what", String(80), nullable=False),
-            Column("endpoint", String(200), nullable=False),
+            Column("actor_id", String(lengths.SUBJECT), nullable=False, index=True),
+            Column("actor_role", String(lengths.ROLE), nullable=False),
+            Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
+            Column("what", String(lengths.ROUTE), nullable=False),
+            Column("endpoint", String(lengths.ENDPOINT), nullable=False),
         )
         #: Every aggregate ("case") with the officer it concerns, if one: the auditor's way
         #: from an officer to everything decided about them. A read model of the log.
         audit_cases = Table(
             "audit_cases",
             metadata,
-            Column("case_id", String(36), primary_key=True),
-            Column("case_type", String(80), nullable=False),
-            Column("officer_id", String(40), nullable=True, index=True),
-            Column("kind", String(40), nullable=True),
+            Column("case_id", String(lengths.UUID), primary_key=True),
+            Column("case_type", String(lengths.CASE_TYPE), nullable=False),
+            Column("officer_id", String(lengths.OFFICER_ID), nullable=True, index=True),
+            Column("kind", String(lengths.KEYWORD), nullable=True),
             Column("opened_at", UtcDateTime(), nullable=False),
         )
         #: Every decision in the log by its position, with what an auditor searches on
@@ -113,22 +115,22 @@ class KernelTables:
             "audit_decisions",
             metadata,
             Column("position", BigInteger, primary_key=True, autoincrement=False),
-            Column("case_id", String(36), nullable=False, index=True),
-            Column("case_type", String(80), nullable=False),
-            Column("event_type", String(120), nullable=False),
-            Column("officer_id", String(40), nullable=True, index=True),
-            Column("kind", String(40), nullable=True, index=True),
-            Column("clause", String(40), nullable=False, index=True),
-            Column("actor_id", String(200), nullable=False, index=True),
-            Column("actor_role", String(40), nullable=False),
-            Column("delegation_id", String(36), nullable=True),
+            Column("case_id", String(lengths.UUID), nullable=False, index=True),
+            Column("case_type", String(lengths.CASE_TYPE), nullable=False),
+            Column("event_type", String(lengths.EVENT_TYPE), nullable=False),
+            Column("officer_id", String(lengths.OFFICER_ID), nullable=True, index=True),
+            Column("kind", String(lengths.KEYWORD), nullable=True, index=True),
+            Column("clause", String(lengths.CLAUSE), nullable=False, index=True),
+            Column("actor_id", String(lengths.SUBJECT), nullable=False, index=True),
+            Column("actor_role", String(lengths.ROLE), nullable=False),
+            Column("delegation_id", String(lengths.UUID), nullable=True),
             Column("occurred_at", UtcDateTime(), nullable=False, index=True),
         )
         #: Each officer's key for their personal data in events; NULL once disposed of.
         officer_keys = Table(
             "officer_keys",
             metadata,
-            Column("officer_id", String(40), primary_key=True),
+            Column("officer_id", String(lengths.OFFICER_ID), primary_key=True),
             Column("key", LargeBinary(), nullable=True),
             Column("created_at", UtcDateTime(), nullable=False),
             Column("disposed_at", UtcDateTime(), nullable=True),

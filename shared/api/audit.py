@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from shared import lengths
 from shared.api.commands import CommandContext, CommandRequest, Outcome, run_command
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
@@ -66,8 +67,8 @@ class Consultation(BaseModel):
 def consultations(
     ctx: Reading,
     paging: Paging,
-    officer_id: Annotated[str | None, Query(max_length=80)] = None,
-    actor_id: Annotated[str | None, Query(max_length=200)] = None,
+    officer_id: Annotated[str | None, Query(max_length=lengths.OFFICER_ID)] = None,
+    actor_id: Annotated[str | None, Query(max_length=lengths.SUBJECT)] = None,
 ) -> Page[Consultation]:
     table = ctx.runtime.tables.consultations
     query = select(table)

@@ -13,6 +13,7 @@ from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from shared import lengths
 from shared.api.feed import EventEnvelope
 from shared.api.pagination import Page, PageParams, Paging, fetch_page
 from shared.api.problems import ApiProblem
@@ -56,11 +57,19 @@ class CaseState(BaseModel):
 def search_decisions(
     ctx: Operating,
     paging: Paging,
-    officer_id: Annotated[str | None, Query(max_length=80)] = None,
-    clause: Annotated[str | None, Query(max_length=40, description="e.g. L1800 3.7.1")] = None,
-    actor_id: Annotated[str | None, Query(max_length=200, description="Who decided")] = None,
-    kind: Annotated[str | None, Query(max_length=40, description="Kind of case")] = None,
-    type: Annotated[str | None, Query(max_length=120, description="Event type")] = None,
+    officer_id: Annotated[str | None, Query(max_length=lengths.OFFICER_ID)] = None,
+    clause: Annotated[
+        str | None, Query(max_length=lengths.CLAUSE, description="e.g. L1800 3.7.1")
+    ] = None,
+    actor_id: Annotated[
+        str | None, Query(max_length=lengths.SUBJECT, description="Who decided")
+    ] = None,
+    kind: Annotated[
+        str | None, Query(max_length=lengths.KEYWORD, description="Kind of case")
+    ] = None,
+    type: Annotated[
+        str | None, Query(max_length=lengths.EVENT_TYPE, description="Event type")
+    ] = None,
     case_id: UUID | None = None,
     decided_from: Annotated[datetime | None, Query(alias="from")] = None,
     decided_to: Annotated[datetime | None, Query(alias="to")] = None,

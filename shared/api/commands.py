@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from shared import lengths
 from shared.api.problems import ApiProblem
 from shared.db import met_another_transaction
 from shared.errors import ConcurrentChange, Conflict
@@ -41,7 +42,7 @@ from shared.identity import Principal
 if TYPE_CHECKING:
     from shared.runtime import Runtime
 
-MAX_KEY_LENGTH = 200
+MAX_KEY_LENGTH = lengths.IDEMPOTENCY_KEY
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def parse_if_match(value: str | None) -> int | None:
 
 def _correlation_id(request: Request) -> str:
     given = request.headers.get("X-Request-ID", "").strip()
-    return given[:100] if given else str(uuid.uuid4())
+    return given[: lengths.CORRELATION_ID] if given else str(uuid.uuid4())
 
 
 _IDEMPOTENCY_KEY = Header(

@@ -8,8 +8,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import lengths
 from shared.api.routes import CommandRoute, Reading, build, build_router
-from shared.api.schemas import Code
+from shared.api.schemas import OfficerIdPath
 from shared.disposal import DisposeOfPersonalData, PersonalDataDisposal
 from shared.handling import Saved
 from shared.rebuild import rebuild_read_models
@@ -21,7 +22,7 @@ class DisposalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     retention_ended_on: date = Field(description="When the HR Disposal Schedule's period ended")
-    rationale: str = Field(min_length=1, max_length=4000)
+    rationale: str = Field(min_length=1, max_length=lengths.DISPOSAL_RATIONALE)
 
 
 class DisposalOut(BaseModel):
@@ -59,7 +60,7 @@ router = build_router(
             service holds its own part: dispose in postings, appeals and ROI alike.""",
             roles=(Role.HR_POLICY_OWNER, Role.DIRECTOR_OF_HR),
             body=DisposalIn,
-            path_params={"officer_id": Code},
+            path_params={"officer_id": OfficerIdPath},
             make=build(DisposeOfPersonalData),
             answer=_answer,
             response_model=DisposalOut,

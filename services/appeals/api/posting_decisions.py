@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Query
 from sqlalchemy import select
 
 from services.appeals.api.schemas import PostingDecisionOut
 from services.appeals.projections.tables import posting_decisions
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import QueryRoute, Reading, build_router
 from shared.errors import NotFound, NotPermitted
@@ -23,9 +25,9 @@ def _out(row: dict[str, Any]) -> PostingDecisionOut:
     return PostingDecisionOut.model_validate(values)
 
 
-def get_posting_decision(ctx: Reading, posting_id: str) -> PostingDecisionOut:
+def get_posting_decision(ctx: Reading, posting_id: UUID) -> PostingDecisionOut:
     row = ctx.session.execute(
-        select(posting_decisions).where(posting_decisions.c.posting_id == posting_id)
+        select(posting_decisions).where(posting_decisions.c.posting_id == str(posting_id))
     ).first()
     if row is None:
         raise NotFound(f"posting decision {posting_id} is not known to appeals (yet)")
@@ -38,7 +40,7 @@ def get_posting_decision(ctx: Reading, posting_id: str) -> PostingDecisionOut:
 def list_posting_decisions(
     ctx: Reading,
     paging: Paging,
-    officer_id: Annotated[str | None, Query(max_length=80)] = None,
+    officer_id: Annotated[str | None, Query(max_length=lengths.OFFICER_ID)] = None,
 ) -> Page[PostingDecisionOut]:
     query = select(posting_decisions)
     if ctx.caller.role is Role.OFFICER:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.api.schemas import Code, Rationale, Text
+from shared.api.schemas import Line, PersonId, Rationale, Text
 
 
 class _In(BaseModel):
@@ -22,13 +22,13 @@ class LodgeIn(_In):
 
 class LatePermissionIn(_In):
     posting_id: UUID
-    appellant_id: Code
+    appellant_id: PersonId
     rationale: Rationale
 
 
 class AssignIn(_In):
-    hearer_id: Code
-    level: Text
+    hearer_id: PersonId
+    level: Line
     rationale: Rationale
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
+from shared import lengths
 from shared.tables import KernelTables, UtcDateTime
 
 metadata = MetaData()
@@ -14,18 +15,18 @@ kernel = KernelTables.define(metadata, events_table="appeals_events")
 posting_decisions = Table(
     "posting_decisions",
     metadata,
-    Column("posting_id", String(36), primary_key=True),
-    Column("officer_id", String(40), nullable=False, index=True),
-    Column("kind", String(40), nullable=False),
-    Column("division", String(80), nullable=False),
-    Column("decided_by", String(200), nullable=False),
-    Column("decided_role", String(40), nullable=False),
+    Column("posting_id", String(lengths.UUID), primary_key=True),
+    Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
+    Column("kind", String(lengths.KEYWORD), nullable=False),
+    Column("division", String(lengths.CODE), nullable=False),
+    Column("decided_by", String(lengths.SUBJECT), nullable=False),
+    Column("decided_role", String(lengths.ROLE), nullable=False),
     Column("decided_at", UtcDateTime(), nullable=False),
-    Column("clause", String(40), nullable=False),
+    Column("clause", String(lengths.CLAUSE), nullable=False),
     Column("posting_date", Date, nullable=True),
     Column("notified_at", UtcDateTime(), nullable=True),
     #: "in_force", "withdrawn" or "set_aside": a decision no longer in force is not appealed.
-    Column("status", String(20), nullable=False, server_default="in_force"),
+    Column("status", String(lengths.SHORT_KEYWORD), nullable=False, server_default="in_force"),
     #: Postings' feed position of the last event applied to this row.
     Column("feed_position", Integer, nullable=False),
     # Fed by postings' feed, not this log: a rebuild keeps it (and the projector reads it).
@@ -36,26 +37,26 @@ posting_decisions = Table(
 appeals = Table(
     "appeals",
     metadata,
-    Column("id", String(36), primary_key=True),
+    Column("id", String(lengths.UUID), primary_key=True),
     Column("lodged_seq", Integer, nullable=False, index=True),
-    Column("posting_id", String(36), nullable=False, index=True),
-    Column("posting_kind", String(40), nullable=False),
-    Column("officer_id", String(40), nullable=False, index=True),
-    Column("appellant_id", String(200), nullable=False, index=True),
-    Column("appellant_role", String(40), nullable=False),
+    Column("posting_id", String(lengths.UUID), nullable=False, index=True),
+    Column("posting_kind", String(lengths.KEYWORD), nullable=False),
+    Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
+    Column("appellant_id", String(lengths.SUBJECT), nullable=False, index=True),
+    Column("appellant_role", String(lengths.ROLE), nullable=False),
     Column("grounds", Text, nullable=False),
     Column("lodged_at", UtcDateTime(), nullable=False),
     Column("deadline", Date, nullable=True),
     Column("late_exception", Boolean, nullable=False),
-    Column("state", String(20), nullable=False, index=True),
-    Column("hearer_id", String(200), nullable=True),
-    Column("level", String(200), nullable=True),
+    Column("state", String(lengths.SHORT_KEYWORD), nullable=False, index=True),
+    Column("hearer_id", String(lengths.SUBJECT), nullable=True),
+    Column("level", String(lengths.LINE), nullable=True),
     Column("assigned_at", UtcDateTime(), nullable=True),
-    Column("outcome", String(20), nullable=True),
+    Column("outcome", String(lengths.SHORT_KEYWORD), nullable=True),
     Column("outcome_rationale", Text, nullable=True),
     Column("decided_at", UtcDateTime(), nullable=True),
     #: Why it closed without an outcome: the decision was withdrawn or set aside.
-    Column("closed_reason", String(40), nullable=True),
+    Column("closed_reason", String(lengths.KEYWORD), nullable=True),
     Column("version", Integer, nullable=False),
 )
 
@@ -64,9 +65,9 @@ appeal_items = Table(
     "appeal_items",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("appeal_id", String(36), nullable=False, index=True),
-    Column("kind", String(20), nullable=False),
+    Column("appeal_id", String(lengths.UUID), nullable=False, index=True),
+    Column("kind", String(lengths.SHORT_KEYWORD), nullable=False),
     Column("content", Text, nullable=False),
-    Column("added_by", String(200), nullable=False),
+    Column("added_by", String(lengths.SUBJECT), nullable=False),
     Column("added_at", UtcDateTime(), nullable=False),
 )

@@ -13,8 +13,9 @@ from services.postings.api.access import DELEGATES, DIRECTOR
 from services.postings.commands import DecideBatch
 from services.postings.commands import ProposedPosting as Proposed
 from services.postings.domain.batch import Batch
+from shared import lengths
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build_router
-from shared.api.schemas import Code, Rationale, Text
+from shared.api.schemas import Code, OfficerId, Rationale, Text
 from shared.envelope import jsonable
 from shared.handling import Command
 from shared.roles import Role
@@ -22,13 +23,13 @@ from shared.roles import Role
 
 class ProposedPosting(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    officer_id: Code
+    officer_id: OfficerId
     to_location: Code
     likely_posting_date: date
     preferences: list[Code] | None = None
-    preferences_not_sought_because: str | None = Field(default=None, max_length=20_000)
-    travel_justification: str | None = Field(default=None, max_length=20_000)
-    welfare_consideration: str | None = Field(default=None, max_length=20_000)
+    preferences_not_sought_because: str | None = Field(default=None, max_length=lengths.TEXT)
+    travel_justification: str | None = Field(default=None, max_length=lengths.TEXT)
+    welfare_consideration: str | None = Field(default=None, max_length=lengths.TEXT)
 
 
 class BatchIn(BaseModel):

@@ -16,6 +16,7 @@ from services.postings.commands import GrantDelegation, RevokeDelegation
 from services.postings.domain.kinds import Power
 from services.postings.handlers.authority import delegation_coverage
 from services.postings.projections.tables import delegations
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.handling import Saved
@@ -37,7 +38,7 @@ def coverage(
     ctx: Reading,
     delegation_id: UUID,
     power: Power,
-    actor_id: Annotated[str, Query(min_length=1, max_length=200)],
+    actor_id: Annotated[str, Query(min_length=1, max_length=lengths.SUBJECT)],
     on: date,
 ) -> CoverageOut:
     violations = delegation_coverage(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from services.postings.hr_system.connection import HrSystem
 from services.postings.projections.tables import hr_outbox, hr_sync_runs
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.roles import Role
@@ -55,8 +56,8 @@ class JobInformationChanged(BaseModel):
     """One Intelligent Services event as our Integration Center flow sends it."""
 
     model_config = ConfigDict(extra="ignore")
-    userId: str = Field(max_length=100)  # noqa: N815 - SuccessFactors' own field name
-    eventType: str | None = Field(default=None, max_length=200)  # noqa: N815
+    userId: str = Field(max_length=lengths.OFFICER_ID)  # noqa: N815 - SuccessFactors' own name
+    eventType: str | None = Field(default=None, max_length=lengths.LINE)  # noqa: N815
 
 
 class Signals(BaseModel):

@@ -12,8 +12,10 @@ from services.postings.api.views import location_view
 from services.postings.commands import RegisterLocation
 from services.postings.domain.location import Location
 from services.postings.projections.tables import locations
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.api.schemas import CodePath
 from shared.handling import Saved
 from shared.roles import Role
 
@@ -25,14 +27,14 @@ def _location(ctx: Reading, saved: Saved) -> LocationOut:
     return location_view(ctx.session, location.code)
 
 
-def get_location(ctx: Reading, code: str) -> LocationOut:
+def get_location(ctx: Reading, code: CodePath) -> LocationOut:
     return location_view(ctx.session, code)
 
 
 def list_locations(
     ctx: Reading,
     paging: Paging,
-    division: Annotated[str | None, Query(max_length=80)] = None,
+    division: Annotated[str | None, Query(max_length=lengths.CODE)] = None,
 ) -> Page[LocationOut]:
     query = select(locations)
     if division:

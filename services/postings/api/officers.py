@@ -55,14 +55,16 @@ from services.postings.commands import (
 from services.postings.domain.officer import Officer, officer_aggregate_id
 from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import officers
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.api.schemas import CodePath, OfficerIdPath
 from shared.handling import Command, Saved
 from shared.roles import HR_ROLES, Role
 
 REFERENCE_WRITERS = (Role.HR_RESOURCE_PLANNING, Role.INTEGRATION)
-OFFICER_ID = {"officer_id": str}
-RESTRICTION = {"officer_id": str, "location": str}
+OFFICER_ID = {"officer_id": OfficerIdPath}
+RESTRICTION = {"officer_id": OfficerIdPath, "location": CodePath}
 
 
 class ExceptionList(RootModel[list[PolicyExceptionOut]]):
@@ -99,14 +101,14 @@ def _exceptions(ctx: Reading, saved: Saved) -> ExceptionList:
     return ExceptionList(exceptions_of(ctx.session, officer.officer_id))
 
 
-def get_officer(ctx: Reading, officer_id: str) -> OfficerOut:
+def get_officer(ctx: Reading, officer_id: OfficerIdPath) -> OfficerOut:
     return officer_view(ctx.session, officer_id, ctx.caller)
 
 
 def list_officers(
     ctx: Reading,
     paging: Paging,
-    division: Annotated[str | None, Query(max_length=80)] = None,
+    division: Annotated[str | None, Query(max_length=lengths.CODE)] = None,
 ) -> Page[OfficerOut]:
     caller = ctx.caller
     query = select(officers)
@@ -123,21 +125,21 @@ def list_officers(
     )
 
 
-def list_restrictions(ctx: Reading, officer_id: str) -> list[RestrictionOut]:
+def list_restrictions(ctx: Reading, officer_id: OfficerIdPath) -> list[RestrictionOut]:
     return restrictions_view(ctx.session, officer_id, ctx.caller)
 
 
-def read_personal_file(ctx: Reading, officer_id: str) -> list[PersonalFileEntryOut]:
+def read_personal_file(ctx: Reading, officer_id: OfficerIdPath) -> list[PersonalFileEntryOut]:
     officer_view(ctx.session, officer_id, ctx.caller)
     return personal_file_of(ctx.session, officer_id)
 
 
-def list_exceptions(ctx: Reading, officer_id: str) -> list[PolicyExceptionOut]:
+def list_exceptions(ctx: Reading, officer_id: OfficerIdPath) -> list[PolicyExceptionOut]:
     officer_view(ctx.session, officer_id, ctx.caller)
     return exceptions_of(ctx.session, officer_id)
 
 
-def list_notifications(ctx: Reading, officer_id: str) -> list[NotificationOut]:
+def list_notifications(ctx: Reading, officer_id: OfficerIdPath) -> list[NotificationOut]:
     officer_view(ctx.session, officer_id, ctx.caller)
     return notifications_of(ctx.session, officer_id)
 

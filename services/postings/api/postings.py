@@ -54,6 +54,7 @@ from services.postings.commands import (
 )
 from services.postings.domain.kinds import PostingKind, PostingState
 from services.postings.projections.tables import postings
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.handling import Command, Saved
@@ -197,8 +198,8 @@ def get_posting(ctx: Reading, posting_id: UUID) -> PostingOut:
 def list_postings(
     ctx: Reading,
     paging: Paging,
-    officer_id: Annotated[str | None, Query(max_length=80)] = None,
-    division: Annotated[str | None, Query(max_length=80)] = None,
+    officer_id: Annotated[str | None, Query(max_length=lengths.OFFICER_ID)] = None,
+    division: Annotated[str | None, Query(max_length=lengths.CODE)] = None,
     kind: PostingKind | None = None,
     state: PostingState | None = None,
 ) -> Page[PostingOut]:

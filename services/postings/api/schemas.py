@@ -24,10 +24,11 @@ from services.postings.domain.kinds import (
     Rank,
     WelfareFactor,
 )
-from shared.api.schemas import Code, Rationale, Text
+from shared import lengths
+from shared.api.schemas import Code, Name, OfficerId, PersonId, Rationale, Text
 
 Km = Annotated[float, Field(gt=0, le=500)]
-OptionalText = Annotated[str | None, Field(default=None, max_length=20_000)]
+OptionalText = Annotated[str | None, Field(default=None, max_length=lengths.TEXT)]
 
 
 class _In(BaseModel):
@@ -40,8 +41,8 @@ class Home(BaseModel):
 
 
 class OfficerIn(_In):
-    officer_id: Code
-    name: Text
+    officer_id: OfficerId
+    name: Name
     rank: Rank
     division: Code
     place_of_duty: Code
@@ -50,7 +51,7 @@ class OfficerIn(_In):
     home: Home | None = None
     probation_ends_on: date | None = None
     initial_training_complete: bool = False
-    supervisor_id: Code | None = None
+    supervisor_id: OfficerId | None = None
     skills: list[Code] = Field(default_factory=list, max_length=100)
     working_pattern: Literal["full_time", "part_time", "flexible"] = "full_time"
     welfare_factors: list[WelfareFactor] = Field(default_factory=list)
@@ -59,14 +60,14 @@ class OfficerIn(_In):
 class OfficerChangesIn(_In):
     """Only the fields given change; each change is an event."""
 
-    name: Text | None = None
+    name: Name | None = None
     rank: Rank | None = None
     division: Code | None = None
     home_town: Code | None = None
     home: Home | None = None
     probation_ends_on: date | None = None
     initial_training_complete: bool | None = None
-    supervisor_id: Code | None = None
+    supervisor_id: OfficerId | None = None
     skills: list[Code] | None = Field(default=None, max_length=100)
     working_pattern: Literal["full_time", "part_time", "flexible"] | None = None
     welfare_factors: list[WelfareFactor] | None = None
@@ -152,7 +153,7 @@ class DelegatedDecisionIn(_In):
 
 class LocationIn(_In):
     code: Code
-    name: Text
+    name: Name
     division: Code
     town: Code
     lat: float = Field(ge=-90, le=90)
@@ -186,7 +187,7 @@ class PolicyOut(BaseModel):
 
 
 class DelegationIn(_In):
-    delegate_id: Code
+    delegate_id: PersonId
     powers: list[Power] = Field(min_length=1)
     valid_from: date
     valid_to: date
@@ -206,7 +207,7 @@ class DelegationOut(BaseModel):
 
 
 class _PostingDecisionIn(_In):
-    officer_id: Code
+    officer_id: OfficerId
     to_location: Code
     rationale: Rationale
     travel_justification: OptionalText = Field(
@@ -237,7 +238,7 @@ class BestInterestsIn(_PostingDecisionIn):
 class SelectionIn(_PostingDecisionIn):
     likely_posting_date: date
     selection_process: Text
-    slt_recipients: list[Code] = Field(min_length=1, max_length=20)
+    slt_recipients: list[PersonId] = Field(min_length=1, max_length=20)
 
 
 class SeniorIn(_PostingDecisionIn):
@@ -251,7 +252,7 @@ class SeniorIn(_PostingDecisionIn):
     preferences: list[Code] | None = Field(default=None, max_length=20)
     preferences_not_sought_because: OptionalText = None
     selection_process: OptionalText = None
-    slt_recipients: list[Code] | None = Field(default=None, max_length=20)
+    slt_recipients: list[PersonId] | None = Field(default=None, max_length=20)
 
 
 class DateOutsideSittingIn(_In):
@@ -269,7 +270,7 @@ class NoticeAgreementIn(_In):
 
 
 class NotificationIn(_In):
-    recipients: list[Code] = Field(min_length=1, max_length=50)
+    recipients: list[PersonId] = Field(min_length=1, max_length=50)
     content: Text
 
 
@@ -341,7 +342,7 @@ class NotificationOut(BaseModel):
 
 
 class CollegePostingIn(_In):
-    officer_id: Code
+    officer_id: OfficerId
     to_location: Code
     posting_date: date
     rationale: Rationale
@@ -360,7 +361,7 @@ class ProbationReviewIn(_In):
 
 
 class TransferRequestIn(_In):
-    officer_id: Code
+    officer_id: OfficerId
     grounds: Literal["development", "welfare"]
     reasons: Text
     roles_sought: list[Text] = Field(default_factory=list, max_length=20)
@@ -400,7 +401,9 @@ class PersonalFileEntryOut(BaseModel):
 
 
 class PolicyExceptionIn(_In):
-    rule: Annotated[str, Field(min_length=1, max_length=80, description="The rule set aside")]
+    rule: Annotated[
+        str, Field(min_length=1, max_length=lengths.RULE, description="The rule set aside")
+    ]
     rationale: Rationale
 
 

@@ -16,8 +16,9 @@ from services.postings.domain.establishment import Establishment, establishment_
 from services.postings.domain.unit import Unit, unit_id
 from services.postings.projections.strength import strength
 from services.postings.projections.tables import postings, units
+from shared import lengths
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
-from shared.api.schemas import Code, Text
+from shared.api.schemas import Code, CodePath, Name, PersonId
 from shared.errors import NotFound
 from shared.handling import Saved
 from shared.roles import HR_ROLES, Role
@@ -29,14 +30,14 @@ READERS = (*HR_ROLES, Role.AUDITOR, Role.DEPLOYMENT_PANEL)
 class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: Code
-    name: Text
+    name: Name
     kind: Literal["division", "department"]
-    head_id: Code | None = None
+    head_id: PersonId | None = None
 
 
 class UnitHeadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    head_id: Code | None
+    head_id: PersonId | None
 
 
 class UnitOut(BaseModel):
@@ -108,12 +109,12 @@ def _establishment(ctx: Reading, saved: Saved) -> StrengthList:
     return _strength_of(ctx.session, division.division)
 
 
-def get_unit(ctx: Reading, code: str) -> UnitOut:
+def get_unit(ctx: Reading, code: CodePath) -> UnitOut:
     return _unit(ctx.session, code)
 
 
 def read_strength(
-    ctx: Reading, division: Annotated[str | None, Query(max_length=80)] = None
+    ctx: Reading, division: Annotated[str | None, Query(max_length=lengths.CODE)] = None
 ) -> StrengthList:
     return _strength_of(ctx.session, division)
 
@@ -168,7 +169,7 @@ router = build_router(
             doc="Record a new commander or head for the unit.",
             roles=PLANNERS,
             body=UnitHeadIn,
-            path_params={"code": str},
+            path_params={"code": CodePath},
             make=build(ChangeUnitHead),
             record=lambda command: unit_id(command.code),
             answer=_unit_saved,
@@ -190,7 +191,7 @@ router = build_router(
             doc="Set the division's target for a rank or a scarce skill.",
             roles=PLANNERS,
             body=TargetIn,
-            path_params={"division": str},
+            path_params={"division": CodePath},
             make=build(SetEstablishmentTarget),
             record=lambda command: establishment_id(command.division),
             answer=_establishment,

@@ -14,6 +14,7 @@ from services.postings.clients.audit_peers import officer_decisions
 from shared.api.audit_trail import AuditDecision, DecisionFilter, decisions_page
 from shared.api.pagination import PageParams
 from shared.api.routes import Operating, OperationRoute, build_router
+from shared.api.schemas import OfficerIdPath
 from shared.roles import Role
 from shared.settings import PostingsSettings
 
@@ -37,7 +38,7 @@ def _own(runtime: Any, officer_id: str) -> list[AuditDecision]:
             return found
 
 
-def officer_timeline(ctx: Operating, officer_id: str) -> Timeline:
+def officer_timeline(ctx: Operating, officer_id: OfficerIdPath) -> Timeline:
     runtime = ctx.runtime
     settings = runtime.settings
     assert isinstance(settings, PostingsSettings)

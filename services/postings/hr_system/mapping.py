@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from services.postings.hr_system.odata import parse_date, parse_datetime
+from shared import lengths
 
 #: FormHeader.formDataStatus of a form in the "Completed" folder.
 FORM_COMPLETED = "3"
@@ -47,7 +48,7 @@ def officer_record(
     code = job["jobCode"]
     if code not in job_ranks:
         raise ValueError(f"job code {code!r} has no rank in the mapping")
-    return OfficerRecord(
+    record = OfficerRecord(
         officer_id=user["userId"],
         name=f"{user['firstName']} {user['lastName']}".strip(),
         rank=job_ranks[code],
@@ -56,6 +57,21 @@ def officer_record(
         appointed_on=parse_date(user["hireDate"]),
         supervisor_id=job.get("managerId") or None,
     )
+    # What the API would refuse as too long, the sync refuses too: the columns are as long.
+    for field, limit in _LENGTHS.items():
+        value = getattr(record, field)
+        if value is not None and len(value) > limit:
+            raise ValueError(f"{field} is longer than {limit} characters")
+    return record
+
+
+_LENGTHS = {
+    "officer_id": lengths.OFFICER_ID,
+    "name": lengths.NAME,
+    "division": lengths.CODE,
+    "place_of_duty": lengths.CODE,
+    "supervisor_id": lengths.OFFICER_ID,
+}
 
 
 def pdr_cycle(forms: list[dict[str, Any]]) -> tuple[date, date | None] | None:

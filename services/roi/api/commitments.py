@@ -35,8 +35,10 @@ from services.roi.commands import (
 )
 from services.roi.domain.rules.s3_9_roi import add_months
 from services.roi.projections.tables import commitments
+from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.api.schemas import OfficerIdPath
 from shared.errors import NotPermitted
 from shared.handling import Command, Saved
 from shared.roles import HR_ROLES, Role
@@ -96,7 +98,7 @@ def list_commitments(
     )
 
 
-def officer_commitments(ctx: Reading, officer_id: str) -> list[CommitmentOut]:
+def officer_commitments(ctx: Reading, officer_id: OfficerIdPath) -> list[CommitmentOut]:
     if ctx.caller.role is Role.OFFICER and not ctx.caller.is_officer(officer_id):
         raise NotPermitted("officers see only their own commitments")
     return commitments_of(ctx.session, officer_id)
@@ -104,9 +106,9 @@ def officer_commitments(ctx: Reading, officer_id: str) -> list[CommitmentOut]:
 
 def roi_status(
     ctx: Reading,
-    officer_id: str,
+    officer_id: OfficerIdPath,
     on: date,
-    to_location: Annotated[str | None, Query(max_length=80)] = None,
+    to_location: Annotated[str | None, Query(max_length=lengths.CODE)] = None,
 ) -> RoiAnswer:
     if ctx.caller.role is Role.OFFICER and not ctx.caller.is_officer(officer_id):
         raise NotPermitted("officers see only their own ROI status")

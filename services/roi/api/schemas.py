@@ -10,17 +10,20 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.roi.domain.rules.s3_9_roi import DEFAULT_ROI_PERIOD_MONTHS
 from services.roi.domain.values import DesignationReason
-from shared.api.schemas import Code, Rationale, Text
+from shared import lengths
+from shared.api.schemas import Code, OfficerId, Rationale, Title
 from shared.roles import Role
 
-QuarterText = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
+QuarterText = Annotated[
+    str, StringConstraints(max_length=lengths.QUARTER, pattern=r"^\d{4}-Q[1-4]$")
+]
 
 
 class DesignationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     course_code: Code
-    title: Text
+    title: Title
     quarter: QuarterText = Field(description="The quarter of the priorities process, e.g. 2027-Q1")
     reasons: list[DesignationReason] = Field(min_length=1)
     proposed_by: list[Role] = Field(min_length=1)
@@ -55,7 +58,7 @@ class ExceptionalDesignationIn(DesignationIn):
 class EnrolmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    officer_id: Code
+    officer_id: OfficerId
     designation_id: UUID
     starts_on: date
     ends_on: date
