@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 
+from shared import forms, lengths
 from shared.roles import DIVISIONAL_ROLES, Role
 from shared.settings import ServiceSettings
 
@@ -20,11 +21,11 @@ class InvalidToken(Exception):
 
 #: The longest subject a token may carry: it is stored as who decided (``decided_by``),
 #: who appealed and who holds an Idempotency-Key, in columns of this width.
-MAX_SUBJECT = 200
-#: An identifier claim (officer id, division): the same form as the API's codes.
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
-#: Printable, storable text for a subject (no control characters, no NUL).
-_SUBJECT = re.compile(r"^[^\x00-\x1f\x7f\ud800-\udfff]+$")
+MAX_SUBJECT = lengths.SUBJECT
+#: Claims in the forms the API takes them (shared.forms), at most as long as their columns.
+_SUBJECT = re.compile(forms.SUBJECT)
+_IDENTIFIERS = {"officer_id": lengths.OFFICER_ID, "division": lengths.CODE}
+_IDENTIFIER = re.compile(forms.IDENTIFIER)
 #: Claims that are times, in seconds since the epoch (RFC 7519 4.1.4-4.1.6): numbers.
 _TIMES = ("exp", "nbf", "iat")
 
@@ -66,7 +67,8 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not _SUBJECT.match(subject) or len(subject) > MAX_SUBJECT:
         raise InvalidToken(
-            f"claim 'sub' must be printable text of at most {MAX_SUBJECT} characters"
+            f"claim 'sub' must be a name of at most {MAX_SUBJECT} characters: letters,"
+            " digits and _ . : @ + -"
         )
     raw_role = claims.get("role")
     if not isinstance(raw_role, str):
@@ -76,10 +78,12 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     except ValueError as exc:
         raise InvalidToken(f"unknown role {raw_role!r}") from exc
     identifiers = {}
-    for name in ("officer_id", "division"):
+    for name, longest in _IDENTIFIERS.items():
         value = claims.get(name)
-        if value is not None and (not isinstance(value, str) or not _IDENTIFIER.match(value)):
-            raise InvalidToken(f"claim {name!r} must be an identifier")
+        if value is not None and (
+            not isinstance(value, str) or not _IDENTIFIER.match(value) or len(value) > longest
+        ):
+            raise InvalidToken(f"claim {name!r} must be an identifier of at most {longest}")
         identifiers[name] = value
     return Principal(subject=subject, role=role, **identifiers)
 

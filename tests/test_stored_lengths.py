@@ -38,7 +38,7 @@ from services.postings.main import create_app as create_postings
 from services.postings.projections.tables import metadata as postings_metadata
 from services.roi.main import create_app as create_roi
 from services.roi.projections.tables import metadata as roi_metadata
-from shared import lengths
+from shared import forms, lengths
 from shared.api.schemas import IDENTIFIER
 from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
@@ -161,7 +161,9 @@ def longest(one: StringField, stem: str) -> str:
     assert one.max_length is not None
     if one.pattern == QUARTER:
         value = "2027-Q1"
-    elif one.pattern == IDENTIFIER or (one.pattern is None and one.where != "body"):
+    elif one.pattern in (IDENTIFIER, forms.SUBJECT) or (
+        one.pattern is None and one.where != "body"
+    ):
         value = identifier(one.max_length, stem)
     elif one.pattern is None:
         value = prose(one.max_length, stem)

@@ -8,11 +8,9 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import StringConstraints
 
-from shared import lengths
+from shared import forms, lengths
 
-#: Identifiers are ASCII, with no spaces or slashes: they travel in URL paths and Location
-#: headers (latin-1), and a slash would make another path.
-IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+IDENTIFIER = forms.IDENTIFIER
 
 #: A decision's rationale: required, never blank (L1800 3.7.1, 3.7.3, 3.5.3).
 Rationale = Annotated[
@@ -41,7 +39,7 @@ OfficerId = Annotated[
 PersonId = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=lengths.SUBJECT, pattern=IDENTIFIER
+        strip_whitespace=True, min_length=1, max_length=lengths.SUBJECT, pattern=forms.SUBJECT
     ),
 ]
 
