@@ -88,3 +88,21 @@ def widen_officer_ids() -> None:
 
 def narrow_officer_ids() -> None:
     alter_lengths([(t, "officer_id", n) for t, n in _KERNEL_OFFICER_IDS], 100, 40)
+
+
+def create_idempotency_officers() -> None:
+    """Whose personal data each stored command answer may hold, so that a disposal forgets
+    every answer that could replay it (revision 0010 of postings, 0009 of appeals, 0008 of
+    roi)."""
+    op.create_table(
+        "idempotency_officers",
+        sa.Column("principal", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("officer_id", sa.String(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("principal", "key", "officer_id"),
+    )
+    op.create_index("ix_idempotency_officers_officer_id", "idempotency_officers", ["officer_id"])
+
+
+def drop_idempotency_officers() -> None:
+    op.drop_table("idempotency_officers")

@@ -12,7 +12,7 @@ from typing import ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
-from sqlalchemy import delete
+from sqlalchemy import delete, select, tuple_
 
 from shared.clock import london_date
 from shared.contracts import Contract, ContractMap, DecisionV1
@@ -80,6 +80,7 @@ class DisposalHandler(Handler[DisposeOfPersonalData, None]):
             )
         )
         keyring = app.keyring
+        keyring.hold_for_disposal(officer_id)
         if keyring.for_reading(officer_id) is None:
             try:
                 app.load(disposal_id(officer_id), PersonalDataDisposal, what="disposal")
@@ -103,10 +104,19 @@ class DisposalHandler(Handler[DisposeOfPersonalData, None]):
         )
         app.store(disposal)
         keyring.dispose(officer_id)
-        idempotency = type(app).kernel.idempotency
-        app.db.sessions().execute(
-            delete(idempotency).where(idempotency.c.body.contains(f'"{officer_id}"'))
+        # Stored command answers that could replay their data: those the command wrote
+        # about them or named them in (and, from before that was kept, those quoting them).
+        kernel = type(app).kernel
+        idempotency, quoted = kernel.idempotency, kernel.idempotency_officers
+        session = app.db.sessions()
+        holding = select(quoted.c.principal, quoted.c.key).where(quoted.c.officer_id == officer_id)
+        session.execute(
+            delete(idempotency).where(
+                tuple_(idempotency.c.principal, idempotency.c.key).in_(holding)
+                | idempotency.c.body.contains(f'"{officer_id}"')
+            )
         )
+        session.execute(delete(quoted).where(quoted.c.officer_id == officer_id))
         return Saved(disposal.id, disposal.version)
 
 

@@ -8,10 +8,20 @@ import os
 from typing import Any
 
 from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
 
 from shared.db import Database, insert_if_absent
-from shared.errors import Conflict
+from shared.rules.retention import NothingIsRecordedAfterDisposal
 from shared.sealing import DISPOSED
+
+#: Key in ``Session.info``: the officers whose personal data this unit of work sealed.
+WRITTEN_ABOUT = "officer_keys_written_about"
+
+
+def written_about(session: Session) -> set[str]:
+    """The officers whose personal data this unit of work wrote."""
+    found: set[str] = session.info.get(WRITTEN_ABOUT, set())
+    return found
 
 
 class DatabaseKeyring:
@@ -26,18 +36,22 @@ class DatabaseKeyring:
         cache: dict[str, bytes | None] = self._db.sessions().info.setdefault("officer_keys", {})
         return cache
 
-    def _lookup(self, officer_id: str) -> tuple[bool, bytes | None]:
-        """(known, key): an officer not known yet has no row; a disposed one has no key."""
+    def _lookup(self, officer_id: str, *, lock: bool = False) -> tuple[bool, bytes | None]:
+        """(known, key): an officer not known yet has no row; a disposed one has no key.
+        ``lock``: read it under a shared row lock held to the end of the transaction, once
+        per transaction (see ``for_writing``)."""
         cache = self._cache()
-        if officer_id in cache:
+        locked: set[str] = self._db.sessions().info.setdefault("officer_keys_locked", set())
+        if officer_id in cache and (not lock or officer_id in locked):
             return True, cache[officer_id]
-        row = (
-            self._db.sessions()
-            .execute(select(self._table.c.key).where(self._table.c.officer_id == officer_id))
-            .first()
-        )
+        query = select(self._table.c.key).where(self._table.c.officer_id == officer_id)
+        if lock:
+            query = query.with_for_update(read=True)
+        row = self._db.sessions().execute(query).first()
         if row is None:
             return False, None
+        if lock:
+            locked.add(officer_id)
         cache[officer_id] = bytes(row.key) if row.key is not None else None
         return True, cache[officer_id]
 
@@ -45,11 +59,17 @@ class DatabaseKeyring:
         return self._lookup(officer_id)[1]
 
     def for_writing(self, officer_id: str) -> bytes:
-        known, key = self._lookup(officer_id)
+        """The key to seal what is written about the officer. Read under a shared lock on
+        the key's row, kept until this transaction ends: a disposal (which locks the row to
+        destroy the key) waits for every writer that holds it, and a writer that comes
+        after waits for the disposal and then finds no key. So nothing is recorded about an
+        officer after their disposal commits."""
+        written: set[str] = self._db.sessions().info.setdefault(WRITTEN_ABOUT, set())
+        written.add(officer_id)
+        known, key = self._lookup(officer_id, lock=True)
         if known and key is None:
-            raise Conflict(
-                f"{officer_id}'s personal data was disposed of; nothing more is recorded "
-                "about them (L1 Retention & Disposal)"
+            NothingIsRecordedAfterDisposal.refuse(
+                f"{officer_id}'s personal data was disposed of; nothing more is recorded about them"
             )
         if known and key is not None:
             return key
@@ -64,6 +84,16 @@ class DatabaseKeyring:
         _, created = self._lookup(officer_id)
         assert created is not None
         return created
+
+    def hold_for_disposal(self, officer_id: str) -> None:
+        """Take the key's row for the disposal, first (before the log is ordered, as every
+        writer takes it before the log): writers holding it finish first, later ones wait."""
+        self._db.sessions().execute(
+            select(self._table.c.key)
+            .where(self._table.c.officer_id == officer_id)
+            .with_for_update()
+        ).first()
+        self._cache().pop(officer_id, None)
 
     def dispose(self, officer_id: str) -> bool:
         """Destroy the officer's key; False if there was none to destroy."""

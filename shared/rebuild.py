@@ -37,6 +37,20 @@ def _page(session: Session, kernel: KernelTables, after: int) -> list[Notificati
     ]
 
 
+def kept_tables(kernel: KernelTables) -> set[str]:
+    """The kernel's tables that are not read models: the log and its chain, and what no
+    replay could write again (who read what, stored answers, positions, officers' keys)."""
+    return {
+        kernel.events.name,
+        kernel.chain.name,
+        kernel.consultations.name,
+        kernel.idempotency.name,
+        kernel.idempotency_officers.name,
+        kernel.follower_positions.name,
+        kernel.officer_keys.name,
+    }
+
+
 def rebuild_read_models(
     application: LedgerApplication,
     metadata: MetaData,
@@ -46,14 +60,7 @@ def rebuild_read_models(
 ) -> int:
     """Empty every read-model table and replay every event; one transaction, so readers see
     the old read models or the new ones, never half. Returns how many events were replayed."""
-    keep = {
-        kernel.events.name,
-        kernel.chain.name,
-        kernel.consultations.name,
-        kernel.idempotency.name,
-        kernel.follower_positions.name,
-        kernel.officer_keys.name,
-    }
+    keep = kept_tables(kernel)
     # Tables marked ``info={"rebuild": "keep"}`` are not derived from this log alone (fed by
     # another service's feed, or an outbox of what was already sent): replaying it cannot
     # refill them, so they are kept.

@@ -33,6 +33,7 @@ _BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
 class KernelTables:
     events: Table
     idempotency: Table
+    idempotency_officers: Table
     follower_positions: Table
     chain: Table
     consultations: Table
@@ -69,6 +70,15 @@ class KernelTables:
             Column("body", Text, nullable=False),
             Column("headers", Text, nullable=False),
             Column("created_at", UtcDateTime(), nullable=False),
+        )
+        #: The officers whose personal data each stored answer may hold (those the command
+        #: wrote about, or its answer names): a disposal forgets those answers too.
+        idempotency_officers = Table(
+            "idempotency_officers",
+            metadata,
+            Column("principal", String(lengths.SUBJECT), primary_key=True),
+            Column("key", String(lengths.IDEMPOTENCY_KEY), primary_key=True),
+            Column("officer_id", String(lengths.OFFICER_ID), primary_key=True, index=True),
         )
         follower_positions = Table(
             "follower_positions",
@@ -138,6 +148,7 @@ class KernelTables:
         return cls(
             events=events,
             idempotency=idempotency,
+            idempotency_officers=idempotency_officers,
             follower_positions=follower_positions,
             chain=chain,
             consultations=consultations,

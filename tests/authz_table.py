@@ -197,6 +197,9 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ),
     ("postings", "POST", "/postings/senior"): HR,
     ("postings", "GET", "/postings/{posting_id}"): OFFICER_RECORD_READERS,
+    ("postings", "GET", "/postings/{posting_id}/appeal-window"): frozenset(
+        {"auditor", "head_of_resourcing", "hr_resource_planning", "service"}
+    ),
     ("postings", "POST", "/postings/{posting_id}/date"): frozenset({"head_of_resourcing"}),
     ("postings", "POST", "/postings/{posting_id}/delay"): frozenset(
         {"head_of_resourcing", "hr_resource_planning"}

@@ -8,11 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from services.appeals.main import create_app
+from services.appeals.api import appeals, posting_decisions
+from services.appeals.main import build_runtime, create_app
 from services.postings.contracts import PostingDecidedV1, PostingOfficerNotifiedV1
+from shared.api.app import build_api
 from shared.clock import FixedClock
 from shared.contracts import DecisionV1
 from shared.roles import Role
@@ -26,6 +29,7 @@ HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
 HEARER = bearer(Role.DIVISIONAL_COMMANDER, subject="ch-supt-south", division="south")
 COMMAND_TEAM = bearer(Role.COMMAND_TEAM, subject="acc-ops")
 POLICY_OWNER = bearer(Role.HR_POLICY_OWNER, subject="head-of-hr-resourcing")
+ROUTERS = [appeals.router, posting_decisions.router]
 
 
 @pytest.fixture
@@ -41,12 +45,9 @@ def client(appeals_settings: AppealsSettings, clock: FixedClock) -> Iterator[Tes
         yield client
 
 
-@pytest.fixture
-def posting(appeals_settings: AppealsSettings) -> str:
-    """A compulsory posting of K100 decided by the Director of HR and notified, as postings'
-    feed publishes it (its contract models) and appeals' follower takes it."""
-    posting_id = str(uuid4())
-    decided = PostingDecidedV1(
+def _decided() -> PostingDecidedV1:
+    """A compulsory posting of K100 decided by the Director of HR."""
+    return PostingDecidedV1(
         kind="compulsory",
         officer_id="K100",
         division="north",
@@ -66,6 +67,14 @@ def posting(appeals_settings: AppealsSettings) -> str:
             supersedes=None,
         ),
     )
+
+
+@pytest.fixture
+def posting(appeals_settings: AppealsSettings) -> str:
+    """A compulsory posting of K100 decided by the Director of HR and notified, as postings'
+    feed publishes it (its contract models) and appeals' follower takes it."""
+    posting_id = str(uuid4())
+    decided = _decided()
     notified = PostingOfficerNotifiedV1(
         notified_at=NOTIFIED,
         recipients=["K100", "slt-north"],
@@ -235,3 +244,59 @@ def test_an_officer_cannot_see_another_officers_appeal(client: TestClient, posti
     assert client.get("/appeals", headers=officer("K101")).json()["items"] == []
     assert client.get(f"/appeals/{appeal['id']}", headers=officer("K100")).status_code == 200
     assert "caring responsibilities" not in client.get("/appeals", headers=officer("K101")).text
+
+
+# -- the window's start, when appeals' view of it runs behind -----------------------------
+
+
+def _postings_saying(started: datetime | None) -> httpx.MockTransport:
+    """Postings as appeals reaches it: its feed has nothing new (appeals' view is behind),
+    and it says when the officer's window started."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/events":
+            return httpx.Response(200, json={"items": []})
+        posting_id = request.url.path.split("/")[2]
+        return httpx.Response(
+            200,
+            json={
+                "posting_id": posting_id,
+                "officer_id": "K100",
+                "window_started_at": started.isoformat() if started else None,
+            },
+        )
+
+    return httpx.MockTransport(answer)
+
+
+@pytest.mark.parametrize(
+    ("started_days_ago", "status", "deadline"),
+    [(20, 422, None), (13, 201, "2026-11-16"), (None, 201, None)],
+    ids=["late-by-postings-word", "in-time-by-postings-word", "not-notified-yet"],
+)
+def test_a_window_appeals_has_not_heard_of_is_asked_of_postings(
+    appeals_settings: AppealsSettings,
+    started_days_ago: int | None,
+    status: int,
+    deadline: str | None,
+) -> None:
+    """Appeals knows the decision but its feed has not brought the notification yet: postings
+    is asked when the 14 days started, so an appeal is never taken as in time for want of
+    news (L1800 3.10.1)."""
+    started = NOTIFIED if started_days_ago is not None else None
+    now = NOTIFIED + timedelta(days=started_days_ago or 3)
+    posting_id = str(uuid4())
+    decided = published(1, posting_id, 1, NOTIFIED - timedelta(hours=2), _decided())
+    feed_postings(appeals_settings, [decided])
+    settings = appeals_settings.model_copy(update={"postings_url": "http://postings"})
+    runtime = build_runtime(
+        settings, clock=FixedClock(now), postings_transport=_postings_saying(started)
+    )
+    with TestClient(build_api(runtime, title="appeals", description="", routers=ROUTERS)) as client:
+        answer = lodge(client, posting_id, officer("K100"))
+
+    assert answer.status_code == status, answer.text
+    if status == 422:
+        assert answer.json()["rule"] == "AppealMustBeLodgedWithin14Days"
+    else:
+        assert answer.json()["deadline"] == deadline

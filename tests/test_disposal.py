@@ -159,3 +159,34 @@ def test_disposal_is_a_decision_taken_once_by_a_policy_owner(system: System) -> 
     assert entry["officer_id"] == "K100"
     assert entry["decision"]["actor_id"] == "head-of-operational-hr"
     assert entry["decision"]["rationale"] == DISPOSAL["rationale"]
+
+
+@pytest.mark.e2e
+def test_a_stored_answer_holding_personal_data_is_not_replayed_after_disposal(
+    system: System,
+) -> None:
+    """An answer kept for an Idempotency-Key that never names the officer (a restrictions
+    list) but holds their data is forgotten by the disposal: the repeat is then a new
+    request, refused because nothing more is recorded about them."""
+    psd = {**bearer(Role.PSD, subject="psd-1"), "Idempotency-Key": "restrict-K100-dover"}
+    body = {"location": "dover", "rationale": "PSD CONFIDENTIAL association at Dover"}
+    first = ok(system.postings.post("/officers/K100/restrictions", json=body, headers=psd), 201)
+    assert "PSD CONFIDENTIAL" in json.dumps(first)
+    assert "K100" not in json.dumps(first)
+
+    ok(
+        system.postings.post(
+            "/retention/officers/K100/disposal", json=DISPOSAL, headers=POLICY_OWNER
+        ),
+        201,
+    )
+    again = system.postings.post("/officers/K100/restrictions", json=body, headers=psd)
+
+    assert again.headers.get("Idempotent-Replayed") is None
+    assert "PSD CONFIDENTIAL" not in again.text
+    # Sent anew, it is refused on the officer's record as it is now.
+    assert again.status_code == 409, again.text
+    assert again.json()["rule"] in {
+        "LocationIsRestrictedOnceBySource",
+        "NothingIsRecordedAfterDisposal",
+    }

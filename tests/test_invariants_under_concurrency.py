@@ -37,6 +37,7 @@ from tests.support.races import (
     log_head,
     logged_since,
     refusal_faults,
+    rule_of,
     summary,
 )
 from tests.support.three_services import HEARER, LD, System, running_system
@@ -357,6 +358,36 @@ def test_personal_data_is_disposed_of_once(stack: Stack) -> None:
 
     logged = stack.logged("postings", start, "PersonalDataDisposal.Decided")
     assert_only_one(answers, rule="PersonalDataIsDisposedOnce", logged=len(logged))
+
+
+@pytest.mark.e2e
+def test_nothing_is_recorded_about_an_officer_after_their_disposal(stack: Stack) -> None:
+    """'Not after' for disposal (L1 'Retention & Disposal of Records'): fifteen changes to
+    K100's record and their disposal, at once. Each change lands before the disposal or is
+    refused naming NothingIsRecordedAfterDisposal; none is logged after it."""
+    start = stack.head("postings")
+    body = {"retention_ended_on": days(-1), "rationale": "Six years after leaving the force"}
+    postings = str(stack.postings.base_url)
+    calls = [
+        Call(postings, "/officers/K100", {"name": f"SECRET NAME {n}"}, HR, method="PATCH")
+        for n in range(RACERS - 1)
+    ]
+    disposal = stack.call("postings", "/retention/officers/K100/disposal", body, DIRECTOR)
+
+    answers = all_at_once([*calls, disposal])
+
+    assert answers[-1].status_code == 201, answers[-1].text
+    changes = answers[:-1]
+    assert {(a.status_code, rule_of(a)) for a in changes} <= {
+        (200, None),
+        (409, "NothingIsRecordedAfterDisposal"),
+    }, summary(changes)
+    logged = stack.logged(
+        "postings", start, "PersonalDataDisposal.Decided", "Officer.DetailsChanged"
+    )
+    (disposed_at,) = [p for p, name in logged if name == "PersonalDataDisposal.Decided"]
+    assert all(p < disposed_at for p, name in logged if name == "Officer.DetailsChanged")
+    assert sum(a.status_code == 200 for a in changes) == len(logged) - 1
 
 
 @pytest.mark.e2e

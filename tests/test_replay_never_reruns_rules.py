@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, select
 
-from shared.rebuild import rebuild_read_models
+from shared.rebuild import kept_tables, rebuild_read_models
 from shared.rules import base
 from shared.runtime import Runtime
 from shared.settings import SETTINGS_BY_SERVICE
@@ -46,8 +46,7 @@ def _read_models(runtime: Runtime) -> dict[str, list[tuple[Any, ...]]]:
     """Every table a rebuild rewrites, row by row, in a stable order."""
     kernel = runtime.tables
     metadata: MetaData = kernel.events.metadata
-    kept = {kernel.events.name, kernel.chain.name, kernel.consultations.name}
-    kept |= {kernel.idempotency.name, kernel.follower_positions.name, kernel.officer_keys.name}
+    kept = kept_tables(kernel)
     out = {}
     with runtime.db.unit_of_work(write=False) as session:
         for table in metadata.sorted_tables:

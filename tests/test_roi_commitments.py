@@ -305,6 +305,36 @@ def test_a_completed_commitment_is_live_until_its_period_is_over(client: TestCli
     assert after.status_code == 201, after.text
 
 
+def test_a_completed_commitment_still_in_its_period_counts_after_a_later_one_ended(
+    client: TestClient,
+) -> None:
+    """Every commitment on the course is asked, not only the latest: A completed (its
+    period to 2026-07-31), B enrolled after that period and withdrawn, then C starting
+    inside A's period is refused naming A."""
+    first = enrol(client)
+    designation = expect(client.get(f"/commitments/{first}", headers=LD), 200)["designation_id"]
+    later = expect(
+        client.post(
+            "/commitments",
+            json=enrolment(designation, starts_on="2026-09-07", ends_on="2026-09-25"),
+            headers=LD,
+        ),
+        201,
+    )
+    ending = {"reason": "withdrawn", "rationale": "Course cancelled"}
+    expect(client.post(f"/commitments/{later['id']}/ending", json=ending, headers=LD), 200)
+
+    inside = client.post(
+        "/commitments",
+        json=enrolment(designation, starts_on="2026-03-02", ends_on="2026-03-27"),
+        headers=LD,
+    )
+
+    assert inside.status_code == 422, inside.text
+    assert inside.json()["rule"] == OneLiveCommitmentPerOfficerAndCourse.id
+    assert inside.json()["violations"][0]["details"]["commitment_id"] == first
+
+
 # -- every refusal names its rule -------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from services.appeals.api import appeals, posting_decisions
 from services.appeals.application import AppealsApplication
-from services.appeals.clients.postings import postings_feed
+from services.appeals.clients.postings import AppealWindowClient, postings_feed
 from services.appeals.contracts import contracts
 from services.appeals.followers.postings_feed import FEED, postings_handler
 from services.appeals.handlers import build_handlers
@@ -31,7 +31,12 @@ def build_runtime(
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
     application = AppealsApplication(db, clock=clock, projector=AppealsProjector())
-    handlers = build_handlers(application)
+    window = (
+        AppealWindowClient.from_settings(settings, transport=postings_transport)
+        if settings.postings_url
+        else None
+    )
+    handlers = build_handlers(application, window=window)
     followers = []
     if settings.postings_url:
         followers.append(

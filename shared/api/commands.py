@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from shared import lengths
 from shared.api.problems import ApiProblem
+from shared.consultations import officer_ids_in
 from shared.db import met_another_transaction
 from shared.errors import ConcurrentChange, Conflict
 from shared.eventstore import loaded_version
@@ -38,6 +39,7 @@ from shared.handling import (
     pause_before_running_again,
 )
 from shared.identity import Principal
+from shared.keyring import written_about
 
 if TYPE_CHECKING:
     from shared.runtime import Runtime
@@ -250,6 +252,16 @@ def _attempt(
         )
         outcome = handler(context)
         if key is not None:
+            # Whose personal data the stored answer may hold, for a disposal to forget it.
+            officers = written_about(session) | officer_ids_in(outcome.body)
+            if officers:
+                session.execute(
+                    insert(runtime.tables.idempotency_officers),
+                    [
+                        {"principal": principal.subject, "key": key, "officer_id": officer}
+                        for officer in sorted(officers)
+                    ],
+                )
             session.execute(
                 update(table)
                 .where(table.c.principal == principal.subject, table.c.key == key)

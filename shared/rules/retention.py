@@ -25,6 +25,16 @@ class RetentionPeriodMustHaveEnded(Rule):
         return []
 
 
+class NothingIsRecordedAfterDisposal(Rule):
+    """Data is held only as long as necessary (L1 Retention & Disposal of Records): once an
+    officer's personal data is disposed of, nothing more is recorded about them. Owned by
+    the officer's key: every writer reads it under a lock the disposal must take to
+    destroy it."""
+
+    clause = "L1 Retention & Disposal of Records"
+    conflict = True
+
+
 class PersonalDataIsDisposedOnce(Rule):
     """An officer's personal data is disposed of once per service (L1 Retention & Disposal
     of Records): the disposal has an id found from the officer id, so two sent at once meet

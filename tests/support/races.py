@@ -19,12 +19,14 @@ PROBLEM_JSON = "application/problem+json"
 
 @dataclass(frozen=True)
 class Call:
-    """One request of a race: a POST to ``path`` on the service at ``base_url``."""
+    """One request of a race: a POST (or ``method``) to ``path`` on the service at
+    ``base_url``."""
 
     base_url: str
     path: str
     json: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
 
 
 def all_at_once(calls: Sequence[Call], *, timeout: float = 60) -> list[httpx.Response]:
@@ -44,7 +46,7 @@ def all_at_once(calls: Sequence[Call], *, timeout: float = 60) -> list[httpx.Res
             # Bounded, so that one thread failing before the barrier breaks it for the
             # others instead of leaving them waiting for ever.
             barrier.wait(timeout=timeout)
-            return http.post(call.path, json=call.json, headers=headers)
+            return http.request(call.method, call.path, json=call.json, headers=headers)
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         futures = [pool.submit(send, index, call) for index, call in enumerate(calls)]

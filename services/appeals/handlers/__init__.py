@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.appeals.application import AppealsApplication
+from services.appeals.clients.postings import AppealWindowNotConfigured, AppealWindowQuestion
 from services.appeals.handlers.hearing import (
     AddToAppealHandler,
     AssignHearerHandler,
@@ -14,10 +15,13 @@ from shared.disposal import DisposalHandler
 from shared.handling import Handlers
 
 
-def build_handlers(app: AppealsApplication) -> Handlers:
+def build_handlers(
+    app: AppealsApplication, *, window: AppealWindowQuestion | None = None
+) -> Handlers:
+    """``window``: postings, asked when an appeal window started (fails closed if None)."""
     return Handlers(
         [
-            LodgeAppealHandler(app),
+            LodgeAppealHandler(app, window or AppealWindowNotConfigured()),
             GrantLatePermissionHandler(app),
             AssignHearerHandler(app),
             AddToAppealHandler(app),

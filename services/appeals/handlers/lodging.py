@@ -3,8 +3,11 @@ for a late one (L1 2.4)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
+from services.appeals.application import AppealsApplication
+from services.appeals.clients.postings import AppealWindowQuestion
 from services.appeals.commands import GrantLatePermission, LodgeAppeal
 from services.appeals.domain.appeal import Appeal
 from services.appeals.domain.appealable_decision import (
@@ -28,17 +31,38 @@ from shared.ledger import decided_by
 class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
     command = LodgeAppeal
 
-    def handle(self, command: LodgeAppeal, actor: Actor, prepared: Any) -> Saved:
-        """An officer (their own posting decisions only) or a Command Team member appeals in
-        writing to the Head of Resourcing within 14 days (L1800 3.10.1)."""
+    def __init__(self, app: AppealsApplication, window: AppealWindowQuestion) -> None:
+        super().__init__(app)
+        self.window = window
+
+    def authorise(self, command: LodgeAppeal, actor: Actor) -> None:
+        """An officer appeals their own posting decisions only; a Command Team member any."""
         principal = actor.principal
-        now = self.app.clock.now()
         decision = self.app.posting_decision(command.posting_id)
         authority = AppealIsLodgedByTheOfficerOrCommandTeam.check(
             role=principal.role, own_decision=principal.is_officer(decision.officer_id)
         )
         if authority:
             raise NotPermitted(authority[0].message, violations=authority)
+
+    def prepare(self, command: LodgeAppeal, actor: Actor) -> datetime | None:
+        """When the 14 days started (L1800 3.10.1). Appeals learns it from postings' feed;
+        until the feed brings it, postings is asked, so that a feed running behind never
+        lets a late appeal pass as in time."""
+        with self.app.db.unit_of_work(write=False):
+            known = self.app.posting_decision(command.posting_id).notified_at
+        if known is not None:
+            return cast(datetime, known)
+        return self.window.started_at(command.posting_id)
+
+    def handle(self, command: LodgeAppeal, actor: Actor, prepared: datetime | None) -> Saved:
+        """An officer (their own posting decisions only) or a Command Team member appeals in
+        writing to the Head of Resourcing within 14 days (L1800 3.10.1)."""
+        principal = actor.principal
+        now = self.app.clock.now()
+        decision = self.app.posting_decision(command.posting_id)
+        # Once started, the window's start never changes: the feed's or postings' word.
+        notified_at = decision.notified_at or prepared
         self.app.serialise_on(appealable_decision_id(command.posting_id))
         held = self.app.appealable_decision(command.posting_id)
         # Appeals lodged before decisions were held here count too (older history); two
@@ -63,7 +87,7 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
             appellant_id=principal.subject,
             appellant_role=principal.role,
             grounds=command.grounds,
-            deadline=appeal_deadline(decision.notified_at) if decision.notified_at else None,
+            deadline=appeal_deadline(notified_at) if notified_at else None,
             late_exception=permission,
             at=now,
         )
@@ -72,7 +96,7 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
             appellant_id=principal.subject,
             live_before=live_before,
             in_time=AppealMustBeLodgedWithin14Days.check(
-                notified_at=decision.notified_at, lodged_at=now, exception_granted=permission
+                notified_at=notified_at, lodged_at=now, exception_granted=permission
             ),
             at=now,
         )

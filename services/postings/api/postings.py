@@ -4,6 +4,7 @@ to the officer and the move itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -57,6 +58,7 @@ from services.postings.projections.tables import postings
 from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.errors import NotFound
 from shared.handling import Command, Saved
 from shared.roles import Role
 
@@ -193,6 +195,28 @@ def _on_posting(
 
 def get_posting(ctx: Reading, posting_id: UUID) -> PostingOut:
     return posting_view(ctx.session, str(posting_id), ctx.caller)
+
+
+class AppealWindowOut(BaseModel):
+    """When the officer's 14 days to appeal started (L1800 3.10.1): the first notification
+    that reached them, as decided when it was recorded; null until then."""
+
+    posting_id: str
+    officer_id: str
+    window_started_at: datetime | None
+
+
+def get_appeal_window(ctx: Reading, posting_id: UUID) -> AppealWindowOut:
+    row = ctx.session.execute(
+        select(postings.c.officer_id, postings.c.notified_at).where(
+            postings.c.id == str(posting_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"posting {posting_id} not found")
+    return AppealWindowOut(
+        posting_id=str(posting_id), officer_id=row.officer_id, window_started_at=row.notified_at
+    )
 
 
 def list_postings(
@@ -356,6 +380,16 @@ router = build_router(
             ),
             MoveIn,
             build(WithdrawPosting),
+        ),
+        QueryRoute(
+            "/{posting_id}/appeal-window",
+            doc="""When the officer's 14 days to appeal the decision started, as postings
+            recorded it (L1800 3.10.1): what appeals asks when its own view of the decision
+            has no notification yet, so no late appeal passes for want of news.""",
+            roles=(Role.SERVICE, Role.AUDITOR, *HR_OPERATIONS),
+            read=get_appeal_window,
+            response_model=AppealWindowOut,
+            errors=(404,),
         ),
         QueryRoute(
             "/{posting_id}",

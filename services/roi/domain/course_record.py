@@ -24,13 +24,16 @@ class CourseRecord(Aggregate):
 
         def apply(self, aggregate: CourseRecord) -> None:
             aggregate.latest = self.commitment_id
+            aggregate.commitments.append(self.commitment_id)
 
     def __init__(self, *, officer_id: str, course_code: str) -> None:
         self.officer_id = officer_id
         self.course_code = course_code
-        #: The last commitment started on the course; whether it is still live is the
-        #: commitment's own state.
+        #: The last commitment started on the course, and every one in order; whether each
+        #: is still live is the commitment's own state (an earlier one completed may still
+        #: be in its ROI period after a later one was withdrawn).
         self.latest: UUID | None = None
+        self.commitments: list[UUID] = []
 
     @classmethod
     def open(cls, *, officer_id: str, course_code: str, at: datetime) -> CourseRecord:

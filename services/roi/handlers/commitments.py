@@ -4,6 +4,7 @@ start, completed or ended."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from services.roi.commands import Complete, EndCommitment, Enrol, RecordNotice
 from services.roi.domain.commitment import Commitment
@@ -29,16 +30,17 @@ class EnrolHandler(RoiHandler[Enrol]):
         designation = self.app.designation(command.designation_id)
         self.app.serialise_on(course_record_id(command.officer_id, designation.course_code))
         record = self.app.course_record(command.officer_id, designation.course_code)
-        if record is not None and record.latest is not None:
-            latest = self.app.commitment(record.latest)
-            live = latest.id if latest.live_on(command.starts_on) else None
-        elif record is None:
+        live: UUID | None
+        if record is not None:
+            # Every commitment on the course, not only the latest: one completed earlier
+            # may still be in its ROI period after a later one was withdrawn.
+            earlier = (self.app.commitment(c) for c in record.commitments)
+            live = next((c.id for c in earlier if c.live_on(command.starts_on)), None)
+        else:
             # Commitments from before officers' course records were kept.
             live = self.app.live_commitment_before_records(
                 command.officer_id, designation.course_code, command.starts_on
             )
-        else:
-            live = None
         refuse_if(
             CourseDatesMustBeOrdered.check(starts_on=command.starts_on, ends_on=command.ends_on)
             + OneLiveCommitmentPerOfficerAndCourse.check(
