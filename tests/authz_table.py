@@ -97,6 +97,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ("postings", "POST", "/delegations"): frozenset({"director_of_hr"}),
     ("postings", "GET", "/delegations"): HR_AND_AUDIT,
     ("postings", "GET", "/delegations/{delegation_id}"): HR_AND_AUDIT,
+    ("postings", "POST", "/delegations/{delegation_id}/reliances"): frozenset({"service"}),
     ("postings", "GET", "/delegations/{delegation_id}/coverage"): frozenset(
         {
             "auditor",

@@ -43,6 +43,7 @@ PREFERRED = [
     Role.DIVISIONAL_COMMANDER,
     Role.HEAD_OF_DEPARTMENT,
     Role.OFFICER,
+    Role.SERVICE,
 ]
 
 

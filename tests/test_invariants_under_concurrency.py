@@ -476,6 +476,74 @@ def test_no_decision_is_taken_under_a_revoked_delegation(stack: Stack) -> None:
 
 
 @pytest.mark.e2e
+def test_no_designation_relies_on_a_delegation_after_its_revocation(stack: Stack) -> None:
+    """'Not after' across services (L1800 3.1.1, 3.9.2): the Director of HR's deputy keeps
+    designating courses in ROI outside the quarterly process under a delegation kept by
+    postings, and the Director revokes it once the first designation has relied on it.
+    Each designation ROI records relied on the delegation in postings' log before the
+    revocation; every later one is refused naming DelegationMustCoverTheDecision."""
+    grant = {
+        "delegate_id": DEPUTY_ID,
+        "powers": ["exceptional_roi"],
+        "valid_from": days(-1),
+        "valid_to": days(90),
+        "rationale": "Cover while the Director is on leave",
+    }
+    delegation_id = ok(stack.postings.post("/delegations", json=grant, headers=DIRECTOR), 201)["id"]
+    start = {name: stack.head(name) for name in ("postings", "roi")}
+    answers: list[httpx.Response] = []
+    lock = threading.Lock()
+
+    def keep_designating(designator: int) -> None:
+        with httpx.Client(base_url=str(stack.roi.base_url), timeout=60) as http:
+            for n in range(30):
+                body = {
+                    "course_code": f"MARINE-{designator}-{n}",
+                    "title": "Marine unit coxswain",
+                    "quarter": "2026-Q4",
+                    "reasons": ["scarce_skill"],
+                    "proposed_by": ["head_of_resourcing"],
+                    "rationale": "New vessel arrives before the next quarterly process",
+                    "delegation_id": delegation_id,
+                }
+                answer = http.post("/designations/exceptional", json=body, headers=DEPUTY)
+                with lock:
+                    answers.append(answer)
+                if answer.status_code != 201:
+                    return
+
+    def relied_on() -> bool:
+        return bool(stack.logged("postings", start["postings"], "Delegation.Exercised"))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        designators = [pool.submit(keep_designating, n) for n in range(4)]
+        eventually(relied_on)
+        ok(
+            stack.postings.post(
+                f"/delegations/{delegation_id}/revocation", json=REVOCATION, headers=DIRECTOR
+            )
+        )
+        for designator in designators:
+            designator.result()
+
+    made = [a for a in answers if a.status_code == 201]
+    refused = [a for a in answers if a.status_code != 201]
+    assert made, summary(answers)
+    assert refused, "no designation was sent after the revocation"
+    assert {(a.status_code, rule_of(a)) for a in refused} == {
+        (403, "DelegationMustCoverTheDecision")
+    }, summary(refused)
+    logged = stack.logged(
+        "postings", start["postings"], "Delegation.Exercised", "Delegation.Revoked"
+    )
+    (revoked_at,) = [p for p, name in logged if name == "Delegation.Revoked"]
+    relied = [p for p, name in logged if name == "Delegation.Exercised"]
+    assert all(p < revoked_at for p in relied)
+    assert len(relied) == len(made)
+    assert len(stack.logged("roi", start["roi"], "CourseDesignation.Designated")) == len(made)
+
+
+@pytest.mark.e2e
 def test_no_appeal_stays_open_against_a_decision_withdrawn_while_appeals_arrive(
     stack: Stack,
 ) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -624,6 +625,19 @@ example(("postings", "POST", "/delegations"))(
 )
 example(("postings", "POST", "/delegations/{delegation_id}/revocation"))(
     by(Role.DIRECTOR_OF_HR, _rationale, delegation_id=World.delegation)
+)
+
+
+example(("postings", "POST", "/delegations/{delegation_id}/reliances"))(
+    by(
+        Role.SERVICE,
+        lambda w: {
+            "power": "compulsory_posting",
+            "actor_id": w.subject(Role.HR_RESOURCE_PLANNING),
+            "case_id": str(uuid.uuid4()),
+        },
+        delegation_id=World.delegation,
+    )
 )
 
 

@@ -150,6 +150,17 @@ class RevokeDelegation(Command):
     rationale: str
 
 
+@dataclass(frozen=True)
+class RelyOnDelegation(Command):
+    """Another service's decision (``case_id``, one of its records) taken by ``actor_id``
+    as the Director of HR's delegate relies on this delegation for ``power``."""
+
+    delegation_id: UUID
+    power: Power
+    actor_id: str
+    case_id: UUID
+
+
 # -- deciding a posting ---------------------------------------------------------------------
 
 

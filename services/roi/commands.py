@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.roi.domain.values import DesignationReason, Quarter
 from shared.handling import Command
@@ -26,6 +26,9 @@ class DesignateCourse(Command):
     rationale: str
     exceptional: bool = False
     delegation_id: UUID | None = None
+    #: Chosen once per request, so that a delegate's reliance recorded with postings
+    #: names the designation this request records, however often it is run again.
+    designation_id: UUID = field(default_factory=uuid4)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,20 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from services.postings.api.schemas import DecisionIn, DelegationIn, DelegationOut
 from services.postings.api.views import delegation_out, delegation_view
-from services.postings.commands import GrantDelegation, RevokeDelegation
+from services.postings.commands import GrantDelegation, RelyOnDelegation, RevokeDelegation
+from services.postings.domain.delegation import Delegation
 from services.postings.domain.kinds import Power
 from services.postings.handlers.authority import delegation_coverage
 from services.postings.projections.tables import delegations
 from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
+from shared.api.schemas import PersonId
 from shared.handling import Saved
 from shared.roles import HR_ROLES, Role
 
@@ -28,6 +30,23 @@ READERS = (*HR_ROLES, Role.AUDITOR)
 class CoverageOut(BaseModel):
     covers: bool
     violations: list[dict[str, Any]]
+
+
+class RelianceIn(BaseModel):
+    """A decision of another service that relies on the delegation."""
+
+    model_config = ConfigDict(extra="forbid")
+    power: Power
+    actor_id: PersonId
+    #: The record the decision is on, in the service that takes it.
+    case_id: UUID
+
+
+class RelianceOut(BaseModel):
+    """The delegation relied on, and how many decisions now rely on it."""
+
+    delegation_id: str
+    uses: int
 
 
 def _delegation(ctx: Reading, saved: Saved) -> DelegationOut:
@@ -49,6 +68,11 @@ def coverage(
         on=on,
     )
     return CoverageOut(covers=not violations, violations=[v.as_dict() for v in violations])
+
+
+def _reliance(ctx: Reading, saved: Saved) -> RelianceOut:
+    delegation: Delegation = ctx.runtime.application.load(saved.id, Delegation, what="delegation")
+    return RelianceOut(delegation_id=str(saved.id), uses=delegation.uses)
 
 
 def get_delegation(ctx: Reading, delegation_id: UUID) -> DelegationOut:
@@ -97,6 +121,23 @@ router = build_router(
             record=lambda command: command.delegation_id,
             answer=_delegation,
             response_model=DelegationOut,
+        ),
+        CommandRoute(
+            "POST",
+            "/{delegation_id}/reliances",
+            name="rely_on_delegation",
+            doc="""Another service's decision taken as the Director of HR's delegate relies
+            on this delegation (L1800 3.1.1; ROI's exceptional designations, 3.9.2): the use
+            is recorded on it, once per case, so that no decision relies on a delegation
+            after its revocation. One that does not cover the decision is a 422 naming
+            DelegationMustCoverTheDecision, and nothing is recorded.""",
+            roles=(Role.SERVICE,),
+            body=RelianceIn,
+            path_params={"delegation_id": UUID},
+            make=build(RelyOnDelegation),
+            record=lambda command: command.delegation_id,
+            answer=_reliance,
+            response_model=RelianceOut,
         ),
         QueryRoute(
             "/{delegation_id}/coverage",

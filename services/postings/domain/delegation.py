@@ -40,6 +40,7 @@ class Delegation(Aggregate):
 
         def apply(self, aggregate: Delegation) -> None:
             aggregate.uses += 1
+            aggregate.cases.add(self.case_id)
 
     def __init__(
         self,
@@ -57,6 +58,8 @@ class Delegation(Aggregate):
         self.granted_by = decision.actor_id
         self.revoked = False
         self.uses = 0
+        #: The records decided under it: a use is recorded once per case.
+        self.cases: set[UUID] = set()
 
     @classmethod
     def grant(
@@ -86,8 +89,10 @@ class Delegation(Aggregate):
         self.trigger_event(self.Revoked, timestamp=at, decision=decision)
 
     def exercise(self, *, power: Power, case_id: UUID, decided_by: str, at: datetime) -> None:
-        """Record a decision's reliance; the caller has checked that the delegation covers
-        it (DelegationMustCoverTheDecision)."""
+        """Record a decision's reliance, once per case; the caller has checked that the
+        delegation covers it (DelegationMustCoverTheDecision)."""
+        if case_id in self.cases:
+            return
         self.trigger_event(
             self.Exercised, timestamp=at, power=power, case_id=case_id, decided_by=decided_by
         )

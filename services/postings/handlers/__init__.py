@@ -35,6 +35,7 @@ from services.postings.handlers.panel import (
 )
 from services.postings.handlers.policy import (
     GrantDelegationHandler,
+    RelyOnDelegationHandler,
     RevokeDelegationHandler,
     SetNoticePeriodHandler,
     SetTravelLimitHandler,
@@ -80,6 +81,7 @@ def build_handlers(app: PostingsApplication, roi: RoiQuestion) -> Handlers:
             ReviewProbationHandler(app),
             GrantDelegationHandler(app),
             RevokeDelegationHandler(app),
+            RelyOnDelegationHandler(app),
             SetTravelLimitHandler(app),
             SetNoticePeriodHandler(app),
             DecideRedeploymentHandler(app, roi),

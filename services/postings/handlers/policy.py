@@ -7,6 +7,7 @@ from typing import Any
 
 from services.postings.commands import (
     GrantDelegation,
+    RelyOnDelegation,
     RevokeDelegation,
     SetNoticePeriod,
     SetTravelLimit,
@@ -14,9 +15,11 @@ from services.postings.commands import (
 from services.postings.domain.delegation import Delegation
 from services.postings.domain.kinds import Power
 from services.postings.domain.policy import POLICY_ID, PolicySettings
+from services.postings.domain.rules.s3_1_general import DelegationMustCoverTheDecision
 from services.postings.handlers.authority import delegation_relied_on
 from services.postings.handlers.base import PostingsHandler
 from shared.clock import london_date
+from shared.errors import NotFound, refuse_if
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 
@@ -60,6 +63,36 @@ class RevokeDelegationHandler(PostingsHandler[RevokeDelegation]):
                 correlation_id=actor.correlation_id,
                 facts={"uses": delegation.uses},
             ),
+            at=self.app.clock.now(),
+        )
+        return self.saved(delegation)
+
+
+class RelyOnDelegationHandler(PostingsHandler[RelyOnDelegation]):
+    command = RelyOnDelegation
+
+    def handle(self, command: RelyOnDelegation, actor: Actor, prepared: Any) -> Saved:
+        """Another service's decision relies on the delegation (ROI's exceptional
+        designation, L1800 3.9.2): the use is recorded on the delegation, so it meets a
+        revocation at the delegation's version and no decision relies on it after; one that
+        does not cover the decision is refused naming why (422: the peer's caller named
+        it), and nothing is recorded."""
+        self.app.serialise_on(command.delegation_id)
+        try:
+            delegation: Delegation | None = self.app.delegation(command.delegation_id)
+        except NotFound:
+            delegation = None
+        today = london_date(self.app.clock.now())
+        refuse_if(
+            DelegationMustCoverTheDecision.check(
+                delegation=delegation, power=command.power, actor_id=command.actor_id, on=today
+            )
+        )
+        assert delegation is not None
+        delegation.exercise(
+            power=command.power,
+            case_id=command.case_id,
+            decided_by=command.actor_id,
             at=self.app.clock.now(),
         )
         return self.saved(delegation)

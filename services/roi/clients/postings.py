@@ -4,23 +4,23 @@ this person act as the Director's delegate for this power today? Fails closed.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
 import httpx
 
-from shared.errors import Unavailable
+from shared.errors import PeerRefused, Unavailable
 from shared.feed_client import service_token_provider
 from shared.peers import answer_of
 from shared.settings import RoiSettings
 
 
 class DelegationQuestion(Protocol):
-    def violations(
-        self, *, delegation_id: UUID, power: str, actor_id: str, on: date
+    def rely_on(
+        self, *, delegation_id: UUID, power: str, actor_id: str, case_id: UUID
     ) -> list[dict[str, Any]]:
-        """Why the delegation does not cover the decision; empty when it does."""
+        """Record that the decision ``case_id`` relies on the delegation; why it may not
+        (the rules postings names), with nothing recorded, when it does not cover it."""
         ...
 
 
@@ -36,24 +36,30 @@ class DelegationClient:
             service_token_provider(settings),
         )
 
-    def violations(
-        self, *, delegation_id: UUID, power: str, actor_id: str, on: date
+    def rely_on(
+        self, *, delegation_id: UUID, power: str, actor_id: str, case_id: UUID
     ) -> list[dict[str, Any]]:
+        """Postings records the reliance on the delegation, where a revocation meets it
+        (L1800 3.1.1); the same case asked again is recorded once. A refusal by the
+        delegation's own rules comes back as the reasons; anything else fails closed."""
         try:
-            response = self._http.get(
-                f"/delegations/{delegation_id}/coverage",
-                params={"power": power, "actor_id": actor_id, "on": on.isoformat()},
-                headers={"Authorization": f"Bearer {self._token()}"},
+            response = self._http.post(
+                f"/delegations/{delegation_id}/reliances",
+                json={"power": power, "actor_id": actor_id, "case_id": str(case_id)},
+                headers={
+                    "Authorization": f"Bearer {self._token()}",
+                    "Idempotency-Key": f"roi-reliance-{case_id}",
+                },
             )
         except httpx.HTTPError as exc:
             raise Unavailable(
                 f"postings cannot confirm the delegation: {exc}", service="postings"
             ) from exc
-        answer = answer_of(response, service="postings", what=f"delegation {delegation_id}")
         try:
-            found: list[dict[str, Any]] = answer["violations"]
-        except (KeyError, TypeError) as exc:
-            raise Unavailable(
-                "postings' answer about the delegation has no violations", service="postings"
-            ) from exc
-        return found
+            answer_of(response, service="postings", what=f"delegation {delegation_id}")
+        except PeerRefused as refused:
+            reasons = refused.problem.get("violations")
+            if refused.status == 422 and isinstance(reasons, list) and reasons:
+                return [r for r in reasons if isinstance(r, dict)]
+            raise
+        return []

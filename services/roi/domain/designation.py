@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
@@ -13,7 +14,7 @@ from services.roi.domain.rules.s3_9_roi import (
     RoiPeriodMustBeSensible,
 )
 from services.roi.domain.values import DesignationReason, Quarter
-from shared.errors import refuse_if
+from shared.errors import Violation, refuse_if
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
@@ -45,6 +46,18 @@ class CourseDesignation(Aggregate):
         self.proposed_by = proposed_by
         self.period_months = period_months
 
+    @staticmethod
+    def terms_broken(
+        reasons: list[DesignationReason], proposed_by: list[Role], period_months: int
+    ) -> list[Violation]:
+        """What the designation's own terms break (3.9.1-3.9.2), asked before anything
+        relies on it."""
+        return (
+            DesignationMustStateWhy.check(reasons)
+            + DesignationMustBeProposedByTheHeads.check(proposed_by)
+            + RoiPeriodMustBeSensible.check(period_months)
+        )
+
     @classmethod
     def designate(
         cls,
@@ -57,14 +70,12 @@ class CourseDesignation(Aggregate):
         proposed_by: list[Role],
         period_months: int,
         at: datetime,
+        id: UUID | None = None,
     ) -> CourseDesignation:
-        refuse_if(
-            DesignationMustStateWhy.check(reasons)
-            + DesignationMustBeProposedByTheHeads.check(proposed_by)
-            + RoiPeriodMustBeSensible.check(period_months)
-        )
+        refuse_if(cls.terms_broken(reasons, proposed_by, period_months))
         return cls._create(
             cls.Designated,
+            id=id or uuid4(),
             timestamp=at,
             decision=decision,
             course_code=course_code,

@@ -11,8 +11,7 @@ from services.roi.commands import DesignateCourse
 from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.rules.s3_9_roi import ExceptionalDesignationIsForThePanelOrTheDirector
 from services.roi.handlers.base import RoiHandler
-from shared.clock import london_date
-from shared.errors import NotPermitted, Unavailable, Violation
+from shared.errors import NotPermitted, Unavailable, Violation, refuse_if
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
 from shared.roles import Role
@@ -28,24 +27,38 @@ class DesignateCourseHandler(RoiHandler[DesignateCourse]):
         super().__init__(app)
         self.delegations = delegations
 
-    def prepare(self, command: DesignateCourse, actor: Actor) -> list[dict[str, Any]] | None:
-        """A delegate's exceptional designation: postings, which keeps the Director of HR's
-        delegations, is asked before the transaction opens whether it covers this."""
+    def authorise(self, command: DesignateCourse, actor: Actor) -> None:
+        """Outside the quarterly process: the Force Resourcing Panel or the Director of HR
+        in their own right, anyone else only naming a delegation (3.9.2)."""
         principal = actor.principal
-        if not command.exceptional or principal.role in IN_THEIR_OWN_RIGHT:
-            return None
-        if command.delegation_id is None:
+        exceptional_by_another = command.exceptional and principal.role not in IN_THEIR_OWN_RIGHT
+        if exceptional_by_another and command.delegation_id is None:
             ExceptionalDesignationIsForThePanelOrTheDirector.forbid(
                 "only the Force Resourcing Panel, the Director of HR or their delegate "
                 "designates outside the quarterly process"
             )
+
+    def prepare(self, command: DesignateCourse, actor: Actor) -> list[dict[str, Any]] | None:
+        """A delegate's exceptional designation relies on a delegation postings keeps:
+        postings records the reliance before this transaction opens (where a revocation
+        meets it, so none is relied on after it), or says why it does not cover this. The
+        designation's own terms are asked first, so nothing relies on one refused."""
+        principal = actor.principal
+        if not command.exceptional or principal.role in IN_THEIR_OWN_RIGHT:
+            return None
+        refuse_if(
+            CourseDesignation.terms_broken(
+                command.reasons, command.proposed_by, command.period_months
+            )
+        )
         if self.delegations is None:
             raise Unavailable("no postings service to confirm the delegation", service="postings")
-        return self.delegations.violations(
+        assert command.delegation_id is not None  # authorised
+        return self.delegations.rely_on(
             delegation_id=command.delegation_id,
             power="exceptional_roi",
             actor_id=principal.subject,
-            on=london_date(self.app.clock.now()),
+            case_id=command.designation_id,
         )
 
     def handle(
@@ -83,5 +96,6 @@ class DesignateCourseHandler(RoiHandler[DesignateCourse]):
             proposed_by=command.proposed_by,
             period_months=command.period_months,
             at=self.app.clock.now(),
+            id=command.designation_id,
         )
         return self.saved(designation)
