@@ -150,6 +150,8 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             **base(Officer.RestrictionExceptionSupported, 5),
             decision=DECISION,
             location="dover",
+            covers=[RestrictionSource.PROFESSIONAL_STANDARDS, RestrictionSource.OFFICER_REQUEST],
+            supported_as=Role.PSD,
         ),
     ),
     Officer.RestrictionLifted: (
@@ -671,6 +673,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             reasons=[DesignationReason.HIGH_COST, DesignationReason.SCARCE_SKILL],
             proposed_by=[Role.HEAD_OF_L_AND_D, Role.HEAD_OF_RESOURCING],
             period_months=18,
+            exceptional=False,
         ),
     ),
     PersonalDataDisposal.Decided: (

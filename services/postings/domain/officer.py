@@ -129,16 +129,29 @@ class Officer(Aggregate):
         a restricted location in exceptional circumstances (3.2.2); both must."""
 
         location: str
+        #: What was decided (version 2): the restrictions at the location the support
+        #: covers, by who recorded them (None in version 1: every one there at the time),
+        #: and as whom it was given, Professional Standards or the Head of Resourcing.
+        covers: list[RestrictionSource] | None
+        supported_as: Role
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 covered every restriction at the location, as its decider's role.
+            state["covers"] = None
+            state["supported_as"] = state["decision"].actor_role
 
         def apply(self, aggregate: Officer) -> None:
-            # The support is for posting the officer to this location, so it covers every
-            # restriction there, whoever recorded it.
             for key, old in list(aggregate.restrictions.items()):
                 if old.location != self.location:
                     continue
-                by_psd = old.supported_by_psd or self.decision.actor_role is Role.PSD
+                if self.covers is not None and old.source not in self.covers:
+                    continue
+                by_psd = old.supported_by_psd or self.supported_as is Role.PSD
                 by_hor = old.supported_by_head_of_resourcing or (
-                    self.decision.actor_role is Role.HEAD_OF_RESOURCING
+                    self.supported_as is Role.HEAD_OF_RESOURCING
                 )
                 aggregate.restrictions[key] = Restriction(old.location, old.source, by_psd, by_hor)
 
@@ -337,8 +350,19 @@ class Officer(Aggregate):
     def support_exception(self, *, location: str, decision: Decision, at: datetime) -> None:
         if not self.restricted_at(location):
             raise NotFound(f"{location} is not restricted for {self.officer_id}")
+        # The support is for posting the officer to this location: it covers every
+        # restriction there now, whoever recorded it, and says so.
+        covers = sorted(
+            (r.source for r in self.restrictions.values() if r.location == location),
+            key=lambda source: source.value,
+        )
         self.trigger_event(
-            self.RestrictionExceptionSupported, timestamp=at, decision=decision, location=location
+            self.RestrictionExceptionSupported,
+            timestamp=at,
+            decision=decision,
+            location=location,
+            covers=covers,
+            supported_as=decision.actor_role,
         )
 
     def grant_home_town_exception(self, *, decision: Decision, at: datetime) -> None:

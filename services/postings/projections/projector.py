@@ -225,14 +225,16 @@ def _lifted(session: Session, event: Officer.RestrictionLifted, position: int) -
 def _exception_supported(
     session: Session, event: Officer.RestrictionExceptionSupported, position: int
 ) -> None:
+    # As the event says it was given, and to which restrictions (version 1: every one).
     column = (
         "supported_by_psd"
-        if event.decision.actor_role.value == "psd"
+        if event.supported_as.value == "psd"
         else "supported_by_head_of_resourcing"
     )
-    session.execute(
-        update(restrictions).where(_restriction_row(session, event)).values({column: True})
-    )
+    covered = _restriction_row(session, event)
+    if event.covers is not None:
+        covered = covered & restrictions.c.source.in_([s.value for s in event.covers])
+    session.execute(update(restrictions).where(covered).values({column: True}))
     _bump_officer(session, event)
 
 

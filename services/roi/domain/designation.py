@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -27,6 +28,15 @@ class CourseDesignation(Aggregate):
         reasons: list[DesignationReason]
         proposed_by: list[Role]
         period_months: int
+        #: Outside the quarterly process (3.9.2), as decided (version 2).
+        exceptional: bool
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 said so only by the clause its decision rested on.
+            state["exceptional"] = state["decision"].clause == "L1800 3.9.2"
 
     def __init__(
         self,
@@ -38,7 +48,9 @@ class CourseDesignation(Aggregate):
         reasons: list[DesignationReason],
         proposed_by: list[Role],
         period_months: int,
+        exceptional: bool,
     ) -> None:
+        self.exceptional = exceptional
         self.course_code = course_code
         self.title = title
         self.quarter = quarter
@@ -70,6 +82,7 @@ class CourseDesignation(Aggregate):
         proposed_by: list[Role],
         period_months: int,
         at: datetime,
+        exceptional: bool = False,
         id: UUID | None = None,
     ) -> CourseDesignation:
         refuse_if(cls.terms_broken(reasons, proposed_by, period_months))
@@ -84,4 +97,5 @@ class CourseDesignation(Aggregate):
             reasons=sorted(set(reasons), key=lambda r: r.value),
             proposed_by=sorted(set(proposed_by), key=lambda r: r.value),
             period_months=period_months,
+            exceptional=exceptional,
         )

@@ -96,6 +96,7 @@ class DesignateCourseHandler(RoiHandler[DesignateCourse]):
             proposed_by=command.proposed_by,
             period_months=command.period_months,
             at=self.app.clock.now(),
+            exceptional=command.exceptional,
             id=command.designation_id,
         )
         return self.saved(designation)

@@ -51,7 +51,7 @@ class RoiProjector:
                 designated_by=event.decision.actor_id,
                 designated_at=event.timestamp,
                 rationale=event.decision.rationale,
-                exceptional=event.decision.clause == "L1800 3.9.2",
+                exceptional=event.exceptional,
                 version=event.originator_version,
             )
         )
