@@ -25,6 +25,7 @@ from services.postings.domain.delegation import Delegation
 from services.postings.domain.details import CompulsoryDetails
 from services.postings.domain.establishment import Establishment
 from services.postings.domain.kinds import (
+    NoticeMeans,
     PostingKind,
     Power,
     Rank,
@@ -466,6 +467,7 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             actor_id="hr-1",
             actor_role=Role.HR_RESOURCE_PLANNING,
             starts_appeal_window=True,
+            how=NoticeMeans.LETTER,
         ),
     ),
     Posting.SetAside: (

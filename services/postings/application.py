@@ -12,6 +12,7 @@ from services.postings.domain.batch import BatchOutcome, Refusal
 from services.postings.domain.delegation import Delegation
 from services.postings.domain.details import DETAIL_TYPES
 from services.postings.domain.kinds import (
+    NoticeMeans,
     PostingKind,
     PostingState,
     Power,
@@ -42,6 +43,7 @@ class PostingsApplication(LedgerApplication):
     name = "Postings"  # the event table is postings_events
     kernel = postings_kernel
     domain_enums: ClassVar[tuple[type[Any], ...]] = (
+        NoticeMeans,
         PostingKind,
         PostingState,
         Power,

@@ -4,11 +4,11 @@ carries its kind's terms as one object (``terms``), not a parameter per field.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from services.postings.domain.kinds import Power, Rank, WelfareFactor
+from services.postings.domain.kinds import NoticeMeans, Power, Rank, WelfareFactor
 from services.postings.domain.values import GeoPoint
 from shared.handling import Command
 
@@ -294,9 +294,14 @@ class AgreeShorterNotice(Command):
 
 @dataclass(frozen=True)
 class NotifyOfficer(Command):
+    """The decision given to the officer and others: now through this system, or earlier
+    outside it (``given_at``, ``how``) and recorded now."""
+
     posting_id: UUID
     recipients: list[str]
     content: str
+    given_at: datetime | None = None
+    how: NoticeMeans = NoticeMeans.THIS_SYSTEM
 
 
 @dataclass(frozen=True)

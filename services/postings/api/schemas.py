@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from services.postings.domain.kinds import (
+    NoticeMeans,
     PostingKind,
     PostingState,
     Power,
@@ -270,8 +272,30 @@ class NoticeAgreementIn(_In):
 
 
 class NotificationIn(_In):
+    """The decision given to the officer and others. Given outside this system (a letter
+    handed over, a conversation) and recorded afterwards: ``given_at`` says when, with its
+    offset, and ``how``; the officer's 14 days to appeal run from then (L1800 3.10.1)."""
+
     recipients: list[PersonId] = Field(min_length=1, max_length=50)
     content: Text
+    given_at: AwareDatetime | None = None
+    how: NoticeMeans | None = None
+
+    @model_validator(mode="after")
+    def _how_goes_with_when(self) -> NotificationIn:
+        if self.given_at is not None and self.how in (None, NoticeMeans.THIS_SYSTEM):
+            raise PydanticCustomError(
+                "notice_means",
+                "say how a notice given outside this system was given (letter, in_person, "
+                "email or telephone)",
+            )
+        if self.given_at is None and self.how not in (None, NoticeMeans.THIS_SYSTEM):
+            raise PydanticCustomError(
+                "notice_time", "say when a notice given outside this system was given (given_at)"
+            )
+        if self.how is None:
+            self.how = NoticeMeans.THIS_SYSTEM
+        return self
 
 
 class MoveIn(_In):
@@ -337,8 +361,11 @@ class NotificationOut(BaseModel):
     officer_id: str
     recipients: list[str]
     content: str
+    #: When it was given to them; when it was recorded, and by whom; and how it was given.
     notified_at: datetime
+    recorded_at: datetime | None
     sent_by: str
+    how: NoticeMeans | None
 
 
 class CollegePostingIn(_In):

@@ -61,6 +61,18 @@ class WelfareFactor(Enum):
     OCCUPATIONAL_HEALTH = "occupational_health"
 
 
+class NoticeMeans(Enum):
+    """How a decision was given to the officer: through this system as it was recorded, or
+    outside it (a letter handed over, in person, by e-mail or telephone) and recorded after
+    (DOMAIN.md, 'Notice given outside the system')."""
+
+    THIS_SYSTEM = "this_system"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+    EMAIL = "email"
+    TELEPHONE = "telephone"
+
+
 class RestrictionSource(Enum):
     """Who deemed a location unsuitable for an officer (L1800 3.2.2)."""
 

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.postings.domain.details import PostingDetails, details_from_v1
-from services.postings.domain.kinds import PostingKind, PostingState
+from services.postings.domain.kinds import NoticeMeans, PostingKind, PostingState
 from services.postings.domain.rules.s3_1_general import (
     PostingIsCarriedForwardOnlyWhileOnItsWay,
     PostingIsWithdrawnBeforeItTakesEffect,
@@ -24,8 +24,12 @@ from services.postings.domain.rules.s3_4_selection import (
     PostingDateIsConfirmedOnce,
     PostingIsOnlyDeferredWhileAwaitingItsDate,
 )
-from services.postings.domain.rules.s3_10_appeals import PostingIsSetAsideOnce
+from services.postings.domain.rules.s3_10_appeals import (
+    NoticeIsRecordedAsItWasGiven,
+    PostingIsSetAsideOnce,
+)
 from shared.clock import london_date
+from shared.errors import refuse_if
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 from shared.rules.base import Rule
@@ -101,8 +105,8 @@ class Posting(Aggregate):
         the officer's 14 days to appeal (L1800 3.10.1) was decided when it was recorded
         and is carried here, so nothing that reads it re-runs that rule."""
 
-        class_version = 2
-
+        #: When the decision was given to them; the event's own timestamp is when it was
+        #: recorded, and ``actor_id`` who recorded it.
         notified_at: datetime
         recipients: list[str]
         content: str
@@ -110,14 +114,22 @@ class Posting(Aggregate):
         actor_role: Role
         #: None only in notifications stored before version 2 (see ``window_started``).
         starts_appeal_window: bool | None
+        #: How it was given (version 3).
+        how: NoticeMeans
 
         personal_fields: ClassVar[frozenset[str]] = frozenset({"content"})
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             # Version 1 did not record the outcome; it is left unknown rather than guessed
             # from this event alone (it depends on the notifications before it).
             state["starts_appeal_window"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            # Until version 3 a notice was recorded as it was given, through this system.
+            state["how"] = NoticeMeans.THIS_SYSTEM
 
         def window_started(self, *, officer_id: str, already_notified: bool) -> bool:
             return notification_started_window(
@@ -300,18 +312,32 @@ class Posting(Aggregate):
         actor_id: str,
         actor_role: Role,
         at: datetime,
+        given_at: datetime | None = None,
+        how: NoticeMeans = NoticeMeans.THIS_SYSTEM,
     ) -> None:
-        # The first notification that reaches the officer starts the appeal window; later
-        # ones are reminders, and ones to others only (the SLT, HR) do not start it.
+        """Record that the decision was given to these recipients: now, through this
+        system, or at ``given_at`` outside it. The earliest notice that reached the officer
+        starts their appeal window (L1800 3.10.1): a later one is a reminder, one to others
+        only (the SLT, HR) does not start it, and one recorded late but given earlier than
+        the window's start moves the start back to when it was given."""
+        given = given_at or at
+        refuse_if(
+            NoticeIsRecordedAsItWasGiven.check(
+                given_at=given, decided_at=self.created_on, recorded_at=at
+            )
+        )
+        reaches_officer = self.officer_id in recipients
+        earliest = self.notified_at is None or given < self.notified_at
         self.trigger_event(
             self.OfficerNotified,
             timestamp=at,
-            notified_at=at,
+            notified_at=given,
             recipients=recipients,
             content=content,
             actor_id=actor_id,
             actor_role=actor_role,
-            starts_appeal_window=self.notified_at is None and self.officer_id in recipients,
+            starts_appeal_window=reaches_officer and earliest,
+            how=how,
         )
 
     def move(self, *, moved_on: date, decision: Decision, at: datetime) -> None:

@@ -178,6 +178,8 @@ class NotifyOfficerHandler(PostingsHandler[NotifyOfficer]):
             actor_id=actor.principal.subject,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
+            given_at=command.given_at,
+            how=command.how,
         )
         return self.saved(posting)
 

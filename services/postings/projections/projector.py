@@ -447,7 +447,9 @@ def _notified(session: Session, event: Posting.OfficerNotified, position: int) -
             recipients=json.dumps(event.recipients),
             content=event.content,
             notified_at=event.notified_at,
+            recorded_at=event.timestamp,
             sent_by=event.actor_id,
+            how=event.how.value,
         )
     )
 
@@ -605,7 +607,9 @@ def _request_declined(session: Session, event: TransferRequest.Declined, positio
             recipients=json.dumps([officer_id]),
             content=event.decision.rationale,
             notified_at=event.timestamp,
+            recorded_at=event.timestamp,
             sent_by=event.decision.actor_id,
+            how="this_system",
         )
     )
     session.execute(

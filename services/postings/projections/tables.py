@@ -162,8 +162,12 @@ notifications = Table(
     Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
     Column("recipients", Text, nullable=False),
     Column("content", Text, nullable=False),
+    #: When it was given to the officer, and when recorded (later for a notice given
+    #: outside this system), by whom, and how.
     Column("notified_at", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=True),
     Column("sent_by", String(lengths.SUBJECT), nullable=False),
+    Column("how", String(lengths.SHORT_KEYWORD), nullable=True),
 )
 
 #: Requests on form 1068 (L1800 3.5); the reasons may be personal (welfare).
