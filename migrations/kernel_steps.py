@@ -106,3 +106,25 @@ def create_idempotency_officers() -> None:
 
 def drop_idempotency_officers() -> None:
     op.drop_table("idempotency_officers")
+
+
+def index_every_act() -> None:
+    """The audit index holds every act a person took, not only decisions: its outcome
+    (decided, recorded, refused), and no clause for an act that decides nothing (revision
+    0012 of postings, 0010 of appeals, 0009 of roi; the index is rebuilt after it)."""
+    with op.batch_alter_table("audit_decisions") as batch:
+        batch.add_column(
+            sa.Column("outcome", sa.String(length=20), nullable=False, server_default="decided")
+        )
+        batch.alter_column("clause", existing_type=sa.String(length=40), nullable=True)
+    with op.batch_alter_table("audit_decisions") as batch:
+        batch.alter_column("outcome", server_default=None, existing_type=sa.String(length=20))
+    op.create_index("ix_audit_decisions_outcome", "audit_decisions", ["outcome"])
+
+
+def index_decisions_only() -> None:
+    op.drop_index("ix_audit_decisions_outcome", table_name="audit_decisions")
+    op.execute("DELETE FROM audit_decisions WHERE clause IS NULL")
+    with op.batch_alter_table("audit_decisions") as batch:
+        batch.drop_column("outcome")
+        batch.alter_column("clause", existing_type=sa.String(length=40), nullable=False)

@@ -1,7 +1,8 @@
 """The auditor's index over a service's log: every case (aggregate) with the officer it
-concerns, and every decision with what an auditor searches on. It is a read model: built in
-the event's own transaction, rebuilt by replay, and never the only copy of anything (the
-decision itself is read back from the stored event)."""
+concerns, and every act a person took on it with what an auditor searches on: decisions,
+acts that decide nothing (a notification, an appeal lodged, a PDR recorded, an enrolment)
+and refusals. It is a read model: built in the event's own transaction, rebuilt by replay,
+and never the only copy of anything (the act itself is read back from the stored event)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,26 @@ def _case(session: Session, kernel: KernelTables, case_id: str) -> tuple[str | N
     return cases[case_id]
 
 
+#: An act's outcome: a decision, an act that decides nothing, a refused command.
+DECIDED, RECORDED, REFUSED = "decided", "recorded", "refused"
+
+
+def act_of(event: Any) -> tuple[str, str, str, str | None] | None:
+    """(outcome, actor, role, clause) of an event a person is behind; None for what the
+    services record for themselves (a posting opened on an officer, a key's bookkeeping)."""
+    decision = getattr(event, "decision", None)
+    if isinstance(decision, Decision):
+        return DECIDED, decision.actor_id, decision.actor_role.value, decision.clause
+    for who, role in (("actor_id", "actor_role"), ("appellant_id", "appellant_role")):
+        actor, acting_as = getattr(event, who, None), _text(getattr(event, role, None))
+        if isinstance(actor, str) and acting_as is not None:
+            outcome = REFUSED if event_type(event) == "Refusal.Recorded" else RECORDED
+            return outcome, actor, acting_as, _text(getattr(event, "clause", None))
+    return None
+
+
 def index_event(session: Session, kernel: KernelTables, event: Any, position: int) -> None:
-    """Record a new case, and a decision, as the event is stored or replayed."""
+    """Record a new case, and an act, as the event is stored or replayed."""
     case_id = str(event.originator_id)
     if isinstance(event, AggregateCreated):
         officer_id = _text(getattr(event, "officer_id", None))
@@ -61,24 +80,30 @@ def index_event(session: Session, kernel: KernelTables, event: Any, position: in
                 "opened_at": event.timestamp,
             },
         )
-    decision = getattr(event, "decision", None)
-    if not isinstance(decision, Decision):
+    act = act_of(event)
+    if act is None:
         return
+    outcome, actor_id, actor_role, clause = act
     officer_id, kind = _case(session, kernel, case_id)
+    asked_of = getattr(event, "case_id", None) if outcome == REFUSED else None
+    decision = getattr(event, "decision", None)
+    delegation = decision.delegation_id if isinstance(decision, Decision) else None
     insert_row(
         session,
         kernel.audit_decisions,
         {
             "position": position,
-            "case_id": case_id,
+            # A refusal is filed under the record it was asked of, where there was one.
+            "case_id": str(asked_of) if asked_of else case_id,
             "case_type": case_type(event),
             "event_type": event_type(event),
+            "outcome": outcome,
             "officer_id": officer_id,
             "kind": kind,
-            "clause": decision.clause,
-            "actor_id": decision.actor_id,
-            "actor_role": decision.actor_role.value,
-            "delegation_id": str(decision.delegation_id) if decision.delegation_id else None,
+            "clause": clause,
+            "actor_id": actor_id,
+            "actor_role": actor_role,
+            "delegation_id": str(delegation) if delegation else None,
             "occurred_at": event.timestamp,
         },
     )

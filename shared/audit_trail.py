@@ -40,9 +40,11 @@ def stored_entries(
     *,
     positions: Iterable[int] | None = None,
     case_id: UUID | None = None,
+    events_out: dict[int, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Stored events as envelopes with their leaf and chain hashes, in log order: those at
-    ``positions``, or every event of the case ``case_id``."""
+    ``positions``, or every event of the case ``case_id`` (and into ``events_out``, each
+    domain event by its position)."""
     events = kernel.events.c
     query = chained_events(kernel)
     if positions is not None:
@@ -58,6 +60,8 @@ def stored_entries(
                 state=row.state,
             )
         )
+        if events_out is not None:
+            events_out[row.id] = event
         yield {
             **to_envelope(row.id, event),
             "leaf_hash": row.leaf_hash,
@@ -65,23 +69,29 @@ def stored_entries(
         }
 
 
-def decision_entry(
-    service: str, index_row: dict[str, Any], envelope: dict[str, Any]
+def act_entry(
+    service: str, index_row: dict[str, Any], envelope: dict[str, Any], published: dict[str, Any]
 ) -> dict[str, Any]:
-    """One decision as an auditor reads it: where it sits, what it concerns, and the
-    decision itself (rationale, actor, role, delegation, clause, facts) from the event."""
-    decision = envelope["data"]["decision"]
+    """One act as an auditor reads it: where it sits, what it concerns, who did it in which
+    role and when, its outcome (decided, recorded, refused), the decision itself where it is
+    one (rationale, delegation, clause, facts), and the act as published to the reader
+    (``published``: its contract, withheld as for that reader's role)."""
     return {
         "service": service,
         "position": index_row["position"],
         "occurred_at": envelope["occurred_at"],
         "type": envelope["type"],
+        "outcome": index_row["outcome"],
         "case_id": index_row["case_id"],
         "case_type": index_row["case_type"],
         "case_version": envelope["originator_version"],
         "officer_id": index_row["officer_id"],
         "kind": index_row["kind"],
-        "decision": decision,
+        "actor_id": index_row["actor_id"],
+        "actor_role": index_row["actor_role"],
+        "clause": index_row["clause"],
+        "decision": published.get("decision"),
+        "act": published,
         "leaf_hash": envelope["leaf_hash"],
     }
 

@@ -223,15 +223,28 @@ class LedgerApplication(Application[UUID]):
         if not isinstance(aggregate, kind):
             raise NotFound(f"{what} {named or aggregate_id} not found")
         if self.db.sessions.registry.has():
+            info = self.db.sessions().info
             # The version this unit of work decides on, for If-Match (shared.api.commands).
-            self.db.sessions().info.setdefault(LOADED_VERSIONS, {})[aggregate_id] = (
-                aggregate.version
-            )
+            info.setdefault(LOADED_VERSIONS, {})[aggregate_id] = aggregate.version
+            # Whom the records it read concern, for a refusal to name (shared.refusals).
+            concerned = getattr(aggregate, "officer_id", None)
+            officers: list[str] = info.setdefault(OFFICERS_READ, [])
+            if isinstance(concerned, str) and concerned not in officers:
+                officers.append(concerned)
         return aggregate
 
 
 #: Key in ``Session.info``: each record's version as this unit of work last loaded it.
 LOADED_VERSIONS = "eventstore.loaded_versions"
+
+
+#: Key in ``Session.info``: the officers whose records this unit of work loaded, in order.
+OFFICERS_READ = "eventstore.officers_read"
+
+
+def officers_read(session: Session) -> list[str]:
+    found: list[str] = session.info.get(OFFICERS_READ, [])
+    return found
 
 
 def loaded_version(session: Session, record_id: UUID) -> int | None:

@@ -26,10 +26,10 @@ class Runtime:
     application: LedgerApplication
     verifier: TokenVerifier
     clock: Clock
+    #: What the service publishes on its feed and to auditors, and how.
+    contracts: ContractMap
     #: Each command type's handler (built by the composition root).
     handlers: Handlers = field(default_factory=Handlers)
-    #: What the service publishes on its feed, and how (None: the legacy envelope).
-    contracts: ContractMap | None = None
     followers: list[Follower] = field(default_factory=list)
     checkpointer: Checkpointer | None = None
     #: Jobs the service runs by itself every so often (e.g. postings' HR-system sync).

@@ -119,8 +119,9 @@ class KernelTables:
             Column("kind", String(lengths.KEYWORD), nullable=True),
             Column("opened_at", UtcDateTime(), nullable=False),
         )
-        #: Every decision in the log by its position, with what an auditor searches on
-        #: (clause, decider, kind, date); the decision itself stays in the stored event.
+        #: Every act in the log by its position (decisions, acts that decide nothing,
+        #: refusals), with what an auditor searches on (outcome, clause, who, kind, date);
+        #: the act itself stays in the stored event.
         audit_decisions = Table(
             "audit_decisions",
             metadata,
@@ -128,9 +129,12 @@ class KernelTables:
             Column("case_id", String(lengths.UUID), nullable=False, index=True),
             Column("case_type", String(lengths.CASE_TYPE), nullable=False),
             Column("event_type", String(lengths.EVENT_TYPE), nullable=False),
+            #: decided, recorded (an act that decides nothing) or refused.
+            Column("outcome", String(lengths.SHORT_KEYWORD), nullable=False, index=True),
             Column("officer_id", String(lengths.OFFICER_ID), nullable=True, index=True),
             Column("kind", String(lengths.KEYWORD), nullable=True, index=True),
-            Column("clause", String(lengths.CLAUSE), nullable=False, index=True),
+            #: None for an act that decides nothing.
+            Column("clause", String(lengths.CLAUSE), nullable=True, index=True),
             Column("actor_id", String(lengths.SUBJECT), nullable=False, index=True),
             Column("actor_role", String(lengths.ROLE), nullable=False),
             Column("delegation_id", String(lengths.UUID), nullable=True),

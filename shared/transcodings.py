@@ -13,6 +13,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from shared.ledger import Decision
+from shared.refusals import RefusedBecause
 from shared.roles import Role
 
 
@@ -74,6 +75,7 @@ def register_domain_types(
     transcoder.register(DateAsISO())
     transcoder.register(EnumByValue(Role))
     transcoder.register(DataclassAsDict(Decision))
+    transcoder.register(DataclassAsDict(RefusedBecause))
     for enum_type in enums:
         transcoder.register(EnumByValue(enum_type))
     for value_type in values:

@@ -77,11 +77,20 @@ def register_officer(client: httpx.Client, officer_id: str = "K100", **overrides
 DECISION_EVENTS = 2
 
 
-def count_events(database_url: str, table: Any = None) -> int:
+#: A refused command is kept as a record of its own (shared.refusals), never on a case.
+REFUSAL_TOPIC = ":Refusal.Recorded"
+
+
+def count_events(database_url: str, table: Any = None, *, refusals: bool = False) -> int:
+    """How many events the log holds about cases: what a refused command must not change.
+    Refusals themselves (which it does record) are counted only when asked for."""
     events = table if table is not None else postings_kernel.events
+    query = select(func.count()).select_from(events)
+    if not refusals:
+        query = query.where(events.c.topic.notlike(f"%{REFUSAL_TOPIC}"))
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+            return int(conn.execute(query).scalar_one())
     finally:
         engine.dispose()

@@ -29,16 +29,36 @@ def test_an_officers_timeline_spans_the_three_services_in_time_order(system: Sys
     timeline = ok(system.postings.get("/audit/officers/K100/timeline", headers=AUDITOR))
 
     entries = timeline["entries"]
-    assert [(e["service"], e["type"]) for e in entries] == [
-        ("roi", "Commitment.Released"),
-        ("postings", "Posting.Decided"),
-        ("postings", "Posting.DateConfirmed"),
-        ("appeals", "Appeal.Assigned"),
-        ("appeals", "Appeal.Decided"),
+    # Every act on K100's cases, decisions and acts that decide nothing alike.
+    assert [(e["service"], e["type"], e["outcome"]) for e in entries] == [
+        ("postings", "Officer.Registered", "recorded"),
+        ("roi", "Commitment.Enrolled", "recorded"),
+        ("roi", "Commitment.NoticeRecorded", "recorded"),
+        ("roi", "Commitment.Completed", "recorded"),
+        ("roi", "Commitment.Released", "decided"),
+        ("postings", "Posting.Decided", "decided"),
+        ("postings", "Posting.OfficerNotified", "recorded"),
+        ("postings", "Posting.DateConfirmed", "decided"),
+        ("appeals", "Appeal.Lodged", "recorded"),
+        ("appeals", "Appeal.Assigned", "decided"),
+        ("appeals", "Appeal.Decided", "decided"),
     ]
     times = [datetime.fromisoformat(e["occurred_at"]) for e in entries]
     assert times == sorted(times)
-    decided = entries[1]
+    assert all(e["actor_id"] and e["actor_role"] for e in entries)
+    notified = entries[6]
+    assert notified["act"]["recipients"] == ["K100"]
+    assert notified["act"]["starts_appeal_window"] is True
+    assert (notified["actor_id"], notified["clause"], notified["decision"]) == (
+        "test:hr_resource_planning",
+        None,
+        None,
+    )
+    told = entries[2]
+    assert told["act"]["notified_on"] == days(-70)  # told of the ROI before the course
+    lodged = entries[8]
+    assert (lodged["actor_id"], lodged["actor_role"]) == ("K100", "officer")
+    decided = entries[5]
     assert decided["case_id"] == history["posting"]["id"]
     assert decided["kind"] == "compulsory"
     assert decided["decision"]["actor_id"] == "dhr"
@@ -46,8 +66,8 @@ def test_an_officers_timeline_spans_the_three_services_in_time_order(system: Sys
     assert decided["decision"]["clause"] == "L1800 3.7.1"
     assert decided["decision"]["rationale"].startswith("Response strength")
     assert decided["decision"]["facts"]["roi"]["bound"] is False
-    assert entries[4]["decision"]["rationale"] == "Travel was justified by the vacancy"
-    assert timeline["counts"] == {"postings": 2, "appeals": 2, "roi": 1}
+    assert entries[10]["decision"]["rationale"] == "Travel was justified by the vacancy"
+    assert timeline["counts"] == {"postings": 4, "appeals": 3, "roi": 4}
     # Reading the timeline is a consultation of K100's data, in each service's log.
     for client in (system.postings, system.appeals, system.roi):
         logged = ok(
@@ -67,10 +87,21 @@ def test_decisions_are_found_by_clause_decider_kind_and_date(system: System) -> 
 
     assert found(clause="L1800 3.7.1") == ["Posting.Decided"]
     assert found(actor_id="hor") == ["Posting.DateConfirmed"]
-    assert found(kind="compulsory") == ["Posting.Decided", "Posting.DateConfirmed"]
+    assert found(kind="compulsory") == [
+        "Posting.Decided",
+        "Posting.OfficerNotified",
+        "Posting.DateConfirmed",
+    ]
+    assert found(kind="compulsory", outcome="decided") == [
+        "Posting.Decided",
+        "Posting.DateConfirmed",
+    ]
+    assert found(type="Posting.OfficerNotified", outcome="recorded") == ["Posting.OfficerNotified"]
     hour = NOW + timedelta(hours=1, minutes=30)
-    assert found(**{"from": hour.isoformat()}) == ["Posting.DateConfirmed"]
-    assert found(**{"to": hour.isoformat(), "officer_id": "K100"}) == ["Posting.Decided"]
+    assert found(**{"from": hour.isoformat(), "outcome": "decided"}) == ["Posting.DateConfirmed"]
+    assert found(**{"to": hour.isoformat(), "officer_id": "K100", "outcome": "decided"}) == [
+        "Posting.Decided"
+    ]
     assert found(clause="L1800 9.9.9") == []
 
 

@@ -151,7 +151,7 @@ def test_disposal_is_a_decision_taken_once_by_a_policy_owner(system: System) -> 
     found = ok(
         system.postings.get(
             "/audit/decisions",
-            params={"clause": "L1 Retention & Disposal of Records"},
+            params={"clause": "L1 Retention & Disposal of Records", "outcome": "decided"},
             headers=AUDITOR,
         )
     )

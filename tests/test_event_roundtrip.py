@@ -45,6 +45,7 @@ from services.roi.domain.commitment import Commitment
 from services.roi.domain.course_record import CourseRecord
 from services.roi.domain.designation import CourseDesignation
 from services.roi.domain.values import DesignationReason, Quarter
+from shared import refusals
 from shared.clock import FixedClock
 from shared.db import Database
 from shared.disposal import PersonalDataDisposal
@@ -693,6 +694,32 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             ),
         ),
     ),
+    refusals.Refusal.Recorded: (
+        PostingsApplication,
+        make(
+            refusals.Refusal.Recorded,
+            **created(refusals.Refusal.Recorded, refusals.Refusal),
+            asked="DecideRedeployment",
+            status=422,
+            rule="PdrMustBeCompletedBeforeTheMove",
+            clause="L1800 3.1.4",
+            message="K100's PDR due 2027-02-01 is not completed",
+            reasons=[
+                refusals.RefusedBecause(
+                    message="K100's PDR due 2027-02-01 is not completed",
+                    rule="PdrMustBeCompletedBeforeTheMove",
+                    clause="L1800 3.1.4",
+                    field="officer_id",
+                    details={"outstanding": [{"officer_id": "K100", "due_on": "2027-02-01"}]},
+                )
+            ],
+            officer_id="K100",
+            case_id=uuid4(),
+            actor_id="cmdr-north",
+            actor_role=Role.DIVISIONAL_COMMANDER,
+            correlation_id="req-9",
+        ),
+    ),
 }
 
 
@@ -701,7 +728,7 @@ def all_event_classes() -> set[type[Any]]:
     without an example fails this test rather than going unchecked)."""
     found: set[type[Any]] = set()
     names = [m.name for m in pkgutil.walk_packages(services.__path__, "services.")]
-    for name in [*names, "shared.disposal"]:
+    for name in [*names, "shared.disposal", "shared.refusals"]:
         module = importlib.import_module(name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Aggregate) and value is not Aggregate:

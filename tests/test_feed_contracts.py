@@ -21,6 +21,7 @@ from shared.contracts import (
 )
 from shared.disposal import PersonalDataDisposal
 from shared.envelope import jsonable, to_envelope
+from shared.refusals import Refusal
 from shared.roles import Role
 from shared.settings import AppealsSettings
 from tests.support.feeds import feed_postings
@@ -40,12 +41,12 @@ def examples_of(service: str) -> dict[type[Any], Any]:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_event_of_a_service_has_exactly_its_published_model(service: str) -> None:
-    # Every service records disposals; the examples hold that event under one of them.
+    # Every service records disposals and refusals; the examples hold those events under
+    # one of them.
+    kernel = {PersonalDataDisposal.Decided, Refusal.Recorded}
     mapped = set(contracts_of(service).event_classes())
-    assert PersonalDataDisposal.Decided in mapped
-    assert mapped - {PersonalDataDisposal.Decided} == set(examples_of(service)) - {
-        PersonalDataDisposal.Decided
-    }
+    assert kernel <= mapped
+    assert mapped - kernel == set(examples_of(service)) - kernel
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -22,10 +22,12 @@ from shared.contracts import (
     LegacyDecision,
 )
 from shared.disposal import PersonalDataDisposal, publish_disposal
+from shared.refusals import publish_refusals
 from shared.roles import Role
 
 contracts = ContractMap()
 publish_disposal(contracts)
+publish_refusals(contracts)
 
 
 def _text(value: str, reader: Role) -> str:

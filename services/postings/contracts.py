@@ -39,10 +39,12 @@ from shared.contracts import (
 from shared.disposal import publish_disposal
 from shared.envelope import jsonable
 from shared.ledger import Decision
+from shared.refusals import publish_refusals
 from shared.roles import Role
 
 contracts = ContractMap()
 publish_disposal(contracts)
+publish_refusals(contracts)
 
 #: Decision facts that reveal the officer's home or welfare factors.
 _CONFIDENTIAL_FACTS = ("welfare", "travel")

@@ -10,10 +10,12 @@ from services.roi.domain.course_record import CourseRecord
 from services.roi.domain.designation import CourseDesignation
 from shared.contracts import Contract, ContractMap, DecisionV1
 from shared.disposal import publish_disposal
+from shared.refusals import publish_refusals
 from shared.roles import Role
 
 contracts = ContractMap()
 publish_disposal(contracts)
+publish_refusals(contracts)
 
 
 class CourseDesignatedV1(Contract):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Query
@@ -18,23 +18,33 @@ from shared.api.feed import EventEnvelope
 from shared.api.pagination import Page, PageParams, Paging, fetch_page
 from shared.api.problems import ApiProblem
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
-from shared.audit_trail import case_history, case_state_at, decision_entry, stored_entries
+from shared.audit_trail import act_entry, case_history, case_state_at, stored_entries
 from shared.roles import Role
 from shared.runtime import Runtime
 
 
-class AuditDecision(BaseModel):
+class AuditAct(BaseModel):
+    """One act on the record: a decision, an act that decides nothing (a notification, an
+    appeal lodged, a PDR recorded, an enrolment) or a refused command."""
+
     service: str
     position: int
     occurred_at: str
     type: str
+    outcome: Literal["decided", "recorded", "refused"]
     case_id: str
     case_type: str
     case_version: int
     officer_id: str | None
     kind: str | None
-    #: As recorded: rationale, actor_id, actor_role, delegation_id, clause, facts, ...
-    decision: dict[str, Any]
+    actor_id: str
+    actor_role: str
+    clause: str | None
+    #: A decision as recorded: rationale, actor, role, delegation, clause, facts.
+    decision: dict[str, Any] | None
+    #: The act as the service publishes it to the reader's role (confidential parts
+    #: withheld as the feed withholds them).
+    act: dict[str, Any]
     leaf_hash: str
 
 
@@ -70,10 +80,14 @@ def search_decisions(
     type: Annotated[
         str | None, Query(max_length=lengths.EVENT_TYPE, description="Event type")
     ] = None,
+    outcome: Annotated[
+        Literal["decided", "recorded", "refused"] | None,
+        Query(description="Decisions, acts that decide nothing, or refused commands"),
+    ] = None,
     case_id: UUID | None = None,
     decided_from: Annotated[datetime | None, Query(alias="from")] = None,
     decided_to: Annotated[datetime | None, Query(alias="to")] = None,
-) -> Page[AuditDecision]:
+) -> Page[AuditAct]:
     for name, moment in (("from", decided_from), ("to", decided_to)):
         if moment is not None and moment.tzinfo is None:
             raise ApiProblem(
@@ -92,11 +106,13 @@ def search_decisions(
             actor_id=actor_id,
             kind=kind,
             type=type,
+            outcome=outcome,
             case_id=str(case_id) if case_id else None,
             decided_from=decided_from,
             decided_to=decided_to,
         ),
         paging,
+        reader=ctx.caller.role,
     )
 
 
@@ -107,15 +123,17 @@ class DecisionFilter:
     actor_id: str | None = None
     kind: str | None = None
     type: str | None = None
+    outcome: str | None = None
     case_id: str | None = None
     decided_from: datetime | None = None
     decided_to: datetime | None = None
 
 
 def decisions_page(
-    runtime: Runtime, where: DecisionFilter, paging: PageParams
-) -> Page[AuditDecision]:
-    """One page of this service's decisions matching ``where``, oldest first."""
+    runtime: Runtime, where: DecisionFilter, paging: PageParams, *, reader: Role
+) -> Page[AuditAct]:
+    """One page of this service's acts matching ``where``, oldest first, as ``reader`` may
+    read them."""
     index = runtime.tables.audit_decisions
     query = select(index)
     for column, value in (
@@ -124,6 +142,7 @@ def decisions_page(
         (index.c.actor_id, where.actor_id),
         (index.c.kind, where.kind),
         (index.c.event_type, where.type),
+        (index.c.outcome, where.outcome),
         (index.c.case_id, where.case_id),
     ):
         if value is not None:
@@ -138,15 +157,28 @@ def decisions_page(
         rows = fetch_page(
             session, query, order_by=[index.c.position], paging=paging, convert=lambda r: r
         )
+        events: dict[int, Any] = {}
         envelopes = {
             e["id"]: e
             for e in stored_entries(
-                session, app, runtime.tables, positions=[r["position"] for r in rows.items]
+                session,
+                app,
+                runtime.tables,
+                positions=[r["position"] for r in rows.items],
+                events_out=events,
             )
         }
+    contracts = runtime.contracts
     return Page(
         items=[
-            AuditDecision(**decision_entry(service, r, envelopes[r["position"]]))
+            AuditAct(
+                **act_entry(
+                    service,
+                    r,
+                    envelopes[r["position"]],
+                    contracts.publish(r["position"], events[r["position"]], reader).data,
+                )
+            )
             for r in rows.items
         ],
         limit=rows.limit,
@@ -194,7 +226,7 @@ router = build_router(
             relied on.""",
             roles=(Role.AUDITOR,),
             run=search_decisions,
-            response_model=Page[AuditDecision],
+            response_model=Page[AuditAct],
             errors=(422,),
             expensive=True,
         ),

@@ -28,8 +28,8 @@ from shared import lengths
 from shared.api.problems import ApiProblem
 from shared.consultations import officer_ids_in
 from shared.db import met_another_transaction
-from shared.errors import ConcurrentChange, Conflict
-from shared.eventstore import loaded_version
+from shared.errors import ConcurrentChange, Conflict, DomainError
+from shared.eventstore import loaded_version, officers_read
 from shared.handling import (
     MAX_ATTEMPTS,
     Actor,
@@ -40,6 +40,7 @@ from shared.handling import (
 )
 from shared.identity import Principal
 from shared.keyring import written_about
+from shared.refusals import keep, reasons_of, status_of
 
 if TYPE_CHECKING:
     from shared.runtime import Runtime
@@ -250,7 +251,13 @@ def _attempt(
             correlation_id=headers.correlation_id,
             prepared=prepared,
         )
-        outcome = handler(context)
+        try:
+            outcome = handler(context)
+        except DomainError as refused:
+            # Whom the refused command concerned, as the records it read say: the refusal
+            # is recorded after this unit of work is gone (shared.refusals).
+            refused.officers_read = list(officers_read(session))  # type: ignore[attr-defined]
+            raise
         if key is not None:
             # Whose personal data the stored answer may hold, for a disposal to forget it.
             officers = written_about(session) | officer_ids_in(outcome.body)
@@ -379,7 +386,33 @@ def dispatch(
             location=location(saved) if location else None,
         )
 
-    return run_command(runtime, caller, headers, payload, handle, prepare=prepare)
+    try:
+        return run_command(runtime, caller, headers, payload, handle, prepare=prepare)
+    except DomainError as refused:
+        status = status_of(refused)
+        if status is not None:
+            keep(
+                runtime.application,
+                asked=type(command).__name__,
+                status=status,
+                reasons=reasons_of(refused),
+                message=refused.message,
+                officer_id=_concerning(command, refused),
+                case_id=record,
+                principal=caller,
+                correlation_id=headers.correlation_id,
+            )
+        raise
+
+
+def _concerning(command: Command, refused: DomainError) -> str | None:
+    """The officer a refused command was about: named in it, or whose record it read."""
+    for holder in (command, getattr(command, "placement", None)):
+        named = getattr(holder, "officer_id", None)
+        if isinstance(named, str):
+            return named
+    read: list[str] = getattr(refused, "officers_read", [])
+    return read[0] if read else None
 
 
 def _version_of(runtime: Runtime, record: UUID) -> int | None:

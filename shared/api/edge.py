@@ -21,17 +21,24 @@ import email.message
 import json
 import math
 import re
+import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import lengths
 from shared.api.problems import PROBLEM_JSON, ApiProblem, BodyTooLarge
+from shared.errors import Violation
 from shared.identity import InvalidToken, Principal
+from shared.refusals import keep
 from shared.roles import Role
+from shared.rules.l1_2_3_compliance import ActsOnlyInARoleGivenThePower
+from shared.rules.l1_data_security import OfficersActOnTheirOwnRecordsOnly
 
 #: Deeper than any body this API takes (three or four levels), far below what the parser
 #: could be made to recurse through.
@@ -294,15 +301,29 @@ class EdgeRoute(APIRoute):
 
         async def checked(request: Request) -> Response:
             principal = authenticate(request)
+            refused: Violation | None = None
             if principal.role not in roles:
+                refused = ActsOnlyInARoleGivenThePower.violation(
+                    f"role {principal.role.value!r} may not do this",
+                    details={"allowed_roles": sorted(r.value for r in roles)},
+                )
+            elif not _may_act_on_path(principal, request.path_params):
+                refused = OfficersActOnTheirOwnRecordsOnly.violation(
+                    "an officer acts on their own records only", field="officer_id"
+                )
+            if refused is not None:
+                if request.method not in ("GET", "HEAD"):
+                    # A refused exercise of authority by a signed-in person is on the record.
+                    await run_in_threadpool(_keep_refusal, request, principal, refused)
                 raise ApiProblem(
                     403,
                     "forbidden",
-                    f"role {principal.role.value!r} may not do this",
-                    allowed_roles=sorted(r.value for r in roles),
+                    refused.message,
+                    rule=refused.rule,
+                    clause=refused.clause,
+                    violations=[refused.as_dict()],
+                    allowed_roles=refused.details.get("allowed_roles"),
                 )
-            if not _may_act_on_path(principal, request.path_params):
-                raise ApiProblem(403, "forbidden", "an officer acts on their own records only")
             _check_parameters(request)
             if takes_body and _is_json(request):
                 try:
@@ -321,6 +342,23 @@ class EdgeRoute(APIRoute):
             return await handler(request)
 
         return checked
+
+
+def _keep_refusal(request: Request, principal: Principal, refused: Violation) -> None:
+    named = request.path_params.get("officer_id")
+    given = request.headers.get("x-request-id", "").strip()[: lengths.CORRELATION_ID]
+    route = request.scope.get("route")
+    keep(
+        request.app.state.runtime.application,
+        asked=f"{request.method} {getattr(route, 'path', request.url.path)}",
+        status=403,
+        reasons=[refused],
+        message=refused.message,
+        officer_id=named if isinstance(named, str) else None,
+        case_id=None,
+        principal=principal,
+        correlation_id=given or str(uuid.uuid4()),
+    )
 
 
 def _may_act_on_path(principal: Principal, path: dict[str, Any]) -> bool:

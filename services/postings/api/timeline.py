@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from services.postings.clients.audit_peers import officer_decisions
-from shared.api.audit_trail import AuditDecision, DecisionFilter, decisions_page
+from shared.api.audit_trail import AuditAct, DecisionFilter, decisions_page
 from shared.api.pagination import PageParams
 from shared.api.routes import Operating, OperationRoute, build_router
 from shared.api.schemas import OfficerIdPath
@@ -22,16 +22,19 @@ from shared.settings import PostingsSettings
 class Timeline(BaseModel):
     officer_id: str
     #: Oldest first across the three services; ties keep each service's log order.
-    entries: list[AuditDecision]
+    entries: list[AuditAct]
     counts: dict[str, int]
 
 
-def _own(runtime: Any, officer_id: str) -> list[AuditDecision]:
+def _own(runtime: Any, officer_id: str, reader: Role) -> list[AuditAct]:
     cap = runtime.settings.page_size_max
-    found: list[AuditDecision] = []
+    found: list[AuditAct] = []
     while True:
         page = decisions_page(
-            runtime, DecisionFilter(officer_id=officer_id), PageParams(limit=cap, offset=len(found))
+            runtime,
+            DecisionFilter(officer_id=officer_id),
+            PageParams(limit=cap, offset=len(found)),
+            reader=reader,
         )
         found.extend(page.items)
         if not page.items or len(found) >= page.total:
@@ -57,9 +60,9 @@ def officer_timeline(ctx: Operating, officer_id: OfficerIdPath) -> Timeline:
             )
             for service, url in peers
         ]
-        entries = _own(runtime, officer_id)
+        entries = _own(runtime, officer_id, ctx.caller.role)
         for answer in asked:
-            entries += [AuditDecision(**item) for item in answer.result()]
+            entries += [AuditAct(**item) for item in answer.result()]
     entries.sort(key=lambda e: datetime.fromisoformat(e.occurred_at))
     counts: dict[str, int] = {"postings": 0, "appeals": 0, "roi": 0}
     for entry in entries:

@@ -1,0 +1,13 @@
+"""L1, Data Security: data is held in accordance with the Information Management Policy;
+access is by role and need, and officers see their own records (DOMAIN.md)."""
+
+from __future__ import annotations
+
+from shared.rules.base import Rule
+
+
+class OfficersActOnTheirOwnRecordsOnly(Rule):
+    """Access is by role and need, and officers see their own records (L1 Data Security;
+    DOMAIN.md interpretation): an officer naming another officer is refused."""
+
+    clause = "L1 Data Security"
