@@ -130,6 +130,9 @@ def test_a_case_as_it_stood_between_two_decisions(system: System) -> None:
     assert between["state"]["posting_date"] is None
     assert between["version"] == 2  # decided, then notified
     assert after["state"]["state"] == "date_confirmed"
+    # Three dates, each its own field: the day decided, the likely and the confirmed date.
+    assert between["state"]["decided_on"] == (NOW + timedelta(hours=1)).date().isoformat()
+    assert between["state"]["likely_posting_date"] == days(60)
     assert after["state"]["posting_date"] == days(61)
     assert before.status_code == 404
     events = ok(system.postings.get(case, headers=AUDITOR))

@@ -62,6 +62,29 @@ def test_authority_outside_ones_division_is_a_403_naming_the_rule_and_stores_not
     assert count_events(postings_settings.database_url) == before
 
 
+def test_a_commander_posting_into_another_division_is_refused_for_the_destination(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    """The officer serves in the commander's division; the destination does not: a 403
+    for authority naming the destination alone (L1800 3.6.1), never a claim about where the
+    officer serves."""
+    register_officer(postings_client)
+    before = count_events(postings_settings.database_url)
+
+    response = postings_client.post(
+        "/postings/redeployments",
+        json=redeployment_body(to_location="dover"),
+        headers=COMMANDER_NORTH,
+    )
+
+    assert response.status_code == 403
+    problem = response.json()
+    assert problem["rule"] == RedeploymentMustStayWithinTheDecidersUnit.id
+    assert [v["field"] for v in problem["violations"]] == ["to_location"]
+    assert "serves" not in problem["detail"]
+    assert count_events(postings_settings.database_url) == before
+
+
 def test_a_broken_rule_names_the_rule_and_clause_and_stores_nothing(
     postings_client: TestClient, postings_settings: PostingsSettings
 ) -> None:

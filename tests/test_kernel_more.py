@@ -3,6 +3,10 @@ follower per feed, the token command, and a database outage answered with 503.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -30,6 +34,8 @@ from tests.helpers import (
 from tests.support import pg
 from tests.support.feeds import appeals_follower_handler
 from tests.support.roi import in_process_roi
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_an_idempotency_key_is_honoured_after_a_restart(
@@ -90,6 +96,19 @@ def test_only_one_follower_per_feed_is_active_on_postgresql() -> None:
         second._release_lock()
         db.close()
         pg.drop(url)
+
+
+def test_the_token_command_imports_none_of_the_services() -> None:
+    """``./dev token`` answers at once: it needs identity and settings, never the services
+    (importing them took seconds). Checked by what it imports, not by a stopwatch."""
+    probe = (
+        "import sys, shared.tokens; "
+        "print(sorted(m for m in sys.modules if m.startswith('services')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_the_token_command_mints_a_token_the_services_accept(
