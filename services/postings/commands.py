@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from services.postings.domain.kinds import NoticeMeans, Power, Rank, WelfareFactor
+from services.postings.domain.officer import OfficerChanges
 from services.postings.domain.values import GeoPoint
 from shared.handling import Command
 
@@ -37,7 +38,7 @@ class RegisterOfficer(Command):
 class ChangeOfficer(Command):
     officer_id: str
     #: Only the fields given change (names of Officer's changeable details).
-    changes: dict[str, Any]
+    changes: OfficerChanges
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ locations unsuitable for them, exceptions for them, and their notifications."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Query
 from pydantic import BaseModel, RootModel
@@ -52,7 +52,7 @@ from services.postings.commands import (
     ReviewProbation,
     SupportRestrictionException,
 )
-from services.postings.domain.officer import Officer, officer_aggregate_id
+from services.postings.domain.officer import Officer, OfficerChanges, officer_aggregate_id
 from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import officers
 from shared import lengths
@@ -80,10 +80,10 @@ def _register(body: OfficerIn) -> Command:
 
 
 def _change(body: OfficerChangesIn, *, officer_id: str) -> Command:
-    changes: dict[str, Any] = {name: getattr(body, name) for name in body.model_fields_set}
-    if "home" in changes:
-        changes["home"] = _point(body.home)
-    return ChangeOfficer(officer_id=officer_id, changes=changes)
+    given: dict[str, Any] = {name: getattr(body, name) for name in body.model_fields_set}
+    if "home" in given:
+        given["home"] = _point(body.home)
+    return ChangeOfficer(officer_id=officer_id, changes=cast(OfficerChanges, given))
 
 
 def _officer(ctx: Reading, saved: Saved) -> OfficerOut:

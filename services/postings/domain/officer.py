@@ -5,7 +5,7 @@ their place of duty, changed by the postings that take effect."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -25,22 +25,27 @@ from shared.errors import NotFound
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
+
 #: What an HR change may touch; anything else is refused by the API's schema.
-CHANGEABLE = frozenset(
-    {
-        "name",
-        "rank",
-        "division",
-        "home_town",
-        "home",
-        "probation_ends_on",
-        "initial_training_complete",
-        "supervisor_id",
-        "skills",
-        "working_pattern",
-        "welfare_factors",
-    }
-)
+class OfficerChanges(TypedDict, total=False):
+    """The officer's details a change may carry: only those given, each with its own type
+    (a change names what it changes; the rest stays as it was)."""
+
+    name: str
+    rank: Rank
+    division: str
+    home_town: str | None
+    home: GeoPoint | None
+    probation_ends_on: date | None
+    initial_training_complete: bool
+    supervisor_id: str | None
+    skills: list[str]
+    working_pattern: str
+    welfare_factors: list[WelfareFactor]
+
+
+#: What a change may name: the fields of OfficerChanges.
+CHANGEABLE = frozenset(OfficerChanges.__annotations__)
 
 
 def officer_aggregate_id(officer_id: str) -> UUID:
@@ -82,7 +87,7 @@ class Officer(Aggregate):
             state["tracks_postings"] = False
 
     class DetailsChanged(Aggregate.Event):
-        changes: dict[str, Any]
+        changes: OfficerChanges
         actor_id: str
         actor_role: Role
 
@@ -291,7 +296,7 @@ class Officer(Aggregate):
         )
 
     def change(
-        self, *, changes: dict[str, Any], actor_id: str, actor_role: Role, at: datetime
+        self, *, changes: OfficerChanges, actor_id: str, actor_role: Role, at: datetime
     ) -> None:
         unknown = set(changes) - CHANGEABLE
         if unknown:

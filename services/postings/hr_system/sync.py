@@ -13,14 +13,14 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 
 from services.postings.application import PostingsApplication
 from services.postings.commands import ChangeOfficer, RecordPdr, RegisterOfficer
 from services.postings.domain.kinds import Rank
-from services.postings.domain.officer import officer_aggregate_id
+from services.postings.domain.officer import OfficerChanges, officer_aggregate_id
 from services.postings.domain.values import PdrCycle
 from services.postings.hr_system.learning import RoiCommitments, sync_completions
 from services.postings.hr_system.mapping import OfficerRecord, current_job, officer_record
@@ -161,7 +161,7 @@ class HrSync:
         }
         changes = {k: v for k, v in wanted.items() if getattr(officer, k) != v}
         if changes:
-            send(ChangeOfficer(officer_id=record.officer_id, changes=changes))
+            send(ChangeOfficer(officer_id=record.officer_id, changes=cast(OfficerChanges, changes)))
             written += 1
         if pdr is not None and app.officer(record.officer_id).pdr != PdrCycle(*pdr):
             send(RecordPdr(officer_id=record.officer_id, due_on=pdr[0], completed_on=pdr[1]))

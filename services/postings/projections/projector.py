@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -114,7 +114,7 @@ def _bump_officer(session: Session, event: Any, **values: Any) -> None:
     session.execute(_UPDATE_OFFICER, {"b_aggregate": str(event.originator_id), **row})
 
 
-def _officer_values(values: dict[str, Any]) -> dict[str, Any]:
+def _officer_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Domain values as columns."""
     out = dict(values)
     if "rank" in out:
