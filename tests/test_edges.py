@@ -448,3 +448,29 @@ def test_a_commander_outside_the_officers_division_learns_nothing_about_them(
     assert opened.status_code == 201, opened.text
     assert opened.json()["id"] not in said
     assert {v["rule"] for v in found["violations"]} == {"RedeploymentMustStayWithinTheDecidersUnit"}
+
+
+# -- moments and days in queries ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("moment", ["0.5", "1700000000", "2026-11-22T10:00:00", "yesterday"])
+def test_a_moment_in_a_query_is_iso_8601_with_its_offset(
+    postings_client: TestClient, moment: str
+) -> None:
+    auditor = bearer(Role.AUDITOR, subject="internal-audit")
+
+    answer = postings_client.get("/audit/decisions", params={"to": moment}, headers=auditor)
+
+    assert fields_of(problem(answer, 422)) == ["query.to"]
+
+
+def test_a_list_documents_its_own_largest_page(postings_client: TestClient) -> None:
+    """The feed takes pages larger than a list's cap; each says its own."""
+    spec = postings_client.get("/openapi.json").json()
+    (limit,) = [p for p in spec["paths"]["/events"]["get"]["parameters"] if p["name"] == "limit"]
+    too_many = limit["schema"]["maximum"] + 1
+    auditor = bearer(Role.AUDITOR, subject="internal-audit")
+
+    answer = postings_client.get("/events", params={"limit": too_many}, headers=auditor)
+
+    assert fields_of(problem(answer, 422)) == ["query.limit"]

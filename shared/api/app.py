@@ -140,7 +140,8 @@ def _document_operations(app: FastAPI, *, page_size_max: int) -> None:
                 _errors_are_problems(operation)
                 for parameter in operation.get("parameters", []):
                     if parameter.get("in") == "query" and parameter.get("name") == "limit":
-                        parameter["schema"]["maximum"] = page_size_max
+                        # A list's page size capped by the settings; a feed's has its own.
+                        parameter["schema"].setdefault("maximum", page_size_max)
         return schema
 
     app.openapi = openapi_with_roles  # type: ignore[method-assign]

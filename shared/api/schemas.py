@@ -3,10 +3,12 @@ it (shared.lengths)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, StringConstraints
 
 from shared import forms, lengths
 
@@ -62,6 +64,32 @@ Line = Annotated[
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=lengths.TEXT)
 ]
+
+#: An instant, written as ISO 8601 with its offset (``2026-11-22T10:00:00Z``): a number is
+#: not taken for one (pydantic would read it as seconds since 1970), nor a time without its
+#: offset (whose zone would be a guess).
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+
+
+def _iso_moment(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_MOMENT.match(value.strip()):
+        raise ValueError("give the moment as ISO 8601 with its offset, e.g. 2026-11-22T10:00:00Z")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]
+
+#: A day, written as ISO 8601 (``2026-11-22``), never a number.
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_DAY.match(value.strip()):
+        raise ValueError("give the day as ISO 8601, e.g. 2026-11-22")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 # -- path parameters -----------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from services.postings.projections.tables import delegations
 from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
-from shared.api.schemas import PersonId
+from shared.api.schemas import Day, PersonId
 from shared.handling import Saved
 from shared.roles import HR_ROLES, Role
 
@@ -58,7 +57,7 @@ def coverage(
     delegation_id: UUID,
     power: Power,
     actor_id: Annotated[str, Query(min_length=1, max_length=lengths.SUBJECT)],
-    on: date,
+    on: Day,
 ) -> CoverageOut:
     violations = delegation_coverage(
         ctx.runtime.application,  # type: ignore[arg-type]

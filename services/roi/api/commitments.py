@@ -5,7 +5,6 @@ postings asks before a move: is this officer bound by an ROI on that day, and wh
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -38,7 +37,7 @@ from services.roi.projections.tables import commitments
 from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
-from shared.api.schemas import OfficerIdPath
+from shared.api.schemas import Day, OfficerIdPath
 from shared.errors import NotPermitted
 from shared.handling import Command, Saved
 from shared.roles import HR_ROLES, Role
@@ -107,7 +106,7 @@ def officer_commitments(ctx: Reading, officer_id: OfficerIdPath) -> list[Commitm
 def roi_status(
     ctx: Reading,
     officer_id: OfficerIdPath,
-    on: date,
+    on: Day,
     to_location: Annotated[str | None, Query(max_length=lengths.CODE)] = None,
 ) -> RoiAnswer:
     if ctx.caller.role is Role.OFFICER and not ctx.caller.is_officer(officer_id):
