@@ -65,7 +65,11 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise InvalidToken(f"claim {name!r} must be a number of seconds")
     subject = claims.get("sub")
-    if not isinstance(subject, str) or not _SUBJECT.match(subject) or len(subject) > MAX_SUBJECT:
+    if (
+        not isinstance(subject, str)
+        or not _SUBJECT.fullmatch(subject)
+        or len(subject) > MAX_SUBJECT
+    ):
         raise InvalidToken(
             f"claim 'sub' must be a name of at most {MAX_SUBJECT} characters: letters,"
             " digits and _ . : @ + -"
@@ -81,7 +85,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     for name, longest in _IDENTIFIERS.items():
         value = claims.get(name)
         if value is not None and (
-            not isinstance(value, str) or not _IDENTIFIER.match(value) or len(value) > longest
+            not isinstance(value, str) or not _IDENTIFIER.fullmatch(value) or len(value) > longest
         ):
             raise InvalidToken(f"claim {name!r} must be an identifier of at most {longest}")
         identifiers[name] = value

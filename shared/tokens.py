@@ -34,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     role = Role(args.role)
+    if not 0 < args.ttl_hours <= 24 * 366:
+        print("./dev token: --ttl-hours must be more than 0 and at most a year", file=sys.stderr)
+        return 2
     try:
         token = mint_token(
             SETTINGS_BY_SERVICE[args.service](),

@@ -203,6 +203,8 @@ def _token(**claims: Any) -> dict[str, str]:
         {"role": "officer", "officer_id": "K1/../K2"},
         {"sub": "x" * 201},
         {"sub": "line\nbreak"},
+        {"sub": "hr-eve\n"},
+        {"role": "officer", "officer_id": "K100\n"},
         {"role": ["auditor"]},
     ],
     ids=[
@@ -217,6 +219,8 @@ def _token(**claims: Any) -> dict[str, str]:
         "officer-id-not-an-identifier",
         "subject-too-long",
         "subject-with-control-character",
+        "subject-ending-in-a-newline",
+        "officer-id-ending-in-a-newline",
         "role-as-list",
     ],
 )
@@ -453,7 +457,17 @@ def test_a_commander_outside_the_officers_division_learns_nothing_about_them(
 # -- moments and days in queries ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("moment", ["0.5", "1700000000", "2026-11-22T10:00:00", "yesterday"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0.5",
+        "1700000000",
+        "2026-11-22T10:00:00",
+        "yesterday",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+    ],
+)
 def test_a_moment_in_a_query_is_iso_8601_with_its_offset(
     postings_client: TestClient, moment: str
 ) -> None:

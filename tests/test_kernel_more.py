@@ -130,6 +130,9 @@ def test_the_token_command_mints_a_token_the_services_accept(
         ["--role", "slt"],
         ["--role", "divisional_commander", "--division", "north east"],
         ["--role", "hr_resource_planning", "--sub", "x" * 201],
+        ["--role", "hr_resource_planning", "--sub", "hr-eve\n"],
+        ["--role", "hr_resource_planning", "--ttl-hours", "-5"],
+        ["--role", "hr_resource_planning", "--ttl-hours", "1e12"],
     ],
 )
 def test_the_token_command_refuses_a_token_the_services_would_refuse(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from shared.roles import Role
-from tests.force import DIRECTOR, HEAD_OF_RESOURCING, compulsory, days
+from tests.force import DIRECTOR, HEAD_OF_RESOURCING, compulsory, days, officer
 from tests.helpers import HR, redeployment_body
 from tests.support.http import ok
 from tests.support.three_services import AUDITOR, System, running_system
@@ -120,6 +120,22 @@ def test_a_refused_exercise_of_authority_is_kept(system: System) -> None:
     ]
     assert kept[0]["officer_id"] == "K100"
     assert kept[1]["act"]["asked"] == "POST /postings/compulsory"
+
+
+@pytest.mark.e2e
+def test_an_edge_refusal_keeps_only_an_officer_id_that_is_one(system: System) -> None:
+    """An officer naming another in the path is refused and that is kept; what the path
+    held is not kept as an officer id unless it is one (here a NUL)."""
+    body = {"location": "dover", "rationale": "Not Dover"}
+    for path in ("/officers/K101/restrictions", "/officers/a%00b/restrictions"):
+        answer = system.postings.post(path, json=body, headers=officer("K100"))
+        assert answer.status_code == 403, answer.text
+
+    kept = refusals(system)
+    assert [(k["officer_id"], k["act"]["rule"]) for k in kept] == [
+        ("K101", "OfficersActOnTheirOwnRecordsOnly"),
+        (None, "OfficersActOnTheirOwnRecordsOnly"),
+    ]
 
 
 @pytest.mark.e2e

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared import lengths
+from shared import forms, lengths
 from shared.api.problems import PROBLEM_JSON, ApiProblem, BodyTooLarge
 from shared.errors import Violation
 from shared.identity import InvalidToken, Principal
@@ -346,6 +346,12 @@ class EdgeRoute(APIRoute):
 
 def _keep_refusal(request: Request, principal: Principal, refused: Violation) -> None:
     named = request.path_params.get("officer_id")
+    if not (
+        isinstance(named, str)
+        and len(named) <= lengths.OFFICER_ID
+        and re.fullmatch(forms.IDENTIFIER, named)
+    ):
+        named = None  # as sent, not an officer id: nothing of it is kept
     given = request.headers.get("x-request-id", "").strip()[: lengths.CORRELATION_ID]
     route = request.scope.get("route")
     keep(
@@ -354,7 +360,7 @@ def _keep_refusal(request: Request, principal: Principal, refused: Violation) ->
         status=403,
         reasons=[refused],
         message=refused.message,
-        officer_id=named if isinstance(named, str) else None,
+        officer_id=named,
         case_id=None,
         principal=principal,
         correlation_id=given or str(uuid.uuid4()),

@@ -4,11 +4,11 @@ it (shared.lengths)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AwareDatetime, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConstraints
 
 from shared import forms, lengths
 
@@ -77,7 +77,16 @@ def _iso_moment(value: Any) -> Any:
     return value
 
 
-Moment = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]
+def _in_range(value: datetime) -> datetime:
+    # A moment at the calendar's edge with an offset has no UTC instant to store or compare.
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the moment is out of range") from None
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_moment), AfterValidator(_in_range)]
 
 #: A day, written as ISO 8601 (``2026-11-22``), never a number.
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

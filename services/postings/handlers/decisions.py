@@ -147,8 +147,23 @@ class DecideRedeploymentHandler(DecisionHandler[DecideRedeployment]):
         field at fault, before anything else about the officer is gathered."""
         placement, principal = command.placement, actor.principal
         officer = self.app.officer(placement.officer_id)
-        destination = self.app.location(placement.to_location, field="to_location")
         unit = self.app.unit(officer.division)
+        # Authority over the officer first: nothing about the destination is asked of a
+        # commander who may not act for them at all.
+        over_the_officer = [
+            v
+            for v in RedeploymentMustStayWithinTheDecidersUnit.check(
+                officer_division=officer.division,
+                destination_division=officer.division,
+                decider_division=principal.division,
+            )
+            if v.field != "to_location"
+        ] + RedeploymentIsForTheUnitsCommanderOrHead.check(
+            head_id=unit.head_id if unit else None, decider_id=principal.subject
+        )
+        if over_the_officer:
+            raise NotPermitted(over_the_officer[0].message, violations=over_the_officer)
+        destination = self.app.location(placement.to_location, field="to_location")
         forbidden = RedeploymentMustStayWithinTheDecidersUnit.check(
             officer_division=officer.division,
             destination_division=destination.division,

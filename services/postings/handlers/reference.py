@@ -123,7 +123,7 @@ class ChangeUnitHeadHandler(PostingsHandler[ChangeUnitHead]):
     command = ChangeUnitHead
 
     def handle(self, command: ChangeUnitHead, actor: Actor, prepared: Any) -> Saved:
-        unit = self.app.load(unit_id(command.code), Unit, what="unit")
+        unit = self.app.load(unit_id(command.code), Unit, what="unit", named=command.code)
         unit.change_head(
             head_id=command.head_id,
             actor_id=actor.principal.subject,
