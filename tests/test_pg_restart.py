@@ -5,7 +5,6 @@ postings' feed, and the hash chain verifies. The server restarted is the test's 
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -95,8 +94,10 @@ def test_a_restart_under_load_loses_no_acknowledged_decision(tmp_path: Path) -> 
 
             with ThreadPoolExecutor(max_workers=4) as pool:
                 futures = [pool.submit(decide, n) for n in range(OFFICERS - 1)]
-                time.sleep(0.5)
-                pg.restart()  # mid-load
+                # Mid-load: once a first decision is acknowledged, while others are on their
+                # way (waiting for it, not for a fixed time, which a busy machine outlasts).
+                eventually(lambda: bool(acknowledged), timeout=120)
+                pg.restart()
                 for future in futures:
                     future.result()
 
