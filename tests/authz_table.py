@@ -144,6 +144,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ),
     ("postings", "PATCH", "/officers/{officer_id}"): REFERENCE_WRITERS,
     ("postings", "GET", "/officers/{officer_id}"): OFFICER_RECORD_READERS,
+    ("postings", "GET", "/officers/{officer_id}/division"): frozenset({"service"}),
     ("postings", "POST", "/officers/{officer_id}/exceptions"): frozenset({"hr_policy_owner"}),
     ("postings", "GET", "/officers/{officer_id}/exceptions"): HR_AND_AUDIT,
     ("postings", "POST", "/officers/{officer_id}/home-town-exception"): HR,

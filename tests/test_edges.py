@@ -326,6 +326,23 @@ def test_a_body_declared_larger_than_the_limit_is_a_413_at_once(small_limit_serv
     assert problem(answer, 413)["type"] == "/problems/body-too-large"
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_chunked_body_of_another_type_larger_than_the_limit_is_a_413(
+    small_limit_server: str, content_type: str
+) -> None:
+    """The limit is the body's, whatever it claims to be: not parsed, but counted."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(8):
+            yield b"x" * (16 * 1024)
+
+    with httpx.Client(base_url=small_limit_server, timeout=60) as http:
+        answer = http.post(
+            "/officers", content=chunks(), headers={**HR, "Content-Type": content_type}
+        )
+    assert problem(answer, 413)["type"] == "/problems/body-too-large"
+
+
 def test_a_chunked_body_within_the_limit_is_read(small_limit_server: str) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"code": "dover", "name": "Dover police station",'

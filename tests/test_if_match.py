@@ -191,6 +191,7 @@ def test_every_command_on_a_record_refuses_a_stale_or_malformed_if_match(
 
         stale = client.request(method, url, json=body, headers={**headers, "If-Match": '"999"'})
         malformed = client.request(method, url, json=body, headers={**headers, "If-Match": "three"})
+        unbalanced = client.request(method, url, json=body, headers={**headers, "If-Match": '"3'})
 
         where = f"{service} {method.upper()} {path}"
         assert stale.status_code == 409, f"{where}: {stale.text}"
@@ -199,6 +200,7 @@ def test_every_command_on_a_record_refuses_a_stale_or_malformed_if_match(
         assert current >= 1, where
         assert malformed.status_code == 422, f"{where}: {malformed.text}"
         assert "header.If-Match" in [e["field"] for e in malformed.json()["errors"]], where
+        assert unbalanced.status_code == 422, f"{where}: {unbalanced.text}"
         assert count_events(database_urls[service], EVENTS[service]) == before, where
         walked.append(where)
     # Every kind of record a command changes is among them.
@@ -226,6 +228,22 @@ def test_the_current_version_goes_through_and_answers_the_next_etag(
     assert changed.headers["ETag"] == f'"{int(etag.strip(chr(34))) + 1}"'
     assert again.status_code == 409
     assert again.json()["current_version"] == int(etag.strip('"')) + 1
+
+
+def test_if_match_on_a_record_that_is_not_there_is_a_404_not_a_conflict(
+    world: tuple[System, dict[str, str]], database_urls: dict[str, str]
+) -> None:
+    """There is no version to be stale against: the answer says the record is missing."""
+    system, _ = world
+    before = count_events(database_urls["postings"], EVENTS["postings"])
+
+    answer = system.postings.patch(
+        "/officers/K999", json={"name": "Nobody"}, headers={**HR, "If-Match": '"1"'}
+    )
+
+    assert answer.status_code == 404, answer.text
+    assert "current_version" not in answer.json()
+    assert count_events(database_urls["postings"], EVENTS["postings"]) == before
 
 
 def test_a_command_that_creates_its_record_refuses_an_if_match(

@@ -27,7 +27,6 @@ from tests.support.tokens import bearer
 
 LD = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")
 PANEL = bearer(Role.FORCE_RESOURCING_PANEL, subject="frp-chair")
-HOD = bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-cid", division="north")
 HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
 SERVICE = bearer(Role.SERVICE, subject="service:postings")
 
@@ -131,23 +130,6 @@ def test_a_panel_release_allows_exactly_the_move_it_was_released_for(client: Tes
     assert expect(status(client, "2025-06-01", "ashford"), 200)["bound"] is True
     releases = expect(client.get("/commitments", params={"released": True}, headers=HOR), 200)
     assert [c["released_for"] for c in releases["items"]] == ["dover"]
-
-
-def test_a_local_release_is_the_head_of_departments_case_signed_off_by_the_head_of_resourcing(
-    client: TestClient,
-) -> None:
-    commitment_id = enrol(client)
-    url = f"/commitments/{commitment_id}"
-    sign_off = {"rationale": "Case accepted: CID restructure"}
-
-    no_case = client.post(f"{url}/local-release", json=sign_off, headers=HOR)
-    assert no_case.json()["rule"] == "LocalReleaseNeedsTheHeadOfDepartmentsCase"
-    case = {"to_location": "tonbridge", "rationale": "CID restructure moves the team"}
-    expect(client.post(f"{url}/local-case", json=case, headers=HOD), 200)
-    assert expect(status(client, "2025-06-01", "tonbridge"), 200)["bound"] is True
-    expect(client.post(f"{url}/local-release", json=sign_off, headers=HOR), 200)
-
-    assert expect(status(client, "2025-06-01", "tonbridge"), 200)["bound"] is False
 
 
 def test_a_withdrawn_commitment_sets_no_period(client: TestClient) -> None:

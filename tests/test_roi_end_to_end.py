@@ -22,6 +22,10 @@ from tests.support.tokens import bearer
 
 LD = bearer(Role.HEAD_OF_L_AND_D, subject="head-ld")
 PANEL = bearer(Role.FORCE_RESOURCING_PANEL, subject="frp-chair")
+HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
+HOD_NORTH = bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-north", division="north")
+HOD_SOUTH = bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-south", division="south")
+SERVICE = bearer(Role.SERVICE, subject="service:postings")
 TODAY = date.today()
 
 
@@ -134,6 +138,80 @@ def test_an_roi_refuses_a_posting_until_released_and_the_decision_records_the_an
         "/postings/compulsory", json={**body, "to_location": "ashford"}, headers=DIRECTOR
     )
     assert elsewhere.json()["rule"] == "MoveMustRespectTheRoiPeriod"
+
+
+def bound_commitment(roi: httpx.Client) -> str:
+    designation = ok(
+        roi.post(
+            "/designations",
+            json={
+                "course_code": "DET-1",
+                "title": "Initial detective training",
+                "quarter": "2026-Q4",
+                "reasons": ["scarce_skill"],
+                "proposed_by": ["head_of_l_and_d"],
+                "rationale": "Detective shortfall",
+            },
+            headers=LD,
+        ),
+        201,
+    )
+    enrolment = {
+        "officer_id": "K100",
+        "designation_id": designation["id"],
+        "starts_on": day(-60),
+        "ends_on": day(-10),
+    }
+    commitment = ok(roi.post("/commitments", json=enrolment, headers=LD), 201)
+    url = f"/commitments/{commitment['id']}"
+    ok(roi.post(f"{url}/notice", json={"notified_on": day(-70)}, headers=LD))
+    ok(roi.post(f"{url}/completion", json={"completed_on": day(-10)}, headers=LD))
+    return str(commitment["id"])
+
+
+def roi_status(roi: httpx.Client, to_location: str) -> bool:
+    asked = {"on": day(30), "to_location": to_location}
+    answer = ok(roi.get("/officers/K100/roi-status", params=asked, headers=SERVICE))
+    return bool(answer["bound"])
+
+
+@pytest.mark.e2e
+def test_a_local_release_is_the_head_of_departments_case_signed_off_by_the_head_of_resourcing(
+    services: tuple[httpx.Client, httpx.Client, LiveServer],
+) -> None:
+    _, roi, _ = services
+    url = f"/commitments/{bound_commitment(roi)}"
+    sign_off = {"rationale": "Case accepted: CID restructure"}
+
+    no_case = roi.post(f"{url}/local-release", json=sign_off, headers=HOR)
+    assert no_case.json()["rule"] == "LocalReleaseNeedsTheHeadOfDepartmentsCase"
+    case = {"to_location": "tonbridge", "rationale": "CID restructure moves the team"}
+    ok(roi.post(f"{url}/local-case", json=case, headers=HOD_NORTH))
+    assert roi_status(roi, "tonbridge") is True
+    ok(roi.post(f"{url}/local-release", json=sign_off, headers=HOR))
+
+    assert roi_status(roi, "tonbridge") is False
+
+
+@pytest.mark.e2e
+def test_a_head_of_department_makes_no_case_for_another_divisions_officer(
+    services: tuple[httpx.Client, httpx.Client, LiveServer],
+) -> None:
+    """ROI keeps no divisions: it asks postings where the officer serves, and refuses
+    before any rule is asked, saying nothing about the commitment."""
+    _, roi, _ = services
+    url = f"/commitments/{bound_commitment(roi)}"
+    before = ok(roi.get(url, headers=LD))
+    case = {"to_location": "tonbridge", "rationale": "CID restructure moves the team"}
+
+    refused = roi.post(f"{url}/local-case", json=case, headers=HOD_SOUTH)
+
+    assert refused.status_code == 403
+    assert refused.json()["rule"] == "DivisionalRolesActInTheirOwnDivision"
+    assert "tonbridge" not in refused.text
+    assert "K100" not in refused.text
+    assert ok(roi.get(url, headers=LD)) == before
+    ok(roi.post(f"{url}/local-case", json=case, headers=HOD_NORTH))
 
 
 @pytest.mark.e2e

@@ -40,7 +40,8 @@ from services.postings.projections.tables import metadata as postings_metadata
 from services.roi.main import create_app as create_roi
 from services.roi.projections.tables import metadata as roi_metadata
 from shared import forms, lengths
-from shared.api.schemas import IDENTIFIER
+from shared.api.app import NO_NUL
+from shared.api.schemas import IDENTIFIER, NOT_BLANK
 from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
 from tests.force import days
@@ -48,7 +49,7 @@ from tests.support.http import eventually
 from tests.support.three_services import System, running_system
 from tests.support.tokens import bearer
 
-QUARTER = r"^\d{4}-Q[1-4]$"
+QUARTER = r"^[1-9]\d{3}-Q[1-4]$"
 METADATA: dict[str, MetaData] = {
     "postings": postings_metadata,
     "appeals": appeals_metadata,
@@ -160,13 +161,13 @@ def prose(length: int, stem: str) -> str:
 
 def longest(one: StringField, stem: str) -> str:
     assert one.max_length is not None
+    # Free text's documented patterns say only "no NUL" and "not blank".
+    free = one.pattern in (None, NO_NUL, NOT_BLANK)
     if one.pattern == QUARTER:
         value = "2027-Q1"
-    elif one.pattern in (IDENTIFIER, forms.SUBJECT) or (
-        one.pattern is None and one.where != "body"
-    ):
+    elif one.pattern in (IDENTIFIER, forms.SUBJECT) or (free and one.where != "body"):
         value = identifier(one.max_length, stem)
-    elif one.pattern is None:
+    elif free:
         value = prose(one.max_length, stem)
     else:
         raise AssertionError(f"{one}: teach this test a value matching {one.pattern!r}")
@@ -432,10 +433,11 @@ class World:
         return str(self.post("roi", "/designations", ld, self.designation_body(), 201)["id"])
 
     def commitment(self, *, completed: bool = False) -> dict[str, Any]:
-        """A commitment after a designated course; ``completed``: told in time, done, so
-        it binds."""
+        """A commitment after a designated course, of an officer postings knows in the
+        world's division (a Head of Department's case asks it); ``completed``: told in
+        time, done, so it binds."""
         body = {
-            "officer_id": self.officer_id(),
+            "officer_id": self.officer(),
             "designation_id": self.designation(),
             "starts_on": days(-60),
             "ends_on": days(-10),
@@ -542,6 +544,9 @@ example(
     ("postings", "GET", "/officers/{officer_id}/exceptions"),
     ("postings", "GET", "/officers/{officer_id}/notifications"),
 )(by(HR, officer_id=World.officer))
+example(("postings", "GET", "/officers/{officer_id}/division"))(
+    by(Role.SERVICE, officer_id=World.officer)
+)
 example(("postings", "GET", "/officers/{officer_id}/restrictions"))(
     by(Role.PSD, officer_id=World.officer)
 )

@@ -112,6 +112,34 @@ def _errors_are_problems(operation: dict[str, Any]) -> None:
             response["content"] = problem_schema()["content"]
 
 
+#: Text the edge refuses (shared.api.edge): NUL cannot be stored. Documented on every string
+#: that has no pattern of its own (those that have one admit no NUL already).
+NO_NUL = r"^[^\x00]*$"
+
+
+def _never_null_on_the_wire(parameter: dict[str, Any]) -> None:
+    """A header, query or path parameter is sent or not; it is never null. FastAPI documents
+    an optional one as "string or null", which tells a client that ``null`` is a value."""
+    schema = parameter.get("schema", {})
+    options = schema.get("anyOf")
+    if isinstance(options, list):
+        kept = [o for o in options if o != {"type": "null"}]
+        if len(kept) == 1 and len(kept) < len(options):
+            rest = {k: v for k, v in schema.items() if k != "anyOf"}
+            parameter["schema"] = {**kept[0], **rest}
+
+
+def _storable_text(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _storable_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _storable_text(value)
+
+
 def _document_operations(app: FastAPI, *, page_size_max: int) -> None:
     """Write each operation's roles (``x-roles``) into its description, its error answers
     as problems, and the page-size cap of every list, when the OpenAPI document is first
@@ -139,9 +167,11 @@ def _document_operations(app: FastAPI, *, page_size_max: int) -> None:
                     operation["description"] = text
                 _errors_are_problems(operation)
                 for parameter in operation.get("parameters", []):
+                    _never_null_on_the_wire(parameter)
                     if parameter.get("in") == "query" and parameter.get("name") == "limit":
                         # A list's page size capped by the settings; a feed's has its own.
                         parameter["schema"].setdefault("maximum", page_size_max)
+        _storable_text(schema)
         return schema
 
     app.openapi = openapi_with_roles  # type: ignore[method-assign]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from shared import lengths
 from shared.api.problems import ApiProblem
 from shared.consultations import officer_ids_in
 from shared.db import met_another_transaction
-from shared.errors import ConcurrentChange, Conflict, DomainError
+from shared.errors import ConcurrentChange, Conflict, DomainError, NotFound
 from shared.eventstore import loaded_version, officers_read
 from shared.handling import (
     MAX_ATTEMPTS,
@@ -81,25 +82,22 @@ def etag(version: int) -> str:
 
 
 #: The forms of If-Match this API understands: an ETag it gave (``"3"``, weakly ``W/"3"``),
-#: the bare version, or ``*`` (any version: the record exists).
-IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'
+#: the bare version, or ``*`` (any version: the record exists). Quotes come in pairs.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?("[0-9]{1,18}"|[0-9]{1,18}))\s*$'
 
 
 def parse_if_match(value: str | None) -> int | None:
     if value is None or value.strip() == "*":
         return None
     raw = value.strip()
-    if raw.startswith("W/"):
-        raw = raw[2:]
-    raw = raw.strip('"')
-    if not raw.isdigit() or len(raw) > 18:
+    if not re.fullmatch(IF_MATCH_PATTERN, raw):
         raise ApiProblem(
             422,
             "invalid-request",
             'If-Match must be an ETag given by this API, e.g. "3"',
             errors=[{"field": "header.If-Match", "message": "not a version", "type": "value"}],
         )
-    return int(raw)
+    return int(raw.removeprefix("W/").strip('"'))
 
 
 def _correlation_id(request: Request) -> str:
@@ -433,10 +431,10 @@ def _expect_version(runtime: Runtime, record: UUID, expected: int) -> None:
     that meets another at the record's version after this check is run again, and then
     meets this check."""
     current = _version_of(runtime, record)
+    if current is None:
+        # Nothing to be stale against: the record named is not there.
+        raise NotFound("there is no such record")
     if current != expected:
         raise Conflict(
-            f"expected version {expected} but it is at {current}"
-            if current is not None
-            else "there is no such record at any version",
-            current_version=current,
+            f"expected version {expected} but it is at {current}", current_version=current
         )

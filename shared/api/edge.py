@@ -29,9 +29,11 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import forms, lengths
+from shared.api.paths import claimed_by_a_more_literal_path
 from shared.api.problems import PROBLEM_JSON, ApiProblem, BodyTooLarge
 from shared.errors import Violation
 from shared.identity import InvalidToken, Principal
@@ -288,6 +290,17 @@ class EdgeRoute(APIRoute):
     endpoint without roles is refused when the app is built: nothing is open by
     omission."""
 
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if (
+            match is not Match.NONE
+            and self.param_convertors
+            and claimed_by_a_more_literal_path(scope["app"], scope["path"], self.path_format)
+        ):
+            # The path is another resource's: let the router find it (and answer 405 there).
+            return Match.NONE, {}
+        return match, child
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         documented = self.openapi_extra or {}
         roles = frozenset(
@@ -325,7 +338,9 @@ class EdgeRoute(APIRoute):
                     allowed_roles=refused.details.get("allowed_roles"),
                 )
             _check_parameters(request)
-            if takes_body and _is_json(request):
+            if takes_body:
+                # Read whatever the type, so the limit holds for any body (FastAPI reads
+                # this copy); only JSON is parsed here.
                 try:
                     raw = await request.body()
                 except ClientDisconnect:
@@ -336,7 +351,7 @@ class EdgeRoute(APIRoute):
                     raise ApiProblem(
                         400, "client-disconnected", "the body was not sent in full"
                     ) from None
-                if raw:
+                if raw and _is_json(request):
                     # FastAPI reads the body through request.json(), which keeps this.
                     request._json = parse_body(raw)
             return await handler(request)

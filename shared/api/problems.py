@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.api.paths import allowed_methods
 from shared.errors import (
     ConcurrentChange,
     Conflict,
@@ -187,12 +188,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request.app, request.url.path)
         return problem_response(
             request,
             exc.status_code,
             HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-"),
             str(exc.detail),
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(SQLAlchemyOperationalError)

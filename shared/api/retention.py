@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from shared import lengths
+from shared.api.inputs import RequestBody
 from shared.api.routes import CommandRoute, Reading, build, build_router
 from shared.api.schemas import OfficerIdPath
 from shared.disposal import DisposeOfPersonalData, PersonalDataDisposal
@@ -18,9 +19,7 @@ from shared.roles import Role
 from shared.runtime import Runtime
 
 
-class DisposalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DisposalIn(RequestBody):
     retention_ended_on: date = Field(description="When the HR Disposal Schedule's period ended")
     rationale: str = Field(min_length=1, max_length=lengths.DISPOSAL_RATIONALE)
 

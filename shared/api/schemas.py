@@ -14,10 +14,17 @@ from shared import forms, lengths
 
 IDENTIFIER = forms.IDENTIFIER
 
+#: No NUL (which cannot be stored), and at least one character that is not white space in
+#: any of the regular expression engines that read it (Python's str.isspace also counts
+#: U+001C..U+001F, ECMAScript U+FEFF), so the documented pattern and the check agree.
+NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85\ufeff][^\x00]*$"
+
 #: A decision's rationale: required, never blank (L1800 3.7.1, 3.7.3, 3.5.3).
 Rationale = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=lengths.TEXT),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=lengths.TEXT, pattern=NOT_BLANK
+    ),
 ]
 
 #: A code: a location, division, town, unit, skill, establishment key or course.
@@ -47,22 +54,34 @@ PersonId = Annotated[
 
 #: A person's or a place's name.
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=lengths.NAME)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=lengths.NAME, pattern=NOT_BLANK
+    ),
 ]
 
 #: A course's title.
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=lengths.TITLE)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=lengths.TITLE, pattern=NOT_BLANK
+    ),
 ]
 
 #: One line of text (the level an appeal is heard at).
 Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=lengths.LINE)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=lengths.LINE, pattern=NOT_BLANK
+    ),
 ]
 
 #: Free text, required.
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=lengths.TEXT)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=lengths.TEXT, pattern=NOT_BLANK
+    ),
 ]
 
 #: An instant, written as ISO 8601 with its offset (``2026-11-22T10:00:00Z``): a number is

@@ -55,8 +55,8 @@ def guarded(
     if expensive:
         dependencies.append(Depends(limit_expensive))
         errors = (*errors, 429)
-    extra: dict[str, Any] = {"x-roles": sorted(r.value for r in roles)}
-    by_delegation = sorted(r.value for r in delegated if r not in roles)
+    extra: dict[str, Any] = {"x-roles": sorted({r.value for r in roles})}
+    by_delegation = sorted({r.value for r in delegated if r not in roles})
     if by_delegation:
         extra["x-roles-by-delegation"] = by_delegation
     return {

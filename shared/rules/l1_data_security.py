@@ -11,3 +11,11 @@ class OfficersActOnTheirOwnRecordsOnly(Rule):
     DOMAIN.md interpretation): an officer naming another officer is refused."""
 
     clause = "L1 Data Security"
+
+
+class DivisionalRolesActInTheirOwnDivision(Rule):
+    """Access is by role and need (L1 Data Security; DOMAIN.md interpretation): a senior
+    leadership team, divisional commander or head of department acts on the officers of
+    their own division only, as they read them."""
+
+    clause = "L1 Data Security"

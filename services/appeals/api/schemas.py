@@ -6,13 +6,14 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from shared.api.inputs import RequestBody
 from shared.api.schemas import Line, PersonId, Rationale, Text
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _In(RequestBody):
+    """The base of this service's request bodies."""
 
 
 class LodgeIn(_In):

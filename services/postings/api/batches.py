@@ -14,6 +14,7 @@ from services.postings.commands import DecideBatch
 from services.postings.commands import ProposedPosting as Proposed
 from services.postings.domain.batch import Batch
 from shared import lengths
+from shared.api.inputs import RequestBody
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build_router
 from shared.api.schemas import Code, OfficerId, Rationale, Text
 from shared.envelope import jsonable
@@ -21,7 +22,7 @@ from shared.handling import Command
 from shared.roles import Role
 
 
-class ProposedPosting(BaseModel):
+class ProposedPosting(RequestBody):
     model_config = ConfigDict(extra="forbid")
     officer_id: OfficerId
     to_location: Code
@@ -32,7 +33,7 @@ class ProposedPosting(BaseModel):
     welfare_consideration: str | None = Field(default=None, max_length=lengths.TEXT)
 
 
-class BatchIn(BaseModel):
+class BatchIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
     rationale: Rationale
     reasoning_for_officer: Text

@@ -17,6 +17,7 @@ from services.postings.domain.kinds import Power
 from services.postings.handlers.authority import delegation_coverage
 from services.postings.projections.tables import delegations
 from shared import lengths
+from shared.api.inputs import RequestBody
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.api.schemas import Day, PersonId
@@ -31,7 +32,7 @@ class CoverageOut(BaseModel):
     violations: list[dict[str, Any]]
 
 
-class RelianceIn(BaseModel):
+class RelianceIn(RequestBody):
     """A decision of another service that relies on the delegation."""
 
     model_config = ConfigDict(extra="forbid")

@@ -59,6 +59,7 @@ from shared import lengths
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.api.schemas import CodePath, OfficerIdPath
+from shared.errors import NotFound
 from shared.handling import Command, Saved
 from shared.roles import HR_ROLES, Role
 
@@ -103,6 +104,23 @@ def _exceptions(ctx: Reading, saved: Saved) -> ExceptionList:
 
 def get_officer(ctx: Reading, officer_id: OfficerIdPath) -> OfficerOut:
     return officer_view(ctx.session, officer_id, ctx.caller)
+
+
+class OfficerDivisionOut(BaseModel):
+    """The division an officer serves in now: what another service asks before a person in
+    a divisional role acts on the officer (L1 Data Security)."""
+
+    officer_id: str
+    division: str
+
+
+def get_officer_division(ctx: Reading, officer_id: OfficerIdPath) -> OfficerDivisionOut:
+    row = ctx.session.execute(
+        select(officers.c.division).where(officers.c.officer_id == officer_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"officer {officer_id} not found")
+    return OfficerDivisionOut(officer_id=officer_id, division=row.division)
 
 
 def list_officers(
@@ -216,6 +234,15 @@ router = build_router(
             PdrIn,
             build(RecordPdr),
             errors=(404, 409, 422),
+        ),
+        QueryRoute(
+            "/{officer_id}/division",
+            doc="""The division an officer serves in now, for the services that let divisional
+            roles act on their own division's officers only (ROI's local release case).""",
+            roles=(Role.SERVICE,),
+            read=get_officer_division,
+            response_model=OfficerDivisionOut,
+            errors=(404,),
         ),
         QueryRoute(
             "/{officer_id}",

@@ -27,17 +27,18 @@ from services.postings.domain.kinds import (
     WelfareFactor,
 )
 from shared import lengths
+from shared.api.inputs import RequestBody
 from shared.api.schemas import Code, Name, OfficerId, PersonId, Rationale, Text
 
 Km = Annotated[float, Field(gt=0, le=500)]
 OptionalText = Annotated[str | None, Field(default=None, max_length=lengths.TEXT)]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _In(RequestBody):
+    """The base of this service's request bodies."""
 
 
-class Home(BaseModel):
+class Home(RequestBody):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
 
@@ -59,8 +60,37 @@ class OfficerIn(_In):
     welfare_factors: list[WelfareFactor] = Field(default_factory=list)
 
 
+#: What an officer always has: a change may give a new value, never null (null clears only
+#: what may be absent: a home town, a probation end...).
+NEVER_NULL = (
+    "name",
+    "rank",
+    "division",
+    "initial_training_complete",
+    "skills",
+    "working_pattern",
+    "welfare_factors",
+)
+
+
+def _documented_never_null(schema: dict[str, Any]) -> None:
+    """The documented form of ``NEVER_NULL``: those fields' schemas without their null."""
+    for name in NEVER_NULL:
+        field = schema.get("properties", {}).get(name, {})
+        options = field.get("anyOf")
+        if isinstance(options, list):
+            kept = [o for o in options if o != {"type": "null"}]
+            if len(kept) == 1:
+                field.pop("anyOf")
+                field.update(kept[0])
+            else:
+                field["anyOf"] = kept
+
+
 class OfficerChangesIn(_In):
     """Only the fields given change; each change is an event."""
+
+    model_config = ConfigDict(json_schema_extra=_documented_never_null)
 
     name: Name | None = None
     rank: Rank | None = None
@@ -76,17 +106,7 @@ class OfficerChangesIn(_In):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> OfficerChangesIn:
-        # null clears an optional field (home town, probation end...); these cannot be empty.
-        required = (
-            "name",
-            "rank",
-            "division",
-            "initial_training_complete",
-            "skills",
-            "working_pattern",
-            "welfare_factors",
-        )
-        nulled = [f for f in required if f in self.model_fields_set and getattr(self, f) is None]
+        nulled = [f for f in NEVER_NULL if f in self.model_fields_set and getattr(self, f) is None]
         if nulled:
             raise ValueError(f"these cannot be null: {', '.join(nulled)}")
         return self
@@ -271,10 +291,25 @@ class NoticeAgreementIn(_In):
     agreed_days: int = Field(ge=0, le=365)
 
 
+def _documented_how_goes_with_when(schema: dict[str, Any]) -> None:
+    """The documented form of ``_how_goes_with_when``: a notice given outside this system
+    names both when and how (not this system); one given here names neither but this
+    system."""
+    outside = [m.value for m in NoticeMeans if m is not NoticeMeans.THIS_SYSTEM]
+    schema["if"] = {
+        "properties": {"given_at": {"type": "string"}},
+        "required": ["given_at"],
+    }
+    schema["then"] = {"properties": {"how": {"enum": outside}}, "required": ["how"]}
+    schema["else"] = {"properties": {"how": {"enum": [NoticeMeans.THIS_SYSTEM.value, None]}}}
+
+
 class NotificationIn(_In):
     """The decision given to the officer and others. Given outside this system (a letter
     handed over, a conversation) and recorded afterwards: ``given_at`` says when, with its
     offset, and ``how``; the officer's 14 days to appeal run from then (L1800 3.10.1)."""
+
+    model_config = ConfigDict(json_schema_extra=_documented_how_goes_with_when)
 
     recipients: list[PersonId] = Field(min_length=1, max_length=50)
     content: Text

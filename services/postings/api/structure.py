@@ -17,6 +17,7 @@ from services.postings.domain.unit import Unit, unit_id
 from services.postings.projections.strength import strength
 from services.postings.projections.tables import postings, units
 from shared import lengths
+from shared.api.inputs import RequestBody
 from shared.api.routes import CommandRoute, QueryRoute, Reading, build, build_router
 from shared.api.schemas import Code, CodePath, Name, PersonId
 from shared.errors import NotFound
@@ -27,7 +28,7 @@ PLANNERS = (Role.HR_RESOURCE_PLANNING,)
 READERS = (*HR_ROLES, Role.AUDITOR, Role.DEPLOYMENT_PANEL)
 
 
-class UnitIn(BaseModel):
+class UnitIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
     code: Code
     name: Name
@@ -35,7 +36,7 @@ class UnitIn(BaseModel):
     head_id: PersonId | None = None
 
 
-class UnitHeadIn(BaseModel):
+class UnitHeadIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
     head_id: PersonId | None
 
@@ -48,7 +49,7 @@ class UnitOut(BaseModel):
     version: int
 
 
-class TargetIn(BaseModel):
+class TargetIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
     category: Literal["rank", "skill"]
     key: Code

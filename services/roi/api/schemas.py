@@ -6,22 +6,22 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from services.roi.domain.rules.s3_9_roi import DEFAULT_ROI_PERIOD_MONTHS
 from services.roi.domain.values import DesignationReason
 from shared import lengths
+from shared.api.inputs import RequestBody
 from shared.api.schemas import Code, OfficerId, Rationale, Title
 from shared.roles import Role
 
 QuarterText = Annotated[
-    str, StringConstraints(max_length=lengths.QUARTER, pattern=r"^\d{4}-Q[1-4]$")
+    # The year from 1000: year 0 has no calendar day for the quarter to start on.
+    str, StringConstraints(max_length=lengths.QUARTER, pattern=r"^[1-9]\d{3}-Q[1-4]$")
 ]
 
 
-class DesignationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DesignationIn(RequestBody):
     course_code: Code
     title: Title
     quarter: QuarterText = Field(description="The quarter of the priorities process, e.g. 2027-Q1")
@@ -55,44 +55,32 @@ class ExceptionalDesignationIn(DesignationIn):
     )
 
 
-class EnrolmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EnrolmentIn(RequestBody):
     officer_id: OfficerId
     designation_id: UUID
     starts_on: date
     ends_on: date
 
 
-class NoticeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NoticeIn(RequestBody):
     notified_on: date = Field(description="The day the officer was told of the ROI requirement")
 
 
-class CompletionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CompletionIn(RequestBody):
     completed_on: date
 
 
-class EndingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EndingIn(RequestBody):
     reason: Literal["withdrawn", "not_completed"]
     rationale: Rationale
 
 
-class ReleaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReleaseIn(RequestBody):
     to_location: Code = Field(description="The one move the release allows")
     rationale: Rationale
 
 
-class SignOffIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SignOffIn(RequestBody):
     rationale: Rationale
 
 

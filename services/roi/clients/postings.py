@@ -24,6 +24,16 @@ class DelegationQuestion(Protocol):
         ...
 
 
+class DivisionQuestion(Protocol):
+    def division_of(self, officer_id: str) -> str:
+        """The division the officer serves in now, as postings keeps it."""
+        ...
+
+
+class PostingsQuestions(DelegationQuestion, DivisionQuestion, Protocol):
+    """What ROI asks postings."""
+
+
 class DelegationClient:
     def __init__(self, http: httpx.Client, token: Callable[[], str]) -> None:
         self._http = http
@@ -63,3 +73,18 @@ class DelegationClient:
                 return [r for r in reasons if isinstance(r, dict)]
             raise
         return []
+
+    def division_of(self, officer_id: str) -> str:
+        """Asked before a divisional role acts on an officer; fails closed (503) when
+        postings cannot answer, and an officer postings does not know is not found."""
+        try:
+            response = self._http.get(
+                f"/officers/{officer_id}/division",
+                headers={"Authorization": f"Bearer {self._token()}"},
+            )
+        except httpx.HTTPError as exc:
+            raise Unavailable(
+                f"postings cannot say the officer's division: {exc}", service="postings"
+            ) from exc
+        body = answer_of(response, service="postings", what=f"officer {officer_id}")
+        return str(body["division"])

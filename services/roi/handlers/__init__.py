@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.roi.application import RoiApplication
-from services.roi.clients.postings import DelegationQuestion
+from services.roi.clients.postings import PostingsQuestions
 from services.roi.handlers.commitments import (
     CompleteHandler,
     EndCommitmentHandler,
@@ -20,16 +20,16 @@ from shared.disposal import DisposalHandler
 from shared.handling import Handlers
 
 
-def build_handlers(app: RoiApplication, delegations: DelegationQuestion | None) -> Handlers:
+def build_handlers(app: RoiApplication, postings: PostingsQuestions | None) -> Handlers:
     return Handlers(
         [
-            DesignateCourseHandler(app, delegations),
+            DesignateCourseHandler(app, postings),
             EnrolHandler(app),
             RecordNoticeHandler(app),
             CompleteHandler(app),
             EndCommitmentHandler(app),
             ReleaseByPanelHandler(app),
-            MakeLocalCaseHandler(app),
+            MakeLocalCaseHandler(app, postings),
             SignOffLocalReleaseHandler(app),
             DisposalHandler(app),
         ]

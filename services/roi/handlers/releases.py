@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.roi.application import RoiApplication
+from services.roi.clients.postings import DivisionQuestion
 from services.roi.commands import MakeLocalCase, ReleaseByPanel, SignOffLocalRelease
 from services.roi.domain.rules.s3_9_roi import LocalReleaseNeedsTheHeadOfDepartmentsCase
 from services.roi.handlers.base import RoiHandler
-from shared.errors import refuse_if
+from shared.errors import Unavailable, refuse_if
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
+from shared.rules.l1_data_security import DivisionalRolesActInTheirOwnDivision
 
 
 class ReleaseByPanelHandler(RoiHandler[ReleaseByPanel]):
@@ -37,6 +40,25 @@ class ReleaseByPanelHandler(RoiHandler[ReleaseByPanel]):
 
 class MakeLocalCaseHandler(RoiHandler[MakeLocalCase]):
     command = MakeLocalCase
+
+    def __init__(self, app: RoiApplication, postings: DivisionQuestion | None) -> None:
+        super().__init__(app)
+        self.postings = postings
+
+    def prepare(self, command: MakeLocalCase, actor: Actor) -> None:
+        """Before anything else: a Head of Department makes the case for an officer of
+        their own division only. ROI keeps no divisions, so postings is asked where the
+        officer serves now; a refusal names nothing about the commitment."""
+        with self.app.db.unit_of_work(write=False):
+            officer_id = self.app.commitment(command.commitment_id).officer_id
+        if self.postings is None:
+            raise Unavailable(
+                "no postings service to say the officer's division", service="postings"
+            )
+        if self.postings.division_of(officer_id) != actor.principal.division:
+            DivisionalRolesActInTheirOwnDivision.forbid(
+                "a Head of Department makes the case for officers of their own division only"
+            )
 
     def handle(self, command: MakeLocalCase, actor: Actor, prepared: Any) -> Saved:
         """The Head of Department makes the case for a local move (3.9.3)."""

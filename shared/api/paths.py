@@ -1,0 +1,59 @@
+"""The paths an app documents, for the answers that depend on which paths exist rather than
+on the route a request reached: the methods a path allows, and a literal path that a
+parameterised route would otherwise swallow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+@dataclass(frozen=True)
+class DocumentedPath:
+    template: str
+    pattern: re.Pattern[str]
+    methods: frozenset[str]
+    parameters: int
+
+
+def documented_paths(app: Any) -> list[DocumentedPath]:
+    """The app's OpenAPI paths, compiled once per app."""
+    paths: list[DocumentedPath] | None = getattr(app.state, "documented_paths", None)
+    if paths is None:
+        paths = [
+            DocumentedPath(
+                template=template,
+                pattern=re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"),
+                methods=frozenset(method.upper() for method in item if method in HTTP_METHODS),
+                parameters=template.count("{"),
+            )
+            for template, item in app.openapi().get("paths", {}).items()
+        ]
+        app.state.documented_paths = paths
+    return paths
+
+
+def allowed_methods(app: Any, path: str) -> str:
+    """Every method a path answers (RFC 9110 15.5.6), as the OpenAPI document lists them.
+    Starlette names only those of the first route that matched the path, and a path is
+    often served by two routes (a list's GET and its POST). Where templates of different
+    depth match, the path is the most literal one's (see below)."""
+    matching = [d for d in documented_paths(app) if d.pattern.match(path)]
+    fewest = min((d.parameters for d in matching), default=0)
+    methods = set().union(*(d.methods for d in matching if d.parameters == fewest))
+    return ", ".join(sorted(methods))
+
+
+def claimed_by_a_more_literal_path(app: Any, path: str, template: str) -> bool:
+    """Whether another documented path with fewer parameters names this path: then
+    ``/designations/exceptional`` is that path (answering 405 to a method it lacks), not
+    ``/designations/{designation_id}`` with a malformed id (422)."""
+    own = template.count("{")
+    return any(
+        documented.parameters < own and documented.pattern.match(path)
+        for documented in documented_paths(app)
+        if documented.template != template
+    )
