@@ -1,0 +1,32 @@
+"""The start page: what the signed-in person can do, by their role."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from services.console.browser import SignedInDep
+from services.console.rendering import render
+from shared.roles import Role
+
+router = APIRouter()
+
+#: The pages each role has, as (link, text): only what the services let that role do.
+TASKS: dict[Role, list[tuple[str, str]]] = {
+    Role.HR_RESOURCE_PLANNING: [
+        ("/officers", "Officers"),
+        ("/officers/new", "Register an officer"),
+        ("/locations", "Places of duty"),
+        ("/locations/new", "Register a place of duty"),
+    ],
+    Role.AUDITOR: [("/audit/timeline", "An officer's timeline")],
+}
+
+
+@router.get("/", response_class=HTMLResponse)
+async def start(request: Request, signed: SignedInDep) -> Response:
+    person = signed.person
+    tasks = list(TASKS.get(person.role, []))
+    if person.role is Role.OFFICER and person.officer_id:
+        tasks.insert(0, (f"/officers/{person.officer_id}", "Your record and notifications"))
+    return render(request, "pages/home.html", {"tasks": tasks})
