@@ -27,6 +27,10 @@ GOVUK_FRONTEND = FRONTEND / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 #: Our stylesheet, compiled from GOV.UK Frontend's Sass by the set-up.
 BUILT = FRONTEND / "dist"
 
+#: Every router of pages and sign-in, each checking the CSRF token of its forms.
+ROUTERS = tuple(
+    module.router for module in (development, sign_out, home, officers, pdr, locations, audit)
+)
 #: The pages load only their own styles and scripts, and are framed by no one.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -79,8 +83,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.mount("/assets/frontend", StaticFiles(directory=GOVUK_FRONTEND), name="govuk-frontend")
     app.mount("/assets/console", StaticFiles(directory=BUILT), name="console-assets")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (development, sign_out, home, officers, pdr, locations, audit):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

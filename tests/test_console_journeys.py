@@ -1,0 +1,267 @@
+"""The console's first journeys in a real browser (Debian's Chromium, driven by Playwright),
+against the three services on PostgreSQL and the console over real HTTP. axe-core checks
+every page each journey visits; each journey's last page is kept under var/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from shared.roles import Role
+from tests.helpers import HR, officer_body, register_locations
+from tests.support.browser import AccessibilityLog, chromium, screenshot
+from tests.support.console import RunningConsole, running_console
+from tests.support.http import ok
+from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.e2e
+LINE_MANAGER = bearer(Role.LINE_MANAGER, subject="lm-chris")
+#: Generous: two cores are shared by the services, the console and the browser.
+WAIT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def console(
+    pg_database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningConsole]:
+    with running_console(pg_database_urls, tmp_path_factory.mktemp("audit")) as running:
+        register_locations(running.postings)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    expect.set_options(timeout=WAIT_MS)
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Browser, console: RunningConsole) -> Iterator[Page]:
+    context = browser.new_context(base_url=console.url)
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def axe() -> Iterator[AccessibilityLog]:
+    log = AccessibilityLog()
+    yield log
+    assert log.checked, "no page was checked"
+    assert not log.failures, log.failures
+
+
+def sign_in(page: Page, axe: AccessibilityLog, name: str, role: str, **more: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    axe.check(page)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Role").select_option(role)
+    for field, value in more.items():
+        page.locator(f"#{field}").fill(value)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Officer postings")
+    axe.check(page)
+
+
+def selection_posting(console: RunningConsole, officer_id: str) -> None:
+    """An officer chosen at a selection board: a decision that notifies them (L1800 3.4.1)."""
+    body = officer_body(officer_id, name="Jo Morgan", appointed_on="2019-09-02")
+    ok(console.postings.post("/officers", json=body, headers=HR), 201)
+    ok(
+        console.postings.post(
+            "/postings/selections",
+            json={
+                "officer_id": officer_id,
+                "to_location": "dover",
+                "likely_posting_date": (date.today() + timedelta(days=45)).isoformat(),
+                "rationale": "Successful at the Dover CID trainee investigator board",
+                "selection_process": "CID board, November",
+                "slt_recipients": ["slt-north"],
+            },
+            headers=LINE_MANAGER,
+        ),
+        201,
+    )
+
+
+def fill_date(page: Page, name: str, day: date) -> None:
+    page.locator(f"#{name}-day").fill(str(day.day))
+    page.locator(f"#{name}-month").fill(str(day.month))
+    page.locator(f"#{name}-year").fill(str(day.year))
+
+
+def tab_to(page: Page, selector: str) -> None:
+    """Press Tab until the element has the focus, as a keyboard user moves through a page."""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_hr_registers_a_place_and_an_officer_then_records_a_pdr(
+    page: Page, browser: Browser, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    sign_in(page, axe, "Alice Hill", "hr_resource_planning")
+
+    # A place of duty, refused first: each field at fault is named and linked.
+    page.get_by_role("link", name="Register a place of duty").click()
+    axe.check(page)
+    page.get_by_label("Code").fill("tunbridge wells")
+    page.get_by_label("Latitude").fill("north of here")
+    page.get_by_role("button", name="Register place of duty").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the name")
+    expect(summary).to_contain_text("The latitude must be a number")
+    axe.check(page)
+    summary.get_by_role("link", name=re.compile("The code must start")).click()
+    expect(page.locator("#code")).to_be_focused()
+    page.get_by_label("Code").fill("tunbridge-wells")
+    page.get_by_label("Name").fill("Tunbridge Wells police station")
+    page.get_by_label("Division").fill("north")
+    page.get_by_label("Town").fill("Tunbridge-Wells")
+    page.get_by_label("Latitude").fill("51.132")
+    page.get_by_label("Longitude").fill("0.263")
+    page.get_by_role("button", name="Register place of duty").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is registered")
+    expect(page.get_by_role("cell", name="tunbridge-wells", exact=True)).to_be_visible()
+    axe.check(page)
+
+    # An officer at a place that is not registered: the rule, in plain words, with its clause.
+    page.goto("/officers/new")
+    page.get_by_label("Officer ID").fill("K310")
+    page.get_by_label("Name").fill("Sam Carter")
+    page.get_by_label("Rank").select_option("sergeant")
+    page.get_by_label("Division").fill("north")
+    page.get_by_label("Place of duty").fill("nowhere")
+    fill_date(page, "appointed_on", date(2018, 4, 3))
+    page.get_by_role("button", name="Register officer").click()
+    expect(summary.get_by_role("link")).to_have_text(
+        "No place of duty 'nowhere' is registered (L1800 3.1.1)"
+    )
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#place_of_duty")
+    axe.check(page)
+    page.get_by_label("Place of duty").fill("tunbridge-wells")
+    page.get_by_role("button", name="Register officer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sam Carter")
+    axe.check(page)
+
+    # Two people record the PDR at once: the second sees what changed and starts again.
+    page.get_by_role("link", name="Record a PDR").click()
+    axe.check(page)
+    other = page.context.new_page()
+    other.goto(page.url)
+    first_due, second_due = date.today() + timedelta(days=40), date.today() + timedelta(days=50)
+    fill_date(other, "due_on", first_due)
+    other.get_by_role("button", name="Record PDR").click()
+    expect(other.locator(".govuk-notification-banner")).to_contain_text("The PDR is recorded")
+    other.close()
+    fill_date(page, "due_on", second_due)
+    page.get_by_role("button", name="Record PDR").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("changed while you were editing")
+    when = f"{first_due.day} {first_due.strftime('%B %Y')}"
+    expect(page.get_by_role("row", name=re.compile("PDR due"))).to_contain_text(when)
+    axe.check(page)
+    page.get_by_role("link", name="Start again from the current record").click()
+    expect(page.locator("#due_on-day")).to_have_value(str(first_due.day))
+    fill_date(page, "due_on", second_due)
+    page.get_by_role("button", name="Record PDR").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The PDR is recorded")
+    expect(page.locator(".govuk-summary-list__row", has_text="PDR due")).to_contain_text(
+        f"{second_due.day} {second_due.strftime('%B %Y')}"
+    )
+    axe.check(page)
+    screenshot(page, "hr-registers-and-records-a-pdr")
+
+
+def test_an_officer_sees_their_own_record_and_no_one_elses_by_keyboard_alone(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    selection_posting(console, "K320")
+    ok(console.postings.post("/officers", json=officer_body("K321"), headers=HR), 201)
+
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    axe.check(page)
+    tab_to(page, "#name")
+    page.keyboard.type("Jo Morgan")
+    tab_to(page, "#role")
+    page.keyboard.type("Officer")  # a closed select picks the option typed
+    tab_to(page, "#officer_id")
+    page.keyboard.type("K320")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Officer postings")
+    axe.check(page)
+    tab_to(page, "a[href='/officers/K320']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your record")
+    notifications = page.get_by_role("table")
+    expect(notifications).to_contain_text("slt-north")
+    expect(notifications).to_contain_text("K320")
+    axe.check(page)
+
+    # Another officer's record is theirs alone: the service refuses, the console says so.
+    refused = page.goto("/officers/K321")
+    assert refused is not None
+    assert refused.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    expect(page.locator("main")).not_to_contain_text("Alex Smith")
+    axe.check(page)
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your record")
+    screenshot(page, "officer-own-record")
+
+
+def test_an_auditor_reads_an_officers_timeline_across_the_services(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    selection_posting(console, "K330")
+    sign_in(page, axe, "Ann Audit", "auditor")
+    page.get_by_role("link", name="An officer's timeline").click()
+    axe.check(page)
+    page.get_by_role("button", name="Show timeline").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an officer ID")
+    axe.check(page)
+    page.get_by_label("Officer ID").fill("K330")
+    page.get_by_role("button", name="Show timeline").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Timeline")
+    entries = page.locator(".console-timeline__entry")
+    expect(entries.filter(has_text="Posting.Decided")).to_contain_text("lm-chris")
+    expect(entries.filter(has_text="Posting.Decided")).to_contain_text(
+        "Successful at the Dover CID trainee investigator board"
+    )
+    axe.check(page)
+    screenshot(page, "auditor-timeline")
+
+
+def test_without_javascript_a_person_signs_in_and_out(
+    browser: Browser, console: RunningConsole
+) -> None:
+    """Every page is plain HTML forms and links: with scripts off, sign-in, a page behind it
+    and sign-out all work, and signing out ends the session."""
+    context = browser.new_context(base_url=console.url, java_script_enabled=False)
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("Your name").fill("Dee Ward")
+        page.get_by_label("Role").select_option("hr_resource_planning")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="Places of duty").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Places of duty")
+        expect(page.get_by_role("cell", name="maidstone", exact=True)).to_be_visible()
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+        page.goto("/locations")
+        expect(page).to_have_url(re.compile(r"/sign-in$"))
+        screenshot(page, "signed-out-without-javascript")
+    finally:
+        context.close()
