@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.console.auth import development, sign_out
+from services.console.auth import development, oidc, sign_out
 from services.console.browser import COOKIE, FormNotTrusted, SignInNeeded
 from services.console.clients.api import Refused, ServiceApi, Services, Unreachable
 from services.console.pages import audit, home, locations, officers, pdr
@@ -29,7 +29,7 @@ BUILT = FRONTEND / "dist"
 
 #: Every router of pages and sign-in, each checking the CSRF token of its forms.
 ROUTERS = tuple(
-    module.router for module in (development, sign_out, home, officers, pdr, locations, audit)
+    module.router for module in (development, oidc, sign_out, home, officers, pdr, locations, audit)
 )
 #: The pages load only their own styles and scripts, and are framed by no one.
 SECURITY_HEADERS = {
@@ -79,6 +79,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
     app.state.templates = build_templates()
+    app.state.oauth = oidc.registry(settings)
 
     app.mount("/assets/frontend", StaticFiles(directory=GOVUK_FRONTEND), name="govuk-frontend")
     app.mount("/assets/console", StaticFiles(directory=BUILT), name="console-assets")
@@ -121,6 +122,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
         return RedirectResponse("/sign-in", status_code=303)
 
+    @app.exception_handler(oidc.OidcNotConfigured)
     @app.exception_handler(development.DevelopmentSignInClosed)
     async def _closed(request: Request, exc: Exception) -> Response:
         return render(request, "auth/unavailable.html", status_code=403)

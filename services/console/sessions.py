@@ -8,6 +8,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from shared.roles import Role
 
@@ -32,6 +33,8 @@ class Session:
     person: Person | None = None
     token: str | None = None
     token_expires_at: datetime | None = None
+    #: A sign-in under way at the identity provider: its state, nonce and PKCE verifier.
+    oidc: dict[str, Any] = field(default_factory=dict)
     #: One message shown on the next page (a record saved, a sign-out).
     flash: str | None = None
     last_seen: datetime = field(default_factory=lambda: datetime.now(tz=UTC))

@@ -31,6 +31,17 @@ class ConsoleSettings(BaseSettings):
     jwt_issuer: str = "officer-postings"
     jwt_audience: str = "officer-postings"
 
+    #: The force's identity provider (OpenID Connect): its issuer URL, where
+    #: /.well-known/openid-configuration is found; empty: no such sign-in.
+    oidc_issuer: str = ""
+    oidc_client_id: str = "officer-postings-console"
+    #: Empty for a public client, which PKCE alone protects.
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_scope: str = "openid profile"
+    #: Which of the provider's tokens the services verify: its access token when that is a
+    #: JWT for the services' audience, else the ID token (whose audience is this client).
+    oidc_api_token: Literal["access_token", "id_token"] = "access_token"
+
     #: A session ends after this long without a request, and never outlives its token.
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 

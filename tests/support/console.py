@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -33,7 +34,14 @@ def running_console(
     audit_root: Path,
     *,
     console: ConsoleSettings | None = None,
+    tokens: dict[str, Any] | None = None,
+    follow: bool = True,
 ) -> Iterator[RunningConsole]:
+    """``tokens``: the JWT settings all three services verify with, when not the default
+    development secret (an identity provider's key set, say). ``follow``: postings and
+    appeals follow each other's feeds (with a token of the service role, which only the
+    development secret mints here)."""
+    trust = tokens or {}
     ports = {name: free_port() for name in ("postings", "appeals", "roi")}
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     postings_app = create_postings(
@@ -41,16 +49,18 @@ def running_console(
             database_url=database_urls["postings"],
             audit_dir=str(audit_root / "postings"),
             roi_url=url["roi"],
-            appeals_url=url["appeals"],
+            appeals_url=url["appeals"] if follow else "",
             follower_poll_seconds=0.05,
+            **trust,
         )
     )
     appeals_app = create_appeals(
         AppealsSettings(
             database_url=database_urls["appeals"],
             audit_dir=str(audit_root / "appeals"),
-            postings_url=url["postings"],
+            postings_url=url["postings"] if follow else "",
             follower_poll_seconds=0.05,
+            **trust,
         )
     )
     roi_app = create_roi(
@@ -58,6 +68,7 @@ def running_console(
             database_url=database_urls["roi"],
             audit_dir=str(audit_root / "roi"),
             postings_url=url["postings"],
+            **trust,
         )
     )
     settings = (console or ConsoleSettings()).model_copy(

@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.console.browser import check_csrf, keep_session, session_for_form, store
-from services.console.clients.api import Refused
+from services.console.auth.people import services_accept, start_session
+from services.console.browser import check_csrf, session_for_form
 from services.console.refusals import ErrorSummary, FormField
 from services.console.rendering import ROLE_NAMES, render
 from services.console.sessions import Person
@@ -51,10 +51,15 @@ def _subject(name: str, officer_id: str) -> str:
     return "dev:" + (re.sub(r"[^A-Za-z0-9_.@+-]+", "-", name).strip("-").lower() or "person")
 
 
-@router.get("/sign-in", response_class=HTMLResponse, dependencies=[Depends(_open)])
+@router.get("/sign-in", response_class=HTMLResponse)
 async def sign_in_page(request: Request) -> Response:
+    """The ways to sign in this console offers: the identity provider, development sign-in,
+    or both; with neither, none."""
+    settings = request.app.state.settings
+    if not settings.development_sign_in and not settings.oidc_issuer:
+        raise DevelopmentSignInClosed
     session = session_for_form(request)
-    return render(request, "auth/sign_in.html", _form_context({}), session=session)
+    return render(request, "auth/sign_in.html", _form_context(request, {}), session=session)
 
 
 @router.post("/sign-in", response_class=HTMLResponse, dependencies=[Depends(_open)])
@@ -97,23 +102,13 @@ async def sign_in(
             message = str(exc)
             named = next((f for claim, f in _CLAIM_FIELDS.items() if claim in message), None)
             errors.add(message[:1].upper() + message[1:], FIELDS[named] if named else None)
-    if not errors:
-        try:
-            # Every person may read the policy settings: a 401 says the services do not
-            # trust this secret, whatever the console was told.
-            await request.app.state.services.postings.get("/policy", token)
-        except Refused as refused:
-            if refused.status != 401:
-                raise
-            errors.add(
-                "The services do not accept development sign-in: they use another secret",
-                None,
-            )
+    if not errors and not await services_accept(request, token):
+        errors.add("The services do not accept development sign-in: they use another secret", None)
     if errors:
         return render(
             request,
             "auth/sign_in.html",
-            _form_context(values, errors),
+            _form_context(request, values, errors),
             status_code=422,
             session=session_for_form(request),
         )
@@ -124,16 +119,19 @@ async def sign_in(
         officer_id=values["officer_id"] or None,
         division=values["division"] or None,
     )
-    old = session_for_form(request)
-    session = store(request).sign_in(
-        old, person, token, datetime.now(tz=UTC) + TOKEN_LIFETIME - timedelta(minutes=1)
-    )
-    keep_session(request, session)
+    # The session ends a little before the token, never after it.
+    ends = datetime.now(tz=UTC) + TOKEN_LIFETIME - timedelta(minutes=1)
+    start_session(request, person, token, ends)
     return RedirectResponse("/", status_code=303)
 
 
-def _form_context(values: dict[str, str], errors: ErrorSummary | None = None) -> dict[str, object]:
+def _form_context(
+    request: Request, values: dict[str, str], errors: ErrorSummary | None = None
+) -> dict[str, object]:
+    settings = request.app.state.settings
     return {
+        "development": settings.development_sign_in,
+        "oidc": bool(settings.oidc_issuer),
         "values": values,
         "errors": errors,
         "roles": [("", "Choose a role")] + [(r.value, ROLE_NAMES[r.value]) for r in PERSON_ROLES],
