@@ -265,3 +265,66 @@ def test_without_javascript_a_person_signs_in_and_out(
         screenshot(page, "signed-out-without-javascript")
     finally:
         context.close()
+
+
+#: Planted where only some roles may read them: a PSD reason and a welfare factor.
+PSD_REASON = "PLANTED-PSD-REASON known associates near Dover"
+WELFARE = "Disability"
+
+
+def walk(page: Page, axe: AccessibilityLog, officer_id: str) -> str:
+    """The signed-in person's pages: the start page, every link on it, and the officer's
+    record; what all of them said, as text."""
+    page.goto("/")
+    axe.check(page)
+    seen = [page.locator("body").inner_text()]
+    links = page.locator("main a.govuk-link").evaluate_all("(as) => as.map(a => a.pathname)")
+    for path in [*links, f"/officers/{officer_id}"]:
+        page.goto(path)
+        axe.check(page)
+        seen.append(page.locator("body").inner_text())
+    return "\n".join(seen)
+
+
+def test_confidential_reasons_and_welfare_stay_with_the_roles_the_api_gives_them_to(
+    browser: Browser, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    body = officer_body("K340", name="Ali Reed", welfare_factors=["disability"])
+    ok(console.postings.post("/officers", json=body, headers=HR), 201)
+    ok(
+        console.postings.post(
+            "/officers/K340/restrictions",
+            json={"location": "dover", "rationale": PSD_REASON},
+            headers=bearer(Role.PSD, subject="psd-officer"),
+        ),
+        201,
+    )
+    people = [
+        ("Ali Reed", "officer", {"officer_id": "K340"}),
+        ("Sam North", "slt", {"division": "north"}),
+        ("Chris Bell", "divisional_commander", {"division": "north"}),
+        ("Lee Grant", "line_manager", {}),
+        ("Alice Hill", "hr_resource_planning", {}),
+        ("Pat Stone", "psd", {}),
+    ]
+    said: dict[str, str] = {}
+    for name, role, more in people:
+        context = browser.new_context(base_url=console.url)
+        context.set_default_timeout(WAIT_MS)
+        try:
+            page = context.new_page()
+            sign_in(page, axe, name, role, **more)
+            said[role] = walk(page, axe, "K340")
+            if role == "psd":
+                screenshot(page, "psd-sees-the-restriction-reason")
+        finally:
+            context.close()
+    for role in ("officer", "slt", "divisional_commander", "line_manager"):
+        assert PSD_REASON not in said[role], role
+        assert WELFARE not in said[role], role
+    # The pages do show them to the roles the API gives them to: the walk would have found
+    # them had they leaked.
+    assert WELFARE in said["hr_resource_planning"]
+    assert PSD_REASON not in said["hr_resource_planning"]
+    assert PSD_REASON in said["psd"]
+    assert "Restricted" in said["officer"]

@@ -11,8 +11,20 @@ from shared.roles import Role
 
 router = APIRouter()
 
+#: Roles that read officers' records (as far as the API lets each of them).
+READERS = (
+    Role.SLT,
+    Role.DIVISIONAL_COMMANDER,
+    Role.HEAD_OF_DEPARTMENT,
+    Role.PSD,
+    Role.HEAD_OF_RESOURCING,
+    Role.DIRECTOR_OF_HR,
+    Role.DEPLOYMENT_PANEL,
+    Role.HR_POLICY_OWNER,
+)
 #: The pages each role has, as (link, text): only what the services let that role do.
 TASKS: dict[Role, list[tuple[str, str]]] = {
+    **{role: [("/officers", "Officers")] for role in READERS},
     Role.HR_RESOURCE_PLANNING: [
         ("/officers", "Officers"),
         ("/officers/new", "Register an officer"),

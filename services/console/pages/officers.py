@@ -44,7 +44,13 @@ async def officers(request: Request, signed: SignedInDep, page: int = 1) -> Resp
     return render(
         request,
         "pages/officers.html",
-        {"officers": listing["items"], "total": listing["total"], "page": page, "pages": pages},
+        {
+            "officers": listing["items"],
+            "total": listing["total"],
+            "page": page,
+            "pages": pages,
+            "may_register": signed.person.role.value == "hr_resource_planning",
+        },
     )
 
 
@@ -83,12 +89,22 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
     postings = request.app.state.services.postings
     record = await postings.get(f"/officers/{officer_id}", signed.token)
     notifications = await postings.get(f"/officers/{officer_id}/notifications", signed.token)
+    try:
+        restrictions = (
+            await postings.get(f"/officers/{officer_id}/restrictions", signed.token)
+        ).body
+    except Refused as refused:
+        # A role that may see the record but not its restrictions sees the record alone.
+        if refused.status != 403:
+            raise
+        restrictions = None
     return render(
         request,
         "pages/officer.html",
         {
             "officer": record.body,
             "notifications": notifications.body,
+            "restrictions": restrictions,
             "own": signed.person.officer_id == officer_id,
             "may_record_pdr": signed.person.role.value == "hr_resource_planning",
         },
