@@ -328,3 +328,29 @@ def test_confidential_reasons_and_welfare_stay_with_the_roles_the_api_gives_them
     assert PSD_REASON not in said["hr_resource_planning"]
     assert PSD_REASON in said["psd"]
     assert "Restricted" in said["officer"]
+
+
+def test_hr_sees_strength_against_establishment_as_a_chart_and_a_table(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    ok(console.postings.post("/officers", json=officer_body("K350"), headers=HR), 201)
+    ok(
+        console.postings.put(
+            "/establishment/north",
+            json={"category": "rank", "key": "constable", "target": 40},
+            headers=HR,
+        )
+    )
+    figures = ok(console.postings.get("/strength", headers=HR))["items"]
+    north = next(r for r in figures if (r["division"], r["key"]) == ("north", "constable"))
+
+    sign_in(page, axe, "Alice Hill", "hr_resource_planning")
+    page.get_by_role("link", name="Strength against establishment").click()
+    chart = page.get_by_role("img", name=re.compile("Strength against establishment"))
+    expect(chart).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("North Constable"))
+    expect(row.get_by_role("cell")).to_have_text(
+        ["North", "Constable", "40", str(north["now"]), str(north["projected"])]
+    )
+    axe.check(page)
+    screenshot(page, "hr-strength-against-establishment")

@@ -30,6 +30,7 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/officers/new", "Register an officer"),
         ("/locations", "Places of duty"),
         ("/locations/new", "Register a place of duty"),
+        ("/strength", "Strength against establishment"),
     ],
     Role.AUDITOR: [("/audit/timeline", "An officer's timeline")],
 }
