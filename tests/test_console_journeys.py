@@ -239,7 +239,16 @@ def test_an_auditor_reads_an_officers_timeline_across_the_services(
         "Successful at the Dover CID trainee investigator board"
     )
     axe.check(page)
-    screenshot(page, "auditor-timeline")
+
+    # Each service's log, verified now: the three are asked, and each answers.
+    page.goto("/")
+    page.get_by_role("link", name="Each service's log, verified").click()
+    for service in ("Postings", "Appeals", "ROI"):
+        heading = page.get_by_role("heading", name=service, exact=True)
+        expect(heading).to_be_visible()
+        expect(heading.locator("xpath=following-sibling::p[1]")).to_have_text("Intact")
+    axe.check(page)
+    screenshot(page, "auditor-timeline-and-chains")
 
 
 def test_without_javascript_a_person_signs_in_and_out(

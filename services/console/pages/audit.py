@@ -3,12 +3,15 @@ postings' audit API assembles it (each read is logged there as a consultation)."
 
 from __future__ import annotations
 
+import asyncio
 import re
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.browser import SignedInDep
+from services.console.clients.api import Refused, ServiceApi, Unreachable
 from services.console.refusals import ErrorSummary, FormField
 from services.console.rendering import render
 from shared import forms
@@ -43,3 +46,24 @@ async def timeline(request: Request, officer_id: str, signed: SignedInDep) -> Re
         f"/audit/officers/{officer_id}/timeline", signed.token
     )
     return render(request, "pages/timeline.html", {"timeline": answer.body})
+
+
+@router.get("/audit/chains", response_class=HTMLResponse)
+async def chains(request: Request, signed: SignedInDep) -> Response:
+    """Each service's log re-hashed against its chain and its signed checkpoints, asked of
+    the three at once; one that cannot answer is reported as such beside the others."""
+    services = request.app.state.services
+    apis: list[ServiceApi] = [services.postings, services.appeals, services.roi]
+    reports = await asyncio.gather(*(_verify(api, signed.token) for api in apis))
+    return render(request, "pages/chains.html", {"reports": reports})
+
+
+async def _verify(api: ServiceApi, token: str) -> dict[str, Any]:
+    try:
+        report: dict[str, Any] = (await api.get("/audit/verify", token)).body
+    except Unreachable:
+        return {"service": api.name, "answered": False, "why": "did not answer"}
+    except Refused as refused:
+        why = str(refused.problem.get("detail") or f"refused ({refused.status})")
+        return {"service": api.name, "answered": False, "why": why}
+    return {**report, "answered": True}

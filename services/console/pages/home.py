@@ -32,7 +32,10 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/locations/new", "Register a place of duty"),
         ("/strength", "Strength against establishment"),
     ],
-    Role.AUDITOR: [("/audit/timeline", "An officer's timeline")],
+    Role.AUDITOR: [
+        ("/audit/timeline", "An officer's timeline"),
+        ("/audit/chains", "Each service's log, verified"),
+    ],
 }
 
 
