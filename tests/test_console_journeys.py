@@ -15,7 +15,7 @@ from shared.roles import Role
 from tests.helpers import HR, officer_body, register_locations
 from tests.support.browser import AccessibilityLog, chromium, screenshot
 from tests.support.console import RunningConsole, running_console
-from tests.support.http import ok
+from tests.support.http import eventually, ok
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
@@ -71,11 +71,11 @@ def sign_in(page: Page, axe: AccessibilityLog, name: str, role: str, **more: str
     axe.check(page)
 
 
-def selection_posting(console: RunningConsole, officer_id: str) -> None:
+def selection_posting(console: RunningConsole, officer_id: str) -> str:
     """An officer chosen at a selection board: a decision that notifies them (L1800 3.4.1)."""
     body = officer_body(officer_id, name="Jo Morgan", appointed_on="2019-09-02")
     ok(console.postings.post("/officers", json=body, headers=HR), 201)
-    ok(
+    return ok(
         console.postings.post(
             "/postings/selections",
             json={
@@ -89,7 +89,7 @@ def selection_posting(console: RunningConsole, officer_id: str) -> None:
             headers=LINE_MANAGER,
         ),
         201,
-    )
+    )["id"]
 
 
 def fill_date(page: Page, name: str, day: date) -> None:
@@ -363,3 +363,48 @@ def test_hr_sees_strength_against_establishment_as_a_chart_and_a_table(
     )
     axe.check(page)
     screenshot(page, "hr-strength-against-establishment")
+
+
+def test_an_officer_appeals_a_decision_with_the_deadline_in_london_time(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    posting_id = selection_posting(console, "K360")
+    officer = bearer(Role.OFFICER, subject="K360", officer_id="K360")
+    # Appeals learns of the decision from postings' feed, in the background.
+    eventually(
+        lambda: (
+            console.appeals.get(f"/posting-decisions/{posting_id}", headers=officer)
+            .json()
+            .get("notified_at")
+            is not None
+        )
+    )
+    sign_in(page, axe, "Jo Morgan", "officer", officer_id="K360")
+    page.get_by_role("link", name="Appeal a posting decision").click()
+    expect(page.get_by_role("radio")).to_have_count(1)
+    expect(page.locator(".govuk-radios__hint")).to_contain_text("London time")
+    axe.check(page)
+    page.get_by_role("button", name="Lodge appeal").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Select the decision you appeal")).to_have_attribute(
+        "href", "#posting_id"
+    )
+    expect(summary.get_by_role("link", name="Enter your grounds")).to_have_attribute(
+        "href", "#grounds"
+    )
+    axe.check(page)
+    page.get_by_role("radio").check()
+    page.get_by_label("Your grounds").fill("My travel to Dover was not weighed")
+    page.get_by_role("button", name="Lodge appeal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appeal")
+    lodged = ok(console.appeals.get("/appeals", headers=officer))["items"][0]
+    deadline = date.fromisoformat(lodged["deadline"])
+    row = page.locator(".govuk-summary-list__row", has_text="Deadline for appealing")
+    expect(row).to_contain_text(
+        f"{deadline.day} {deadline.strftime('%B %Y')}, end of the day, London time"
+    )
+    expect(page.locator(".govuk-summary-list")).to_contain_text(
+        "My travel to Dover was not weighed"
+    )
+    axe.check(page)
+    screenshot(page, "officer-lodges-an-appeal")

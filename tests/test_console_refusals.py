@@ -39,6 +39,12 @@ def test_input_errors_are_sentences_linked_to_their_fields() -> None:
     assert summary.by_field["appointed_on"] == "The date of appointment must be a real date"
 
 
+def test_a_choice_left_unmade_asks_to_select() -> None:
+    fields = [FormField("rank", "a rank", chosen=True)]
+    problem = {"errors": [{"field": "body.rank", "message": "Field required", "type": "missing"}]}
+    assert summarise(problem, fields).entries == [("#rank", "Select a rank")]
+
+
 def test_a_broken_rule_keeps_the_services_words_and_its_clause() -> None:
     problem = {
         "status": 422,

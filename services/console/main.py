@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from services.console.auth import development, oidc, sign_out
 from services.console.browser import COOKIE, FormNotTrusted, SignInNeeded
 from services.console.clients.api import Refused, ServiceApi, Services, Unreachable
-from services.console.pages import audit, home, locations, officers, pdr, strength
+from services.console.pages import appeals, audit, home, locations, officers, pdr, strength
 from services.console.rendering import build_templates, render
 from services.console.sessions import SessionStore
 from services.console.settings import ConsoleSettings
@@ -30,7 +30,18 @@ BUILT = FRONTEND / "dist"
 #: Every router of pages and sign-in, each checking the CSRF token of its forms.
 ROUTERS = tuple(
     module.router
-    for module in (development, oidc, sign_out, home, officers, pdr, locations, audit, strength)
+    for module in (
+        development,
+        oidc,
+        sign_out,
+        home,
+        officers,
+        pdr,
+        locations,
+        audit,
+        strength,
+        appeals,
+    )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.
 SECURITY_HEADERS = {

@@ -26,6 +26,10 @@ _INPUT_ERRORS = {
 }
 
 
+#: Error types that mean nothing was given.
+_MISSING = ("missing", "string_too_short")
+
+
 @dataclass(frozen=True)
 class FormField:
     """A field of a form: its name in the API's body, the id of the element the error
@@ -34,6 +38,8 @@ class FormField:
     name: str
     label: str
     element_id: str = ""
+    #: Chosen from options (radios, a select), not typed: a missing one is "Select ...".
+    chosen: bool = False
 
     @property
     def anchor(self) -> str:
@@ -80,7 +86,10 @@ def summarise(problem: dict[str, Any], fields: list[FormField]) -> ErrorSummary:
     summary = ErrorSummary()
     for error in problem.get("errors") or []:
         form_field = _form_field(error.get("field"), fields)
-        template = _INPUT_ERRORS.get(str(error.get("type")))
+        kind = str(error.get("type"))
+        template = _INPUT_ERRORS.get(kind)
+        if form_field is not None and form_field.chosen and kind in _MISSING:
+            template = "Select {label}"
         if form_field is not None and template is not None:
             label = form_field.label
             text = template.format(label=label, Label=_sentence(label))

@@ -24,8 +24,9 @@ from tests.support.live import LiveServer, free_port
 @dataclass(frozen=True)
 class RunningConsole:
     url: str
-    #: A client of postings' API, for a test to set up what a journey starts from.
+    #: Clients of the services' APIs, for a test to set up what a journey starts from.
     postings: httpx.Client
+    appeals: httpx.Client
 
 
 @contextmanager
@@ -84,4 +85,5 @@ def running_console(
         stack.enter_context(LiveServer(appeals_app, port=ports["appeals"]))
         front = stack.enter_context(LiveServer(create_console(settings)))
         postings = stack.enter_context(httpx.Client(base_url=url["postings"]))
-        yield RunningConsole(url=front.url, postings=postings)
+        appeals = stack.enter_context(httpx.Client(base_url=url["appeals"]))
+        yield RunningConsole(url=front.url, postings=postings, appeals=appeals)

@@ -44,5 +44,9 @@ async def start(request: Request, signed: SignedInDep) -> Response:
     person = signed.person
     tasks = list(TASKS.get(person.role, []))
     if person.role is Role.OFFICER and person.officer_id:
-        tasks.insert(0, (f"/officers/{person.officer_id}", "Your record and notifications"))
+        tasks[:0] = [
+            (f"/officers/{person.officer_id}", "Your record and notifications"),
+            ("/appeals/new", "Appeal a posting decision"),
+            ("/appeals", "Your appeals"),
+        ]
     return render(request, "pages/home.html", {"tasks": tasks})

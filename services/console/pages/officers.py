@@ -25,7 +25,7 @@ RANKS = [
 NEW_OFFICER = [
     FormField("officer_id", "the officer ID"),
     FormField("name", "the officer's name"),
-    FormField("rank", "a rank"),
+    FormField("rank", "a rank", chosen=True),
     FormField("division", "the division"),
     FormField("place_of_duty", "the place of duty"),
     FormField("appointed_on", "the date of appointment", "appointed_on-day"),
