@@ -408,3 +408,38 @@ def test_an_officer_appeals_a_decision_with_the_deadline_in_london_time(
     )
     axe.check(page)
     screenshot(page, "officer-lodges-an-appeal")
+
+
+def test_the_panel_arranges_a_sitting_and_confirms_a_posting_date(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    posting_id = selection_posting(console, "K370")
+    sign_in(page, axe, "Pat Chair", "deployment_panel")
+    page.get_by_role("link", name="Sittings and their agendas").click()
+    axe.check(page)
+    page.get_by_role("button", name="Arrange sitting").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link")).to_have_text("Enter the day the panel sits")
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#sits_on-day")
+    axe.check(page)
+    fill_date(page, "sits_on", date.today() + timedelta(days=7))
+    page.get_by_role("button", name="Arrange sitting").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The sitting is arranged")
+    agenda_row = page.get_by_role("row", name=re.compile("K370"))
+    expect(agenda_row).to_contain_text("Selection")
+    axe.check(page)
+
+    agenda_row.get_by_role("link", name=re.compile("Decide")).click()
+    page.get_by_role("button", name="Record the panel's decision").click()
+    expect(summary).to_contain_text("Select what the panel decided")
+    expect(summary).to_contain_text("Enter the reason")
+    axe.check(page)
+    page.get_by_label("Confirm the date").check()
+    page.get_by_label("Reason").fill("Dover CID intake starts then")
+    page.get_by_role("button", name="Record the panel's decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("decision is recorded")
+    axe.check(page)
+    posting = ok(console.postings.get(f"/postings/{posting_id}", headers=HR))
+    assert posting["state"] == "date_confirmed"
+    assert posting["posting_date"] == posting["likely_posting_date"]
+    screenshot(page, "panel-confirms-a-posting-date")

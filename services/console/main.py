@@ -15,7 +15,16 @@ from fastapi.staticfiles import StaticFiles
 from services.console.auth import development, oidc, sign_out
 from services.console.browser import COOKIE, FormNotTrusted, SignInNeeded
 from services.console.clients.api import Refused, ServiceApi, Services, Unreachable
-from services.console.pages import appeals, audit, home, locations, officers, pdr, strength
+from services.console.pages import (
+    appeals,
+    audit,
+    home,
+    locations,
+    officers,
+    panel,
+    pdr,
+    strength,
+)
 from services.console.rendering import build_templates, render
 from services.console.sessions import SessionStore
 from services.console.settings import ConsoleSettings
@@ -41,6 +50,7 @@ ROUTERS = tuple(
         audit,
         strength,
         appeals,
+        panel,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

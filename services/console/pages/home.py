@@ -19,7 +19,6 @@ READERS = (
     Role.PSD,
     Role.HEAD_OF_RESOURCING,
     Role.DIRECTOR_OF_HR,
-    Role.DEPLOYMENT_PANEL,
     Role.HR_POLICY_OWNER,
 )
 #: The pages each role has, as (link, text): only what the services let that role do.
@@ -32,6 +31,7 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/locations/new", "Register a place of duty"),
         ("/strength", "Strength against establishment"),
     ],
+    Role.DEPLOYMENT_PANEL: [("/panel", "Sittings and their agendas"), ("/officers", "Officers")],
     Role.AUDITOR: [
         ("/audit/timeline", "An officer's timeline"),
         ("/audit/chains", "Each service's log, verified"),
