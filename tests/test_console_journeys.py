@@ -443,3 +443,33 @@ def test_the_panel_arranges_a_sitting_and_confirms_a_posting_date(
     assert posting["state"] == "date_confirmed"
     assert posting["posting_date"] == posting["likely_posting_date"]
     screenshot(page, "panel-confirms-a-posting-date")
+
+
+def test_professional_standards_restrict_a_place_with_a_confidential_reason(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    ok(console.postings.post("/officers", json=officer_body("K380"), headers=HR), 201)
+    sign_in(page, axe, "Pat Stone", "psd")
+    page.goto("/officers/K380")
+    page.get_by_role("link", name=re.compile("Restrict a place of duty")).click()
+    axe.check(page)
+    page.get_by_label("Place of duty").fill("nowhere")
+    page.get_by_role("button", name="Record restriction").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter the reason")).to_have_attribute(
+        "href", "#rationale"
+    )
+    axe.check(page)
+    page.get_by_label("Confidential reason").fill("Family connections to a Dover investigation")
+    page.get_by_role("button", name="Record restriction").click()
+    expect(
+        summary.get_by_role("link", name="No place of duty 'nowhere' is registered (L1800 3.1.1)")
+    ).to_have_attribute("href", "#location")
+    page.get_by_label("Place of duty").fill("dover")
+    page.get_by_role("button", name="Record restriction").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("dover is recorded")
+    expect(page.get_by_role("row", name=re.compile("dover"))).to_contain_text(
+        "Family connections to a Dover investigation"
+    )
+    axe.check(page)
+    screenshot(page, "psd-restricts-a-place")

@@ -23,6 +23,7 @@ from services.console.pages import (
     officers,
     panel,
     pdr,
+    restrictions,
     strength,
 )
 from services.console.rendering import build_templates, render
@@ -51,6 +52,7 @@ ROUTERS = tuple(
         strength,
         appeals,
         panel,
+        restrictions,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

@@ -107,5 +107,8 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             "restrictions": restrictions,
             "own": signed.person.officer_id == officer_id,
             "may_record_pdr": signed.person.role.value == "hr_resource_planning",
+            # Professional Standards marks a place for anyone; an officer asks for themselves.
+            "may_restrict": signed.person.role.value == "psd"
+            or (signed.person.role.value == "officer" and signed.person.officer_id == officer_id),
         },
     )
