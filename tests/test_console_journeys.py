@@ -473,3 +473,51 @@ def test_professional_standards_restrict_a_place_with_a_confidential_reason(
     )
     axe.check(page)
     screenshot(page, "psd-restricts-a-place")
+
+
+def test_an_officer_submits_a_1068_and_their_slt_declines_it_with_reasons(
+    browser: Browser, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    ok(console.postings.post("/officers", json=officer_body("K390"), headers=HR), 201)
+    officer_page = browser.new_context(base_url=console.url).new_page()
+    slt_page = browser.new_context(base_url=console.url).new_page()
+    try:
+        sign_in(officer_page, axe, "Robin Hart", "officer", officer_id="K390")
+        officer_page.get_by_role("link", name="Ask for a posting (form 1068)").click()
+        axe.check(officer_page)
+        officer_page.get_by_role("button", name="Send request").click()
+        summary = officer_page.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("Select whether it is for development or welfare")
+        expect(summary).to_contain_text("Enter your reasons")
+        axe.check(officer_page)
+        officer_page.get_by_label("Development").check()
+        officer_page.get_by_label("Your reasons").fill("To join the Dover CID team")
+        officer_page.get_by_label("Places you seek (optional)").fill("dover")
+        officer_page.get_by_role("button", name="Send request").click()
+        expect(officer_page.locator(".govuk-notification-banner")).to_contain_text("is sent")
+        axe.check(officer_page)
+
+        sign_in(slt_page, axe, "Sam North", "slt", division="north")
+        slt_page.get_by_role("link", name="Your division's 1068 requests").click()
+        axe.check(slt_page)
+        slt_page.get_by_role("link", name=re.compile("K390")).click()
+        slt_page.get_by_label(re.compile("Decline it")).check()
+        slt_page.get_by_role("button", name="Record the decision").click()
+        expect(slt_page.locator(".govuk-error-summary")).to_contain_text("Enter the reasons")
+        axe.check(slt_page)
+        slt_page.get_by_label(re.compile("Decline it")).check()
+        slt_page.get_by_label(re.compile("Reasons")).fill("North cannot release a detective now")
+        slt_page.get_by_role("button", name="Record the decision").click()
+        expect(slt_page.locator(".govuk-notification-banner")).to_contain_text("Declined")
+        axe.check(slt_page)
+
+        # The officer sees the outcome and the reasons they were given.
+        officer_page.reload()
+        row = officer_page.locator(".govuk-summary-list__row", has_text="Their reasons")
+        expect(row).to_contain_text("North cannot release a detective now")
+        expect(officer_page.locator(".govuk-summary-list")).to_contain_text("Declined")
+        axe.check(officer_page)
+        screenshot(officer_page, "officer-sees-the-slt-decline-their-1068")
+    finally:
+        officer_page.context.close()
+        slt_page.context.close()

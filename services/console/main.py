@@ -23,6 +23,7 @@ from services.console.pages import (
     officers,
     panel,
     pdr,
+    requests,
     restrictions,
     strength,
 )
@@ -53,6 +54,7 @@ ROUTERS = tuple(
         appeals,
         panel,
         restrictions,
+        requests,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

@@ -13,7 +13,6 @@ router = APIRouter()
 
 #: Roles that read officers' records (as far as the API lets each of them).
 READERS = (
-    Role.SLT,
     Role.DIVISIONAL_COMMANDER,
     Role.HEAD_OF_DEPARTMENT,
     Role.PSD,
@@ -24,6 +23,7 @@ READERS = (
 #: The pages each role has, as (link, text): only what the services let that role do.
 TASKS: dict[Role, list[tuple[str, str]]] = {
     **{role: [("/officers", "Officers")] for role in READERS},
+    Role.SLT: [("/requests", "Your division's 1068 requests"), ("/officers", "Officers")],
     Role.HR_RESOURCE_PLANNING: [
         ("/officers", "Officers"),
         ("/officers/new", "Register an officer"),
@@ -48,5 +48,7 @@ async def start(request: Request, signed: SignedInDep) -> Response:
             (f"/officers/{person.officer_id}", "Your record and notifications"),
             ("/appeals/new", "Appeal a posting decision"),
             ("/appeals", "Your appeals"),
+            ("/requests/new", "Ask for a posting (form 1068)"),
+            ("/requests", "Your 1068 requests"),
         ]
     return render(request, "pages/home.html", {"tasks": tasks})
