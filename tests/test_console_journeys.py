@@ -365,8 +365,8 @@ def test_hr_sees_strength_against_establishment_as_a_chart_and_a_table(
     screenshot(page, "hr-strength-against-establishment")
 
 
-def test_an_officer_appeals_a_decision_with_the_deadline_in_london_time(
-    page: Page, console: RunningConsole, axe: AccessibilityLog
+def test_an_officer_appeals_the_head_of_resourcing_assigns_a_hearer_who_decides_it(
+    page: Page, browser: Browser, console: RunningConsole, axe: AccessibilityLog
 ) -> None:
     posting_id = selection_posting(console, "K360")
     officer = bearer(Role.OFFICER, subject="K360", officer_id="K360")
@@ -407,7 +407,48 @@ def test_an_officer_appeals_a_decision_with_the_deadline_in_london_time(
         "My travel to Dover was not weighed"
     )
     axe.check(page)
-    screenshot(page, "officer-lodges-an-appeal")
+    appeal_url = page.url
+
+    # The Head of Resourcing assigns a hearer from the inbox; the hearer decides, finally.
+    for name, role, more, act in (
+        ("Dana Ross", "head_of_resourcing", {}, "assign"),
+        ("Ch Supt South", "divisional_commander", {"division": "south"}, "decide"),
+    ):
+        context = browser.new_context(base_url=console.url)
+        context.set_default_timeout(WAIT_MS)
+        try:
+            other = context.new_page()
+            sign_in(other, axe, name, role, **more)
+            inbox = "Appeals inbox" if act == "assign" else "Appeals you hear"
+            other.get_by_role("link", name=inbox).click()
+            axe.check(other)
+            other.goto(appeal_url)
+            if act == "assign":
+                other.get_by_label("Who hears it").fill("dev:ch-supt-south")
+                other.get_by_label("The level it is heard at").fill("Chief superintendent")
+                other.get_by_label("Why them").fill("Outside the north division's command")
+                other.get_by_role("button", name="Assign").click()
+                expect(other.locator(".govuk-notification-banner")).to_contain_text("assigned")
+            else:
+                other.get_by_role("button", name="Record the outcome").click()
+                errors = other.locator(".govuk-error-summary")
+                expect(errors).to_contain_text("Select upheld or dismissed")
+                axe.check(other)
+                other.get_by_label(re.compile("Dismissed")).check()
+                other.get_by_label("Reasons").fill("Travel was weighed: the vacancy justified it")
+                other.get_by_role("button", name="Record the outcome").click()
+                expect(other.locator(".govuk-notification-banner")).to_contain_text("recorded")
+            axe.check(other)
+        finally:
+            context.close()
+
+    # The officer sees the outcome, final, with its reasons.
+    page.reload()
+    outcome = page.locator(".govuk-summary-list")
+    expect(outcome).to_contain_text("Dismissed")
+    expect(outcome).to_contain_text("Travel was weighed: the vacancy justified it")
+    axe.check(page)
+    screenshot(page, "officer-sees-the-outcome-of-their-appeal")
 
 
 def test_the_panel_arranges_a_sitting_and_confirms_a_posting_date(

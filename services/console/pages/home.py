@@ -16,8 +16,15 @@ READERS = (
     Role.DIVISIONAL_COMMANDER,
     Role.HEAD_OF_DEPARTMENT,
     Role.PSD,
-    Role.HEAD_OF_RESOURCING,
     Role.DIRECTOR_OF_HR,
+    Role.HR_POLICY_OWNER,
+)
+#: Roles whose holders may be assigned to hear an appeal (the appeals service's own list).
+HEARERS = (
+    Role.COMMAND_TEAM,
+    Role.DIRECTOR_OF_HR,
+    Role.DIVISIONAL_COMMANDER,
+    Role.HEAD_OF_DEPARTMENT,
     Role.HR_POLICY_OWNER,
 )
 #: The pages each role has, as (link, text): only what the services let that role do.
@@ -32,6 +39,7 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/strength", "Strength against establishment"),
     ],
     Role.DEPLOYMENT_PANEL: [("/panel", "Sittings and their agendas"), ("/officers", "Officers")],
+    Role.HEAD_OF_RESOURCING: [("/appeals", "Appeals inbox"), ("/officers", "Officers")],
     Role.AUDITOR: [
         ("/audit/timeline", "An officer's timeline"),
         ("/audit/chains", "Each service's log, verified"),
@@ -43,6 +51,9 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
 async def start(request: Request, signed: SignedInDep) -> Response:
     person = signed.person
     tasks = list(TASKS.get(person.role, []))
+    if person.role in HEARERS:
+        # Anyone at the appropriate level may be assigned to hear an appeal.
+        tasks.append(("/appeals", "Appeals you hear"))
     if person.role is Role.OFFICER and person.officer_id:
         tasks[:0] = [
             (f"/officers/{person.officer_id}", "Your record and notifications"),
