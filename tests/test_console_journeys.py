@@ -562,3 +562,37 @@ def test_an_officer_submits_a_1068_and_their_slt_declines_it_with_reasons(
     finally:
         officer_page.context.close()
         slt_page.context.close()
+
+
+def test_the_director_of_hr_sets_the_travel_limit_and_the_notice_period(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    sign_in(page, axe, "Dana Director", "director_of_hr")
+    page.get_by_role("link", name="Policy settings").click()
+    axe.check(page)
+    travel = page.locator("form[action='/policy/travel-limit']")
+    travel.get_by_label("New value").fill("600")
+    travel.get_by_role("button", name="Change the travel limit").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="The travel limit is too large")).to_have_attribute(
+        "href", "#limit_km"
+    )
+    expect(summary.get_by_role("link", name="Enter the reason")).to_have_attribute(
+        "href", "#rationale-travel-limit"
+    )
+    axe.check(page)
+    travel.get_by_label("New value").fill("45")
+    travel.get_by_label("Reason").fill("Kent's rail links make 45 km reasonable")
+    travel.get_by_role("button", name="Change the travel limit").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The setting is changed")
+    notice = page.locator("form[action='/policy/notice-period']")
+    notice.get_by_label("New value").fill("35")
+    notice.get_by_label("Reason").fill("More time to arrange childcare")
+    notice.get_by_role("button", name="Change the notice period").click()
+    settings = page.locator(".govuk-summary-list")
+    expect(settings).to_contain_text("45.0 km")
+    expect(settings).to_contain_text("35 days")
+    axe.check(page)
+    policy = ok(console.postings.get("/policy", headers=HR))
+    assert (policy["travel_limit_km"], policy["notice_days"]) == (45.0, 35)
+    screenshot(page, "director-sets-policy")

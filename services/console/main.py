@@ -23,6 +23,7 @@ from services.console.pages import (
     officers,
     panel,
     pdr,
+    policy,
     requests,
     restrictions,
     strength,
@@ -55,6 +56,7 @@ ROUTERS = tuple(
         panel,
         restrictions,
         requests,
+        policy,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

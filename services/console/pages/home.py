@@ -16,7 +16,6 @@ READERS = (
     Role.DIVISIONAL_COMMANDER,
     Role.HEAD_OF_DEPARTMENT,
     Role.PSD,
-    Role.DIRECTOR_OF_HR,
     Role.HR_POLICY_OWNER,
 )
 #: Roles whose holders may be assigned to hear an appeal (the appeals service's own list).
@@ -39,6 +38,7 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/strength", "Strength against establishment"),
     ],
     Role.DEPLOYMENT_PANEL: [("/panel", "Sittings and their agendas"), ("/officers", "Officers")],
+    Role.DIRECTOR_OF_HR: [("/policy", "Policy settings"), ("/officers", "Officers")],
     Role.HEAD_OF_RESOURCING: [("/appeals", "Appeals inbox"), ("/officers", "Officers")],
     Role.AUDITOR: [
         ("/audit/timeline", "An officer's timeline"),
