@@ -596,3 +596,27 @@ def test_the_director_of_hr_sets_the_travel_limit_and_the_notice_period(
     policy = ok(console.postings.get("/policy", headers=HR))
     assert (policy["travel_limit_km"], policy["notice_days"]) == (45.0, 35)
     screenshot(page, "director-sets-policy")
+
+
+def test_the_head_of_resourcing_reads_the_monitoring_figures(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    selection_posting(console, "K395")  # to Dover, in the south division
+    head = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
+    figures = ok(console.postings.get("/monitoring", headers=head))
+    selections = next(
+        r
+        for r in figures["postings_by_kind_and_division"]
+        if (r["kind"], r["division"]) == ("selection", "south")
+    )
+    sign_in(page, axe, "Dana Ross", "head_of_resourcing")
+    page.get_by_role("link", name="Monitoring figures").click()
+    expect(page.get_by_role("img", name="Postings by kind and division")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("Selection South"))
+    expect(row.get_by_role("cell")).to_have_text(
+        ["Selection", "South", str(selections["postings"])]
+    )
+    compulsory = page.locator(".govuk-summary-list__row", has_text="Compulsory postings")
+    expect(compulsory).to_contain_text(str(figures["compulsory_postings"]))
+    axe.check(page)
+    screenshot(page, "head-of-resourcing-monitoring")

@@ -20,6 +20,7 @@ from services.console.pages import (
     audit,
     home,
     locations,
+    monitoring,
     officers,
     panel,
     pdr,
@@ -57,6 +58,7 @@ ROUTERS = tuple(
         restrictions,
         requests,
         policy,
+        monitoring,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

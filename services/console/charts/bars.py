@@ -45,6 +45,10 @@ class BarChart:
     height: int
     label_width: int = LABEL_WIDTH
 
+    @property
+    def has_targets(self) -> bool:
+        return any(row.target is not None for row in self.rows)
+
 
 def bar_chart(
     title: str,

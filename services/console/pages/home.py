@@ -39,7 +39,11 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.DEPLOYMENT_PANEL: [("/panel", "Sittings and their agendas"), ("/officers", "Officers")],
     Role.DIRECTOR_OF_HR: [("/policy", "Policy settings"), ("/officers", "Officers")],
-    Role.HEAD_OF_RESOURCING: [("/appeals", "Appeals inbox"), ("/officers", "Officers")],
+    Role.HEAD_OF_RESOURCING: [
+        ("/appeals", "Appeals inbox"),
+        ("/monitoring", "Monitoring figures"),
+        ("/officers", "Officers"),
+    ],
     Role.AUDITOR: [
         ("/audit/timeline", "An officer's timeline"),
         ("/audit/chains", "Each service's log, verified"),
