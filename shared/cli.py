@@ -1,8 +1,9 @@
 """The project's one command-line entry point: ``python -m shared.cli`` (``./dev`` wraps it).
 
-run [SERVICE ...]          migrate and run the services (all three by default), URLs printed;
+run [SERVICE ...]          migrate and run the services (all three by default) and the web
+                           console beside them (--no-console: not), URLs printed;
                            --with-hr-simulator also runs a SuccessFactors simulator and syncs
-serve SERVICE              run one service (migrating first unless --no-migrate);
+serve SERVICE              run one service (migrating first unless --no-migrate), or the console;
                            --workers N runs N processes of it (PostgreSQL only)
 migrate [SERVICE ...]      bring databases to head, rebuilding read models after a change
 rebuild [SERVICE ...]      rebuild read models from the event log
@@ -35,6 +36,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine
 
+from services.console.settings import ConsoleSettings
 from shared import cli_audit, migrate
 from shared.checkpoints import CheckpointStore
 from shared.rebuild import rebuild_read_models
@@ -42,6 +44,8 @@ from shared.settings import SETTINGS_BY_SERVICE
 from shared.verify import verify_log, write_checkpoint
 
 SERVICES = migrate.SERVICES
+#: The web console: no database of its own, a client of the three services' APIs.
+CONSOLE = "console"
 #: Postings' HR-system settings when the run command starts the simulator beside it.
 SIMULATED_TENANT = {
     "HR_URL": "{url}",
@@ -158,6 +162,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     service = args.service
+    if service == CONSOLE:
+        console = ConsoleSettings()
+        uvicorn.run(
+            "services.console.main:create_app",
+            factory=True,
+            host=console.host,
+            port=console.port,
+            log_level=args.log_level,
+        )
+        return 0
     settings = SETTINGS_BY_SERVICE[service]()
     if args.workers > 1:
         if not settings.effective_database_url.startswith("postgresql"):
@@ -213,6 +227,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             [sys.executable, "-m", "shared.cli", "serve", service, "--no-migrate"],
             env=env,
         )
+    console_url = None
+    if not args.no_console:
+        # The console finds each service where it was started, as the services find each other.
+        for service, url in urls.items():
+            env.setdefault(f"CONSOLE_{service.upper()}_URL", url)
+        console_url = ConsoleSettings().url
+        children[CONSOLE] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "shared.cli", "serve", CONSOLE], env=env
+        )
 
     def stop(*_: object) -> None:
         for child in children.values():
@@ -221,8 +244,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    _wait_ready(urls, children)
+    _wait_ready({**urls, **({CONSOLE: console_url} if console_url else {})}, children)
     print("\nofficer-postings is running:")
+    if console_url:
+        # People start here: the console's address comes first.
+        print(f"  {CONSOLE:9} {console_url}   (sign in by choosing who you are)")
     for service, url in urls.items():
         print(f"  {service:9} {url}   (API docs: {url}/docs)")
     if args.with_hr_simulator:
@@ -285,10 +311,11 @@ def parser() -> argparse.ArgumentParser:
         help="also run a SuccessFactors simulator and sync postings with it every minute",
     )
     run.add_argument("--hr-simulator-port", type=int, default=8004)
+    run.add_argument("--no-console", action="store_true", help="run the services alone")
     run.set_defaults(func=cmd_run)
 
-    serve = sub.add_parser("serve", help="run one service")
-    serve.add_argument("service", choices=SERVICES)
+    serve = sub.add_parser("serve", help="run one service, or the console")
+    serve.add_argument("service", choices=(*SERVICES, CONSOLE))
     serve.add_argument("--no-migrate", action="store_true")
     serve.add_argument("--log-level", default="info")
     serve.add_argument(

@@ -108,9 +108,17 @@ class TokenVerifier:
         if self._jwks is None:
             return self._secret
         try:
-            return self._jwks.get_signing_key_from_jwt(token).key
-        except jwt.PyJWKClientError as exc:
+            kid = jwt.get_unverified_header(token).get("kid")
+            if kid is not None:
+                return self._jwks.get_signing_key(kid).key
+            # A key id is optional (RFC 7515 4.1.4): a token that names none is verified
+            # with the provider's one signing key, never with a choice among several.
+            keys = self._jwks.get_signing_keys()
+        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
             raise InvalidToken(f"no signing key for this token: {exc}") from exc
+        if len(keys) != 1:
+            raise InvalidToken("the token names no signing key and the key set holds several")
+        return keys[0].key
 
     def verify(self, token: str) -> Principal:
         try:

@@ -110,3 +110,15 @@ def roi_client(roi_settings: RoiSettings) -> Iterator[TestClient]:
 
     with TestClient(create_app(roi_settings)) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def pg_database_urls(pg_templates: None) -> Iterator[dict[str, str]]:
+    """Fresh PostgreSQL databases for the services, shared by one module's tests (the
+    console's tests each work on officers of their own)."""
+    urls = {service: pg.clone(service) for service in migrate.SERVICES}
+    try:
+        yield urls
+    finally:
+        for url in urls.values():
+            pg.drop(url)

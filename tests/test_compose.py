@@ -11,6 +11,7 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
+from services.console.settings import ConsoleSettings
 from shared.migrate import SERVICES
 from shared.settings import SETTINGS_BY_SERVICE, AppealsSettings, PostingsSettings, RoiSettings
 
@@ -86,9 +87,27 @@ def test_postings_asks_the_roi_service(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_services_trust_the_same_token_issuer() -> None:
+    """The console's sign-in mints what the services verify: all four agree."""
     keys = ("JWT_ALGORITHM", "JWT_SECRET", "JWT_ISSUER", "JWT_AUDIENCE")
     values = {
         service: tuple(environment(service)[f"{service.upper()}_{k}"] for k in keys)
-        for service in SERVICES
+        for service in (*SERVICES, "console")
     }
     assert len(set(values.values())) == 1
+
+
+def test_the_console_reaches_each_service_where_compose_runs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    known = {"CONSOLE_" + name.upper() for name in ConsoleSettings.model_fields}
+    assert set(environment("console")) <= known
+    for key, value in environment("console").items():
+        monkeypatch.setenv(key, value)
+    console = ConsoleSettings()
+    for service in SERVICES:
+        port = environment(service)[f"{service.upper()}_PORT"]
+        assert getattr(console, f"{service}_url") == f"http://{service}:{port}"
+        assert service in COMPOSE["services"]["console"]["depends_on"]
+    assert console.host == "0.0.0.0"
+    assert COMPOSE["services"]["console"]["ports"] == [f"{console.port}:{console.port}"]
+    assert COMPOSE["services"]["console"]["command"][-2:] == ["serve", "console"]

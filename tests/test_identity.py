@@ -130,6 +130,19 @@ def test_rs256_tokens_are_verified_against_the_jwks(
     assert principal.subject == "someone"
 
 
+def test_an_rs256_token_naming_no_key_is_verified_with_the_one_key_of_the_set(
+    rsa_key: rsa.RSAPrivateKey, jwks_url: str
+) -> None:
+    """A key id is optional (RFC 7515 4.1.4); some providers' ID tokens carry none."""
+    verifier = TokenVerifier(PostingsSettings(jwt_algorithm="RS256", jwks_url=jwks_url))
+    token = jwt.encode(claims(role="auditor"), rsa_key, algorithm="RS256")
+    assert verifier.verify(token).role is Role.AUDITOR
+
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with pytest.raises(InvalidToken, match="signature"):
+        verifier.verify(jwt.encode(claims(role="auditor"), other, algorithm="RS256"))
+
+
 def test_rs256_configuration_refuses_hs256_tokens(jwks_url: str) -> None:
     """The algorithm is the configuration's, never the token's (no algorithm confusion)."""
     settings = PostingsSettings(jwt_algorithm="RS256", jwks_url=jwks_url)

@@ -1,0 +1,85 @@
+"""What the console holds of the browser: a session cookie (HttpOnly, SameSite=Lax, Secure
+over TLS) naming a server-side session, and the CSRF token every form carries back."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.console.sessions import Person, Session, SessionStore
+
+COOKIE = "console_session"
+CSRF_FIELD = "csrf_token"
+
+
+class SignInNeeded(Exception):
+    """The page needs someone signed in: they are sent to sign in."""
+
+
+class FormNotTrusted(Exception):
+    """A POST without this session's CSRF token: refused, nothing sent on."""
+
+
+def store(request: Request) -> SessionStore:
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
+
+
+def current_session(request: Request) -> Session | None:
+    return store(request).find(request.cookies.get(COOKIE))
+
+
+def session_for_form(request: Request) -> Session:
+    """The session a form page is rendered in, started if there is none: the sign-in form
+    needs a CSRF token before anyone is signed in."""
+    session = current_session(request)
+    if session is None:
+        session = store(request).start()
+        keep_session(request, session)
+    return session
+
+
+def keep_session(request: Request, session: Session) -> None:
+    """The response sets this session's cookie (see main.py's middleware)."""
+    request.state.set_session = session.id
+
+
+def forget_session(request: Request) -> None:
+    request.state.clear_session = True
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in person's session: who they are and the token the pages act with."""
+
+    session: Session
+    person: Person
+    token: str
+
+
+def signed_in(request: Request) -> SignedIn:
+    session = current_session(request)
+    if session is None or session.person is None or session.token is None:
+        raise SignInNeeded
+    return SignedIn(session=session, person=session.person, token=session.token)
+
+
+SignedInDep = Annotated[SignedIn, Depends(signed_in)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Every POST carries its session's CSRF token; a form from elsewhere has none."""
+    if request.method != "POST":
+        return
+    session = current_session(request)
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    if (
+        session is None
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(sent.encode(), session.csrf_token.encode())
+    ):
+        raise FormNotTrusted

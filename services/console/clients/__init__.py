@@ -1,0 +1,1 @@
+"""The three services' public APIs, called with the signed-in person's own token."""

@@ -1,0 +1,100 @@
+"""One service's public API over HTTP. Every call carries the signed-in person's token, so
+the service decides what they may see and do; the console adds no authority of its own."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+class Refused(Exception):
+    """The service refused the call: its status and RFC 9457 problem, for the page."""
+
+    def __init__(self, service: str, status: int, problem: dict[str, Any]) -> None:
+        super().__init__(f"{service} answered {status}: {problem.get('detail', '')}")
+        self.service = service
+        self.status = status
+        self.problem = problem
+
+
+class Unreachable(Exception):
+    """The service did not answer: the page says so and that trying again may help."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(f"{service} did not answer")
+        self.service = service
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: Any
+    #: The record's version from its ETag, for the next command's If-Match.
+    version: str | None
+
+
+class ServiceApi:
+    def __init__(self, name: str, client: httpx.AsyncClient) -> None:
+        self.name = name
+        self._client = client
+
+    async def get(self, path: str, token: str, params: dict[str, Any] | None = None) -> Answer:
+        return await self._call("GET", path, token, params=params)
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: dict[str, Any],
+        *,
+        if_match: str | None = None,
+    ) -> Answer:
+        # A fresh key per submission: a repeat of the same request (a retry after a lost
+        # answer) is answered with the first response and changes nothing twice.
+        headers = {"Idempotency-Key": f"console-{uuid.uuid4()}"}
+        if if_match is not None:
+            headers["If-Match"] = f'"{if_match}"'
+        return await self._call(method, path, token, json=body, headers=headers)
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        try:
+            response = await self._client.request(
+                method,
+                path,
+                params=params,
+                json=json,
+                headers={**(headers or {}), "Authorization": f"Bearer {token}"},
+            )
+        except httpx.TransportError as exc:
+            raise Unreachable(self.name) from exc
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+            except ValueError:
+                problem = {}
+            if not isinstance(problem, dict):
+                problem = {}
+            raise Refused(self.name, response.status_code, problem)
+        etag = response.headers.get("ETag")
+        version = etag.removeprefix("W/").strip('"') if etag else None
+        body = response.json() if response.content else None
+        return Answer(body=body, version=version)
+
+
+@dataclass(frozen=True)
+class Services:
+    postings: ServiceApi
+    appeals: ServiceApi
+    roi: ServiceApi

@@ -1,0 +1,200 @@
+"""The console's composition root: settings -> the three APIs' clients -> pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from services.console.auth import development, oidc, sign_out
+from services.console.browser import COOKIE, FormNotTrusted, SignInNeeded
+from services.console.clients.api import Refused, ServiceApi, Services, Unreachable
+from services.console.pages import (
+    appeals,
+    audit,
+    home,
+    locations,
+    monitoring,
+    officers,
+    panel,
+    pdr,
+    policy,
+    requests,
+    restrictions,
+    strength,
+)
+from services.console.rendering import build_templates, render
+from services.console.sessions import SessionStore
+from services.console.settings import ConsoleSettings
+
+HERE = Path(__file__).parent
+FRONTEND = HERE / "frontend"
+#: GOV.UK Frontend's scripts, images and manifest, as npm installed them.
+GOVUK_FRONTEND = FRONTEND / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+#: Our stylesheet, compiled from GOV.UK Frontend's Sass by the set-up.
+BUILT = FRONTEND / "dist"
+
+#: Every router of pages and sign-in, each checking the CSRF token of its forms.
+ROUTERS = tuple(
+    module.router
+    for module in (
+        development,
+        oidc,
+        sign_out,
+        home,
+        officers,
+        pdr,
+        locations,
+        audit,
+        strength,
+        appeals,
+        panel,
+        restrictions,
+        requests,
+        policy,
+        monitoring,
+    )
+)
+#: The pages load only their own styles and scripts, and are framed by no one.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
+    settings = settings or ConsoleSettings()
+    if (
+        not (GOVUK_FRONTEND / "govuk-frontend.min.js").exists()
+        or not (BUILT / "console.css").exists()
+    ):
+        raise RuntimeError(
+            "the console's assets are not built: ./dev sets them up "
+            "(npm ci and npm run build in services/console/frontend)"
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        timeout = httpx.Timeout(settings.api_timeout_seconds)
+        async with (
+            httpx.AsyncClient(base_url=settings.postings_url, timeout=timeout) as p,
+            httpx.AsyncClient(base_url=settings.appeals_url, timeout=timeout) as a,
+            httpx.AsyncClient(base_url=settings.roi_url, timeout=timeout) as r,
+        ):
+            app.state.services = Services(
+                postings=ServiceApi("postings", p),
+                appeals=ServiceApi("appeals", a),
+                roi=ServiceApi("roi", r),
+            )
+            yield
+
+    app = FastAPI(
+        title="officer-postings console",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))
+    app.state.templates = build_templates()
+    app.state.oauth = oidc.registry(settings)
+
+    app.mount("/assets/frontend", StaticFiles(directory=GOVUK_FRONTEND), name="govuk-frontend")
+    app.mount("/assets/console", StaticFiles(directory=BUILT), name="console-assets")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": "console"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> dict[str, str]:
+        # Nothing of its own to wait for: the services it calls say so on each page.
+        return {"status": "ready", "service": "console"}
+
+    @app.middleware("http")
+    async def session_cookie(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        secure = request.url.scheme == "https"
+        new_id = getattr(request.state, "set_session", None)
+        if new_id:
+            response.set_cookie(
+                COOKIE, new_id, httponly=True, samesite="lax", secure=secure, path="/"
+            )
+        elif getattr(request.state, "clear_session", False):
+            response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure, path="/")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    install_error_pages(app)
+    return app
+
+
+def install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
+        return RedirectResponse("/sign-in", status_code=303)
+
+    @app.exception_handler(oidc.OidcNotConfigured)
+    @app.exception_handler(development.DevelopmentSignInClosed)
+    async def _closed(request: Request, exc: Exception) -> Response:
+        return render(request, "auth/unavailable.html", status_code=403)
+
+    @app.exception_handler(FormNotTrusted)
+    async def _untrusted(request: Request, exc: FormNotTrusted) -> Response:
+        return _problem(
+            request,
+            403,
+            "This form has expired",
+            "Nothing was saved. Go back, reload the page and send the form again.",
+        )
+
+    @app.exception_handler(Unreachable)
+    async def _unreachable(request: Request, exc: Unreachable) -> Response:
+        return _problem(
+            request,
+            503,
+            "Sorry, there is a problem with the service",
+            f"The {exc.service} service is not answering. Try again in a few minutes.",
+        )
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        detail = str(exc.problem.get("detail") or "")
+        if exc.status == 401:
+            return _problem(
+                request, 401, "Your sign-in has ended", "Sign in again to carry on.", detail
+            )
+        if exc.status == 403:
+            return _problem(request, 403, "You cannot see this page", detail)
+        if exc.status in (404, 422):
+            return _problem(request, 404, "Page not found", detail)
+        return _problem(request, exc.status, "Sorry, the service could not do that", detail)
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(("/assets/", "/static/")):
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        return _problem(request, 404, "Page not found", "Check the address is right.")
+
+
+def _problem(request: Request, status: int, heading: str, *lines: str) -> Response:
+    text = [line[:1].upper() + line[1:] for line in lines if line]
+    return render(request, "problem.html", {"heading": heading, "lines": text}, status_code=status)

@@ -1,0 +1,1 @@
+"""The console's pages: each router renders templates from the services' answers."""

@@ -1,0 +1,151 @@
+"""An officer appeals a posting decision to the Head of Resourcing (L1800 3.10.1) and
+follows it: the decisions they may appeal (as the appeals service knows them), lodging
+with grounds, and the appeal with its deadline and outcome, times in London time."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.clients.api import Refused
+from services.console.pages import form_values as fv
+from services.console.refusals import ErrorSummary, FormField, summarise
+from services.console.rendering import render
+from shared.roles import Role
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+ASSIGN = [
+    FormField("hearer_id", "who hears it"),
+    FormField("level", "the level it is heard at"),
+    FormField("rationale", "why them"),
+]
+OUTCOME = [
+    FormField("outcome", "upheld or dismissed", chosen=True),
+    FormField("rationale", "the reasons"),
+]
+FIELDS = [
+    FormField("posting_id", "the decision you appeal", chosen=True),
+    FormField("grounds", "your grounds"),
+]
+
+
+@router.get("/appeals", response_class=HTMLResponse)
+async def appeals(request: Request, signed: SignedInDep) -> Response:
+    listing = await request.app.state.services.appeals.get("/appeals", signed.token, {"limit": 100})
+    return render(request, "pages/appeals.html", {"appeals": listing.body["items"]})
+
+
+@router.get("/appeals/new", response_class=HTMLResponse)
+async def new_appeal(request: Request, signed: SignedInDep) -> Response:
+    return await _form(request, signed, {}, None, 200)
+
+
+@router.post("/appeals/new", response_class=HTMLResponse)
+async def lodge(request: Request, signed: SignedInDep) -> Response:
+    form = await request.form()
+    values = {f.name: fv.text(form, f.name) for f in FIELDS}
+    try:
+        answer = await request.app.state.services.appeals.send(
+            "POST", "/appeals", signed.token, fv.without_blanks(values)
+        )
+    except Refused as refused:
+        if refused.status not in (403, 409, 422):
+            raise
+        return await _form(request, signed, values, refused.problem, refused.status)
+    signed.session.flash = "Your appeal is lodged with the Head of Resourcing"
+    return RedirectResponse(f"/appeals/{answer.body['id']}", status_code=303)
+
+
+@router.get("/appeals/{appeal_id}", response_class=HTMLResponse)
+async def appeal(request: Request, appeal_id: str, signed: SignedInDep) -> Response:
+    return await _appeal(request, signed, appeal_id, {}, None, 200)
+
+
+@router.post("/appeals/{appeal_id}/assignment", response_class=HTMLResponse)
+async def assign(request: Request, appeal_id: str, signed: SignedInDep) -> Response:
+    """The Head of Resourcing arranges for the appeal to be heard at the appropriate level
+    (L1800 3.10.1), by someone who did not make the decision."""
+    return await _act(request, signed, appeal_id, "assignment", ASSIGN, "The hearer is assigned")
+
+
+@router.post("/appeals/{appeal_id}/outcome", response_class=HTMLResponse)
+async def decide(request: Request, appeal_id: str, signed: SignedInDep) -> Response:
+    """The hearer decides, finally: upheld or dismissed, with the reasons."""
+    return await _act(request, signed, appeal_id, "outcome", OUTCOME, "The outcome is recorded")
+
+
+async def _act(
+    request: Request,
+    signed: SignedIn,
+    appeal_id: str,
+    command: str,
+    fields: list[FormField],
+    done: str,
+) -> Response:
+    form = await request.form()
+    values = {f.name: fv.text(form, f.name) for f in fields}
+    try:
+        await request.app.state.services.appeals.send(
+            "POST",
+            f"/appeals/{appeal_id}/{command}",
+            signed.token,
+            fv.without_blanks(values),
+            if_match=fv.text(form, "version") or None,
+        )
+    except Refused as refused:
+        if refused.status not in (403, 409, 422):
+            raise
+        errors = summarise(refused.problem, fields)
+        return await _appeal(request, signed, appeal_id, values, errors, refused.status)
+    signed.session.flash = done
+    return RedirectResponse(f"/appeals/{appeal_id}", status_code=303)
+
+
+async def _appeal(
+    request: Request,
+    signed: SignedIn,
+    appeal_id: str,
+    values: dict[str, str],
+    errors: ErrorSummary | None,
+    status: int,
+) -> Response:
+    answer = await request.app.state.services.appeals.get(f"/appeals/{appeal_id}", signed.token)
+    item = answer.body
+    person = signed.person
+    return render(
+        request,
+        "pages/appeal.html",
+        {
+            "appeal": item,
+            "version": answer.version,
+            "values": values,
+            "errors": errors,
+            "own": person.officer_id is not None and person.officer_id == item["officer_id"],
+            "may_assign": person.role is Role.HEAD_OF_RESOURCING and item["state"] == "lodged",
+            "may_decide": item["state"] == "assigned" and person.subject == item["hearer_id"],
+        },
+        status_code=status,
+    )
+
+
+async def _form(
+    request: Request,
+    signed: SignedInDep,
+    values: dict[str, str],
+    problem: dict[str, object] | None,
+    status: int,
+) -> Response:
+    decisions = await request.app.state.services.appeals.get(
+        "/posting-decisions", signed.token, {"limit": 100}
+    )
+    return render(
+        request,
+        "pages/appeal_new.html",
+        {
+            "decisions": decisions.body["items"],
+            "values": values,
+            "errors": summarise(problem, FIELDS) if problem is not None else None,
+        },
+        status_code=status,
+    )

@@ -1,0 +1,114 @@
+"""Officers: the list (paged as the API pages it), one officer's record with their
+notifications, and registering an officer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.console.browser import SignedInDep, check_csrf
+from services.console.clients.api import Refused
+from services.console.pages import form_values as fv
+from services.console.refusals import FormField, summarise
+from services.console.rendering import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+PAGE = 20
+RANKS = [
+    ("constable", "Constable"),
+    ("sergeant", "Sergeant"),
+    ("inspector", "Inspector"),
+    ("chief_inspector", "Chief inspector"),
+    ("superintendent", "Superintendent"),
+    ("chief_superintendent", "Chief superintendent"),
+]
+NEW_OFFICER = [
+    FormField("officer_id", "the officer ID"),
+    FormField("name", "the officer's name"),
+    FormField("rank", "a rank", chosen=True),
+    FormField("division", "the division"),
+    FormField("place_of_duty", "the place of duty"),
+    FormField("appointed_on", "the date of appointment", "appointed_on-day"),
+    FormField("home_town", "the home town"),
+]
+
+
+@router.get("/officers", response_class=HTMLResponse)
+async def officers(request: Request, signed: SignedInDep, page: int = 1) -> Response:
+    page = max(page, 1)
+    answer = await request.app.state.services.postings.get(
+        "/officers", signed.token, {"limit": PAGE, "offset": (page - 1) * PAGE}
+    )
+    listing = answer.body
+    pages = max(1, -(-listing["total"] // PAGE))
+    return render(
+        request,
+        "pages/officers.html",
+        {
+            "officers": listing["items"],
+            "total": listing["total"],
+            "page": page,
+            "pages": pages,
+            "may_register": signed.person.role.value == "hr_resource_planning",
+        },
+    )
+
+
+@router.get("/officers/new", response_class=HTMLResponse)
+async def new_officer(request: Request, signed: SignedInDep) -> Response:
+    return render(request, "pages/officer_new.html", {"values": {}, "ranks": RANKS})
+
+
+@router.post("/officers/new", response_class=HTMLResponse)
+async def register_officer(request: Request, signed: SignedInDep) -> Response:
+    form = await request.form()
+    values = {f.name: fv.text(form, f.name) for f in NEW_OFFICER if f.name != "appointed_on"}
+    appointed = fv.date_parts(form, "appointed_on")
+    body = fv.without_blanks({**values, "appointed_on": fv.date_value(appointed)})
+    try:
+        await request.app.state.services.postings.send("POST", "/officers", signed.token, body)
+    except Refused as refused:
+        if refused.status not in (409, 422):
+            raise
+        return render(
+            request,
+            "pages/officer_new.html",
+            {
+                "values": {**values, "appointed_on": appointed},
+                "ranks": RANKS,
+                "errors": summarise(refused.problem, NEW_OFFICER),
+            },
+            status_code=refused.status,
+        )
+    signed.session.flash = f"{values['name']} ({values['officer_id']}) is registered"
+    return RedirectResponse(f"/officers/{values['officer_id']}", status_code=303)
+
+
+@router.get("/officers/{officer_id}", response_class=HTMLResponse)
+async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Response:
+    postings = request.app.state.services.postings
+    record = await postings.get(f"/officers/{officer_id}", signed.token)
+    notifications = await postings.get(f"/officers/{officer_id}/notifications", signed.token)
+    try:
+        restrictions = (
+            await postings.get(f"/officers/{officer_id}/restrictions", signed.token)
+        ).body
+    except Refused as refused:
+        # A role that may see the record but not its restrictions sees the record alone.
+        if refused.status != 403:
+            raise
+        restrictions = None
+    return render(
+        request,
+        "pages/officer.html",
+        {
+            "officer": record.body,
+            "notifications": notifications.body,
+            "restrictions": restrictions,
+            "own": signed.person.officer_id == officer_id,
+            "may_record_pdr": signed.person.role.value == "hr_resource_planning",
+            # Professional Standards marks a place for anyone; an officer asks for themselves.
+            "may_restrict": signed.person.role.value == "psd"
+            or (signed.person.role.value == "officer" and signed.person.officer_id == officer_id),
+        },
+    )

@@ -1,0 +1,130 @@
+"""Form 1068 (L1800 3.5): an officer asks for a posting for development or welfare; the
+local SLT supports or declines it with reasons, told to the officer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.clients.api import Refused
+from services.console.pages import form_values as fv
+from services.console.refusals import FormField, summarise
+from services.console.rendering import render
+from shared.roles import Role
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+NEW = [
+    FormField("grounds", "whether it is for development or welfare", chosen=True),
+    FormField("reasons", "your reasons"),
+    FormField("locations_sought", "the places you seek"),
+    FormField("roles_sought", "the roles you seek"),
+]
+DECISION = [
+    FormField("decision", "support or decline", chosen=True),
+    FormField("rationale", "the reasons"),
+]
+
+
+@router.get("/requests", response_class=HTMLResponse)
+async def requests(request: Request, signed: SignedInDep) -> Response:
+    listing = await request.app.state.services.postings.get(
+        "/requests", signed.token, {"limit": 100}
+    )
+    return render(request, "pages/requests.html", {"requests": listing.body["items"]})
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+async def new_request(request: Request, signed: SignedInDep) -> Response:
+    return render(request, "pages/request_new.html", {"values": {}})
+
+
+@router.post("/requests/new", response_class=HTMLResponse)
+async def submit(request: Request, signed: SignedInDep) -> Response:
+    form = await request.form()
+    values = {f.name: fv.text(form, f.name) for f in NEW}
+    body: dict[str, Any] = fv.without_blanks(
+        {
+            "officer_id": signed.person.officer_id,
+            "grounds": values["grounds"],
+            "reasons": values["reasons"],
+        }
+    )
+    # One place's code per comma, one role per line, as the hints say.
+    body["locations_sought"] = [
+        p.strip() for p in values["locations_sought"].split(",") if p.strip()
+    ]
+    body["roles_sought"] = [r.strip() for r in values["roles_sought"].splitlines() if r.strip()]
+    try:
+        answer = await request.app.state.services.postings.send(
+            "POST", "/requests", signed.token, body
+        )
+    except Refused as refused:
+        if refused.status not in (409, 422):
+            raise
+        return render(
+            request,
+            "pages/request_new.html",
+            {"values": values, "errors": summarise(refused.problem, NEW)},
+            status_code=refused.status,
+        )
+    signed.session.flash = "Your 1068 is sent to your local senior leadership team"
+    return RedirectResponse(f"/requests/{answer.body['id']}", status_code=303)
+
+
+@router.get("/requests/{request_id}", response_class=HTMLResponse)
+async def one(request: Request, request_id: str, signed: SignedInDep) -> Response:
+    return await _page(request, signed, request_id, {}, None, 200)
+
+
+@router.post("/requests/{request_id}", response_class=HTMLResponse)
+async def decide(request: Request, request_id: str, signed: SignedInDep) -> Response:
+    form = await request.form()
+    values = {f.name: fv.text(form, f.name) for f in DECISION}
+    action = {"support": "support", "decline": "decline"}.get(values["decision"])
+    if action is None:
+        problem = {"errors": [{"field": "decision", "type": "missing", "message": ""}]}
+        return await _page(request, signed, request_id, values, problem, 422)
+    try:
+        await request.app.state.services.postings.send(
+            "POST",
+            f"/requests/{request_id}/{action}",
+            signed.token,
+            fv.without_blanks({"rationale": values["rationale"]}),
+            if_match=fv.text(form, "version") or None,
+        )
+    except Refused as refused:
+        if refused.status not in (409, 422):
+            raise
+        return await _page(request, signed, request_id, values, refused.problem, refused.status)
+    signed.session.flash = (
+        "Supported: it goes into the posting plan"
+        if action == "support"
+        else ("Declined: the reasons are told to the officer and kept on their personal file")
+    )
+    return RedirectResponse(f"/requests/{request_id}", status_code=303)
+
+
+async def _page(
+    request: Request,
+    signed: SignedIn,
+    request_id: str,
+    values: dict[str, str],
+    problem: dict[str, Any] | None,
+    status: int,
+) -> Response:
+    answer = await request.app.state.services.postings.get(f"/requests/{request_id}", signed.token)
+    return render(
+        request,
+        "pages/request.html",
+        {
+            "item": answer.body,
+            "version": answer.version,
+            "values": values,
+            "may_decide": signed.person.role is Role.SLT and answer.body["state"] == "submitted",
+            "errors": summarise(problem, DECISION) if problem is not None else None,
+        },
+        status_code=status,
+    )

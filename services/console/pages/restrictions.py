@@ -1,0 +1,65 @@
+"""A place an officer is not to be posted (L1800 3.2.2): Professional Standards marks it,
+with a confidential reason; an officer may ask it for themselves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.console.browser import SignedInDep, check_csrf
+from services.console.clients.api import Refused
+from services.console.pages import form_values as fv
+from services.console.refusals import FormField, summarise
+from services.console.rendering import render
+from shared.roles import Role
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+FIELDS = [FormField("location", "the place of duty"), FormField("rationale", "the reason")]
+
+
+@router.get("/officers/{officer_id}/restrictions/new", response_class=HTMLResponse)
+async def new_restriction(request: Request, officer_id: str, signed: SignedInDep) -> Response:
+    return await _form(request, signed, officer_id, {}, None, 200)
+
+
+@router.post("/officers/{officer_id}/restrictions/new", response_class=HTMLResponse)
+async def restrict(request: Request, officer_id: str, signed: SignedInDep) -> Response:
+    form = await request.form()
+    values = {f.name: fv.text(form, f.name) for f in FIELDS}
+    try:
+        await request.app.state.services.postings.send(
+            "POST",
+            f"/officers/{officer_id}/restrictions",
+            signed.token,
+            fv.without_blanks(values),
+        )
+    except Refused as refused:
+        if refused.status not in (409, 422):
+            raise
+        return await _form(request, signed, officer_id, values, refused.problem, refused.status)
+    signed.session.flash = f"{values['location']} is recorded as a place not to post to"
+    return RedirectResponse(f"/officers/{officer_id}", status_code=303)
+
+
+async def _form(
+    request: Request,
+    signed: SignedInDep,
+    officer_id: str,
+    values: dict[str, str],
+    problem: dict[str, object] | None,
+    status: int,
+) -> Response:
+    officer = (
+        await request.app.state.services.postings.get(f"/officers/{officer_id}", signed.token)
+    ).body
+    return render(
+        request,
+        "pages/restriction_new.html",
+        {
+            "officer": officer,
+            "values": values,
+            "psd": signed.person.role is Role.PSD,
+            "errors": summarise(problem, FIELDS) if problem is not None else None,
+        },
+        status_code=status,
+    )
