@@ -133,6 +133,9 @@ def _storable_text(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
             node["pattern"] = NO_NUL
+        if node.get("type") == "object" and node.get("additionalProperties", True) is not False:
+            # An object's own names are text too: a key with NUL is refused like a value.
+            node.setdefault("propertyNames", {"pattern": NO_NUL})
         for value in node.values():
             _storable_text(value)
     elif isinstance(node, list):

@@ -1,7 +1,8 @@
-"""The base of every request body: unknown fields refused, and days and moments given as the
-ISO 8601 text the OpenAPI document promises. Pydantic would otherwise read a number as
-seconds since 1970 (``"likely_posting_date": 0`` as 1 January 1970), a value the document
-does not admit and no client means."""
+"""The base of every request body: unknown fields refused, days and moments given as the
+ISO 8601 text the OpenAPI document promises, and numbers as numbers. Pydantic would
+otherwise read a number as seconds since 1970 (``"likely_posting_date": 0`` as 1 January
+1970) and ``false`` as the number 0 (an establishment target of ``false``): values the
+document does not admit and no client means."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from pydantic import (
 TIME_TYPES: tuple[Any, ...] = (date, datetime, AwareDatetime, NaiveDatetime, PastDate, FutureDate)
 
 
-def _holds_a_time(annotation: Any) -> bool:
-    if annotation in TIME_TYPES:
+NUMBER_TYPES: tuple[Any, ...] = (int, float)
+
+
+def _holds(annotation: Any, types: tuple[Any, ...]) -> bool:
+    if annotation in types:
         return True
-    return any(_holds_a_time(arg) for arg in get_args(annotation) if arg is not type(None))
+    return any(_holds(arg, types) for arg in get_args(annotation) if arg is not type(None))
 
 
 def _written_as_text(value: Any) -> Any:
@@ -36,14 +40,28 @@ def _written_as_text(value: Any) -> Any:
     return value
 
 
+def _not_a_truth_value(value: Any) -> Any:
+    if isinstance(value, list):
+        for item in value:
+            _not_a_truth_value(item)
+    elif isinstance(value, bool):
+        raise ValueError("give a number, not true or false")
+    return value
+
+
 class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        timed = [f for f in cls.model_fields.values() if _holds_a_time(f.annotation)]
-        for field in timed:
-            field.metadata.append(BeforeValidator(_written_as_text))
-        if timed:
+        changed = False
+        for field in cls.model_fields.values():
+            if _holds(field.annotation, TIME_TYPES):
+                field.metadata.append(BeforeValidator(_written_as_text))
+                changed = True
+            elif _holds(field.annotation, NUMBER_TYPES) and not _holds(field.annotation, (bool,)):
+                field.metadata.append(BeforeValidator(_not_a_truth_value))
+                changed = True
+        if changed:
             cls.model_rebuild(force=True)

@@ -374,7 +374,18 @@ class SittingOut(BaseModel):
     version: int
 
 
+def _documented_confirmation_names_its_date(schema: dict[str, Any]) -> None:
+    """The documented form of ``_a_confirmation_names_its_date``."""
+    schema["if"] = {"properties": {"outcome": {"const": "date_confirmed"}}}
+    schema["then"] = {
+        "properties": {"posting_date": {"type": "string"}},
+        "required": ["posting_date"],
+    }
+
+
 class OutcomeIn(_In):
+    model_config = ConfigDict(json_schema_extra=_documented_confirmation_names_its_date)
+
     posting_id: UUID
     outcome: Literal["date_confirmed", "deferred"]
     posting_date: date | None = Field(
