@@ -52,6 +52,16 @@ class Principal:
             self.role is Role.OFFICER and officer_id is not None and self.officer_id == officer_id
         )
 
+    @property
+    def person_id(self) -> str:
+        """How records name this person: an officer by their officer id (the force's own
+        number for them; a token's subject need not be it, and two officers' tokens may
+        share one), anyone else by the token's subject."""
+        if self.role is Role.OFFICER:
+            assert self.officer_id is not None  # required of an officer, above
+            return self.officer_id
+        return self.subject
+
     def serves_in(self, *divisions: str | None) -> bool:
         """The caller's division is one of these; a missing division matches none."""
         return self.division is not None and self.division in divisions

@@ -17,7 +17,10 @@ SERVICES = ("postings", "appeals", "roi")
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="./dev token", description=__doc__)
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
-    p.add_argument("--sub", help="who the token is for (default dev:<role>)")
+    p.add_argument(
+        "--sub",
+        help="who the token is for (default: an officer's id, else dev:<role>[:<division>])",
+    )
     p.add_argument("--officer-id", help="required for role officer")
     divisional = ", ".join(sorted(r.value for r in DIVISIONAL_ROLES))
     p.add_argument("--division", help=f"required for {divisional}")
@@ -31,6 +34,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def default_subject(role: Role, officer_id: str | None, division: str | None) -> str:
+    """One person per default: two officers, or a role's holders in two divisions, never
+    share a subject by omission (records that name a person would take one for the other)."""
+    if role is Role.OFFICER and officer_id:
+        return officer_id
+    return f"dev:{role.value}:{division}" if division else f"dev:{role.value}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     role = Role(args.role)
@@ -40,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         token = mint_token(
             SETTINGS_BY_SERVICE[args.service](),
-            subject=args.sub or f"dev:{role.value}",
+            subject=args.sub or default_subject(role, args.officer_id, args.division),
             role=role,
             officer_id=args.officer_id,
             division=args.division,

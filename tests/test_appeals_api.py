@@ -246,6 +246,51 @@ def test_an_officer_cannot_see_another_officers_appeal(client: TestClient, posti
     assert "caring responsibilities" not in client.get("/appeals", headers=officer("K101")).text
 
 
+def test_two_officers_whose_tokens_share_a_subject_are_still_two_people(
+    client: TestClient, posting: str
+) -> None:
+    """Records name an officer by their officer id: a subject two officers' tokens share
+    (an identity provider's reused name, or a careless minting) makes neither the other."""
+    mine = bearer(Role.OFFICER, subject="shared-name", officer_id="K100")
+    theirs = bearer(Role.OFFICER, subject="shared-name", officer_id="K101")
+    appeal = expect(lodge(client, posting, mine), 201)
+    url = f"/appeals/{appeal['id']}"
+
+    assert appeal["appellant_id"] == "K100"
+    assert client.get(url, headers=theirs).status_code == 403
+    assert client.get("/appeals", headers=theirs).json()["items"] == []
+    assert client.post(f"{url}/withdrawal", headers=theirs).status_code == 403
+    assert (
+        client.post(f"{url}/submissions", json={"content": "x"}, headers=theirs).status_code == 403
+    )
+    assert expect(client.get(url, headers=mine), 200)["state"] == "lodged"
+
+
+def test_a_caller_who_may_not_act_on_an_appeal_learns_nothing_of_it(
+    client: TestClient, posting: str
+) -> None:
+    """Authority is asked before the appeal's version or state: a stale If-Match or an
+    appeal already withdrawn is no news to someone who may not act on it."""
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+    url = f"/appeals/{appeal['id']}"
+    expect(client.post(f"{url}/withdrawal", headers=officer("K100")), 200)
+    outcome = {"outcome": "upheld", "rationale": "Not weighed"}
+    stale = {"If-Match": '"77"'}
+
+    answers = [
+        client.post(f"{url}/outcome", json=outcome, headers=HEARER),
+        client.post(f"{url}/outcome", json=outcome, headers={**HEARER, **stale}),
+        client.post(f"{url}/withdrawal", headers={**officer("K101"), **stale}),
+        client.post(f"{url}/submissions", json={"content": "x"}, headers={**COMMAND_TEAM, **stale}),
+        client.post(f"{url}/evidence", json={"content": "x"}, headers={**HEARER, **stale}),
+    ]
+
+    assert [a.status_code for a in answers] == [403] * 5
+    for answer in answers:
+        assert "current_version" not in answer.json()
+        assert "withdrawn" not in answer.text
+
+
 # -- the window's start, when appeals' view of it runs behind -----------------------------
 
 

@@ -400,6 +400,44 @@ def test_a_peer_that_refuses_us_or_fails_is_a_503(
     assert problem(decided, 503)["service"] == "roi"
 
 
+def test_a_4xx_that_is_not_the_peers_problem_is_a_503(postings_settings: PostingsSettings) -> None:
+    """An HTML 404 is what a wrong address or a proxy answers, not the peer judging our
+    caller's input: it is our fault, and the caller is told to retry."""
+    page = httpx.Response(404, text="<html>nope</html>", headers={"Content-Type": "text/html"})
+    with _postings_asking(page, postings_settings) as client:
+        register_officer(client)
+        decided = client.post(
+            "/postings/redeployments", json=redeployment_body(), headers=COMMANDER
+        )
+
+    assert problem(decided, 503)["service"] == "roi"
+
+
+def test_a_peers_problem_is_passed_on_trimmed_and_storable(
+    postings_settings: PostingsSettings,
+) -> None:
+    refusal = {
+        "type": "/problems/invalid-request",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "bad\u0000" + "x" * 100_000,
+        "errors": [{"field": f"f{n}"} for n in range(500)],
+        "internal": "not for our caller",
+    }
+    answer = httpx.Response(422, json=refusal, headers={"Content-Type": "application/problem+json"})
+    with _postings_asking(answer, postings_settings) as client:
+        register_officer(client)
+        decided = client.post(
+            "/postings/redeployments", json=redeployment_body(), headers=COMMANDER
+        )
+
+    passed = problem(decided, 422)["peer_problem"]
+    assert len(decided.content) < 20_000
+    assert "internal" not in passed
+    assert "\u0000" not in passed["detail"]
+    assert len(passed["errors"]) == 20
+
+
 # -- a refusal never carries what the caller could not read --------------------------------
 
 
@@ -505,3 +543,72 @@ def test_a_list_documents_its_own_largest_page(postings_client: TestClient) -> N
     answer = postings_client.get("/events", params={"limit": too_many}, headers=auditor)
 
     assert fields_of(problem(answer, 422)) == ["query.limit"]
+
+
+# -- what an outside tester found: echoes, media types, names twice, If-Match ---------------
+
+
+def test_a_problem_never_echoes_text_that_cannot_be_stored(postings_client: TestClient) -> None:
+    """The document promises problem text without NUL; what was sent is shown as U+FFFD."""
+    answers = [
+        postings_client.get("/officers/a%00b"),
+        postings_client.get("/officers/a%00b", headers=HR),
+        postings_client.get("/locations?x%00=1", headers=HR),
+    ]
+
+    assert [a.status_code for a in answers] == [401, 422, 422]
+    for answer in answers:
+        assert "\\u0000" not in answer.text
+        assert "\x00" not in answer.json()["instance"]
+
+
+def test_a_body_of_another_media_type_is_a_415(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    before = count_events(postings_settings.database_url)
+
+    answer = postings_client.post(
+        "/locations", content=b"code=dover", headers={**HR, "Content-Type": "text/plain"}
+    )
+
+    assert problem(answer, 415)["type"] == "/problems/unsupported-media-type"
+    assert answer.headers["accept"] == "application/json"
+    assert count_events(postings_settings.database_url) == before
+
+
+def test_a_field_named_twice_in_one_object_is_refused(postings_client: TestClient) -> None:
+    body = b'{"code": "dover", "code": "ashford", "name": "Dover", "division": "east"}'
+
+    answer = postings_client.post("/locations", content=body, headers={**HR, **JSON})
+
+    found = problem(answer, 400)
+    assert found["errors"][0]["type"] == "duplicate_key"
+    assert "'code'" in found["detail"]
+
+
+def test_a_refusal_stays_small_whatever_was_sent(postings_client: TestClient) -> None:
+    register_officer(postings_client)
+    body = b'{"skills": [' + b",".join([b'"\\u0000"'] * 5000) + b"]}"
+
+    answer = postings_client.patch("/officers/K100", content=body, headers={**HR, **JSON})
+
+    found = problem(answer, 422)
+    assert len(found["errors"]) == 50
+    assert found["errors_not_listed"] == 4950
+    assert len(answer.content) < 10_000
+
+
+def test_a_path_with_a_trailing_slash_is_not_redirected(postings_client: TestClient) -> None:
+    answer = postings_client.get("/officers/", headers=HR, follow_redirects=False)
+    assert answer.status_code == 404
+
+
+def test_every_operation_documents_the_edges_413_and_422(postings_client: TestClient) -> None:
+    spec = postings_client.get("/openapi.json").json()
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if not {"413", "422"} <= set(operation["responses"])
+    ]
+    assert undocumented == []

@@ -230,6 +230,53 @@ def test_the_current_version_goes_through_and_answers_the_next_etag(
     assert again.json()["current_version"] == int(etag.strip('"')) + 1
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "caller"),
+    [
+        ("/postings/{posting_id}/notice-agreement", {"agreed_days": 7}, officer("K101")),
+        (
+            "/postings/{posting_id}/notifications",
+            {"recipients": ["K100"], "content": "Posted"},
+            bearer(Role.DIVISIONAL_COMMANDER, subject="cmdr-south", division="south"),
+        ),
+        (
+            "/postings/{posting_id}/withdrawal",
+            {"rationale": "No longer needed"},
+            bearer(Role.DIVISIONAL_COMMANDER, subject="cmdr-south", division="south"),
+        ),
+        (
+            "/requests/{request_id}/support",
+            {"rationale": "Good case"},
+            bearer(Role.SLT, subject="slt-south", division="south"),
+        ),
+        (
+            "/requests/{request_id}/decline",
+            {"rationale": "Not now"},
+            bearer(Role.SLT, subject="slt-south", division="south"),
+        ),
+    ],
+)
+def test_a_stale_version_from_someone_who_may_not_act_is_a_403_not_the_version(
+    world: tuple[System, dict[str, str]],
+    database_urls: dict[str, str],
+    path: str,
+    body: dict[str, Any],
+    caller: dict[str, str],
+) -> None:
+    """Authority is asked before the record's version: a caller who may not act on it
+    learns neither its version nor its state."""
+    system, records = world
+    before = count_events(database_urls["postings"], EVENTS["postings"])
+
+    answer = system.postings.post(
+        path.format(**records), json=body, headers={**caller, "If-Match": '"77"'}
+    )
+
+    assert answer.status_code == 403, answer.text
+    assert "current_version" not in answer.json()
+    assert count_events(database_urls["postings"], EVENTS["postings"]) == before
+
+
 def test_if_match_on_a_record_that_is_not_there_is_a_404_not_a_conflict(
     world: tuple[System, dict[str, str]], database_urls: dict[str, str]
 ) -> None:
@@ -241,8 +288,21 @@ def test_if_match_on_a_record_that_is_not_there_is_a_404_not_a_conflict(
         "/officers/K999", json={"name": "Nobody"}, headers={**HR, "If-Match": '"1"'}
     )
 
+    any_version = system.postings.put(
+        "/establishment/east",
+        json={"category": "rank", "key": "constable", "target": 10},
+        headers={**HR, "If-Match": "*"},
+    )
+    twice = system.postings.patch(
+        "/officers/K100",
+        json={"name": "Alex Smyth"},
+        headers=[*HR.items(), ("If-Match", '"1"'), ("If-Match", '"99"')],
+    )
+
     assert answer.status_code == 404, answer.text
     assert "current_version" not in answer.json()
+    assert any_version.status_code == 404, "* matches a record that exists, not none"
+    assert twice.status_code == 422, twice.text
     assert count_events(database_urls["postings"], EVENTS["postings"]) == before
 
 

@@ -37,7 +37,15 @@ def build_api(
         finally:
             runtime.stop()
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # No redirect from a path with a trailing slash to one without: a client is told the
+    # path is not there (404) rather than sent an undocumented 307.
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
     app.state.runtime = runtime
     app.state.expensive_queries = ExpensiveQueries(runtime.settings.expensive_queries_per_minute)
     install_problem_handlers(app)
@@ -100,11 +108,11 @@ def _errors_are_problems(operation: dict[str, Any]) -> None:
     FastAPI documents on its own as a plain JSON list of validation errors; and the edge's
     own answers (shared.api.edge) are documented on every operation they can come from."""
     responses = operation.setdefault("responses", {})
-    edge = []
-    if operation.get("parameters") or "requestBody" in operation:
-        edge.append(422)
+    # Any request may carry a query the edge refuses (422) or declare a body over the
+    # limit (413), whether or not the operation reads one.
+    edge = [413, 422]
     if "requestBody" in operation:
-        edge += [400, 413]
+        edge += [400, 415]
     for status, documented in error_responses(*edge).items():
         responses.setdefault(str(status), documented)
     for status, response in responses.items():

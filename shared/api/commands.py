@@ -118,6 +118,8 @@ class CommandRequest:
     If-Match sent to it is refused, since there is no version it could mean."""
 
     expected_version: int | None = None
+    #: If-Match: * (any version of a record that exists).
+    any_version: bool = False
 
     def __init__(
         self,
@@ -157,7 +159,16 @@ class RecordCommandRequest(CommandRequest):
         self.request = request
         self.idempotency_key = idempotency_key
         self.correlation_id = _correlation_id(request)
+        if len(request.headers.getlist("if-match")) > 1:
+            # Which one the caller meant is a guess: one If-Match, one version.
+            raise ApiProblem(
+                422,
+                "invalid-request",
+                "send one If-Match header",
+                errors=[{"field": "header.If-Match", "message": "sent twice", "type": "value"}],
+            )
         self.expected_version = parse_if_match(if_match)
+        self.any_version = if_match is not None and if_match.strip() == "*"
 
 
 CommandHeaders = Annotated[CommandRequest, Depends(CommandRequest)]
@@ -364,6 +375,9 @@ def dispatch(
         if record is not None and expected is not None:
             # Early: a stale version is a 409 before any rule is asked.
             _expect_version(runtime, record, expected)
+        elif record is not None and headers.any_version and _version_of(runtime, record) is None:
+            # "*" matches any version of a record that exists (RFC 9110 13.1.1), not none.
+            raise NotFound("there is no such record")
         saved = handler.handle(command, actor, ctx.prepared)
         if record is not None and expected is not None:
             # And on what the decision rested on: the record as the handler loaded it,

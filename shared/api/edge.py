@@ -182,7 +182,13 @@ def parse_body(raw: bytes) -> Any:
             message=f"byte {exc.start} is not UTF-8",
         ) from None
     try:
-        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        value = json.loads(
+            text,
+            parse_int=_int,
+            parse_float=_float,
+            parse_constant=_constant,
+            object_pairs_hook=_once_each,
+        )
     except json.JSONDecodeError as exc:
         raise _unparseable(
             f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
@@ -193,6 +199,22 @@ def parse_body(raw: bytes) -> Any:
     except RecursionError:
         raise _too_deep("body") from None
     _check_tree(value)
+    return value
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object names each field once: with two, which one a reader keeps is a guess
+    (RFC 8259 4), so the body is refused rather than read as one of them."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        names = [name for name, _ in pairs]
+        twice = next(name for n, name in enumerate(names) if name in names[:n])
+        raise _unparseable(
+            f"the body names {twice!r} twice in one object",
+            field="body",
+            kind="duplicate_key",
+            message=f"{twice!r} is named twice",
+        )
     return value
 
 
@@ -351,7 +373,14 @@ class EdgeRoute(APIRoute):
                     raise ApiProblem(
                         400, "client-disconnected", "the body was not sent in full"
                     ) from None
-                if raw and _is_json(request):
+                if raw and not _is_json(request):
+                    raise ApiProblem(
+                        415,
+                        "unsupported-media-type",
+                        "send the body as JSON (Content-Type: application/json)",
+                        headers={"Accept": "application/json"},
+                    )
+                if raw:
                     # FastAPI reads the body through request.json(), which keeps this.
                     request._json = parse_body(raw)
             return await handler(request)

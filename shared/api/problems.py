@@ -4,6 +4,7 @@ rule or bad input is never a 500."""
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -75,11 +76,37 @@ def problem_response(
         "type": f"/problems/{slug}",
         "title": HTTPStatus(status).phrase,
         "status": status,
-        "detail": detail,
+        # A detail that names every field at fault is cut short; errors lists them.
+        "detail": detail if len(detail) <= MAX_DETAIL else detail[: MAX_DETAIL - 1] + "…",
         "instance": request.url.path,
     }
     body.update({k: v for k, v in extensions.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    errors = body.get("errors")
+    if isinstance(errors, list) and len(errors) > MAX_LISTED_ERRORS:
+        # A refusal stays small whatever was sent: the first are named, the rest counted.
+        body["errors"] = errors[:MAX_LISTED_ERRORS]
+        body["errors_not_listed"] = len(errors) - MAX_LISTED_ERRORS
+    return JSONResponse(
+        _storable(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+#: How many of a refusal's errors are named; the rest are counted.
+MAX_LISTED_ERRORS = 50
+MAX_DETAIL = 1000
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """A problem echoes what was sent (its path, a field's name): what cannot be stored or
+    sent as UTF-8 (NUL, a lone surrogate) is shown as U+FFFD, as the document promises."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -245,12 +272,14 @@ def problem_schema() -> dict[str, Any]:
 
 
 ERROR_DESCRIPTIONS = {
-    400: "The body cannot be parsed: not UTF-8 JSON, nested too deep, or a number too long",
+    400: "The body cannot be parsed: not UTF-8 JSON, nested too deep, a number too long, or a"
+    " field named twice in one object",
     401: "Missing, invalid or expired bearer token",
     403: "The caller's role (or ownership) does not allow this",
     404: "Not found",
     409: "Stale If-Match version or a concurrent change",
     413: "Request body too large",
+    415: "The body is not JSON (send Content-Type: application/json)",
     422: "Invalid input, or refused by a rule (the rule and clause are named)",
     428: "A precondition header is required",
     429: "Too many expensive queries from this caller this minute; see Retry-After",

@@ -87,8 +87,8 @@ def list_appeals(
     query = select(appeals)
     if caller.role not in OVERSEERS:
         query = query.where(
-            (appeals.c.appellant_id == caller.subject)
-            | (appeals.c.hearer_id == caller.subject)
+            (appeals.c.appellant_id == caller.person_id)
+            | (appeals.c.hearer_id == caller.person_id)
             | (appeals.c.officer_id == (caller.officer_id or ""))
         )
     if awaiting == "assignment":

@@ -22,7 +22,7 @@ OVERSEERS = frozenset({*HR_ROLES, Role.AUDITOR})
 def may_see(caller: Principal, row: dict[str, Any]) -> bool:
     return (
         caller.role in OVERSEERS
-        or caller.subject in (row["appellant_id"], row["hearer_id"])
+        or caller.person_id in (row["appellant_id"], row["hearer_id"])
         or caller.is_officer(row["officer_id"])
     )
 

@@ -9,6 +9,7 @@ from services.appeals.commands import AddToAppeal, AssignHearer, DecideAppeal
 from services.appeals.domain.rules.s3_10_appeals import (
     EvidenceComesFromTheHearingOrTheAppellant,
     HearerMustNotBeTheDecider,
+    OnlyTheAssignedHearerDecides,
 )
 from services.appeals.handlers.base import AppealsHandler
 from shared.errors import refuse_if
@@ -48,25 +49,31 @@ class AssignHearerHandler(AppealsHandler[AssignHearer]):
 class AddToAppealHandler(AppealsHandler[AddToAppeal]):
     command = AddToAppeal
 
+    def authorise(self, command: AddToAppeal, actor: Actor) -> None:
+        """Before anything about the appeal is asked: submissions come from the appellant,
+        evidence from the Head of Resourcing or the hearer."""
+        principal = actor.principal
+        appeal = self.app.appeal(command.appeal_id)
+        if command.kind == "submission" and principal.person_id != appeal.appellant_id:
+            EvidenceComesFromTheHearingOrTheAppellant.forbid(
+                "written submissions come from the appellant"
+            )
+        if command.kind == "evidence" and not (
+            principal.role is Role.HEAD_OF_RESOURCING or principal.person_id == appeal.hearer_id
+        ):
+            EvidenceComesFromTheHearingOrTheAppellant.forbid(
+                "evidence is added by the Head of Resourcing or the hearer"
+            )
+
     def handle(self, command: AddToAppeal, actor: Actor, prepared: Any) -> Saved:
         """Further evidence (Head of Resourcing or the hearer) or the appellant's written
         submissions, each an event."""
         principal = actor.principal
         appeal = self.app.appeal(command.appeal_id)
-        if command.kind == "submission" and principal.subject != appeal.appellant_id:
-            EvidenceComesFromTheHearingOrTheAppellant.forbid(
-                "written submissions come from the appellant"
-            )
-        if command.kind == "evidence" and not (
-            principal.role is Role.HEAD_OF_RESOURCING or principal.subject == appeal.hearer_id
-        ):
-            EvidenceComesFromTheHearingOrTheAppellant.forbid(
-                "evidence is added by the Head of Resourcing or the hearer"
-            )
         appeal.add(
             kind=command.kind,
             content=command.content,
-            actor_id=principal.subject,
+            actor_id=principal.person_id,
             actor_role=principal.role,
             at=self.app.clock.now(),
         )
@@ -75,6 +82,15 @@ class AddToAppealHandler(AppealsHandler[AddToAppeal]):
 
 class DecideAppealHandler(AppealsHandler[DecideAppeal]):
     command = DecideAppeal
+
+    def authorise(self, command: DecideAppeal, actor: Actor) -> None:
+        """Only the person assigned to hear the appeal decides it; anyone else is refused
+        before the appeal's state is asked (nothing of it is told to them)."""
+        appeal = self.app.appeal(command.appeal_id)
+        if appeal.hearer_id is None or actor.principal.person_id != appeal.hearer_id:
+            OnlyTheAssignedHearerDecides.forbid(
+                "only the person assigned to hear the appeal decides it"
+            )
 
     def handle(self, command: DecideAppeal, actor: Actor, prepared: Any) -> Saved:
         """The assigned person upholds or dismisses the appeal; the decision is final. Two

@@ -71,10 +71,10 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
             None
             if held is not None
             else self.app.live_appeal_before_decisions_were_held(
-                command.posting_id, principal.subject
+                command.posting_id, principal.person_id
             )
         )
-        permission = late_permission_id(command.posting_id, principal.subject) in (
+        permission = late_permission_id(command.posting_id, principal.person_id) in (
             self.app.repository
         )
         if held is None:
@@ -84,7 +84,7 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
         appeal = Appeal.lodge(
             posting_id=command.posting_id,
             officer_id=decision.officer_id,
-            appellant_id=principal.subject,
+            appellant_id=principal.person_id,
             appellant_role=principal.role,
             grounds=command.grounds,
             deadline=appeal_deadline(notified_at) if notified_at else None,
@@ -93,7 +93,7 @@ class LodgeAppealHandler(AppealsHandler[LodgeAppeal]):
         )
         held.lodge(
             appeal_id=appeal.id,
-            appellant_id=principal.subject,
+            appellant_id=principal.person_id,
             live_before=live_before,
             in_time=AppealMustBeLodgedWithin14Days.check(
                 notified_at=notified_at, lodged_at=now, exception_granted=permission

@@ -12,12 +12,18 @@ from services.appeals.domain.appealable_decision import (
     AppealableDecision,
     appealable_decision_id,
 )
+from services.appeals.domain.rules.s3_10_appeals import OnlyTheAppellantWithdraws
 from services.appeals.handlers.base import AppealsHandler
 from shared.handling import Actor, Saved
 
 
 class WithdrawAppealHandler(AppealsHandler[WithdrawAppeal]):
     command = WithdrawAppeal
+
+    def authorise(self, command: WithdrawAppeal, actor: Actor) -> None:
+        """Only the appellant withdraws, and anyone else is told nothing of the appeal."""
+        if actor.principal.person_id != self.app.appeal(command.appeal_id).appellant_id:
+            OnlyTheAppellantWithdraws.forbid("only the appellant withdraws their appeal")
 
     def handle(self, command: WithdrawAppeal, actor: Actor, prepared: Any) -> Saved:
         """The appellant withdraws before the outcome; they may appeal again, since nothing
@@ -26,7 +32,7 @@ class WithdrawAppealHandler(AppealsHandler[WithdrawAppeal]):
         self.app.serialise_on(appeal.id, appealable_decision_id(appeal.posting_id))
         appeal = self.app.appeal(command.appeal_id)
         now = self.app.clock.now()
-        appeal.withdraw(actor_id=actor.principal.subject, actor_role=actor.principal.role, at=now)
+        appeal.withdraw(actor_id=actor.principal.person_id, actor_role=actor.principal.role, at=now)
         held = self.app.appealable_decision(appeal.posting_id)
         if held is None:
             # Lodged before decisions were held here: nothing to give back.

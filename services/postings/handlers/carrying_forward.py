@@ -147,13 +147,15 @@ class DelayPostingHandler(PostingCommandHandler[DelayPosting]):
 class AgreeShorterNoticeHandler(PostingCommandHandler[AgreeShorterNotice]):
     command = AgreeShorterNotice
 
-    def handle(self, command: AgreeShorterNotice, actor: Actor, prepared: Any) -> Saved:
-        """The officer's recorded agreement to a shorter notice period (3.7.2)."""
-        posting = self.app.posting(command.posting_id)
-        if not actor.principal.is_officer(posting.officer_id):
+    def authorise(self, command: AgreeShorterNotice, actor: Actor) -> None:
+        if not actor.principal.is_officer(self.app.posting(command.posting_id).officer_id):
             OnlyTheOfficerAgreesToShorterNotice.forbid(
                 "only the officer posted can agree to shorter notice"
             )
+
+    def handle(self, command: AgreeShorterNotice, actor: Actor, prepared: Any) -> Saved:
+        """The officer's recorded agreement to a shorter notice period (3.7.2)."""
+        posting = self.app.posting(command.posting_id)
         posting.agree_shorter_notice(
             agreed_days=command.agreed_days,
             actor_id=actor.principal.subject,
@@ -166,12 +168,14 @@ class AgreeShorterNoticeHandler(PostingCommandHandler[AgreeShorterNotice]):
 class NotifyOfficerHandler(PostingsHandler[NotifyOfficer]):
     command = NotifyOfficer
 
+    def authorise(self, command: NotifyOfficer, actor: Actor) -> None:
+        ensure_may_carry_out(actor.principal, self.app.posting(command.posting_id), "notifies")
+
     def handle(self, command: NotifyOfficer, actor: Actor, prepared: Any) -> Saved:
         """The decision given to the officer and others; the first that reaches the officer
         starts their 14 days to appeal (3.10.1), as the notification records."""
         self.app.serialise_on(command.posting_id)
         posting = self.app.posting(command.posting_id)
-        ensure_may_carry_out(actor.principal, posting, "notifies")
         posting.notify_officer(
             recipients=command.recipients,
             content=command.content,
@@ -275,6 +279,9 @@ class MoveOfficerHandler(PostingsHandler[MoveOfficer]):
 class WithdrawPostingHandler(PostingCommandHandler[WithdrawPosting]):
     command = WithdrawPosting
 
+    def authorise(self, command: WithdrawPosting, actor: Actor) -> None:
+        ensure_may_carry_out(actor.principal, self.app.posting(command.posting_id), "withdraws")
+
     def handle(self, command: WithdrawPosting, actor: Actor, prepared: Any) -> Saved:
         """Withdraw a posting decision before it takes effect, as a decision of its own with
         rationale, by HR for the Director of HR, who has the final say on postings (L1800
@@ -282,7 +289,6 @@ class WithdrawPostingHandler(PostingCommandHandler[WithdrawPosting]):
         posting = self.app.posting(command.posting_id)
         self.app.serialise_on(posting.id, officer_aggregate_id(posting.officer_id))
         posting = self.app.posting(command.posting_id)
-        ensure_may_carry_out(actor.principal, posting, "withdraws")
         now = self.app.clock.now()
         posting.withdraw(
             decision=decided_by(

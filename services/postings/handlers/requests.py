@@ -94,12 +94,14 @@ class SubmitRequestHandler(PostingsHandler[SubmitRequest]):
 class SupportRequestHandler(PostingsHandler[SupportRequest]):
     command = SupportRequest
 
+    def authorise(self, command: SupportRequest, actor: Actor) -> None:
+        must_be_their_slt(actor.principal, self.app.transfer_request(command.request_id).division)
+
     def handle(self, command: SupportRequest, actor: Actor, prepared: Any) -> Saved:
         """The SLT endorses the report and sends it to HR Resource Planning (3.5.4); decided
         once (RequestIsDecidedOnce, owned by the request)."""
         self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
-        must_be_their_slt(actor.principal, request.division)
         request.support(
             decision=decided_by(
                 actor.principal,
@@ -115,12 +117,14 @@ class SupportRequestHandler(PostingsHandler[SupportRequest]):
 class DeclineRequestHandler(PostingsHandler[DeclineRequest]):
     command = DeclineRequest
 
+    def authorise(self, command: DeclineRequest, actor: Actor) -> None:
+        must_be_their_slt(actor.principal, self.app.transfer_request(command.request_id).division)
+
     def handle(self, command: DeclineRequest, actor: Actor, prepared: Any) -> Saved:
         """Not supported: the SLT tells the officer why, documented, and the request goes on
         the officer's personal file (3.5.3)."""
         self.app.serialise_on(command.request_id)
         request = self.app.transfer_request(command.request_id)
-        must_be_their_slt(actor.principal, request.division)
         refuse_if(DecliningMustGiveReasons.check(reasons=command.rationale))
         request.decline(
             decision=decided_by(
