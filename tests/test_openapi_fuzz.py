@@ -78,11 +78,17 @@ def no_crash(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
 
 
 #: A request the schema allows may still be refused for what it means: a rule of the
-#: protocol broken (422 naming the rule), or an Idempotency-Key already used for another
-#: request (422, as the Idempotency-Key draft prescribes). What it may not get is a refusal
-#: as malformed (``invalid-request``, ``unparseable-body``): the document and the checks
-#: disagreeing.
-REFUSED_FOR_WHAT_IT_MEANS = frozenset({"/problems/rule-broken", "/problems/idempotency-key-reused"})
+#: protocol broken (422 naming the rule), an Idempotency-Key already used for another
+#: request (422, as the Idempotency-Key draft prescribes), or If-Match naming a record that
+#: is not there (412, RFC 9110 13.1.1). What it may not get is a refusal as malformed
+#: (``invalid-request``, ``unparseable-body``): the document and the checks disagreeing.
+REFUSED_FOR_WHAT_IT_MEANS = frozenset(
+    {
+        (422, "/problems/rule-broken"),
+        (422, "/problems/idempotency-key-reused"),
+        (412, "/problems/precondition-failed"),
+    }
+)
 
 
 @schemathesis.check
@@ -95,7 +101,7 @@ def schema_valid_requests_are_read(ctx: Any, response: Any, case: schemathesis.C
     try:
         return positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
-        if response.status_code == 422 and _problem_type(response) in REFUSED_FOR_WHAT_IT_MEANS:
+        if (response.status_code, _problem_type(response)) in REFUSED_FOR_WHAT_IT_MEANS:
             return None
         raise
 

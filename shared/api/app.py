@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from shared.api import audit, audit_trail, feed, health, retention
-from shared.api.edge import BodyLimit
+from shared.api.edge import MAX_DIGITS, BodyLimit
 from shared.api.limits import ExpensiveQueries
 from shared.api.problems import error_responses, install_problem_handlers, problem_schema
 from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
@@ -113,6 +113,8 @@ def _errors_are_problems(operation: dict[str, Any]) -> None:
     edge = [413, 422]
     if "requestBody" in operation:
         edge += [400, 415]
+    if any(p.get("name") == "If-Match" for p in operation.get("parameters", [])):
+        edge.append(412)
     for status, documented in error_responses(*edge).items():
         responses.setdefault(str(status), documented)
     for status, response in responses.items():
@@ -123,6 +125,7 @@ def _errors_are_problems(operation: dict[str, Any]) -> None:
 #: Text the edge refuses (shared.api.edge): NUL cannot be stored. Documented on every string
 #: that has no pattern of its own (those that have one admit no NUL already).
 NO_NUL = r"^[^\x00]*$"
+MAX_INTEGER = 10**MAX_DIGITS - 1
 
 
 def _never_null_on_the_wire(parameter: dict[str, Any]) -> None:
@@ -141,6 +144,10 @@ def _storable_text(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(node):
             node["pattern"] = NO_NUL
+        if node.get("type") == "integer":
+            # The edge reads no number of more than 30 digits (shared.api.edge).
+            node.setdefault("maximum", MAX_INTEGER)
+            node.setdefault("minimum", -MAX_INTEGER)
         if node.get("type") == "object" and node.get("additionalProperties", True) is not False:
             # An object's own names are text too: a key with NUL is refused like a value.
             node.setdefault("propertyNames", {"pattern": NO_NUL})

@@ -29,7 +29,7 @@ from shared import lengths
 from shared.api.problems import ApiProblem
 from shared.consultations import officer_ids_in
 from shared.db import met_another_transaction
-from shared.errors import ConcurrentChange, Conflict, DomainError, NotFound
+from shared.errors import ConcurrentChange, Conflict, DomainError
 from shared.eventstore import loaded_version, officers_read
 from shared.handling import (
     MAX_ATTEMPTS,
@@ -376,8 +376,7 @@ def dispatch(
             # Early: a stale version is a 409 before any rule is asked.
             _expect_version(runtime, record, expected)
         elif record is not None and headers.any_version and _version_of(runtime, record) is None:
-            # "*" matches any version of a record that exists (RFC 9110 13.1.1), not none.
-            raise NotFound("there is no such record")
+            raise no_record_to_match()
         saved = handler.handle(command, actor, ctx.prepared)
         if record is not None and expected is not None:
             # And on what the decision rested on: the record as the handler loaded it,
@@ -440,14 +439,24 @@ def _version_of(runtime: Runtime, record: UUID) -> int | None:
     return version
 
 
+def no_record_to_match() -> ApiProblem:
+    """If-Match names a version (or, with "*", any version) of a record that is not there:
+    the precondition is false (RFC 9110 13.1.1), and nothing is done."""
+    return ApiProblem(
+        412,
+        "precondition-failed",
+        "If-Match names a version of a record that is not there",
+        errors=[{"field": "header.If-Match", "message": "no such record", "type": "precondition"}],
+    )
+
+
 def _expect_version(runtime: Runtime, record: UUID, expected: int) -> None:
     """Optimistic concurrency (If-Match): the record is where the caller saw it. A command
     that meets another at the record's version after this check is run again, and then
     meets this check."""
     current = _version_of(runtime, record)
     if current is None:
-        # Nothing to be stale against: the record named is not there.
-        raise NotFound("there is no such record")
+        raise no_record_to_match()
     if current != expected:
         raise Conflict(
             f"expected version {expected} but it is at {current}", current_version=current

@@ -1,8 +1,8 @@
 """The base of every request body: unknown fields refused, days and moments given as the
 ISO 8601 text the OpenAPI document promises, and numbers as numbers. Pydantic would
 otherwise read a number as seconds since 1970 (``"likely_posting_date": 0`` as 1 January
-1970) and ``false`` as the number 0 (an establishment target of ``false``): values the
-document does not admit and no client means."""
+1970), ``false`` as the number 0 (an establishment target of ``false``) and 0 or "yes" as
+a truth value: values the document does not admit and no client means."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def _written_as_text(value: Any) -> Any:
     return value
 
 
+def _a_truth_value(value: Any) -> Any:
+    if value is not None and not isinstance(value, bool):
+        raise ValueError("give true or false")
+    return value
+
+
 def _not_a_truth_value(value: Any) -> Any:
     if isinstance(value, list):
         for item in value:
@@ -60,7 +66,10 @@ class RequestBody(BaseModel):
             if _holds(field.annotation, TIME_TYPES):
                 field.metadata.append(BeforeValidator(_written_as_text))
                 changed = True
-            elif _holds(field.annotation, NUMBER_TYPES) and not _holds(field.annotation, (bool,)):
+            elif _holds(field.annotation, (bool,)):
+                field.metadata.append(BeforeValidator(_a_truth_value))
+                changed = True
+            elif _holds(field.annotation, NUMBER_TYPES):
                 field.metadata.append(BeforeValidator(_not_a_truth_value))
                 changed = True
         if changed:

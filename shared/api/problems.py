@@ -281,6 +281,7 @@ ERROR_DESCRIPTIONS = {
     413: "Request body too large",
     415: "The body is not JSON (send Content-Type: application/json)",
     422: "Invalid input, or refused by a rule (the rule and clause are named)",
+    412: "If-Match names a version of a record that is not there",
     428: "A precondition header is required",
     429: "Too many expensive queries from this caller this minute; see Retry-After",
     503: "A service or database this needs cannot answer now; retry later",
