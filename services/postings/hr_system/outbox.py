@@ -1,51 +1,107 @@
 """Delivering postings that took effect to Employee Central as new effective-dated EmpJob
-rows through ``POST /odata/v2/upsert`` (issue 7). The upsert answers 200 even when a record
-fails, so each record's own status decides: delivered, retried later (a retryable
-failure), or failed and shown to HR Resource Planning (and still retried, less often).
-Each record is keyed by officer, start date and sequence number, so a repeat after a lost
-answer overwrites the same row and never adds a second."""
+rows through ``POST /odata/v2/upsert`` (issues 7 and 16). Every delivery ends delivered or
+failed, never stuck:
+
+- the upsert answers 200 even when a record fails, so each record's own status decides:
+  OK is delivered; any ERROR, whatever its ``httpCode``, is a refusal (a business rule;
+  KBA 2942505, 2481513) and the record is ``failed`` with SAP's message shown to HR;
+- a request-level 400 (``BadRequestException``, KBA 3145174) means the request could not
+  be read at all: the batch is split in halves until the record at fault is alone, so it
+  fails and the rest are delivered;
+- only what may pass by itself is retried with backoff: the tenant not reached, 429, and
+  request-level 5xx (``Unavailable`` from the client, which already retried them).
+
+A new slice carries every field the tenant requires: it is the officer's slice in force
+on the day of the move, as read from the tenant just before sending, with the move's
+location, department, event reason and position in the tenant's own spelling. Its key is
+officer, start date and a ``seqNumber`` one past that day's existing rows (so HR's own row
+that day is never overwritten), chosen once and kept: a repeat after a lost answer
+overwrites our own row and never adds a second."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
-from services.postings.hr_system.odata import ODataClient, format_date
+from services.postings.hr_system.mapping import current_job
+from services.postings.hr_system.odata import (
+    ODataClient,
+    ODataError,
+    any_of,
+    format_date,
+    parse_date,
+)
 from services.postings.projections.tables import hr_outbox
 from shared.db import Database
 from shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
-#: One posting takes effect on one day: its row is the first of that day.
-SEQUENCE = "1"
 BATCH = 100
-#: A record the tenant refused outright is tried again, but not often: someone must look.
+#: A record the tenant refused is tried again, but not often: someone must look.
 REFUSED_RETRY = timedelta(hours=6)
+HISTORY_FROM, HISTORY_TO = date(1900, 1, 1), date(9999, 12, 31)
+#: What a read returns that a new slice must not carry: the end date (the tenant sets it)
+#: and audit fields.
+NOT_WRITTEN = frozenset(
+    {"__metadata", "endDate", "lastModifiedDateTime", "lastModifiedOn", "lastModifiedBy"}
+    | {"createdDateTime", "createdOn", "createdBy"}
+)
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def empjob_record(
-    row: Any, event_reasons: dict[str, str], positions: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """The EmpJob row a posting becomes: from its date, at its place and division, in the
-    position configured for that place, with the event reason configured for its kind."""
-    record = {
-        "__metadata": {"uri": "EmpJob", "type": "SFOData.EmpJob"},
-        "userId": row.officer_id,
-        "startDate": format_date(row.moved_on),
-        "seqNumber": SEQUENCE,
-        "eventReason": event_reasons.get(row.kind, "DATACHG"),
-        "location": row.to_location,
-        "department": row.division,
+def spelling(histories: list[dict[str, Any]]) -> dict[str, str]:
+    """The tenant's own spelling of each code postings holds lower-cased (location and
+    department codes as the tenant wrote them)."""
+    return {
+        str(row[name]).lower(): str(row[name])
+        for row in histories
+        for name in ("location", "department")
+        if row.get(name)
     }
+
+
+def next_sequence(history: list[dict[str, Any]], day: date) -> int:
+    """One past the highest seqNumber on that day, so no existing row is overwritten."""
+    same_day = [int(r["seqNumber"]) for r in history if parse_date(r["startDate"]) == day]
+    return max(same_day, default=0) + 1
+
+
+def empjob_record(
+    row: Any,
+    history: list[dict[str, Any]],
+    seq_number: int,
+    event_reasons: dict[str, str],
+    positions: dict[str, str] | None = None,
+    codes: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The EmpJob slice a posting becomes: the slice in force on the day of the move (the
+    day's last row, HR's own included), moved to its place and division, with the event
+    reason configured for its kind and the position configured for the place. Raises
+    ValueError when the tenant holds no slice to start from (nothing complete to write)."""
+    before = current_job(history, row.moved_on)
+    if before is None:
+        raise ValueError(f"the tenant holds no job information for {row.officer_id} to move")
+    codes = codes or {}
+    record = {k: v for k, v in before.items() if k not in NOT_WRITTEN}
+    record.update(
+        {
+            "__metadata": {"uri": "EmpJob", "type": "SFOData.EmpJob"},
+            "userId": row.officer_id,
+            "startDate": format_date(row.moved_on),
+            "seqNumber": str(seq_number),
+            "eventReason": event_reasons.get(row.kind, "DATACHG"),
+            "location": codes.get(row.to_location, row.to_location),
+            "department": codes.get(row.division, row.division),
+        }
+    )
     position = (positions or {}).get(row.to_location)
     if position:
         record["position"] = position
@@ -70,6 +126,50 @@ class DeliveryReport:
         }
 
 
+class _Outcomes:
+    """What became of each row of a batch: (state, message)."""
+
+    def __init__(self) -> None:
+        self.by_posting: dict[str, tuple[str, str | None]] = {}
+
+    def set(self, posting_id: str, state: str, message: str | None = None) -> None:
+        self.by_posting[posting_id] = (state, message)
+
+
+def _send(
+    client: ODataClient, rows: list[Any], records: dict[str, dict[str, Any]], out: _Outcomes
+) -> None:
+    """Upsert these rows' records; a request-level 400 splits the batch until the record
+    at fault is alone (KBA 3145174)."""
+    try:
+        results = client.upsert([records[row.posting_id] for row in rows])
+    except Unavailable as exc:
+        for row in rows:
+            out.set(row.posting_id, "retrying", str(exc))
+        return
+    except ODataError as exc:
+        if exc.status == 400 and len(rows) > 1:
+            half = len(rows) // 2
+            _send(client, rows[:half], records, out)
+            _send(client, rows[half:], records, out)
+            return
+        # A request refused as it stands (a 400 for this record alone, or 401 after a
+        # fresh token, 403): sending it again unchanged cannot succeed; HR must look.
+        for row in rows:
+            out.set(row.posting_id, "failed", f"{exc.status} {exc.code or ''} {exc.message}")
+        return
+    by_index = {int(r["index"]): r for r in results}
+    for index, row in enumerate(rows):
+        result = by_index.get(index)
+        if result is None:
+            out.set(row.posting_id, "retrying", "the tenant gave no result for this record")
+        elif result.get("status") == "OK":
+            out.set(row.posting_id, "delivered")
+        else:
+            # Any per-record ERROR is a refusal, whatever its httpCode (KBA 2942505).
+            out.set(row.posting_id, "failed", str(result.get("message")))
+
+
 def deliver_due(
     db: Database,
     client: ODataClient,
@@ -77,64 +177,123 @@ def deliver_due(
     *,
     now: datetime,
     positions: dict[str, str] | None = None,
+    codes: dict[str, str] | None = None,
 ) -> DeliveryReport:
-    """Send every delivery that is due, a batch at a time; the HTTP call is made outside
+    """Send every delivery that is due, a batch at a time; the HTTP calls are made outside
     any database transaction, and each record's outcome is written after."""
     report = DeliveryReport()
+    seen: set[str] = set()
     while True:
         with db.unit_of_work(write=False) as session:
-            due = session.execute(
-                select(hr_outbox)
-                .where(
-                    or_(hr_outbox.c.state.in_(("pending", "retrying", "failed"))),
-                    hr_outbox.c.next_attempt_at <= now,
-                )
-                .order_by(hr_outbox.c.created_at, hr_outbox.c.posting_id)
-                .limit(BATCH)
-            ).all()
-        if not due:
-            return report
-        report.attempted += len(due)
-        try:
-            results = client.upsert([empjob_record(row, event_reasons, positions) for row in due])
-            by_index = {int(r["index"]): r for r in results}
-        except Unavailable as exc:
-            by_index = {}
-            error = str(exc)
-        else:
-            error = "no result for this record"
-        with db.unit_of_work(write=True) as session:
-            for index, row in enumerate(due):
-                result = by_index.get(index)
-                attempts = row.attempts + 1
-                where = hr_outbox.c.posting_id == row.posting_id
-                if result is not None and result.get("status") == "OK":
-                    values: dict[str, Any] = {
-                        "state": "delivered",
-                        "delivered_at": now,
-                        "last_error": None,
-                    }
-                    report.delivered += 1
-                elif result is None or int(result.get("httpCode") or 500) >= 500:
-                    message = str(result.get("message")) if result else error
-                    values = {
-                        "state": "retrying",
-                        "last_error": message,
-                        "next_attempt_at": now + backoff(attempts),
-                    }
-                    report.retrying += 1
-                    report.problems.append({"posting_id": row.posting_id, "problem": message})
-                else:
-                    values = {
-                        "state": "failed",
-                        "last_error": result.get("message"),
-                        "next_attempt_at": now + REFUSED_RETRY,
-                    }
-                    report.failed += 1
-                    report.problems.append(
-                        {"posting_id": row.posting_id, "problem": str(result.get("message"))}
+            due = [
+                row
+                for row in session.execute(
+                    select(hr_outbox)
+                    .where(
+                        hr_outbox.c.state.in_(("pending", "retrying", "failed")),
+                        hr_outbox.c.next_attempt_at <= now,
                     )
-                session.execute(update(hr_outbox).where(where).values(attempts=attempts, **values))
-        if len(due) < BATCH:
+                    .order_by(hr_outbox.c.created_at, hr_outbox.c.posting_id)
+                    .limit(BATCH)
+                ).all()
+                if row.posting_id not in seen
+            ]
+        if not due:
             log.info("HR delivery: %s", report.as_dict())
             return report
+        seen.update(row.posting_id for row in due)
+        report.attempted += len(due)
+        _deliver_batch(db, client, due, event_reasons, positions, codes or {}, now, report)
+
+
+def _deliver_batch(
+    db: Database,
+    client: ODataClient,
+    due: list[Any],
+    event_reasons: dict[str, str],
+    positions: dict[str, str] | None,
+    configured: dict[str, str],
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    out = _Outcomes()
+    records: dict[str, dict[str, Any]] = {}
+    try:
+        history = list(
+            client.read(
+                "EmpJob",
+                filter=any_of("userId", {row.officer_id for row in due}),
+                from_date=HISTORY_FROM,
+                to_date=HISTORY_TO,
+            )
+        )
+    except Unavailable as exc:
+        for row in due:
+            out.set(row.posting_id, "retrying", str(exc))
+    except ODataError as exc:
+        for row in due:
+            out.set(row.posting_id, "failed", f"reading EmpJob: {exc}")
+    else:
+        codes = spelling(history) | configured
+        sequences = _choose_sequences(db, due, history)
+        ready = []
+        for row in due:
+            own = [h for h in history if h["userId"] == row.officer_id]
+            try:
+                records[row.posting_id] = empjob_record(
+                    row,
+                    own,
+                    sequences[row.posting_id],
+                    event_reasons,
+                    positions,
+                    codes,
+                )
+            except ValueError as exc:
+                out.set(row.posting_id, "failed", str(exc))
+            else:
+                ready.append(row)
+        if ready:
+            _send(client, ready, records, out)
+    with db.unit_of_work(write=True) as session:
+        for row in due:
+            state, message = out.by_posting[row.posting_id]
+            attempts = row.attempts + 1
+            values: dict[str, Any] = {"state": state, "attempts": attempts, "last_error": message}
+            if state == "delivered":
+                values["delivered_at"] = now
+                report.delivered += 1
+            elif state == "retrying":
+                values["next_attempt_at"] = now + backoff(attempts)
+                report.retrying += 1
+            else:
+                values["next_attempt_at"] = now + REFUSED_RETRY
+                report.failed += 1
+            if message is not None:
+                report.problems.append({"posting_id": row.posting_id, "problem": message})
+            session.execute(
+                update(hr_outbox).where(hr_outbox.c.posting_id == row.posting_id).values(**values)
+            )
+
+
+def _choose_sequences(
+    db: Database, due: list[Any], history: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Each row's seqNumber: kept from its first attempt, else chosen now and kept before
+    anything is sent, so a repeat writes the same row."""
+    chosen: dict[str, int] = {}
+    new: dict[str, int] = {}
+    for row in due:
+        if row.seq_number is not None:
+            chosen[row.posting_id] = row.seq_number
+        else:
+            own = [h for h in history if h["userId"] == row.officer_id]
+            new[row.posting_id] = next_sequence(own, row.moved_on)
+    if new:
+        with db.unit_of_work(write=True) as session:
+            for posting_id, seq in new.items():
+                session.execute(
+                    update(hr_outbox)
+                    .where(hr_outbox.c.posting_id == posting_id, hr_outbox.c.seq_number.is_(None))
+                    .values(seq_number=seq)
+                )
+    return chosen | new
