@@ -496,3 +496,51 @@ def test_learning_refusing_our_token_fails_learning_alone(
     }
     assert "403" in report["parts"]["learning"]["problem"]
     assert report["events_written"] > 0
+
+
+# -- Intelligent Services -----------------------------------------------------------------
+
+#: The body an Integration Center flow (Intelligent Services trigger, REST destination,
+#: JSON) sends as configured in docs/hr-system.md: the fields postings needs, and others a
+#: flow may carry (an effective date as Integration Center formats it, the person id).
+INTEGRATION_CENTER_BODY = {
+    "events": [
+        {
+            "userId": "K300",
+            "eventType": "Change in Job Information",
+            "effectiveStartDate": "/Date(1795219200000)/",
+            "personIdExternal": "K300",
+        },
+        {
+            "userId": "K301",
+            "eventType": "Change in Job Information",
+            "effectiveStartDate": "/Date(1795219200000)/",
+            "personIdExternal": "K301",
+        },
+    ]
+}
+
+
+def test_an_integration_center_callback_re_reads_its_officers_authenticated_as_the_integration(
+    client: TestClient, sim: Simulated
+) -> None:
+    sync(client)
+    sim.tenant.change("User", {"userId": "K301"}, {"lastName": "Chen-Whitfield"})
+
+    without_token = client.post("/hr-system/events", json=INTEGRATION_CENTER_BODY)
+    other_role = client.post("/hr-system/events", json=INTEGRATION_CENTER_BODY, headers=HR)
+    empty = client.post("/hr-system/events", json={"events": []}, headers=INTEGRATION)
+
+    assert without_token.status_code == 401
+    assert without_token.headers["content-type"].startswith("application/problem+json")
+    assert other_role.status_code == 403
+    assert empty.status_code == 422
+    assert expect(client.get("/officers/K301", headers=HR), 200)["name"] == "Alex Chen"
+
+    report = expect(
+        client.post("/hr-system/events", json=INTEGRATION_CENTER_BODY, headers=INTEGRATION),
+        202,
+    )
+
+    assert (report["officers_read"], report["events_written"], report["problems"]) == (2, 1, [])
+    assert expect(client.get("/officers/K301", headers=HR), 200)["name"] == "Alex Chen-Whitfield"

@@ -279,21 +279,25 @@ def _choose_sequences(
     db: Database, due: list[Any], history: list[dict[str, Any]]
 ) -> dict[str, int]:
     """Each row's seqNumber: kept from its first attempt, else chosen now and kept before
-    anything is sent, so a repeat writes the same row."""
-    chosen: dict[str, int] = {}
-    new: dict[str, int] = {}
-    for row in due:
-        if row.seq_number is not None:
-            chosen[row.posting_id] = row.seq_number
-        else:
-            own = [h for h in history if h["userId"] == row.officer_id]
-            new[row.posting_id] = next_sequence(own, row.moved_on)
-    if new:
-        with db.unit_of_work(write=True) as session:
-            for posting_id, seq in new.items():
-                session.execute(
-                    update(hr_outbox)
-                    .where(hr_outbox.c.posting_id == posting_id, hr_outbox.c.seq_number.is_(None))
-                    .values(seq_number=seq)
-                )
-    return chosen | new
+    anything is sent, so a repeat writes the same row. What is stored is what is used: of
+    two runs choosing at once, the first to store wins and the other uses its choice."""
+    new = {
+        row.posting_id: next_sequence(
+            [h for h in history if h["userId"] == row.officer_id], row.moved_on
+        )
+        for row in due
+        if row.seq_number is None
+    }
+    with db.unit_of_work(write=bool(new)) as session:
+        for posting_id, seq in new.items():
+            session.execute(
+                update(hr_outbox)
+                .where(hr_outbox.c.posting_id == posting_id, hr_outbox.c.seq_number.is_(None))
+                .values(seq_number=seq)
+            )
+        stored = session.execute(
+            select(hr_outbox.c.posting_id, hr_outbox.c.seq_number).where(
+                hr_outbox.c.posting_id.in_([row.posting_id for row in due])
+            )
+        ).all()
+    return {posting_id: int(seq) for posting_id, seq in stored}
