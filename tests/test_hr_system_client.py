@@ -425,3 +425,17 @@ def test_learning_is_read_through_its_own_api_and_token(sim: Simulated) -> None:
         with pytest.raises(ODataError) as refused:
             list(lms.read("User"))
         assert refused.value.status == 401
+
+
+def test_snapshot_paging_serves_the_result_as_it_was_at_the_first_page(sim: Simulated) -> None:
+    """A User saved between pages neither appears in that read nor shifts a record into a
+    page already served."""
+    with client(sim) as odata:
+        pages = odata.read("User", select=["userId"], page_size=1)
+        first = next(pages)
+        sim.tenant.change("User", {"userId": "A1"}, {"status": "t", "firstName": "Ann"})
+        rest = list(pages)
+        again = {u["userId"] for u in odata.read("User", select=["userId"], page_size=1)}
+    read = [first["userId"], *(u["userId"] for u in rest)]
+    assert sorted(read) == ["K300", "K301", "S2"]
+    assert again == {"A1", "K300", "K301", "S2"}

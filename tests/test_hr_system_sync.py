@@ -27,7 +27,7 @@ from shared.settings import PostingsSettings, RoiSettings
 from tests.force import NOW, TODAY, days, expect
 from tests.helpers import HR, count_events, register_locations
 from tests.sfsim.harness import Simulated, simulated
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, free_port
 from tests.support.tokens import bearer
 
 INTEGRATION = bearer(Role.INTEGRATION, subject="sf-integration")
@@ -325,6 +325,57 @@ def test_a_posting_reaches_employee_central_as_one_complete_row_after_a_throttle
     )
     delivered = expect(client.get("/hr-system/deliveries?state=delivered", headers=HR), 200)
     assert delivered["items"][0]["attempts"] == 2
+
+
+def test_a_request_level_server_error_is_retried_later_not_failed(
+    client: TestClient, sim: Simulated, clock: FixedClock
+) -> None:
+    client.app.state.hr_system.sleep = lambda _: None  # type: ignore[attr-defined]
+    sync(client)
+    move(client, "K301")
+    sim.tenant.faults.errors = 10  # every attempt the client makes this run
+
+    first = deliver(client)
+
+    assert (first["retrying"], first["failed"]) == (1, 0)
+    sim.tenant.faults.errors = 0
+    clock.set(NOW + timedelta(hours=1))
+    assert deliver(client)["delivered"] == 1
+
+
+def test_a_tenant_that_cannot_be_reached_leaves_the_posting_retrying(
+    postings_settings: PostingsSettings, roi: LiveServer, sim: Simulated
+) -> None:
+    with TestClient(
+        create_app(settings_for(postings_settings, roi, sim), clock=FixedClock(NOW))
+    ) as up:
+        register_locations(up)
+        sync(up)
+        move(up, "K301")
+    unreachable = settings_for(
+        postings_settings, roi, sim, hr_url=f"http://127.0.0.1:{free_port()}"
+    )
+    with TestClient(create_app(unreachable, clock=FixedClock(NOW))) as down:
+        down.app.state.hr_system.sleep = lambda _: None  # type: ignore[attr-defined]
+        report = deliver(down)
+        runs = sync(down)
+
+    assert (report["retrying"], report["failed"]) == (1, 0)
+    assert "cannot be reached" in report["problems"][0]["problem"]
+    assert outcomes(runs)["officers"] == "failed"
+
+
+def test_a_signing_key_that_cannot_be_read_fails_the_run_s_parts_not_the_service(
+    postings_settings: PostingsSettings, roi: LiveServer, sim: Simulated
+) -> None:
+    settings = settings_for(
+        postings_settings, roi, sim, hr_saml_private_key=SecretStr("not a PEM key")
+    )
+    with TestClient(create_app(settings, clock=FixedClock(NOW))) as client:
+        report = sync(client)
+
+    assert {outcomes(report)[p] for p in ("officers", "jobs", "pdrs")} == {"failed"}
+    assert "SAML signing key cannot be read" in report["parts"]["officers"]["problem"]
 
 
 def test_a_record_refused_with_http_code_500_is_failed_with_sap_s_message(

@@ -7,6 +7,7 @@ Learning's own OData v4 API and token server, and faults on request (429 with
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -23,6 +24,8 @@ LEARNING_HISTORY = "learning/odatav4/public/user/learningHistory/v1/learninghist
 #: Snapshot paging serves at most this many records a page ("Pagination" in the OData API
 #: developer guide; customPageSize above it is refused).
 MAX_PAGE_SIZE = 1000
+#: Snapshots kept for following pages; the oldest is dropped beyond this.
+SNAPSHOTS_KEPT = 200
 
 
 def _error(status: int, message: str, code: str = "COE_GENERAL_SERVER_FAILURE") -> JSONResponse:
@@ -36,6 +39,10 @@ def create_simulator(
     tenant: Tenant, authority: Authority, *, page_size: int = MAX_PAGE_SIZE
 ) -> FastAPI:
     app = FastAPI(title="SuccessFactors simulator")
+    #: Snapshot paging: the result set as it was when the first page was asked for, so a
+    #: change between pages neither skips nor repeats a record (OData API guide,
+    #: "Snapshot-Based Pagination"); ``$skiptoken`` names the snapshot and the offset.
+    snapshots: dict[str, list[dict[str, Any]]] = {}
 
     def fault() -> JSONResponse | None:
         if tenant.faults.throttle:
@@ -115,17 +122,34 @@ def create_simulator(
             if not 0 < size <= MAX_PAGE_SIZE:
                 raise BadRequest(f"customPageSize must be between 1 and {MAX_PAGE_SIZE}")
             selected = tenant.check_select(entity, params.get("$select"))
-            rows = tenant.query(
-                entity,
-                expression=params.get("$filter"),
-                from_date=date.fromisoformat(params["fromDate"]) if "fromDate" in params else None,
-                to_date=date.fromisoformat(params["toDate"]) if "toDate" in params else None,
-            )
+            if "$skiptoken" in params:
+                snapshot, _, offset = params["$skiptoken"].partition(":")
+                if snapshot not in snapshots:
+                    raise BadRequest("Invalid $skiptoken: the snapshot has expired")
+                rows, skip = snapshots[snapshot], int(offset)
+            else:
+                rows, skip = (
+                    tenant.query(
+                        entity,
+                        expression=params.get("$filter"),
+                        from_date=(
+                            date.fromisoformat(params["fromDate"]) if "fromDate" in params else None
+                        ),
+                        to_date=(
+                            date.fromisoformat(params["toDate"]) if "toDate" in params else None
+                        ),
+                    ),
+                    0,
+                )
+                snapshot = secrets.token_hex(8)
+                if len(rows) > size:
+                    snapshots[snapshot] = rows
+                    while len(snapshots) > SNAPSHOTS_KEPT:
+                        snapshots.pop(next(iter(snapshots)))
         except BadRequest as exc:
             return _error(400, str(exc), exc.code)
         except ValueError as exc:
             return _error(400, str(exc), "COE_GENERAL_BAD_REQUEST")
-        skip = int(params.get("$skiptoken", 0))
         base = str(request.base_url).rstrip("/")
         results = []
         for row in rows[skip : skip + size]:
@@ -135,7 +159,7 @@ def create_simulator(
         body: dict[str, Any] = {"results": results}
         if skip + size < len(rows):
             following = {k: v for k, v in params.items() if k != "$skiptoken"}
-            following["$skiptoken"] = str(skip + size)
+            following["$skiptoken"] = f"{snapshot}:{skip + size}"
             body["__next"] = f"{base}/odata/v2/{entity}?{urlencode(following)}"
         return JSONResponse({"d": body})
 

@@ -31,7 +31,8 @@ RENEW_BEFORE = timedelta(minutes=10)
 
 
 class TokenRefused(Exception):
-    """The token endpoint refused us: configuration, not a passing fault."""
+    """The token endpoint refused us, or we could not ask it (status 0: our signing key
+    cannot be read): configuration, not a passing fault."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"the HR system's token endpoint answered {status}: {message}")
@@ -111,14 +112,20 @@ class SamlBearerCredentials:
         self._company_id = company_id
         self._api_key = api_key
         self._user_id = user_id
-        self._key = load_signing_key(private_key_pem)
+        # Read when first needed: a key that cannot be read is then the token endpoint's
+        # refusal in that run's report, not an error escaping the service.
+        self._pem = private_key_pem
         self._issuer = issuer
         self._now = now
         self.token = _Token(now)
 
     def _fetch(self, http: httpx.Client) -> httpx.Response:
+        try:
+            key = load_signing_key(self._pem)
+        except (ValueError, TypeError) as exc:
+            raise TokenRefused(0, f"the SAML signing key cannot be read: {exc}") from exc
         assertion = signed_assertion(
-            key=self._key,
+            key=key,
             issuer=self._issuer,
             api_key=self._api_key,
             user_id=self._user_id,

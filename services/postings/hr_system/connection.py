@@ -4,6 +4,8 @@ service, so a token is fetched once a day, not once a run (KBA 2735876)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import httpx
@@ -40,6 +42,8 @@ class HrSystem:
         self._handlers = handlers
         self._transport = transport
         self._credentials: Credentials | None = None
+        #: How the clients wait between retries (tests replace it so they need not wait).
+        self.sleep: Callable[[float], None] = time.sleep
         self._learning_credentials: LearningCredentials | None = None
 
     @property
@@ -71,7 +75,10 @@ class HrSystem:
         if not self.configured:
             raise Unavailable("no HR system is configured for postings", service="hr")
         return ODataClient(
-            self.settings.hr_url, credentials=self.credentials(), transport=self._transport
+            self.settings.hr_url,
+            credentials=self.credentials(),
+            transport=self._transport,
+            sleep=self.sleep,
         )
 
     def _learning(self) -> ODataClient | None:
@@ -87,7 +94,12 @@ class HrSystem:
                 client_secret=s.hr_learning_client_secret.get_secret_value(),
                 user_id=s.hr_learning_user or s.hr_api_user,
             )
-        return ODataClient(host, credentials=self._learning_credentials, transport=self._transport)
+        return ODataClient(
+            host,
+            credentials=self._learning_credentials,
+            transport=self._transport,
+            sleep=self.sleep,
+        )
 
     def _roi(self) -> RoiCommitments | None:
         s = self.settings

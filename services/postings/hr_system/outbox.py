@@ -217,43 +217,13 @@ def _deliver_batch(
     report: DeliveryReport,
 ) -> None:
     out = _Outcomes()
-    records: dict[str, dict[str, Any]] = {}
     try:
-        history = list(
-            client.read(
-                "EmpJob",
-                filter=any_of("userId", {row.officer_id for row in due}),
-                from_date=HISTORY_FROM,
-                to_date=HISTORY_TO,
-            )
-        )
-    except Unavailable as exc:
+        _attempt(db, client, due, event_reasons, positions, configured, out)
+    except Exception as exc:  # what we cannot read is tried again later: never a 500
+        log.warning("HR delivery: an attempt failed unexpectedly", exc_info=True)
         for row in due:
-            out.set(row.posting_id, "retrying", str(exc))
-    except ODataError as exc:
-        for row in due:
-            out.set(row.posting_id, "failed", f"reading EmpJob: {exc}")
-    else:
-        codes = spelling(history) | configured
-        sequences = _choose_sequences(db, due, history)
-        ready = []
-        for row in due:
-            own = [h for h in history if h["userId"] == row.officer_id]
-            try:
-                records[row.posting_id] = empjob_record(
-                    row,
-                    own,
-                    sequences[row.posting_id],
-                    event_reasons,
-                    positions,
-                    codes,
-                )
-            except ValueError as exc:
-                out.set(row.posting_id, "failed", str(exc))
-            else:
-                ready.append(row)
-        if ready:
-            _send(client, ready, records, out)
+            if row.posting_id not in out.by_posting:
+                out.set(row.posting_id, "retrying", f"the attempt failed: {exc}")
     with db.unit_of_work(write=True) as session:
         for row in due:
             state, message = out.by_posting[row.posting_id]
@@ -273,6 +243,52 @@ def _deliver_batch(
             session.execute(
                 update(hr_outbox).where(hr_outbox.c.posting_id == row.posting_id).values(**values)
             )
+
+
+def _attempt(
+    db: Database,
+    client: ODataClient,
+    due: list[Any],
+    event_reasons: dict[str, str],
+    positions: dict[str, str] | None,
+    configured: dict[str, str],
+    out: _Outcomes,
+) -> None:
+    """Read the officers' histories, build each slice and send them; each row's outcome
+    in ``out``."""
+    try:
+        history = list(
+            client.read(
+                "EmpJob",
+                filter=any_of("userId", {row.officer_id for row in due}),
+                from_date=HISTORY_FROM,
+                to_date=HISTORY_TO,
+            )
+        )
+    except Unavailable as exc:
+        for row in due:
+            out.set(row.posting_id, "retrying", str(exc))
+        return
+    except ODataError as exc:
+        for row in due:
+            out.set(row.posting_id, "failed", f"reading EmpJob: {exc}")
+        return
+    codes = spelling(history) | configured
+    sequences = _choose_sequences(db, due, history)
+    records: dict[str, dict[str, Any]] = {}
+    ready = []
+    for row in due:
+        own = [h for h in history if h["userId"] == row.officer_id]
+        try:
+            records[row.posting_id] = empjob_record(
+                row, own, sequences[row.posting_id], event_reasons, positions, codes
+            )
+        except ValueError as exc:
+            out.set(row.posting_id, "failed", str(exc))
+        else:
+            ready.append(row)
+    if ready:
+        _send(client, ready, records, out)
 
 
 def _choose_sequences(
