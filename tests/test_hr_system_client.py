@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from services.postings.hr_system.auth import BasicCredentials, SamlBearerCredentials
+from services.postings.hr_system.empjob import empjob_record
 from services.postings.hr_system.learning import LEARNING_HISTORY
 from services.postings.hr_system.mapping import current_job, officer_record, pdr_cycle
 from services.postings.hr_system.odata import (
@@ -25,7 +26,6 @@ from services.postings.hr_system.odata import (
     parse_date,
     parse_datetime,
 )
-from services.postings.hr_system.outbox import empjob_record
 from shared.errors import Unavailable
 from shared.settings import PostingsSettings
 from tests.sfsim.harness import BASIC, Simulated, key_pair, simulated

@@ -17,8 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from services.postings.hr_system import sync as hr_sync
 from services.postings.hr_system.odata import parse_date
+from services.postings.hr_system.parts import PARTS
 from services.postings.main import create_app
 from services.roi.main import create_app as create_roi
 from shared.clock import FixedClock
@@ -225,9 +225,9 @@ def test_a_failing_part_does_not_stop_the_others_and_keeps_its_window(
 def test_a_property_missing_from_metadata_is_named_and_fails_its_part_alone(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    entity, _, key, needed = hr_sync.PARTS["pdrs"]
+    entity, _, key, needed = PARTS["pdrs"]
     # As the client was before issue 16: FormHeader filtered on lastModifiedDateTime.
-    monkeypatch.setitem(hr_sync.PARTS, "pdrs", (entity, "lastModifiedDateTime", key, needed))
+    monkeypatch.setitem(PARTS, "pdrs", (entity, "lastModifiedDateTime", key, needed))
 
     report = sync(client)
 

@@ -27,14 +27,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from services.postings.hr_system.mapping import current_job
-from services.postings.hr_system.odata import (
-    ODataClient,
-    ODataError,
-    any_of,
-    format_date,
-    parse_date,
-)
+from services.postings.hr_system.empjob import empjob_record, next_sequence, spelling
+from services.postings.hr_system.odata import ODataClient, ODataError, any_of
 from services.postings.projections.tables import hr_outbox
 from shared.db import Database
 from shared.errors import Unavailable
@@ -45,67 +39,10 @@ BATCH = 100
 #: A record the tenant refused is tried again, but not often: someone must look.
 REFUSED_RETRY = timedelta(hours=6)
 HISTORY_FROM, HISTORY_TO = date(1900, 1, 1), date(9999, 12, 31)
-#: What a read returns that a new slice must not carry: the end date (the tenant sets it)
-#: and audit fields.
-NOT_WRITTEN = frozenset(
-    {"__metadata", "endDate", "lastModifiedDateTime", "lastModifiedOn", "lastModifiedBy"}
-    | {"createdDateTime", "createdOn", "createdBy"}
-)
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
-
-
-def spelling(histories: list[dict[str, Any]]) -> dict[str, str]:
-    """The tenant's own spelling of each code postings holds lower-cased (location and
-    department codes as the tenant wrote them)."""
-    return {
-        str(row[name]).lower(): str(row[name])
-        for row in histories
-        for name in ("location", "department")
-        if row.get(name)
-    }
-
-
-def next_sequence(history: list[dict[str, Any]], day: date) -> int:
-    """One past the highest seqNumber on that day, so no existing row is overwritten."""
-    same_day = [int(r["seqNumber"]) for r in history if parse_date(r["startDate"]) == day]
-    return max(same_day, default=0) + 1
-
-
-def empjob_record(
-    row: Any,
-    history: list[dict[str, Any]],
-    seq_number: int,
-    event_reasons: dict[str, str],
-    positions: dict[str, str] | None = None,
-    codes: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """The EmpJob slice a posting becomes: the slice in force on the day of the move (the
-    day's last row, HR's own included), moved to its place and division, with the event
-    reason configured for its kind and the position configured for the place. Raises
-    ValueError when the tenant holds no slice to start from (nothing complete to write)."""
-    before = current_job(history, row.moved_on)
-    if before is None:
-        raise ValueError(f"the tenant holds no job information for {row.officer_id} to move")
-    codes = codes or {}
-    record = {k: v for k, v in before.items() if k not in NOT_WRITTEN}
-    record.update(
-        {
-            "__metadata": {"uri": "EmpJob", "type": "SFOData.EmpJob"},
-            "userId": row.officer_id,
-            "startDate": format_date(row.moved_on),
-            "seqNumber": str(seq_number),
-            "eventReason": event_reasons.get(row.kind, "DATACHG"),
-            "location": codes.get(row.to_location, row.to_location),
-            "department": codes.get(row.division, row.division),
-        }
-    )
-    position = (positions or {}).get(row.to_location)
-    if position:
-        record["position"] = position
-    return record
 
 
 @dataclass

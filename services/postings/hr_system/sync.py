@@ -34,6 +34,7 @@ from services.postings.hr_system.learning import RoiCommitments, sync_completion
 from services.postings.hr_system.mapping import OfficerRecord, current_job, officer_record
 from services.postings.hr_system.mapping import pdr_cycle as pdr_of
 from services.postings.hr_system.odata import ODataClient, any_of, format_filter_datetime
+from services.postings.hr_system.parts import ALL_STATUSES, LEARNING, PARTS, PartOutcome
 from services.postings.projections.tables import hr_sync_runs, hr_sync_windows
 from shared.errors import DomainError
 from shared.handling import Actor, Command, Handlers
@@ -48,62 +49,8 @@ INTEGRATION = Principal(subject="hr-system-sync", role=Role.INTEGRATION)
 #: and reading one twice writes nothing.
 OVERLAP = timedelta(minutes=5)
 HISTORY_FROM, HISTORY_TO = date(1900, 1, 1), date(9999, 12, 31)
-
-
-#: Every User.status: a User query returns active users only unless its filter names
-#: status (KBA 2736579), and an officer who has left must still be read.
-ALL_STATUSES = any_of("status", ("t", "f", "T", "F", "e", "d"))
 #: Officers a query: an ``in`` filter of this many ids stays well within URL limits.
 BATCH = 50
-#: Each OData part: the entity it reads, the property its delta window filters on, the key
-#: that names the officer, and the properties it relies on (checked against $metadata).
-PARTS: dict[str, tuple[str, str, str, frozenset[str]]] = {
-    "officers": (
-        "User",
-        "lastModifiedDateTime",
-        "userId",
-        frozenset({"userId", "status", "firstName", "lastName", "hireDate"}),
-    ),
-    "jobs": (
-        "EmpJob",
-        "lastModifiedDateTime",
-        "userId",
-        frozenset(
-            {"userId", "startDate", "endDate", "seqNumber", "jobCode", "department", "location"}
-            | {"managerId"}
-        ),
-    ),
-    # FormHeader has no lastModifiedDateTime; formLastModifiedDate is its change date.
-    "pdrs": (
-        "FormHeader",
-        "formLastModifiedDate",
-        "formSubjectId",
-        frozenset({"formSubjectId", "formTemplateType", "formDataStatus", "formReviewDueDate"}),
-    ),
-}
-LEARNING = "learning"
-
-
-@dataclass
-class PartOutcome:
-    """One part of a run: succeeded, failed (with why) or skipped (not configured)."""
-
-    outcome: str = "succeeded"
-    since: datetime | None = None
-    changed: int = 0
-    problem: str | None = None
-
-    def fail(self, problem: str) -> None:
-        if self.outcome != "failed":
-            self.outcome, self.problem = "failed", problem
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome,
-            "since": self.since.isoformat() if self.since else None,
-            "changed": self.changed,
-            "problem": self.problem,
-        }
 
 
 @dataclass
