@@ -222,6 +222,26 @@ def test_a_failing_part_does_not_stop_the_others_and_keeps_its_window(
     assert [r["parts"]["pdrs"]["outcome"] for r in runs] == ["succeeded", "failed", "succeeded"]
 
 
+def test_job_information_that_cannot_be_read_fails_the_jobs_part_and_is_read_again(
+    client: TestClient, sim: Simulated, clock: FixedClock
+) -> None:
+    sim.tenant.faults.forbidden.add("EmpJob")
+
+    first = sync(client)
+
+    assert outcomes(first)["jobs"] == "failed"
+    assert "No permission to read EmpJob" in first["parts"]["jobs"]["problem"]
+    assert {p["officer_id"] for p in first["problems"]} == {"S2", "K300", "K301", "K302"}
+    assert client.get("/officers/K300", headers=HR).status_code == 404
+
+    clock.set(NOW + timedelta(hours=1))
+    sim.tenant.faults.forbidden.clear()
+    second = sync(client)
+
+    assert (outcomes(second)["jobs"], second["problems"]) == ("succeeded", [])
+    assert expect(client.get("/officers/K300", headers=HR), 200)["name"] == "Jo Morgan"
+
+
 def test_a_property_missing_from_metadata_is_named_and_fails_its_part_alone(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

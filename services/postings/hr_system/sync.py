@@ -129,36 +129,25 @@ class HrSync:
         self, user_ids: list[str], parts: dict[str, PartOutcome]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]] | None]:
         """Users, their whole EmpJob histories and (unless the PDR part cannot be read)
-        their form headers, three queries for the whole batch."""
-        read = self._client.read
-        users = list(
-            read(
-                "User",
-                filter=f"{any_of('userId', user_ids)} and {ALL_STATUSES}",
-                page_size=self._page_size,
-            )
-        )
-        history = list(
-            read(
-                "EmpJob",
-                filter=any_of("userId", user_ids),
-                from_date=HISTORY_FROM,
-                to_date=HISTORY_TO,
-                page_size=self._page_size,
-            )
-        )
+        their form headers, three queries for the whole batch. A read that fails fails
+        its own part and is raised when the officers cannot be applied without it."""
+        ids = any_of("userId", user_ids)
+
+        def read(part: str, entity: str, **query: Any) -> list[dict[str, Any]]:
+            try:
+                return list(self._client.read(entity, page_size=self._page_size, **query))
+            except Exception as exc:
+                parts[part].fail(f"{entity}: {exc}")
+                raise
+
+        users = read("officers", "User", filter=f"{ids} and {ALL_STATUSES}")
+        history = read("jobs", "EmpJob", filter=ids, from_date=HISTORY_FROM, to_date=HISTORY_TO)
         forms: list[dict[str, Any]] | None = None
         if parts["pdrs"].outcome != "failed":
             try:
-                forms = list(
-                    read(
-                        "FormHeader",
-                        filter=any_of("formSubjectId", user_ids),
-                        page_size=self._page_size,
-                    )
-                )
-            except Exception as exc:  # one part's failure is reported, not raised
-                parts["pdrs"].fail(f"FormHeader: {exc}")
+                forms = read("pdrs", "FormHeader", filter=any_of("formSubjectId", user_ids))
+            except Exception:  # the PDR part failed: officers are applied without PDRs
+                forms = None
         return users, history, forms
 
     def _apply(self, record: OfficerRecord, pdr: tuple[date, date | None] | None) -> int:
@@ -217,9 +206,8 @@ class HrSync:
             report.officers_read += len(batch)
             try:
                 users, history, forms = self._read_batch(batch, parts)
-            except Exception as exc:  # reported; each is read again next run
+            except Exception as exc:  # its part failed; each officer is read again next run
                 log.warning("HR sync: reading %s officers failed", len(batch), exc_info=True)
-                parts["officers"].fail(str(exc))
                 report.problems += [{"officer_id": u, "problem": str(exc)} for u in batch]
                 continue
             for user_id in batch:
