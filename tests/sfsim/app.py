@@ -45,6 +45,8 @@ def create_simulator(
     snapshots: dict[str, list[dict[str, Any]]] = {}
 
     def fault() -> JSONResponse | None:
+        """Faults asked for: 429 with ``Retry-After`` when the tenant throttles a client
+        that calls too often (KBA 2735876), or a request-level 500 (KBA 2545055)."""
         if tenant.faults.throttle:
             tenant.faults.throttle -= 1
             response = _error(429, "Too many requests", "COE_TOO_MANY_REQUESTS")
@@ -71,6 +73,8 @@ def create_simulator(
 
     @app.post("/oauth/token")
     async def oauth_token(request: Request) -> JSONResponse:
+        """The platform's token endpoint: the saml2-bearer grant with a signed assertion
+        (KBA 3462403); tokens last 24 hours (KBA 2872019)."""
         form = dict(parse_qsl((await request.body()).decode(errors="replace")))
         try:
             body = authority.platform_token(
@@ -85,6 +89,8 @@ def create_simulator(
 
     @app.post("/learning/oauth-api/rest/v1/token")
     async def learning_token(request: Request) -> JSONResponse:
+        """Learning's own token server: client id and secret as Basic credentials and a
+        JSON scope (KBA 2558226)."""
         try:
             body = await request.json()
         except ValueError:
@@ -97,11 +103,14 @@ def create_simulator(
 
     @app.get("/odata/v2/$metadata")
     def all_metadata(request: Request) -> Response:
+        """The service's ``$metadata``: what a property's type is (KBA 2933028)."""
         refused = admitted(request, "platform")
         return refused or Response(edmx(list(ENTITIES)), media_type="application/xml")
 
     @app.get("/odata/v2/{entity}/$metadata")
     def entity_metadata(entity: str, request: Request) -> Response:
+        """One entity set's ``$metadata``; an unknown entity is ``COE_ENTITY_NOT_FOUND``
+        (KBA 2545055)."""
         refused = admitted(request, "platform")
         if refused is not None:
             return refused
@@ -111,6 +120,11 @@ def create_simulator(
 
     @app.get("/odata/v2/{entity}")
     def read(entity: str, request: Request) -> JSONResponse:
+        """A query: ``$filter`` and ``$select`` on properties ``$metadata`` has (else 400
+        ``COE_PROPERTY_NOT_FOUND``, KBA 2545055), both date literals (KBA 2933028), active
+        Users only unless the filter names status (KBA 2736579), effective dating, and
+        snapshot paging of at most 1,000 a page; 403 for an entity the API user may not
+        read (KBA 2545055)."""
         refused = admitted(request, "platform")
         if refused is not None:
             return refused
@@ -186,6 +200,9 @@ def create_simulator(
 
     @app.post("/odata/v2/upsert")
     async def upsert(request: Request) -> JSONResponse:
+        """200 with a result per record, business refusals as ``ERROR`` with ``httpCode``
+        500 (KBA 2942505, 2481513); a request it cannot read is a 400 for the whole
+        request and nothing is written (KBA 3145174)."""
         refused = admitted(request, "platform")
         if refused is not None:
             return refused
