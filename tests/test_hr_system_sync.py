@@ -156,6 +156,30 @@ def test_an_officer_that_could_not_be_applied_is_read_again_by_the_next_run(
     assert (second["officers_read"], second["problems"]) == (4, [])
 
 
+def test_an_officer_record_of_an_unexpected_shape_is_a_problem_not_a_500(
+    client: TestClient, sim: Simulated
+) -> None:
+    # A User without a hire date (the field is nullable in a tenant) and a job row whose
+    # code is not a string: neither may make a run or a signal answer 500.
+    sim.tenant.change("User", {"userId": "K301"}, {"hireDate": None})
+    for row in sim.tenant.records["EmpJob"]:
+        if row["userId"] == "K300":
+            row["jobCode"] = [row["jobCode"]]
+
+    report = sync(client)
+    signal = expect(
+        client.post(
+            "/hr-system/events", json={"events": [{"userId": "K301"}]}, headers=INTEGRATION
+        ),
+        202,
+    )
+
+    assert {p["officer_id"] for p in report["problems"]} == {"K300", "K301"}
+    assert [p["officer_id"] for p in signal["problems"]] == ["K301"]
+    # The others were applied all the same.
+    assert expect(client.get("/officers/S2", headers=HR), 200)["rank"] == "sergeant"
+
+
 def test_a_change_in_the_tenant_is_read_by_the_next_delta_run_or_a_signal(
     client: TestClient, sim: Simulated, clock: FixedClock
 ) -> None:

@@ -239,6 +239,14 @@ class HrSync:
         except (DomainError, ValueError, KeyError) as exc:
             # One officer's bad record does not stop the others; it is reported.
             report.problems.append({"officer_id": user_id, "problem": str(exc)})
+        except Exception as exc:
+            # A record of a shape we did not expect (a null date, a list where a code
+            # was) is the tenant's data, not our fault to answer 500 for: that officer
+            # is reported, read again next run, and the others are applied.
+            log.warning("HR sync: officer %s could not be applied", user_id, exc_info=True)
+            report.problems.append(
+                {"officer_id": user_id, "problem": f"{type(exc).__name__}: {exc}"}
+            )
 
     def reread(self, user_ids: set[str], *, now: datetime) -> SyncReport:
         """Re-read these officers now (a signal from the HR system that they changed)."""
