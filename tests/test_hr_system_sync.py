@@ -8,7 +8,9 @@ message, never stuck."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +18,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy import create_engine, text
 
 from services.postings.hr_system.odata import parse_date
 from services.postings.hr_system.parts import PARTS
@@ -303,6 +306,47 @@ def test_a_tenant_that_cannot_answer_fails_every_part_and_the_run_is_still_recor
 
 
 # -- deliveries ---------------------------------------------------------------------------
+
+
+def test_two_runs_completing_at_once_both_complete_and_keep_a_window(
+    client: TestClient, postings_settings: PostingsSettings, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time: two completions cannot overlap")
+    sync(client)
+    engine = create_engine(postings_settings.database_url)
+    try:
+        watcher = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        with watcher, engine.connect() as other, ThreadPoolExecutor(1) as pool:
+            # Another run completing: it has removed the officers' window and not yet
+            # written its own when this run comes to complete.
+            completing = other.begin()
+            other.execute(text("DELETE FROM hr_sync_windows WHERE part = 'officers'"))
+            running = pool.submit(client.post, "/hr-system/sync", headers=INTEGRATION)
+            deadline = time.monotonic() + 120
+            # Each look is its own transaction: pg_stat_activity is a snapshot per one.
+            while not watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query ILIKE '%hr_sync_windows%'"
+                )
+            ).scalar_one():
+                assert time.monotonic() < deadline, "the run never came to complete"
+                assert not running.done(), running.result().text
+                time.sleep(0.05)
+            other.execute(
+                text("INSERT INTO hr_sync_windows (part, since) VALUES ('officers', :since)"),
+                {"since": NOW},
+            )
+            completing.commit()
+            response = running.result(timeout=120)
+    finally:
+        engine.dispose()
+
+    assert response.status_code == 200, response.text
+    runs = expect(client.get("/hr-system/sync-runs", headers=HR), 200)["items"]
+    assert [r["completed_at"] is not None for r in runs] == [True, True]
+    assert at(sync(client)["parts"]["officers"]["since"]) == NOW - timedelta(minutes=5)
 
 
 def move(client: TestClient, officer_id: str, to: str = "maidstone") -> str:

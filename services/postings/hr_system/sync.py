@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.postings.application import PostingsApplication
 from services.postings.commands import ChangeOfficer, RecordPdr, RegisterOfficer
@@ -351,9 +353,18 @@ class HrSync:
                 )
             )
             if succeeded:
-                session.execute(
-                    delete(hr_sync_windows).where(hr_sync_windows.c.part.in_(succeeded))
+                # One statement a part that inserts or replaces: a delete then an insert
+                # would collide with another run completing at the same moment (its row,
+                # written after our delete looked, makes our insert a duplicate key).
+                upsert = (
+                    pg_insert(hr_sync_windows)
+                    if session.get_bind().dialect.name == "postgresql"
+                    else sqlite_insert(hr_sync_windows)
                 )
                 session.execute(
-                    insert(hr_sync_windows), [{"part": n, "since": now} for n in succeeded]
+                    upsert.on_conflict_do_update(
+                        index_elements=[hr_sync_windows.c.part],
+                        set_={"since": upsert.excluded.since},
+                    ),
+                    [{"part": n, "since": now} for n in succeeded],
                 )
