@@ -225,6 +225,39 @@ def test_an_unknown_property_is_coe_property_not_found(sim: Simulated) -> None:
     assert refused.value.code == "COE_PROPERTY_NOT_FOUND"
 
 
+def test_orderby_and_expand_name_only_what_metadata_has_and_order_is_kept(
+    sim: Simulated,
+) -> None:
+    token = sim.saml().authorization(httpx.Client())
+
+    def get(path: str, **params: str) -> httpx.Response:
+        return httpx.get(
+            f"{sim.url}/odata/v2/{path}",
+            params={"$format": "json", **params},
+            headers={"Authorization": token},
+        )
+
+    by_name = get(
+        "User",
+        **{"$orderby": "lastName desc,userId", "$filter": "status in 't','f'"},
+        customPageSize="1000",
+    )
+    unknown_order = get("User", **{"$orderby": "nickname asc"})
+    unknown_expand = get("User", **{"$expand": "nickname"})
+    unknown_entity = get("Nobody", **{"$select": "userId"})
+
+    names = [u["lastName"] for u in by_name.json()["d"]["results"]]
+    assert by_name.status_code == 200
+    stored = [u["lastName"] for u in sim.tenant.records["User"] if u["status"] in ("t", "f")]
+    assert names == sorted(stored, reverse=True)
+    assert names != stored
+    for refused in (unknown_order, unknown_expand):
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "COE_PROPERTY_NOT_FOUND"
+    assert unknown_entity.status_code == 404
+    assert unknown_entity.json()["error"]["code"] == "COE_ENTITY_NOT_FOUND"
+
+
 def test_a_datetime_literal_is_read_in_the_data_centre_s_time_and_datetimeoffset_is_not(
     sim: Simulated,
 ) -> None:

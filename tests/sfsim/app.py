@@ -120,8 +120,9 @@ def create_simulator(
 
     @app.get("/odata/v2/{entity}")
     def read(entity: str, request: Request) -> JSONResponse:
-        """A query: ``$filter`` and ``$select`` on properties ``$metadata`` has (else 400
-        ``COE_PROPERTY_NOT_FOUND``, KBA 2545055), both date literals (KBA 2933028), active
+        """A query: ``$filter``, ``$select``, ``$orderby`` and ``$expand`` on properties
+        ``$metadata`` has (else 400 ``COE_PROPERTY_NOT_FOUND``, KBA 2545055; an unknown
+        entity is 404 ``COE_ENTITY_NOT_FOUND``), both date literals (KBA 2933028), active
         Users only unless the filter names status (KBA 2736579), effective dating, and
         snapshot paging of at most 1,000 a page; 403 for an entity the API user may not
         read (KBA 2545055)."""
@@ -130,8 +131,11 @@ def create_simulator(
             return refused
         if entity in tenant.faults.forbidden:
             return _error(403, f"[COE0022] No permission to read {entity}", "COE_PERMISSION_DENIED")
+        if entity not in ENTITIES:
+            return _error(404, f"Entity {entity} is not found", "COE_ENTITY_NOT_FOUND")
         params = dict(request.query_params)
         try:
+            tenant.check_expand(entity, params.get("$expand"))
             size = int(params.get("customPageSize", page_size))
             if not 0 < size <= MAX_PAGE_SIZE:
                 raise BadRequest(f"customPageSize must be between 1 and {MAX_PAGE_SIZE}")
@@ -155,6 +159,7 @@ def create_simulator(
                     ),
                     0,
                 )
+                tenant.order(entity, params.get("$orderby"), rows)
                 snapshot = secrets.token_hex(8)
                 if len(rows) > size:
                     snapshots[snapshot] = rows

@@ -159,6 +159,27 @@ class Tenant:
             self._property(entity, name)
         return names
 
+    def check_expand(self, entity: str, expand: str | None) -> None:
+        """``$expand`` names navigation properties; this tenant's entities model none, so
+        any name is one ``$metadata`` does not have (KBA 2545055)."""
+        for name in filter(None, (s.strip() for s in (expand or "").split(","))):
+            raise BadRequest(
+                f"[COE0021] Invalid property names: {entity}/{name}", "COE_PROPERTY_NOT_FOUND"
+            )
+
+    def order(self, entity: str, orderby: str | None, rows: list[dict[str, Any]]) -> None:
+        """Sort by ``$orderby`` (``name [asc|desc]``, comma-separated), each name one the
+        entity's ``$metadata`` has, else 400 ``COE_PROPERTY_NOT_FOUND`` (KBA 2545055)."""
+        keys = []
+        for item in filter(None, (s.strip() for s in (orderby or "").split(","))):
+            name, _, direction = item.partition(" ")
+            if direction.strip() not in ("", "asc", "desc"):
+                raise BadRequest(f"[COE0019] Failed to parse $orderby: {item}")
+            keys.append((self._property(entity, name), direction.strip() == "desc"))
+        # Stable sorts, the last key first; a missing value sorts before any other.
+        for name, descending in reversed(keys):
+            rows.sort(key=_sort_key(name), reverse=descending)
+
     def query(
         self,
         entity: str,
@@ -329,6 +350,10 @@ class Tenant:
                     record.update(values, **stamped)
                     return
             self.records[entity].append({**key, **values, **stamped})
+
+
+def _sort_key(name: str) -> Callable[[dict[str, Any]], tuple[bool, str]]:
+    return lambda record: (record.get(name) is not None, str(record.get(name) or ""))
 
 
 def _membership(name: str, allowed: set[str]) -> Callable[[dict[str, Any]], bool]:
