@@ -683,3 +683,32 @@ def test_an_integration_center_callback_re_reads_its_officers_authenticated_as_t
 
     assert (report["officers_read"], report["events_written"], report["problems"]) == (2, 1, [])
     assert expect(client.get("/officers/K301", headers=HR), 200)["name"] == "Alex Chen-Whitfield"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"events": [{"userId": ""}]}', 422),
+        (b'{"events": [{"userId": 5}]}', 422),
+        (b'{"events": "K300"}', 422),
+        # Not JSON at all: the request cannot be read (400), not a value refused (422).
+        (b"[" * 10_000, 400),
+        (b"\xff\xfe", 400),
+    ],
+    ids=["empty-id", "number-id", "not-a-list", "deep", "not-utf8"],
+)
+def test_a_hostile_callback_body_is_a_problem_and_reads_nothing(
+    client: TestClient, sim: Simulated, body: bytes, status: int
+) -> None:
+    sim.tenant.requests.clear()
+    json_body = {"content-type": "application/json"}
+
+    anonymous = client.post("/hr-system/events", content=body, headers=json_body)
+    refused = client.post("/hr-system/events", content=body, headers={**HR, **json_body})
+    invalid = client.post("/hr-system/events", content=body, headers={**INTEGRATION, **json_body})
+
+    # The role is checked before the body is looked at.
+    assert (anonymous.status_code, refused.status_code, invalid.status_code) == (401, 403, status)
+    for response in (anonymous, refused, invalid):
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert sim.tenant.requests == []

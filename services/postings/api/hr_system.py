@@ -68,7 +68,8 @@ class JobInformationChanged(BaseModel):
     """One Intelligent Services event as our Integration Center flow sends it."""
 
     model_config = ConfigDict(extra="ignore")
-    userId: str = Field(max_length=lengths.OFFICER_ID)  # noqa: N815 - SuccessFactors' own name
+    # An empty id names nobody: refused rather than sent to the tenant as a query.
+    userId: str = Field(min_length=1, max_length=lengths.OFFICER_ID)  # noqa: N815 - SF's name
     eventType: str | None = Field(default=None, max_length=lengths.LINE)  # noqa: N815
 
 
