@@ -205,6 +205,29 @@ def test_a_tenant_that_cannot_be_reached_is_unavailable() -> None:
         list(nowhere.read("User"))
 
 
+def test_a_redirect_to_a_login_page_is_a_refusal_that_says_where_it_led() -> None:
+    login = httpx.MockTransport(
+        lambda request: httpx.Response(
+            302, headers={"Location": "https://sso.invalid/login"}, text="<html>Sign in</html>"
+        )
+    )
+    odata = ODataClient(
+        "https://tenant.invalid",
+        credentials=BasicCredentials("sfapi@KENT", "pw"),
+        transport=login,
+        sleep=lambda _: None,
+    )
+    with odata:
+        with pytest.raises(ODataError) as read:
+            list(odata.read("User"))
+        with pytest.raises(ODataError) as described:
+            odata.properties("User")
+
+    for refused in (read.value, described.value):
+        assert (refused.status, refused.code) == (302, "REDIRECTED")
+        assert "https://sso.invalid/login" in refused.message
+
+
 def test_metadata_names_each_property_and_an_unknown_one_is_a_400(sim: Simulated) -> None:
     stamp = f"lastModifiedDateTime gt {format_filter_datetime(datetime.now(tz=UTC))}"
     with client(sim) as odata:

@@ -160,6 +160,17 @@ class ODataClient:
                 if response.status_code not in RETRYABLE:
                     if response.status_code >= 400:
                         raise _odata_error(response)
+                    if response.is_redirect:
+                        # An API does not redirect; a tenant behind single sign-on or a
+                        # proxy sends its login page so. Say so, rather than fail later
+                        # reading that page as JSON.
+                        raise ODataError(
+                            response.status_code,
+                            "redirected to "
+                            f"{response.headers.get('location', '?')[:200]}: "
+                            "is the HR system's URL its API host?",
+                            "REDIRECTED",
+                        )
                     return response
                 if attempt + 1 == self._max_attempts:
                     raise Unavailable(
