@@ -228,6 +228,31 @@ def test_a_redirect_to_a_login_page_is_a_refusal_that_says_where_it_led() -> Non
         assert "https://sso.invalid/login" in refused.message
 
 
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_token_endpoint_that_is_busy_or_down_is_unavailable_not_a_refusal(status: int) -> None:
+    def tenant(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(status, text="try later")
+        return httpx.Response(200, json={"d": {"results": []}})
+
+    credentials = SamlBearerCredentials(
+        "https://tenant.invalid",
+        company_id="KENT",
+        api_key="key",
+        user_id="sfapi",
+        private_key_pem=key_pair()[0],
+    )
+    odata = ODataClient(
+        "https://tenant.invalid",
+        credentials=credentials,
+        transport=httpx.MockTransport(tenant),
+        sleep=lambda _: None,
+    )
+    with odata, pytest.raises(Unavailable) as busy:
+        list(odata.read("User"))
+    assert str(status) in str(busy.value)
+
+
 def test_metadata_names_each_property_and_an_unknown_one_is_a_400(sim: Simulated) -> None:
     stamp = f"lastModifiedDateTime gt {format_filter_datetime(datetime.now(tz=UTC))}"
     with client(sim) as odata:

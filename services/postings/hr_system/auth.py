@@ -81,6 +81,13 @@ class _Token:
                     raise Unavailable(
                         f"the HR system's token endpoint cannot be reached: {exc}", service="hr"
                     ) from exc
+                if response.status_code == 429 or response.status_code >= 500:
+                    # A passing fault of the token endpoint, not a refusal of who we are:
+                    # a delivery waits and tries again rather than fail for HR to look at.
+                    raise Unavailable(
+                        f"the HR system's token endpoint answered {response.status_code}",
+                        service="hr",
+                    )
                 if response.status_code != 200:
                     raise TokenRefused(response.status_code, response.text[:300])
                 body = response.json()
