@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -26,6 +27,8 @@ from services.postings.hr_system.odata import (
     parse_date,
     parse_datetime,
 )
+from services.postings.hr_system.outbox import _Outcomes
+from services.postings.hr_system.outbox import _send as send_batch
 from shared.errors import Unavailable
 from shared.settings import PostingsSettings
 from tests.sfsim.harness import BASIC, Simulated, key_pair, simulated
@@ -251,6 +254,40 @@ def test_a_token_endpoint_that_is_busy_or_down_is_unavailable_not_a_refusal(stat
     with odata, pytest.raises(Unavailable) as busy:
         list(odata.read("User"))
     assert str(status) in str(busy.value)
+
+
+def test_a_token_refused_at_upsert_fails_the_batch_with_one_request_for_a_token() -> None:
+    token_requests: list[str] = []
+
+    def tenant(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            token_requests.append(request.url.path)
+            if len(token_requests) == 1:
+                return httpx.Response(200, json={"access_token": "t", "expires_in": 86400})
+            return httpx.Response(400, json={"error": "invalid_grant"})
+        # The token is revoked once the batch is ready to send.
+        return httpx.Response(401, json={"error": {"code": "X", "message": {"value": "no"}}})
+
+    credentials = SamlBearerCredentials(
+        "https://tenant.invalid",
+        company_id="KENT",
+        api_key="key",
+        user_id="sfapi",
+        private_key_pem=key_pair()[0],
+    )
+    rows = [SimpleNamespace(posting_id=f"p{n}") for n in range(8)]
+    out = _Outcomes()
+    with ODataClient(
+        "https://tenant.invalid",
+        credentials=credentials,
+        transport=httpx.MockTransport(tenant),
+        sleep=lambda _: None,
+    ) as odata:
+        send_batch(odata, rows, {row.posting_id: {"userId": "K1"} for row in rows}, out)
+
+    assert {state for state, _ in out.by_posting.values()} == {"failed"}
+    assert len(out.by_posting) == len(rows)
+    assert len(token_requests) == 2
 
 
 def test_metadata_names_each_property_and_an_unknown_one_is_a_400(sim: Simulated) -> None:

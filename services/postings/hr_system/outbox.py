@@ -85,7 +85,9 @@ def _send(
             out.set(row.posting_id, "retrying", str(exc))
         return
     except ODataError as exc:
-        if exc.status == 400 and len(rows) > 1:
+        # A 400 from the token endpoint is about who we are, not about any record:
+        # halving the batch would only ask it again for each half.
+        if exc.status == 400 and exc.code != "TOKEN_REFUSED" and len(rows) > 1:
             half = len(rows) // 2
             _send(client, rows[:half], records, out)
             _send(client, rows[half:], records, out)
