@@ -18,11 +18,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from services.postings.hr_system.odata import parse_date
+from services.postings.hr_system.outbox import DeliveryReport, _deliver_batch
 from services.postings.hr_system.parts import PARTS
 from services.postings.main import create_app
+from services.postings.projections.tables import hr_outbox
 from services.roi.main import create_app as create_roi
 from shared.clock import FixedClock
 from shared.roles import Role
@@ -413,6 +415,38 @@ def test_a_posting_reaches_employee_central_as_one_complete_row_after_a_throttle
     )
     delivered = expect(client.get("/hr-system/deliveries?state=delivered", headers=HR), 200)
     assert delivered["items"][0]["attempts"] == 2
+
+
+def test_a_run_racing_a_delivery_never_undoes_it(
+    client: TestClient, sim: Simulated, postings_settings: PostingsSettings
+) -> None:
+    hr = client.app.state.hr_system  # type: ignore[attr-defined]
+    hr.sleep = lambda _: None
+    sync(client)
+    move(client, "K301")
+    # A second run took the same due row before the first recorded its delivery ...
+    with hr._app.db.unit_of_work(write=False) as session:
+        taken = session.execute(select(hr_outbox)).all()
+    assert deliver(client)["delivered"] == 1
+    # ... and meets a tenant that cannot answer, after the first run has finished.
+    sim.tenant.faults.errors = 100
+    odata = hr.client()
+    try:
+        _deliver_batch(
+            hr._app.db,
+            odata,
+            taken,
+            postings_settings.hr_event_reasons,
+            None,
+            {},
+            NOW,
+            DeliveryReport(),
+        )
+    finally:
+        odata.close()
+
+    delivered = expect(client.get("/hr-system/deliveries?state=delivered", headers=HR), 200)
+    assert [d["posting_id"] for d in delivered["items"]] == [taken[0].posting_id]
 
 
 def test_a_request_level_server_error_is_retried_later_not_failed(

@@ -179,9 +179,12 @@ def _deliver_batch(
                 report.failed += 1
             if message is not None:
                 report.problems.append({"posting_id": row.posting_id, "problem": message})
-            session.execute(
-                update(hr_outbox).where(hr_outbox.c.posting_id == row.posting_id).values(**values)
-            )
+            outcome = update(hr_outbox).where(hr_outbox.c.posting_id == row.posting_id)
+            if state != "delivered":
+                # Another run may have delivered it while this one was sending (nothing
+                # locks a row across HTTP calls): a later failure must not undo that.
+                outcome = outcome.where(hr_outbox.c.state != "delivered")
+            session.execute(outcome.values(**values))
 
 
 def _attempt(
