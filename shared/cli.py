@@ -46,14 +46,49 @@ from shared.verify import verify_log, write_checkpoint
 SERVICES = migrate.SERVICES
 #: The web console: no database of its own, a client of the three services' APIs.
 CONSOLE = "console"
-#: Postings' HR-system settings when the run command starts the simulator beside it.
+#: Postings' HR-system settings when the run command starts the simulator beside it:
+#: OAuth2 SAML bearer with a key made for the demo (its public half registered in the
+#: simulator), Learning's own client, and SAP's guidance on polling (KBA 2735876): read
+#: changes hourly (Intelligent Services signals re-read an officer at once in between);
+#: deliveries are checked every minute, which calls the tenant only when one is due.
 SIMULATED_TENANT = {
     "HR_URL": "{url}",
-    "HR_USERNAME": "sfapi@KENTPOLICE",
-    "HR_PASSWORD": "sim-password",
-    "HR_SYNC_INTERVAL_SECONDS": "60",
-    "HR_DELIVERY_INTERVAL_SECONDS": "30",
+    "HR_AUTH": "saml",
+    "HR_COMPANY_ID": "KENTPOLICE",
+    "HR_API_KEY": "officer-postings",
+    "HR_API_USER": "sfapi",
+    "HR_LEARNING_CLIENT_ID": "KENTPOLICE",
+    "HR_LEARNING_CLIENT_SECRET": "demo-learning-secret",
+    "HR_CODES": '{"maidstone": "MAIDSTONE", "tonbridge": "TONBRIDGE", "dover": "DOVER"}',
+    "HR_SYNC_INTERVAL_SECONDS": "3600",
+    "HR_DELIVERY_INTERVAL_SECONDS": "60",
 }
+
+
+def _demo_signing_key(directory: Path) -> tuple[str, Path]:
+    """A key pair for the demo's OAuth client, made once and kept under ``var/``: the
+    private key (PEM text) for postings, the public key's file for the simulator."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    directory.mkdir(parents=True, exist_ok=True)
+    private, public = directory / "oauth-client.key", directory / "oauth-client.pub"
+    if not private.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        private.touch(mode=0o600)
+        private.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        public.write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    return private.read_text(), public
 
 
 def _migrate(services: list[str]) -> None:
@@ -216,12 +251,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         env.setdefault("ROI_POSTINGS_URL", urls["postings"])
     if args.with_hr_simulator:
         sim_url = f"http://127.0.0.1:{args.hr_simulator_port}"
+        private_key, public_key = _demo_signing_key(Path("var") / "hr-simulator")
+        learning = (
+            SIMULATED_TENANT["HR_LEARNING_CLIENT_ID"],
+            SIMULATED_TENANT["HR_LEARNING_CLIENT_SECRET"],
+        )
         children["hr-simulator"] = subprocess.Popen(  # noqa: S603 - our own module
-            [sys.executable, "-m", "tests.sfsim", "--port", str(args.hr_simulator_port)], env=env
+            [
+                sys.executable,
+                "-m",
+                "tests.sfsim",
+                "--port",
+                str(args.hr_simulator_port),
+                "--company-id",
+                SIMULATED_TENANT["HR_COMPANY_ID"],
+                "--api-key",
+                SIMULATED_TENANT["HR_API_KEY"],
+                "--public-key",
+                str(public_key),
+                "--learning-client",
+                ":".join(learning),
+            ],
+            env=env,
         )
         _wait_healthy(sim_url, children["hr-simulator"])
         for name, value in SIMULATED_TENANT.items():
             env.setdefault(f"POSTINGS_{name}", value.replace("{url}", sim_url))
+        env.setdefault("POSTINGS_HR_SAML_PRIVATE_KEY", private_key)
     for service in services:
         children[service] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "shared.cli", "serve", service, "--no-migrate"],
@@ -308,7 +364,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--with-hr-simulator",
         action="store_true",
-        help="also run a SuccessFactors simulator and sync postings with it every minute",
+        help="also run a SuccessFactors simulator and sync postings with it (hourly, and on "
+        "its signals)",
     )
     run.add_argument("--hr-simulator-port", type=int, default=8004)
     run.add_argument("--no-console", action="store_true", help="run the services alone")

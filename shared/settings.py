@@ -88,10 +88,24 @@ class PostingsSettings(ServiceSettings):
 
     #: The HR system (SAP SuccessFactors) tenant's API host; empty: no integration.
     hr_url: str = ""
-    hr_auth: Literal["basic", "bearer"] = "basic"
+    #: OAuth2 SAML bearer (KBA 3462403) unless Basic is explicitly chosen: SAP is
+    #: retiring Basic authentication for APIs.
+    hr_auth: Literal["saml", "basic"] = "saml"
+    #: The tenant's company id, the OAuth client's API key, the API user the assertion
+    #: names, and the PEM private key of the certificate registered for that client.
+    hr_company_id: str = ""
+    hr_api_key: str = ""
+    hr_api_user: str = ""
+    hr_saml_private_key: SecretStr = SecretStr("")
+    #: Basic credentials (``user@companyId``), only with ``hr_auth=basic``.
     hr_username: str = ""
     hr_password: SecretStr = SecretStr("")
-    hr_token: SecretStr = SecretStr("")
+    #: SuccessFactors Learning: its host (empty: the HR system's), and the client id and
+    #: secret of its own token server (KBA 2558226); no secret: completions are not read.
+    hr_learning_url: str = ""
+    hr_learning_client_id: str = ""
+    hr_learning_client_secret: SecretStr = SecretStr("")
+    hr_learning_user: str = ""
     hr_page_size: int = Field(default=500, ge=1, le=1000)
     #: The token the integration presents to ROI to record course completions; by default
     #: (HS256 development) one is minted for the integration.
@@ -113,6 +127,10 @@ class PostingsSettings(ServiceSettings):
     #: The Employee Central position an officer holds at each place of duty (location code
     #: to position code); a posting there writes it on the new EmpJob row.
     hr_positions: dict[str, str] = Field(default_factory=dict)
+    #: Location and department codes as the tenant spells them, where postings' own
+    #: (lower case) differ; a code not here is spelled as the officer's own EmpJob rows
+    #: spell it, else as postings does.
+    hr_codes: dict[str, str] = Field(default_factory=dict)
     #: The EmpJob event reason written for each kind of posting that takes effect.
     hr_event_reasons: dict[str, str] = Field(
         default_factory=lambda: {

@@ -27,6 +27,17 @@ RUNS = ("/hr-system/sync", "/hr-system/events", "/hr-system/deliveries/run")
 READERS = (Role.INTEGRATION, Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_RESOURCING, Role.AUDITOR)
 
 
+class SyncPart(BaseModel):
+    """One part of a run (officers, jobs, pdrs, learning): succeeded, failed (and why) or
+    skipped; the moment its changes were read from, and how many officers it found
+    changed. A failed part keeps its window: the next run reads from the same moment."""
+
+    outcome: Literal["succeeded", "failed", "skipped"]
+    since: datetime | None
+    changed: int
+    problem: str | None
+
+
 class SyncRun(BaseModel):
     id: int
     started_at: datetime
@@ -35,6 +46,7 @@ class SyncRun(BaseModel):
     officers_read: int
     events_written: int
     problems: list[dict[str, str]]
+    parts: dict[str, SyncPart]
 
 
 class Delivery(BaseModel):
@@ -56,7 +68,8 @@ class JobInformationChanged(BaseModel):
     """One Intelligent Services event as our Integration Center flow sends it."""
 
     model_config = ConfigDict(extra="ignore")
-    userId: str = Field(max_length=lengths.OFFICER_ID)  # noqa: N815 - SuccessFactors' own name
+    # An empty id names nobody: refused rather than sent to the tenant as a query.
+    userId: str = Field(min_length=1, max_length=lengths.OFFICER_ID)  # noqa: N815 - SF's name
     eventType: str | None = Field(default=None, max_length=lengths.LINE)  # noqa: N815
 
 
@@ -88,7 +101,9 @@ def sync_runs(ctx: Reading, paging: Paging) -> Page[SyncRun]:
         select(hr_sync_runs),
         order_by=[hr_sync_runs.c.id.desc()],
         paging=paging,
-        convert=lambda row: SyncRun(**{**row, "problems": json.loads(row["problems"])}),
+        convert=lambda row: SyncRun(
+            **{**row, "problems": json.loads(row["problems"]), "parts": json.loads(row["parts"])}
+        ),
     )
 
 
@@ -116,8 +131,10 @@ router = build_router(
         OperationRoute(
             "POST",
             "/sync",
-            doc="""Read what changed in the HR system since the last run (everything with
-            ``full``) and apply it; an unchanged officer writes nothing.""",
+            doc="""Read what changed in the HR system since each part's last successful run
+            (everything with ``full``) and apply it; an unchanged officer writes nothing.
+            Each part (officers, jobs, pdrs, learning) has its own outcome: a part that
+            fails does not stop the others, and the run is recorded either way.""",
             roles=RUNNERS,
             run=run_sync,
             errors=(422, 503),
@@ -134,7 +151,8 @@ router = build_router(
         ),
         QueryRoute(
             "/sync-runs",
-            doc="The sync runs, newest first, with what each read, wrote and could not apply.",
+            doc="""The sync runs, newest first, with what each read, wrote and could not
+            apply, and each part's outcome and delta window.""",
             roles=READERS,
             read=sync_runs,
             response_model=Page[SyncRun],

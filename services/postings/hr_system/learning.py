@@ -2,7 +2,13 @@
 ROI commitment still awaiting its course's completion, read the officer's learning history
 for that course and, once completed, record the completion in ROI, whose ROI period then
 runs from that date (L1800 3.9.2). ROI owns commitments, so the integration records the
-completion through ROI's own API, as the integration."""
+completion through ROI's own API, as the integration.
+
+Learning is its own API: OData v4 under ``/learning/odatav4/public/user/learningHistory``,
+called with Learning's own token (KBA 2558226). Its ``$filter`` is mandatory, uses
+``criteria/…`` with ``eq`` only, and with an admin token must name the learner as
+``criteria/targetUserID`` (KBA 2814035, 2846276): it gives one learner's history a call,
+so the course is picked out here."""
 
 from __future__ import annotations
 
@@ -12,10 +18,10 @@ from typing import Any
 
 import httpx
 
-from services.postings.hr_system.odata import ODataClient
+from services.postings.hr_system.odata import ODataClient, quoted
 from shared.errors import Unavailable
 
-LEARNING_HISTORY = "learning/odatav4/public/admin/learningHistory/v1/learninghistorys"
+LEARNING_HISTORY = "learning/odatav4/public/user/learningHistory/v1/learninghistorys"
 COMPLETE = "COMPLETE"
 
 
@@ -74,26 +80,28 @@ def completed_on(history: list[dict[str, Any]]) -> str | None:
     return datetime.fromtimestamp(latest / 1000, tz=UTC).date().isoformat()
 
 
-def sync_completions(client: ODataClient, roi: RoiCommitments) -> tuple[int, list[dict[str, str]]]:
+def sync_completions(
+    learning: ODataClient, roi: RoiCommitments
+) -> tuple[int, list[dict[str, str]]]:
     """Record every completion Learning knows of and ROI does not; returns how many were
-    recorded and the problems met."""
+    recorded and the problems met. One call to Learning per learner, whatever the number
+    of their commitments."""
     recorded, problems = 0, []
-    for commitment in list(roi.awaiting_completion()):
-        officer = commitment["officer_id"].replace("'", "''")
-        course = commitment["course_code"].replace("'", "''")
+    by_officer: dict[str, list[dict[str, Any]]] = {}
+    for commitment in roi.awaiting_completion():
+        by_officer.setdefault(commitment["officer_id"], []).append(commitment)
+    for officer, commitments in sorted(by_officer.items()):
         history = list(
-            client.read_v4(
-                LEARNING_HISTORY, filter=f"studentID eq '{officer}' and componentID eq '{course}'"
-            )
+            learning.read_v4(LEARNING_HISTORY, filter=f"criteria/targetUserID eq {quoted(officer)}")
         )
-        when = completed_on(history)
-        if when is None:
-            continue
-        status = roi.record_completion(commitment, when)
-        if status == 200:
-            recorded += 1
-        else:
-            problems.append(
-                {"officer_id": commitment["officer_id"], "problem": f"ROI answered {status}"}
-            )
+        for commitment in commitments:
+            course = [h for h in history if h.get("componentID") == commitment["course_code"]]
+            when = completed_on(course)
+            if when is None:
+                continue
+            status = roi.record_completion(commitment, when)
+            if status == 200:
+                recorded += 1
+            else:
+                problems.append({"officer_id": officer, "problem": f"ROI answered {status}"})
     return recorded, problems

@@ -13,6 +13,8 @@ from shared import lengths
 
 #: FormHeader.formDataStatus of a form in the "Completed" folder.
 FORM_COMPLETED = "3"
+#: EmpJob.managerId of someone with no manager (KBA 2203342): not a supervisor's id.
+NO_MANAGER = "NO_MANAGER"
 
 
 def current_job(history: list[dict[str, Any]], today: date) -> dict[str, Any] | None:
@@ -55,7 +57,7 @@ def officer_record(
         division=str(job["department"]).lower(),
         place_of_duty=str(job["location"]).lower(),
         appointed_on=parse_date(user["hireDate"]),
-        supervisor_id=job.get("managerId") or None,
+        supervisor_id=None if job.get("managerId") in (None, "", NO_MANAGER) else job["managerId"],
     )
     # What the API would refuse as too long, the sync refuses too: the columns are as long.
     for field, limit in _LENGTHS.items():

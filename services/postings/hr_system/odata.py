@@ -1,20 +1,22 @@
 """A client for SAP SuccessFactors' OData v2 API as it is: the ``{"d": {"results": [...],
 "__next": ...}}`` envelope, server-side paging followed through ``__next``, ``/Date(ms)/``
-values, Int64 values sent as strings, effective dating with ``fromDate``/``toDate``, and
-HTTP 429 / 5xx retried with backoff honouring ``Retry-After``."""
+values, Int64 values sent as strings, effective dating with ``fromDate``/``toDate``,
+``$metadata`` read to check the properties a client relies on, HTTP 429 / 5xx retried with
+backoff honouring ``Retry-After``, and a 401 answered by authenticating once more."""
 
 from __future__ import annotations
 
-import base64
 import re
 import time
-from collections.abc import Callable, Iterator
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
+from services.postings.hr_system.auth import Credentials, TokenRefused
 from shared.errors import Unavailable
 
 #: ``/Date(1700000000000)/`` or ``/Date(1700000000000+0000)/``; negative before 1970.
@@ -45,14 +47,39 @@ def format_date(value: date) -> str:
 
 
 def format_filter_datetime(value: datetime) -> str:
-    """A datetime literal for ``$filter`` (``lastModifiedDateTime gt datetime'...'``)."""
-    return "datetime'" + value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + "'"
+    """An instant for ``$filter``, with its offset: ``datetimeoffset'…Z'``. A ``datetime'…'``
+    literal has none and is read in the data centre's local time (KBA 2933028), so UTC sent
+    that way is wrong by the data centre's offset (behind UTC: changes are missed)."""
+    return "datetimeoffset'" + value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") + "'"
+
+
+def quoted(value: str) -> str:
+    """A string literal for ``$filter`` (a quote inside is doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def any_of(name: str, values: Iterable[str]) -> str:
+    """``name in 'a','b',…``: one query for many keys, not one per key (KBA 2735876)."""
+    return f"{name} in " + ",".join(quoted(v) for v in sorted(values))
 
 
 class ODataError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(f"{status}: {message}")
+    """The API refused a request (not a passing fault): its status, SAP's error code and
+    message."""
+
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(f"{status} {code or ''}: {message}".replace("  ", " "))
         self.status = status
+        self.code = code
+        self.message = message
+
+
+def _odata_error(response: httpx.Response) -> ODataError:
+    try:
+        error = response.json()["error"]
+        return ODataError(response.status_code, str(error["message"]["value"]), error.get("code"))
+    except (ValueError, KeyError, TypeError):
+        return ODataError(response.status_code, response.text[:500])
 
 
 def _retry_after(response: httpx.Response, attempt: int, now: Callable[[], datetime]) -> float:
@@ -69,14 +96,14 @@ def _retry_after(response: httpx.Response, attempt: int, now: Callable[[], datet
 
 
 class ODataClient:
-    """One tenant's OData v2 API. ``auth`` is ("basic", "user@company", "password") or
-    ("bearer", token); ``sleep`` is injectable so tests need not wait."""
+    """One tenant's OData v2 API (or Learning's v4 one, with Learning's credentials);
+    ``sleep`` is injectable so tests need not wait."""
 
     def __init__(
         self,
         base_url: str,
         *,
-        auth: tuple[str, ...],
+        credentials: Credentials,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
         max_attempts: int = 5,
@@ -88,8 +115,9 @@ class ODataClient:
             base_url=self._host + "/odata/v2/",
             timeout=timeout,
             transport=transport,
-            headers={"Authorization": _authorization(auth), "Accept": "application/json"},
+            headers={"Accept": "application/json"},
         )
+        self._credentials = credentials
         self._max_attempts = max_attempts
         self._sleep = sleep
         self._now = now
@@ -106,9 +134,17 @@ class ODataClient:
         self.close()
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        for attempt in range(self._max_attempts):
+        reauthenticated = False
+        attempt = 0
+        while attempt < self._max_attempts:
             try:
-                response = self._http.request(method, url, **kwargs)
+                authorization = self._credentials.authorization(self._http)
+            except TokenRefused as exc:
+                raise ODataError(exc.status, str(exc), "TOKEN_REFUSED") from exc
+            try:
+                response = self._http.request(
+                    method, url, headers={"Authorization": authorization}, **kwargs
+                )
             except httpx.TransportError as exc:
                 if attempt + 1 == self._max_attempts:
                     raise Unavailable(
@@ -116,9 +152,25 @@ class ODataClient:
                     ) from exc
                 wait = min(30.0, 0.5 * 2**attempt)
             else:
+                if response.status_code == 401 and not reauthenticated:
+                    # A token expired or revoked early: authenticate once more and retry.
+                    reauthenticated = True
+                    if self._credentials.refused():
+                        continue
                 if response.status_code not in RETRYABLE:
                     if response.status_code >= 400:
-                        raise ODataError(response.status_code, response.text[:500])
+                        raise _odata_error(response)
+                    if response.is_redirect:
+                        # An API does not redirect; a tenant behind single sign-on or a
+                        # proxy sends its login page so. Say so, rather than fail later
+                        # reading that page as JSON.
+                        raise ODataError(
+                            response.status_code,
+                            "redirected to "
+                            f"{response.headers.get('location', '?')[:200]}: "
+                            "is the HR system's URL its API host?",
+                            "REDIRECTED",
+                        )
                     return response
                 if attempt + 1 == self._max_attempts:
                     raise Unavailable(
@@ -129,7 +181,20 @@ class ODataClient:
                 wait = _retry_after(response, attempt, self._now)
             self.waits.append(wait)
             self._sleep(wait)
+            attempt += 1
         raise AssertionError("unreachable")
+
+    def properties(self, entity: str) -> set[str]:
+        """The properties ``$metadata`` gives the entity (``GET {entity}/$metadata``)."""
+        # The configured tenant's own schema document, not input from a caller.
+        document = ET.fromstring(self._send("GET", f"{entity}/$metadata").content)  # noqa: S314
+        return {
+            str(p.get("Name"))
+            for t in document.iter()
+            if t.tag.endswith("}EntityType") and t.get("Name") == entity
+            for p in t
+            if p.tag.endswith("}Property")
+        }
 
     def read(
         self,
@@ -178,12 +243,3 @@ class ODataClient:
         response = self._send("POST", "upsert", params={"$format": "json"}, json=records)
         results: list[dict[str, Any]] = response.json()["d"]
         return results
-
-
-def _authorization(auth: tuple[str, ...]) -> str:
-    if auth[0] == "basic":
-        user, password = auth[1], auth[2]
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-    if auth[0] == "bearer":
-        return f"Bearer {auth[1]}"
-    raise ValueError(f"unknown auth {auth[0]!r}")

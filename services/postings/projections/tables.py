@@ -257,6 +257,10 @@ hr_outbox = Table(
     Column("next_attempt_at", UtcDateTime(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("delivered_at", UtcDateTime(), nullable=True),
+    #: The EmpJob seqNumber chosen at the first attempt (one past the day's existing rows,
+    #: so HR's own row that day is never overwritten); a repeat reuses it, so a repeat
+    #: after a lost answer overwrites our own row, never adds a second (issue 16).
+    Column("seq_number", Integer, nullable=True),
     info={"rebuild": "keep"},
 )
 
@@ -272,5 +276,17 @@ hr_sync_runs = Table(
     Column("officers_read", Integer, nullable=False),
     Column("events_written", Integer, nullable=False),
     Column("problems", Text, nullable=False),
+    #: Each part's outcome (officers, jobs, pdrs, learning), as JSON (issue 16).
+    Column("parts", Text, nullable=False, server_default="{}"),
+    info={"rebuild": "keep"},
+)
+
+#: Where each part of the inbound sync reads changes from: the start of the last run in
+#: which that part succeeded (issue 16). A part that failed keeps its window.
+hr_sync_windows = Table(
+    "hr_sync_windows",
+    metadata,
+    Column("part", String(lengths.SHORT_KEYWORD), primary_key=True),
+    Column("since", UtcDateTime(), nullable=False),
     info={"rebuild": "keep"},
 )
