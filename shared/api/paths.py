@@ -5,10 +5,11 @@ parameterised route would otherwise swallow."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+from fastapi.routing import APIRoute
 
 
 @dataclass(frozen=True)
@@ -20,20 +21,36 @@ class DocumentedPath:
 
 
 def documented_paths(app: Any) -> list[DocumentedPath]:
-    """The app's OpenAPI paths, compiled once per app."""
+    """The app's paths and their methods, read off its routes once per app (the same as its
+    OpenAPI document's, without the cost of generating that document on a first request)."""
     paths: list[DocumentedPath] | None = getattr(app.state, "documented_paths", None)
     if paths is None:
+        methods: dict[str, set[str]] = {}
+        for template, verbs in _routes(app.router.routes, ""):
+            methods.setdefault(template, set()).update(verbs)
         paths = [
             DocumentedPath(
                 template=template,
                 pattern=re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"),
-                methods=frozenset(method.upper() for method in item if method in HTTP_METHODS),
+                methods=frozenset(verbs),
                 parameters=template.count("{"),
             )
-            for template, item in app.openapi().get("paths", {}).items()
+            for template, verbs in methods.items()
         ]
         app.state.documented_paths = paths
     return paths
+
+
+def _routes(routes: Any, prefix: str) -> Iterator[tuple[str, set[str]]]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path_format, set(route.methods or ())
+        elif hasattr(route, "original_router"):
+            # A router included in the app (FastAPI keeps it whole, with its prefix apart).
+            context = getattr(route, "include_context", None)
+            yield from _routes(
+                route.original_router.routes, prefix + getattr(context, "prefix", "")
+            )
 
 
 def allowed_methods(app: Any, path: str) -> str:
