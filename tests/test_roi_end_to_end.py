@@ -71,46 +71,7 @@ def test_an_roi_refuses_a_posting_until_released_and_the_decision_records_the_an
     services: tuple[httpx.Client, httpx.Client, LiveServer],
 ) -> None:
     postings, roi, _ = services
-    designation = ok(
-        roi.post(
-            "/designations",
-            json={
-                "course_code": "DET-1",
-                "title": "Initial detective training",
-                "quarter": "2026-Q4",
-                "reasons": ["scarce_skill"],
-                "proposed_by": ["head_of_l_and_d"],
-                "rationale": "Detective shortfall",
-            },
-            headers=LD,
-        ),
-        201,
-    )
-    commitment = ok(
-        roi.post(
-            "/commitments",
-            json={
-                "officer_id": "K100",
-                "designation_id": designation["id"],
-                "starts_on": day(-60),
-                "ends_on": day(-10),
-            },
-            headers=LD,
-        ),
-        201,
-    )
-    ok(
-        roi.post(
-            f"/commitments/{commitment['id']}/notice", json={"notified_on": day(-70)}, headers=LD
-        )
-    )
-    ok(
-        roi.post(
-            f"/commitments/{commitment['id']}/completion",
-            json={"completed_on": day(-10)},
-            headers=LD,
-        )
-    )
+    commitment_id = bound_commitment(roi)
 
     body = compulsory(
         likely_posting_date=day(60), to_location="dover", travel_justification="Vacancy"
@@ -123,7 +84,7 @@ def test_an_roi_refuses_a_posting_until_released_and_the_decision_records_the_an
 
     ok(
         roi.post(
-            f"/commitments/{commitment['id']}/release",
+            f"/commitments/{commitment_id}/release",
             json={"to_location": "dover", "rationale": "Dover major crime team cannot wait"},
             headers=PANEL,
         )

@@ -16,6 +16,7 @@ from shared.api import audit, audit_trail, feed, health, retention
 from shared.api.edge import MAX_DIGITS, BodyLimit
 from shared.api.limits import ExpensiveQueries
 from shared.api.problems import error_responses, install_problem_handlers, problem_schema
+from shared.api.schemas import without_null
 from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
 
@@ -131,13 +132,7 @@ MAX_INTEGER = 10**MAX_DIGITS - 1
 def _never_null_on_the_wire(parameter: dict[str, Any]) -> None:
     """A header, query or path parameter is sent or not; it is never null. FastAPI documents
     an optional one as "string or null", which tells a client that ``null`` is a value."""
-    schema = parameter.get("schema", {})
-    options = schema.get("anyOf")
-    if isinstance(options, list):
-        kept = [o for o in options if o != {"type": "null"}]
-        if len(kept) == 1 and len(kept) < len(options):
-            rest = {k: v for k, v in schema.items() if k != "anyOf"}
-            parameter["schema"] = {**kept[0], **rest}
+    without_null(parameter.get("schema", {}))
 
 
 def _storable_text(node: Any) -> None:

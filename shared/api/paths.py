@@ -31,7 +31,7 @@ def documented_paths(app: Any) -> list[DocumentedPath]:
         paths = [
             DocumentedPath(
                 template=template,
-                pattern=re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"),
+                pattern=re.compile(_shape(template)),
                 methods=frozenset(verbs),
                 parameters=template.count("{"),
             )
@@ -65,12 +65,30 @@ def allowed_methods(app: Any, path: str) -> str:
 
 
 def claimed_by_a_more_literal_path(app: Any, path: str, template: str) -> bool:
-    """Whether another documented path with fewer parameters names this path: then
+    """Whether another path with fewer parameters names this path: then
     ``/designations/exceptional`` is that path (answering 405 to a method it lacks), not
-    ``/designations/{designation_id}`` with a malformed id (422)."""
-    own = template.count("{")
-    return any(
-        documented.parameters < own and documented.pattern.match(path)
-        for documented in documented_paths(app)
-        if documented.template != template
-    )
+    ``/designations/{designation_id}`` with a malformed id (422). Asked on every request a
+    parameterised route matches, so each template's rivals are found once per app: those
+    with fewer parameters that some path of this template's shape could also be."""
+    rivals: dict[str, list[re.Pattern[str]]] | None = getattr(app.state, "path_rivals", None)
+    if rivals is None:
+        rivals = {}
+        app.state.path_rivals = rivals
+    if template not in rivals:
+        own = template.count("{")
+        shape = re.compile(_shape(template))
+        rivals[template] = [
+            d.pattern
+            for d in documented_paths(app)
+            if d.parameters < own and shape.match(_sample(d.template))
+        ]
+    return any(pattern.match(path) for pattern in rivals[template])
+
+
+def _shape(template: str) -> str:
+    return re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+
+
+def _sample(template: str) -> str:
+    """A path of the template's shape, each parameter filled in."""
+    return re.sub(r"\{[^/]+?\}", "x", template)

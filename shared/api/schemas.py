@@ -119,6 +119,21 @@ def _iso_day(value: Any) -> Any:
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
 
+
+def without_null(schema: dict[str, Any]) -> None:
+    """The schema, in place, without the ``null`` that an Optional type documents: for what
+    may be absent but is never null when given."""
+    options = schema.get("anyOf")
+    if not isinstance(options, list):
+        return
+    kept = [o for o in options if o != {"type": "null"}]
+    if len(kept) == 1:
+        del schema["anyOf"]
+        schema.update(kept[0])
+    else:
+        schema["anyOf"] = kept
+
+
 # -- path parameters -----------------------------------------------------------------------
 
 #: ``{officer_id}`` in a path.

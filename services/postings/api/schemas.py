@@ -28,7 +28,7 @@ from services.postings.domain.kinds import (
 )
 from shared import lengths
 from shared.api.inputs import RequestBody
-from shared.api.schemas import Code, Name, OfficerId, PersonId, Rationale, Text
+from shared.api.schemas import Code, Name, OfficerId, PersonId, Rationale, Text, without_null
 
 Km = Annotated[float, Field(gt=0, le=500)]
 OptionalText = Annotated[str | None, Field(default=None, max_length=lengths.TEXT)]
@@ -76,15 +76,7 @@ NEVER_NULL = (
 def _documented_never_null(schema: dict[str, Any]) -> None:
     """The documented form of ``NEVER_NULL``: those fields' schemas without their null."""
     for name in NEVER_NULL:
-        field = schema.get("properties", {}).get(name, {})
-        options = field.get("anyOf")
-        if isinstance(options, list):
-            kept = [o for o in options if o != {"type": "null"}]
-            if len(kept) == 1:
-                field.pop("anyOf")
-                field.update(kept[0])
-            else:
-                field["anyOf"] = kept
+        without_null(schema.get("properties", {}).get(name, {}))
 
 
 class OfficerChangesIn(_In):
