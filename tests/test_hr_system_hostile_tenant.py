@@ -78,9 +78,7 @@ def test_a_tenant_answering_nonsense_never_makes_a_run_answer_500(
             client.app.state.hr_system.sleep = lambda _: None  # type: ignore[attr-defined]
             register_locations(client)
             run = client.post("/hr-system/sync", headers=INTEGRATION)
-            signal = client.post(
-                "/hr-system/events", json={"events": [{"userId": "K300"}]}, headers=INTEGRATION
-            )
+            signal = client.post("/hr-system/events", json={"userId": "K300"}, headers=INTEGRATION)
             deliveries = client.post("/hr-system/deliveries/run", headers=INTEGRATION)
 
     assert (run.status_code, signal.status_code, deliveries.status_code) == (200, 202, 200)

@@ -9,12 +9,13 @@ message, never stuck."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -32,6 +33,12 @@ from shared.settings import PostingsSettings, RoiSettings
 from tests.force import NOW, TODAY, days, expect
 from tests.helpers import HR, count_events, register_locations
 from tests.sfsim.harness import Simulated, simulated
+from tests.sfsim.integration_center import (
+    ConfiguredField,
+    IntelligentServicesIntegration,
+    OutboundOAuthConfiguration,
+)
+from tests.support.idp import IdentityProvider, RunningProvider
 from tests.support.live import LiveServer, free_port
 from tests.support.tokens import bearer
 
@@ -173,9 +180,7 @@ def test_an_officer_record_of_an_unexpected_shape_is_a_problem_not_a_500(
 
     report = sync(client)
     signal = expect(
-        client.post(
-            "/hr-system/events", json={"events": [{"userId": "K301"}]}, headers=INTEGRATION
-        ),
+        client.post("/hr-system/events", json={"userId": "K301"}, headers=INTEGRATION),
         202,
     )
 
@@ -205,7 +210,7 @@ def test_a_change_in_the_tenant_is_read_by_the_next_delta_run_or_a_signal(
     )
     signal = client.post(
         "/hr-system/events",
-        json={"events": [{"userId": "K300", "eventType": "Change in Job Information"}]},
+        json={"userId": "K300", "eventType": "Change in Job Information"},
         headers=INTEGRATION,
     )
     assert expect(signal, 202)["events_written"] == 1
@@ -673,63 +678,124 @@ def test_learning_refusing_our_token_fails_learning_alone(
 
 # -- Intelligent Services -----------------------------------------------------------------
 
-#: The body an Integration Center flow (Intelligent Services trigger, REST destination,
-#: JSON) sends as configured in docs/hr-system.md: the fields postings needs, and others a
-#: flow may carry (an effective date as Integration Center formats it, the person id).
-INTEGRATION_CENTER_BODY = {
-    "events": [
-        {
-            "userId": "K300",
-            "eventType": "Change in Job Information",
-            "effectiveStartDate": "/Date(1795219200000)/",
-            "personIdExternal": "K300",
-        },
-        {
-            "userId": "K301",
-            "eventType": "Change in Job Information",
-            "effectiveStartDate": "/Date(1795219200000)/",
-            "personIdExternal": "K301",
-        },
-    ]
+#: The Intelligent Services event as the flow in docs/hr-system.md is configured to send
+#: it: ``userId`` associated with the event's User ID, ``eventType`` a default value, and
+#: other fields a flow may carry (an effective date, the person id), which are ignored.
+FLOW_FIELDS = (
+    ConfiguredField("userId", associated="userId"),
+    ConfiguredField("eventType", default="Change in Job Information"),
+    ConfiguredField("effectiveStartDate", associated="effectiveStartDate"),
+    ConfiguredField("personIdExternal", associated="personIdExternal"),
+)
+PUBLISHED = {
+    "userId": "K301",
+    "personIdExternal": "K301",
+    "effectiveStartDate": "/Date(1795219200000)/",
 }
 
 
-def test_an_integration_center_callback_re_reads_its_officers_authenticated_as_the_integration(
+class ReSigned(httpx.Auth):
+    """The project's helpers send development tokens; here the force's provider issues
+    every token, with the same claims."""
+
+    def __init__(self, provider: IdentityProvider) -> None:
+        self.provider = provider
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme == "Bearer":
+            claims = jwt.decode(token, options={"verify_signature": False})
+            subject = claims.pop("sub")
+            for registered in ("iss", "aud", "iat", "exp", "nbf", "jti"):
+                claims.pop(registered, None)
+            request.headers["authorization"] = f"Bearer {self.provider.mint(subject, **claims)}"
+        yield request
+
+
+def test_an_integration_center_flow_re_reads_its_officer_with_a_token_from_the_force(
+    postings_settings: PostingsSettings, roi: LiveServer, sim: Simulated, clock: FixedClock
+) -> None:
+    """Point 7 of issue 16: the flow as SAP documents it (tests/sfsim/integration_center.py)
+    fetches a client-credentials token from the force's identity provider and sends one
+    flat JSON object per event; postings, verifying RS256 tokens against that provider's
+    key set, re-reads the officer. A flow whose client is not the integration is refused."""
+    provider = IdentityProvider()
+    flow_secret = provider.register("sf-intelligent-services", role="integration")
+    other_secret = provider.register("sf-other-flow", role="hr_resource_planning")
+    with RunningProvider(provider) as idp:
+        settings = settings_for(
+            postings_settings, roi, sim, jwt_algorithm="RS256", jwks_url=idp.jwks_url
+        )
+        with (
+            LiveServer(create_app(settings, clock=clock)) as postings,
+            httpx.Client(base_url=postings.url, auth=ReSigned(provider)) as http,
+        ):
+            register_locations(http)
+            expect(http.post("/hr-system/sync", headers=INTEGRATION), 200)
+            sim.tenant.change("User", {"userId": "K301"}, {"lastName": "Chen-Whitfield"})
+
+            def integration(client_id: str, secret: str) -> IntelligentServicesIntegration:
+                return IntelligentServicesIntegration(
+                    name="Postings: job information changed",
+                    event="Change in Job Information",
+                    rest_api_url=f"{postings.url}/hr-system/events",
+                    oauth=OutboundOAuthConfiguration(
+                        "Postings", client_id, secret, token_url=idp.token_url
+                    ),
+                    fields=FLOW_FIELDS,
+                )
+
+            refused = integration("sf-other-flow", other_secret).publish(PUBLISHED)
+            assert refused.status_code == 403
+            assert expect(http.get("/officers/K301", headers=HR), 200)["name"] == "Alex Chen"
+
+            flow = integration("sf-intelligent-services", flow_secret)
+            assert flow.body(PUBLISHED) == {
+                "userId": "K301",
+                "eventType": "Change in Job Information",
+                "effectiveStartDate": "/Date(1795219200000)/",
+                "personIdExternal": "K301",
+            }
+            report = expect(flow.publish(PUBLISHED), 202)
+
+            assert (report["officers_read"], report["events_written"]) == (1, 1)
+            assert report["problems"] == []
+            officer = expect(http.get("/officers/K301", headers=HR), 200)
+            assert officer["name"] == "Alex Chen-Whitfield"
+    assert provider.token_requests == [
+        {"client_id": "sf-other-flow", "auth": "basic"},
+        {"client_id": "sf-intelligent-services", "auth": "basic"},
+    ]
+
+
+def test_a_callback_needs_the_integration_s_token_and_names_one_officer(
     client: TestClient, sim: Simulated
 ) -> None:
-    sync(client)
-    sim.tenant.change("User", {"userId": "K301"}, {"lastName": "Chen-Whitfield"})
+    body = {"userId": "K301", "eventType": "Change in Job Information"}
 
-    without_token = client.post("/hr-system/events", json=INTEGRATION_CENTER_BODY)
-    other_role = client.post("/hr-system/events", json=INTEGRATION_CENTER_BODY, headers=HR)
-    empty = client.post("/hr-system/events", json={"events": []}, headers=INTEGRATION)
+    without_token = client.post("/hr-system/events", json=body)
+    other_role = client.post("/hr-system/events", json=body, headers=HR)
+    a_list = client.post("/hr-system/events", json=[body], headers=INTEGRATION)
+    no_user = client.post("/hr-system/events", json={"eventType": "x"}, headers=INTEGRATION)
 
     assert without_token.status_code == 401
     assert without_token.headers["content-type"].startswith("application/problem+json")
     assert other_role.status_code == 403
-    assert empty.status_code == 422
-    assert expect(client.get("/officers/K301", headers=HR), 200)["name"] == "Alex Chen"
-
-    report = expect(
-        client.post("/hr-system/events", json=INTEGRATION_CENTER_BODY, headers=INTEGRATION),
-        202,
-    )
-
-    assert (report["officers_read"], report["events_written"], report["problems"]) == (2, 1, [])
-    assert expect(client.get("/officers/K301", headers=HR), 200)["name"] == "Alex Chen-Whitfield"
+    assert (a_list.status_code, no_user.status_code) == (422, 422)
+    assert "userId" in no_user.text
 
 
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        (b'{"events": [{"userId": ""}]}', 422),
-        (b'{"events": [{"userId": 5}]}', 422),
-        (b'{"events": "K300"}', 422),
+        (b'{"userId": ""}', 422),
+        (b'{"userId": 5}', 422),
+        (b'["K300"]', 422),
         # Not JSON at all: the request cannot be read (400), not a value refused (422).
         (b"[" * 10_000, 400),
         (b"\xff\xfe", 400),
     ],
-    ids=["empty-id", "number-id", "not-a-list", "deep", "not-utf8"],
+    ids=["empty-id", "number-id", "a-list", "deep", "not-utf8"],
 )
 def test_a_hostile_callback_body_is_a_problem_and_reads_nothing(
     client: TestClient, sim: Simulated, body: bytes, status: int

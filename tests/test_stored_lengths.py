@@ -687,7 +687,7 @@ example(("postings", "GET", "/audit/officers/{officer_id}/timeline"))(
 def _hr_events(w: World) -> Req:
     return Req(
         w.as_(Role.INTEGRATION),
-        body={"events": [{"userId": w.officer_id(), "eventType": "JobInfoChanged"}]},
+        body={"userId": w.officer_id(), "eventType": "JobInfoChanged"},
         # No HR system is configured here: a problem saying so, never a crash.
         refused={"*": (503,)},
     )

@@ -65,16 +65,17 @@ class Delivery(BaseModel):
 
 
 class JobInformationChanged(BaseModel):
-    """One Intelligent Services event as our Integration Center flow sends it."""
+    """One Intelligent Services event, as an Integration Center flow (trigger Intelligent
+    Services, destination REST, format JSON) sends it: one call per event, whose body is a
+    flat object of the fields configured in the flow, each a sibling at the root (SAP's
+    sample "cloud-sf-extension-cap-sample", README step 7; docs/hr-system.md)."""
 
+    # A flow may carry other fields (an effective date, the person id): ignored, since the
+    # event is only a signal to read the officer again (ADR 0012).
     model_config = ConfigDict(extra="ignore")
     # An empty id names nobody: refused rather than sent to the tenant as a query.
     userId: str = Field(min_length=1, max_length=lengths.OFFICER_ID)  # noqa: N815 - SF's name
     eventType: str | None = Field(default=None, max_length=lengths.LINE)  # noqa: N815
-
-
-class Signals(BaseModel):
-    events: list[JobInformationChanged] = Field(min_length=1, max_length=500)
 
 
 def _hr(ctx: Operating) -> HrSystem:
@@ -86,9 +87,8 @@ def run_sync(ctx: Operating, full: Annotated[bool, Query()] = False) -> dict[str
     return _hr(ctx).sync(now=ctx.runtime.clock.now(), full=full).as_dict()
 
 
-def job_information_changed(ctx: Operating, body: Signals) -> dict[str, Any]:
-    officers = {event.userId for event in body.events}
-    return _hr(ctx).reread(officers, now=ctx.runtime.clock.now()).as_dict()
+def job_information_changed(ctx: Operating, body: JobInformationChanged) -> dict[str, Any]:
+    return _hr(ctx).reread({body.userId}, now=ctx.runtime.clock.now()).as_dict()
 
 
 def run_deliveries(ctx: Operating) -> dict[str, Any]:
@@ -142,8 +142,9 @@ router = build_router(
         OperationRoute(
             "POST",
             "/events",
-            doc="""Intelligent Services callbacks (job information changed): each is a signal
-            to re-read that officer now, never data taken as it stands.""",
+            doc="""An Intelligent Services event, as an Integration Center flow sends it
+            (one call per event, ``userId`` at the root): a signal to re-read that officer
+            now, never data taken as it stands.""",
             roles=(Role.INTEGRATION,),
             run=job_information_changed,
             status_code=202,
