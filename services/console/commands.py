@@ -1,0 +1,41 @@
+"""A form's command sent to a service, and what the person sees next: the page again with
+the refusal summarised when the service refuses what they asked (403, 409, 422), or the
+record with a message saying what was done. Any other refusal is the console's error page
+(services.console.main), since nothing on the form could mend it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+
+from services.console.browser import SignedIn
+from services.console.clients.api import Answer, Refused, ServiceApi
+
+#: Refusals a person can act on from the form they sent.
+SHOWN_ON_THE_FORM = (403, 409, 422)
+
+
+async def send_form(
+    api: ServiceApi,
+    method: str,
+    path: str,
+    signed: SignedIn,
+    body: dict[str, Any],
+    *,
+    if_match: str | None = None,
+) -> Answer | Refused:
+    """The service's answer, or its refusal when the form should show it."""
+    try:
+        return await api.send(method, path, signed.token, body, if_match=if_match)
+    except Refused as refused:
+        if refused.status not in SHOWN_ON_THE_FORM:
+            raise
+        return refused
+
+
+def done(signed: SignedIn, message: str, to: str) -> RedirectResponse:
+    """After a command: the record it changed, saying once what was done (post, redirect,
+    get, so a reload never sends the form again)."""
+    signed.session.flash = message
+    return RedirectResponse(to, status_code=303)
