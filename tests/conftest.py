@@ -16,6 +16,8 @@ from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
 from tests.support import pg
 from tests.support.roi import in_process_roi
 
+#: The browser journeys' fixtures, for every journey module.
+pytest_plugins = ["tests.support.journeys"]
 BACKENDS = ("sqlite", "postgresql")
 
 

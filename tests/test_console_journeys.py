@@ -5,70 +5,21 @@ every page each journey visits; each journey's last page is kept under var/."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from shared.roles import Role
-from tests.helpers import HR, officer_body, register_locations
-from tests.support.browser import AccessibilityLog, chromium, screenshot
-from tests.support.console import RunningConsole, running_console
+from tests.helpers import HR, officer_body
+from tests.support.browser import AccessibilityLog, screenshot
+from tests.support.console import RunningConsole
 from tests.support.http import eventually, ok
+from tests.support.journeys import WAIT_MS, fill_date, sign_in, tab_to
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
 LINE_MANAGER = bearer(Role.LINE_MANAGER, subject="lm-chris")
-#: Generous: two cores are shared by the services, the console and the browser.
-WAIT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def console(
-    pg_database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningConsole]:
-    with running_console(pg_database_urls, tmp_path_factory.mktemp("audit")) as running:
-        register_locations(running.postings)
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=WAIT_MS)
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser, console: RunningConsole) -> Iterator[Page]:
-    context = browser.new_context(base_url=console.url)
-    context.set_default_timeout(WAIT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def axe() -> Iterator[AccessibilityLog]:
-    log = AccessibilityLog()
-    yield log
-    assert log.checked, "no page was checked"
-    assert not log.failures, log.failures
-
-
-def sign_in(page: Page, axe: AccessibilityLog, name: str, role: str, **more: str) -> None:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/sign-in$"))
-    axe.check(page)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Role").select_option(role)
-    for field, value in more.items():
-        page.locator(f"#{field}").fill(value)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Officer postings")
-    axe.check(page)
 
 
 def selection_posting(console: RunningConsole, officer_id: str) -> str:
@@ -90,21 +41,6 @@ def selection_posting(console: RunningConsole, officer_id: str) -> str:
         ),
         201,
     )["id"]
-
-
-def fill_date(page: Page, name: str, day: date) -> None:
-    page.locator(f"#{name}-day").fill(str(day.day))
-    page.locator(f"#{name}-month").fill(str(day.month))
-    page.locator(f"#{name}-year").fill(str(day.year))
-
-
-def tab_to(page: Page, selector: str) -> None:
-    """Press Tab until the element has the focus, as a keyboard user moves through a page."""
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def test_hr_registers_a_place_and_an_officer_then_records_a_pdr(

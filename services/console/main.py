@@ -18,6 +18,7 @@ from services.console.clients.api import Refused, ServiceApi, Services, Unreacha
 from services.console.pages import (
     appeals,
     audit,
+    delegations,
     home,
     locations,
     monitoring,
@@ -25,6 +26,7 @@ from services.console.pages import (
     panel,
     pdr,
     policy,
+    postings,
     requests,
     restrictions,
     strength,
@@ -59,6 +61,8 @@ ROUTERS = tuple(
         requests,
         policy,
         monitoring,
+        postings,
+        delegations,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

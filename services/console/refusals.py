@@ -10,6 +10,8 @@ from typing import Any
 _INPUT_ERRORS = {
     "missing": "Enter {label}",
     "string_too_short": "Enter {label}",
+    # A list given empty: nothing chosen or entered.
+    "too_short": "Enter {label}",
     "string_too_long": "{Label} is too long",
     "string_pattern_mismatch": (
         "{Label} must start with a letter or digit and hold only letters, digits and _ . : -"
@@ -17,6 +19,9 @@ _INPUT_ERRORS = {
     "date_from_datetime_parsing": "{Label} must be a real date",
     "date_parsing": "{Label} must be a real date",
     "date_type": "{Label} must be a real date",
+    "int_parsing": "{Label} must be a whole number",
+    "int_type": "{Label} must be a whole number",
+    "int_from_float": "{Label} must be a whole number",
     "float_parsing": "{Label} must be a number",
     "float_type": "{Label} must be a number",
     "less_than_equal": "{Label} is too large",
@@ -27,7 +32,7 @@ _INPUT_ERRORS = {
 
 
 #: Error types that mean nothing was given.
-_MISSING = ("missing", "string_too_short")
+_MISSING = ("missing", "string_too_short", "too_short")
 
 
 @dataclass(frozen=True)

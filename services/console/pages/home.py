@@ -30,18 +30,36 @@ HEARERS = (
 TASKS: dict[Role, list[tuple[str, str]]] = {
     **{role: [("/officers", "Officers")] for role in READERS},
     Role.SLT: [("/requests", "Your division's 1068 requests"), ("/officers", "Officers")],
+    **{
+        role: [
+            ("/officers", "Officers"),
+            ("/postings", "Postings"),
+            ("/postings/new", "Decide a posting"),
+        ]
+        for role in (Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT)
+    },
     Role.HR_RESOURCE_PLANNING: [
         ("/officers", "Officers"),
         ("/officers/new", "Register an officer"),
         ("/locations", "Places of duty"),
         ("/locations/new", "Register a place of duty"),
         ("/strength", "Strength against establishment"),
+        ("/postings", "Postings"),
+        ("/postings/new", "Decide a posting"),
     ],
     Role.DEPLOYMENT_PANEL: [("/panel", "Sittings and their agendas"), ("/officers", "Officers")],
-    Role.DIRECTOR_OF_HR: [("/policy", "Policy settings"), ("/officers", "Officers")],
+    Role.DIRECTOR_OF_HR: [
+        ("/postings/new", "Decide a posting"),
+        ("/postings", "Postings"),
+        ("/delegations", "Delegations"),
+        ("/policy", "Policy settings"),
+        ("/officers", "Officers"),
+    ],
     Role.HEAD_OF_RESOURCING: [
         ("/appeals", "Appeals inbox"),
         ("/monitoring", "Monitoring figures"),
+        ("/postings/new", "Decide a posting"),
+        ("/postings", "Postings"),
         ("/officers", "Officers"),
     ],
     Role.AUDITOR: [
@@ -65,5 +83,6 @@ async def start(request: Request, signed: SignedInDep) -> Response:
             ("/appeals", "Your appeals"),
             ("/requests/new", "Ask for a posting (form 1068)"),
             ("/requests", "Your 1068 requests"),
+            ("/postings", "Your postings"),
         ]
     return render(request, "pages/home.html", {"tasks": tasks})

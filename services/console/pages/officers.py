@@ -98,6 +98,13 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
         if refused.status != 403:
             raise
         restrictions = None
+    try:
+        found = await postings.get("/postings", signed.token, {"officer_id": officer_id})
+        officer_postings = found.body["items"]
+    except Refused as refused:
+        if refused.status != 403:
+            raise
+        officer_postings = None
     return render(
         request,
         "pages/officer.html",
@@ -105,6 +112,9 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             "officer": record.body,
             "notifications": notifications.body,
             "restrictions": restrictions,
+            "postings": officer_postings,
+            # Both must support an exception to a restriction (L1800 3.2.2).
+            "may_support_exception": signed.person.role.value in ("psd", "head_of_resourcing"),
             "own": signed.person.officer_id == officer_id,
             "may_record_pdr": signed.person.role.value == "hr_resource_planning",
             # Professional Standards marks a place for anyone; an officer asks for themselves.

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.browser import SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
@@ -60,6 +61,74 @@ async def _form(
             "values": values,
             "psd": signed.person.role is Role.PSD,
             "errors": summarise(problem, FIELDS) if problem is not None else None,
+        },
+        status_code=status,
+    )
+
+
+# -- An exception to a restriction, supported by both PSD and the Head of Resourcing ------
+
+SUPPORT = [FormField("rationale", "why you support the exception")]
+
+
+@router.get(
+    "/officers/{officer_id}/restrictions/{location}/exception-support",
+    response_class=HTMLResponse,
+)
+async def support_form(
+    request: Request, officer_id: str, location: str, signed: SignedInDep
+) -> Response:
+    return await _support_page(request, signed, officer_id, location, {}, None, 200)
+
+
+@router.post(
+    "/officers/{officer_id}/restrictions/{location}/exception-support",
+    response_class=HTMLResponse,
+)
+async def support_exception(
+    request: Request, officer_id: str, location: str, signed: SignedInDep
+) -> Response:
+    form = await request.form()
+    values = {"rationale": fv.text(form, "rationale")}
+    outcome = await send_form(
+        request.app.state.services.postings,
+        "POST",
+        f"/officers/{officer_id}/restrictions/{location}/exception-support",
+        signed,
+        fv.without_blanks(values),
+        if_match=fv.text(form, "version") or None,
+    )
+    if isinstance(outcome, Refused):
+        return await _support_page(
+            request, signed, officer_id, location, values, outcome.problem, outcome.status
+        )
+    message = f"Your support for an exception at {location} is recorded"
+    return done(signed, message, f"/officers/{officer_id}")
+
+
+async def _support_page(
+    request: Request,
+    signed: SignedInDep,
+    officer_id: str,
+    location: str,
+    values: dict[str, str],
+    problem: dict[str, object] | None,
+    status: int,
+) -> Response:
+    postings = request.app.state.services.postings
+    record = await postings.get(f"/officers/{officer_id}", signed.token)
+    restrictions = (await postings.get(f"/officers/{officer_id}/restrictions", signed.token)).body
+    restriction = next((r for r in restrictions if r["location"] == location), None)
+    return render(
+        request,
+        "pages/exception_support.html",
+        {
+            "officer": record.body,
+            "version": record.version or record.body["version"],
+            "restriction": restriction,
+            "location": location,
+            "values": values,
+            "errors": summarise(problem, SUPPORT) if problem is not None else None,
         },
         status_code=status,
     )

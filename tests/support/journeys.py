@@ -1,0 +1,83 @@
+"""What every browser journey stands on: the three services and the console running for
+real (on PostgreSQL, one set per test module), Chromium, a fresh browser context per test,
+axe-core's log of the pages visited, and the steps every journey takes (signing in in
+the development sign-in, filling a date, moving by keyboard). Loaded as a pytest plugin
+by tests/conftest.py, so each journey module has these fixtures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.helpers import register_locations
+from tests.support.browser import AccessibilityLog, chromium
+from tests.support.console import RunningConsole, running_console
+
+#: Generous: two cores are shared by the services, the console and the browser.
+WAIT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def console(
+    pg_database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningConsole]:
+    with running_console(pg_database_urls, tmp_path_factory.mktemp("audit")) as running:
+        register_locations(running.postings)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    expect.set_options(timeout=WAIT_MS)
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Browser, console: RunningConsole) -> Iterator[Page]:
+    context = browser.new_context(base_url=console.url)
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def axe() -> Iterator[AccessibilityLog]:
+    log = AccessibilityLog()
+    yield log
+    assert log.checked, "no page was checked"
+    assert not log.failures, log.failures
+
+
+def sign_in(page: Page, axe: AccessibilityLog, name: str, role: str, **more: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    axe.check(page)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Role").select_option(role)
+    for field, value in more.items():
+        page.locator(f"#{field}").fill(value)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Officer postings")
+    axe.check(page)
+
+
+def fill_date(page: Page, name: str, day: date) -> None:
+    page.locator(f"#{name}-day").fill(str(day.day))
+    page.locator(f"#{name}-month").fill(str(day.month))
+    page.locator(f"#{name}-year").fill(str(day.year))
+
+
+def tab_to(page: Page, selector: str) -> None:
+    """Press Tab until the element has the focus, as a keyboard user moves through a page."""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")

@@ -1,0 +1,236 @@
+"""Posting decisions in a real browser: HR decides an appointment and takes it into effect
+on its date; the Director of HR grants and revokes a delegation and decides a compulsory
+posting with the officer's preferences, the reasoning given to them and the notice, which
+the officer agrees to shorten; a divisional commander re-deploys within their division,
+and the Head of Resourcing decides a best-interests posting and co-supports an exception
+to a restricted place. axe-core checks every page visited."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from shared.roles import Role
+from tests.helpers import HR, officer_body
+from tests.support.browser import AccessibilityLog, screenshot
+from tests.support.console import RunningConsole
+from tests.support.http import ok
+from tests.support.journeys import WAIT_MS, fill_date, sign_in
+from tests.support.tokens import bearer
+
+pytestmark = pytest.mark.e2e
+PSD = bearer(Role.PSD, subject="psd-1")
+
+
+def register(console: RunningConsole, officer_id: str, **overrides: object) -> None:
+    ok(
+        console.postings.post("/officers", json=officer_body(officer_id, **overrides), headers=HR),
+        201,
+    )
+
+
+def said(page: Page, text: str) -> None:
+    """The page says once what was done (the notification banner after a command)."""
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(text)
+
+
+def test_hr_decides_a_college_appointment_and_moves_the_officer_on_its_date(
+    page: Page, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    register(
+        console,
+        "R500",
+        name="Nia Okafor",
+        division="headquarters",
+        place_of_duty="headquarters-hr",
+        appointed_on=date.today().isoformat(),
+        probation_ends_on=(date.today() + timedelta(days=730)).isoformat(),
+    )
+    sign_in(page, axe, "Alice Hill", "hr_resource_planning")
+    page.get_by_role("link", name="Decide a posting").click()
+    axe.check(page)
+    page.get_by_role("link", name=re.compile("Appointment to the college")).click()
+    axe.check(page)
+
+    # Nothing filled in: each field the decision needs is named and linked.
+    page.get_by_role("button", name="Decide the posting").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter the officer's id")).to_have_attribute(
+        "href", "#officer_id"
+    )
+    expect(summary.get_by_role("link", name="Enter the posting date")).to_have_attribute(
+        "href", "#posting_date-day"
+    )
+    expect(summary).to_contain_text("Enter the rationale")
+    axe.check(page)
+
+    # The first posting of a new officer is to the college: the rule and its clause.
+    page.get_by_label("Officer's id").fill("R500")
+    page.get_by_label("Place of duty they go to").fill("dover")
+    fill_date(page, "posting_date", date.today() + timedelta(days=1))
+    page.get_by_label("Rationale").fill("The January intake")
+    page.get_by_role("button", name="Decide the posting").click()
+    expect(summary).to_contain_text("L1800 3.3.1")
+    axe.check(page)
+    page.get_by_label("Place of duty they go to").fill("college")
+    page.get_by_role("button", name="Decide the posting").click()
+    said(page, "The posting is decided")
+    state = page.locator(".govuk-summary-list__row", has_text="State")
+    expect(state).to_contain_text("Date confirmed")
+    axe.check(page)
+
+    page.get_by_label("Reason for the move").fill("Intake day")
+    page.get_by_role("button", name="Move the officer").click()
+    said(page, "The officer is moved")
+    expect(state).to_contain_text("Moved")
+    axe.check(page)
+    assert ok(console.postings.get("/officers/R500", headers=HR))["place_of_duty"] == "college"
+    screenshot(page, "hr-moves-an-officer-on-their-posting-date")
+
+
+def test_the_director_delegates_and_decides_a_compulsory_posting_whose_notice_the_officer_shortens(
+    browser: Browser, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    register(console, "K520", name="Priya Shah")
+    director = browser.new_context(base_url=console.url)
+    officer = browser.new_context(base_url=console.url)
+    for context in (director, officer):
+        context.set_default_timeout(WAIT_MS)
+    try:
+        page = director.new_page()
+        sign_in(page, axe, "Dana Director", "director_of_hr")
+
+        # A delegation: refused without its powers, then granted, then revoked.
+        page.get_by_role("link", name="Delegations").click()
+        axe.check(page)
+        page.get_by_label("The delegate's id").fill("hr-deputy")
+        fill_date(page, "valid_from", date.today())
+        fill_date(page, "valid_to", date.today() + timedelta(days=90))
+        page.locator("#grant-rationale").fill("Cover while I am on leave")
+        page.get_by_role("button", name="Grant the delegation").click()
+        link = page.locator(".govuk-error-summary").get_by_role("link", name=re.compile("powers"))
+        expect(link).to_have_attribute("href", "#powers")
+        axe.check(page)
+        page.get_by_label(re.compile("Compulsory postings")).check()
+        page.get_by_role("button", name="Grant the delegation").click()
+        said(page, "The delegation to hr-deputy is granted")
+        expect(page.get_by_role("heading", name="To hr-deputy")).to_be_visible()
+        axe.check(page)
+        page.locator("#revoke-rationale-1").fill("Back from leave")
+        page.get_by_role("button", name="Revoke the delegation to hr-deputy").click()
+        said(page, "The delegation is revoked")
+        expect(page.get_by_role("heading", name="To hr-deputy (revoked)")).to_be_visible()
+        axe.check(page)
+
+        # A compulsory posting, with preferences sought, the reasoning and the notice.
+        page.goto("/postings/new/compulsory")
+        axe.check(page)
+        page.get_by_label("Officer's id").fill("K520")
+        page.get_by_label("Place of duty they go to").fill("tonbridge")
+        page.get_by_label("Rationale", exact=True).fill("Tonbridge's response team is short")
+        fill_date(page, "likely_posting_date", date.today() + timedelta(days=60))
+        page.get_by_label("The reasoning given to the officer").fill(
+            "You are the only constable with public order training in the north"
+        )
+        page.get_by_label(re.compile("The officer's preferences")).fill("tonbridge, ashford")
+        page.get_by_role("button", name="Decide the posting").click()
+        said(page, "The posting is decided")
+        details = page.locator(".govuk-summary-list").nth(1)
+        expect(details).to_contain_text("tonbridge, ashford")
+        expect(details).to_contain_text("public order training")
+        axe.check(page)
+        posting_url = page.url
+
+        # The officer reads it from their postings and agrees to a shorter notice.
+        mine = officer.new_page()
+        sign_in(mine, axe, "Priya Shah", "officer", officer_id="K520")
+        mine.get_by_role("link", name="Your postings").click()
+        axe.check(mine)
+        mine.get_by_role("link", name=re.compile("K520")).click()
+        mine.get_by_label("Days of notice you agree to").fill("a fortnight")
+        mine.get_by_role("button", name="Agree to this notice").click()
+        summary = mine.locator(".govuk-error-summary")
+        expect(summary.get_by_role("link")).to_have_text(
+            "The notice you agree to must be a whole number"
+        )
+        axe.check(mine)
+        mine.get_by_label("Days of notice you agree to").fill("14")
+        mine.get_by_role("button", name="Agree to this notice").click()
+        said(mine, "You agreed to 14 days' notice")
+        agreed = mine.locator(".govuk-summary-list__row", has_text="Notice agreed")
+        expect(agreed).to_contain_text("14 days")
+        axe.check(mine)
+        assert mine.url == posting_url
+        screenshot(mine, "officer-agrees-a-shorter-notice")
+    finally:
+        director.close()
+        officer.close()
+
+
+def test_a_commander_redeploys_and_the_head_of_resourcing_decides_and_co_supports(
+    browser: Browser, console: RunningConsole, axe: AccessibilityLog
+) -> None:
+    register(console, "K530", name="Tom Price")
+    register(console, "K531", name="Ana Silva")
+    ok(
+        console.postings.post(
+            "/officers/K531/restrictions",
+            json={"location": "dover", "rationale": "Conflict with a Dover investigation"},
+            headers=PSD,
+        ),
+        201,
+    )
+    commander = browser.new_context(base_url=console.url)
+    head = browser.new_context(base_url=console.url)
+    for context in (commander, head):
+        context.set_default_timeout(WAIT_MS)
+    try:
+        page = commander.new_page()
+        sign_in(page, axe, "Chris Commander", "divisional_commander", division="north")
+        page.get_by_role("link", name="Decide a posting").click()
+        expect(page.get_by_role("link")).not_to_contain_text(["Compulsory"])
+        page.get_by_role("link", name=re.compile("Re-deployment")).click()
+        axe.check(page)
+        page.get_by_label("Officer's id").fill("K530")
+        page.get_by_label("Place of duty they go to").fill("tonbridge")
+        page.get_by_label("Rationale", exact=True).fill("Night-time economy cover")
+        fill_date(page, "posting_date", date.today() + timedelta(days=21))
+        page.get_by_role("button", name="Decide the posting").click()
+        said(page, "The posting is decided")
+        axe.check(page)
+
+        hor = head.new_page()
+        sign_in(hor, axe, "Dana Ross", "head_of_resourcing")
+        hor.goto("/postings/new/best-interests")
+        axe.check(hor)
+        hor.get_by_label("Officer's id").fill("K531")
+        hor.get_by_label("Place of duty they go to").fill("ashford")
+        hor.get_by_label("Rationale", exact=True).fill("A fresh start after a difficult year")
+        fill_date(hor, "likely_posting_date", date.today() + timedelta(days=45))
+        hor.get_by_role("button", name="Decide the posting").click()
+        link = hor.locator(".govuk-error-summary").get_by_role("link", name=re.compile("whose"))
+        expect(link).to_have_text("Select in whose interests it is")
+        axe.check(hor)
+        hor.get_by_label("The individual").check()
+        hor.get_by_role("button", name="Decide the posting").click()
+        said(hor, "The posting is decided")
+        axe.check(hor)
+
+        # The restriction PSD placed: the Head of Resourcing supports an exception.
+        hor.goto("/officers/K531")
+        axe.check(hor)
+        hor.get_by_role("link", name="Support an exception at dover").click()
+        axe.check(hor)
+        hor.get_by_label("Why you support it").fill("The investigation has closed")
+        hor.get_by_role("button", name="Support the exception").click()
+        said(hor, "Your support for an exception at dover is recorded")
+        axe.check(hor)
+        restrictions = ok(console.postings.get("/officers/K531/restrictions", headers=PSD))
+        assert restrictions[0]["supported_by_head_of_resourcing"] is True
+        screenshot(hor, "head-of-resourcing-supports-an-exception")
+    finally:
+        commander.close()
+        head.close()
