@@ -118,7 +118,13 @@ def test_hr_and_an_officer_sign_in_with_the_identity_provider(
             page.locator(f"#appointed_on-{part}").fill(str(number))
         page.get_by_role("button", name="Register officer").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Jo Morgan")
+        # Signing out ends the provider's session too (RP-Initiated Logout): it asks, and
+        # sends the browser back to the console, whose own session has ended already.
         page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(r"/oauth2/end_session\?"))
+        assert "id_token_hint=" in page.url
+        assert page.context.cookies(console.url) == []
+        page.get_by_role("button", name="End session").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
 
         sign_in_at_the_provider(page, axe, "K400")

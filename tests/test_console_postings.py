@@ -8,8 +8,10 @@ to a restricted place. axe-core checks every page visited."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -18,7 +20,7 @@ from tests.helpers import HR, officer_body
 from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole
 from tests.support.http import ok
-from tests.support.journeys import WAIT_MS, fill_date, sign_in
+from tests.support.journeys import WAIT_MS, csrf_of, fill_date, sign_in, signed_in
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
@@ -234,3 +236,123 @@ def test_a_commander_redeploys_and_the_head_of_resourcing_decides_and_co_support
     finally:
         commander.close()
         head.close()
+
+
+# -- The other kinds, through the same forms over plain HTTP --------------------------------
+
+
+def date_fields(name: str, day: date) -> dict[str, str]:
+    return {f"{name}-{part}": str(getattr(day, part)) for part in ("day", "month", "year")}
+
+
+def decide_through_the_form(browser: httpx.Client, form_page: str, answers: dict[str, str]) -> str:
+    """Fill in the decision form a page offers; the id of the posting it recorded."""
+    form = browser.get(form_page)
+    assert form.status_code == 200, form.text
+    # The page's own form: the header's is the sign-out.
+    action = re.search(r'<form method="post" action="(/(?!sign-out)[^"]+)"', form.text)
+    assert action, form.text
+    sent = browser.post(action.group(1), data={"csrf_token": csrf_of(form), **answers})
+    assert sent.status_code == 303, sent.text
+    assert browser.get(sent.headers["location"]).status_code == 200
+    return str(sent.headers["location"]).rsplit("/", 1)[-1]
+
+
+def test_appointments_selections_senior_postings_and_1068_postings_are_decided_by_their_forms(
+    console: RunningConsole,
+) -> None:
+    """The kinds the browser journeys leave out use the same forms: each reaches the API as
+    that kind, with what its form asked."""
+    today = date.today()
+    register(
+        console,
+        "R541",
+        division="headquarters",
+        place_of_duty="headquarters-hr",
+        appointed_on=today.isoformat(),
+        home_town="Tonbridge",
+        probation_ends_on=(today + timedelta(days=730)).isoformat(),
+    )
+    ok(
+        console.postings.patch(
+            "/officers/R541", json={"initial_training_complete": True}, headers=HR
+        )
+    )
+    register(console, "K542")
+    register(console, "S543", rank="chief_inspector")
+    register(console, "K544")
+    common = {
+        "to_location": "dover",
+        **date_fields("likely_posting_date", today + timedelta(days=40)),
+    }
+    officer = bearer(Role.OFFICER, subject="K544", officer_id="K544")
+    request = ok(
+        console.postings.post(
+            "/requests",
+            json={"officer_id": "K544", "grounds": "development", "reasons": "CID experience"},
+            headers=officer,
+        ),
+        201,
+    )
+    slt = bearer(Role.SLT, subject="slt-north", division="north")
+    ok(
+        console.postings.post(
+            f"/requests/{request['id']}/support",
+            json={"rationale": "North can release K544 in the spring"},
+            headers=slt,
+        )
+    )
+
+    with closing(signed_in(console, name="Alice Hill", role="hr_resource_planning")) as hr:
+        divisional = decide_through_the_form(
+            hr,
+            "/postings/new/divisional",
+            {**common, "officer_id": "R541", "rationale": "Dover needs probationers"},
+        )
+        selection = decide_through_the_form(
+            hr,
+            "/postings/new/selection",
+            {
+                **common,
+                "officer_id": "K542",
+                "rationale": "Top of the CID board",
+                "selection_process": "CID board, November",
+                "slt_recipients": "slt-north, slt-south",
+            },
+        )
+        assert "Decide the posting" in hr.get(f"/requests/{request['id']}").text
+        on_request = decide_through_the_form(
+            hr,
+            f"/requests/{request['id']}/posting",
+            {**common, "rationale": "As the officer asked, supported by their SLT"},
+        )
+
+    # Senior postings go through the Director of HR (L1800 3.8).
+    with closing(signed_in(console, name="Dana Director", role="director_of_hr")) as director:
+        senior = decide_through_the_form(
+            director,
+            "/postings/new/senior",
+            {
+                **common,
+                "officer_id": "S543",
+                "rationale": "District commander vacancy",
+                "flow": "selection",
+                "selection_process": "Superintendents' board",
+                "slt_recipients": "slt-south",
+            },
+        )
+
+    decided = {
+        posting_id: ok(console.postings.get(f"/postings/{posting_id}", headers=HR))
+        for posting_id in (divisional, selection, senior, on_request)
+    }
+    assert [(p["kind"], p["officer_id"]) for p in decided.values()] == [
+        ("appointment", "R541"),
+        ("selection", "K542"),
+        ("senior_leadership", "S543"),
+        ("officer_request", "K544"),
+    ]
+    assert decided[selection]["details"]["selection_process"] == "CID board, November"
+    told = ok(console.postings.get("/officers/K542/notifications", headers=HR))
+    assert {"slt-north", "slt-south"} <= set(told[0]["recipients"])
+    assert decided[senior]["details"]["flow"] == "selection"

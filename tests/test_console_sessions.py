@@ -5,7 +5,6 @@ needs, and the development sign-in's limits."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import anyio
 import httpx
@@ -14,35 +13,13 @@ from fastapi.routing import APIRoute
 
 from services.console.main import ROUTERS, create_app
 from services.console.settings import ConsoleSettings
-from tests.helpers import HR, register_locations
-from tests.support.console import RunningConsole, running_console
+from tests.helpers import HR
+from tests.support.console import RunningConsole
+from tests.support.journeys import csrf_of, signed_in
 
 pytestmark = pytest.mark.e2e
 #: A JSON Web Token anywhere in what the browser gets would start like this.
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}")
-
-
-@pytest.fixture(scope="module")
-def console(
-    pg_database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningConsole]:
-    with running_console(pg_database_urls, tmp_path_factory.mktemp("audit")) as running:
-        register_locations(running.postings)
-        yield running
-
-
-def csrf_of(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-def signed_in(console: RunningConsole, **who: str) -> httpx.Client:
-    browser = httpx.Client(base_url=console.url)
-    form = browser.get("/sign-in")
-    page = browser.post("/sign-in", data={"csrf_token": csrf_of(form), **who})
-    assert page.status_code == 303, page.text
-    return browser
 
 
 def test_the_cookie_names_a_session_and_the_token_never_reaches_the_browser(

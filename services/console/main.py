@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
@@ -67,14 +68,24 @@ ROUTERS = tuple(
 )
 #: The pages load only their own styles and scripts, and are framed by no one.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+
+
+def content_security_policy(settings: ConsoleSettings) -> str:
+    """Forms post only here; signing out may then send the browser on to the identity
+    provider (a redirect after a form is held to form-action too), so its origin is
+    allowed when one is configured."""
+    targets = ["'self'"]
+    if settings.oidc_issuer:
+        issuer = urlsplit(settings.oidc_issuer)
+        targets.append(f"{issuer.scheme}://{issuer.netloc}")
+    return (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        f"form-action {' '.join(targets)}; frame-ancestors 'none'"
+    )
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
@@ -130,6 +141,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         # Nothing of its own to wait for: the services it calls say so on each page.
         return {"status": "ready", "service": "console"}
 
+    policy = content_security_policy(settings)
+
     @app.middleware("http")
     async def session_cookie(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -145,6 +158,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
             response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=secure, path="/")
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
     install_error_pages(app)

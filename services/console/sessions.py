@@ -33,6 +33,9 @@ class Session:
     person: Person | None = None
     token: str | None = None
     token_expires_at: datetime | None = None
+    #: The identity provider's ID token, named when signing out there (OpenID Connect
+    #: RP-Initiated Logout 1.0, id_token_hint); absent with the development sign-in.
+    id_token: str | None = None
     #: A sign-in under way at the identity provider: its state, nonce and PKCE verifier.
     oidc: dict[str, Any] = field(default_factory=dict)
     #: One message shown on the next page (a record saved, a sign-out).

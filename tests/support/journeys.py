@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -81,3 +82,21 @@ def tab_to(page: Page, selector: str) -> None:
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+# -- Without a browser: the console's forms over plain HTTP ---------------------------------
+
+
+def csrf_of(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def signed_in(console: RunningConsole, **who: str) -> httpx.Client:
+    """A client holding a console session, signed in with the development sign-in."""
+    browser = httpx.Client(base_url=console.url)
+    form = browser.get("/sign-in")
+    page = browser.post("/sign-in", data={"csrf_token": csrf_of(form), **who})
+    assert page.status_code == 303, page.text
+    return browser

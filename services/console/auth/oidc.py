@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
@@ -105,8 +106,38 @@ async def callback(request: Request) -> Response:
     if errors or person is None:
         return render(request, "auth/sign_in_failed.html", {"errors": errors}, status_code=401)
     expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=UTC)
-    start_session(request, person, token, min(expires_at, _longest()))
+    id_token = answer.get("id_token")
+    start_session(
+        request,
+        person,
+        token,
+        min(expires_at, _longest()),
+        id_token=str(id_token) if id_token else None,
+    )
     return RedirectResponse("/", status_code=303)
+
+
+async def end_session_at_the_provider(request: Request, id_token: str) -> str | None:
+    """Where to send the browser so the provider ends its own session too (OpenID Connect
+    RP-Initiated Logout 1.0): its end_session_endpoint, naming the ID token it issued and
+    where to come back to. None when the provider publishes no such endpoint; the console's
+    own session has ended either way."""
+    oauth: OAuth | None = request.app.state.oauth
+    if oauth is None:
+        return None
+    client: StarletteOAuth2App = oauth.create_client(PROVIDER)
+    metadata = await client.load_server_metadata()
+    endpoint = metadata.get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint:
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": request.app.state.settings.oidc_client_id,
+            "post_logout_redirect_uri": str(request.url_for("signed_out")),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def _longest() -> datetime:

@@ -24,6 +24,13 @@ async def services_accept(request: Request, token: str) -> bool:
     return True
 
 
-def start_session(request: Request, person: Person, token: str, expires_at: datetime) -> None:
+def start_session(
+    request: Request,
+    person: Person,
+    token: str,
+    expires_at: datetime,
+    id_token: str | None = None,
+) -> None:
     session = store(request).sign_in(session_for_form(request), person, token, expires_at)
+    session.id_token = id_token
     keep_session(request, session)

@@ -238,5 +238,17 @@ KINDS = {
 }
 
 
+#: A posting decided on a supported 1068 (L1800 3.5.3): the officer is the request's, so
+#: the form asks only where, when and why. Decided from the request's page.
+REQUEST_POSTING = Kind(
+    "officer-request",
+    "Posting on the officer's 1068 request",
+    "L1800 3.5.3",
+    "/requests/{request_id}/posting",
+    frozenset({Role.HR_RESOURCE_PLANNING}),
+    (TO, RATIONALE, TRAVEL, WELFARE, LIKELY),
+)
+
+
 def kinds_for(role: Role) -> list[Kind]:
     return [kind for kind in KINDS.values() if role in kind.roles]

@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
+from services.console.pages.posting_kinds import REQUEST_POSTING
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
 from shared.roles import Role
@@ -107,6 +109,46 @@ async def decide(request: Request, request_id: str, signed: SignedInDep) -> Resp
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
 
 
+@router.get("/requests/{request_id}/posting", response_class=HTMLResponse)
+async def posting_form(request: Request, request_id: str, signed: SignedInDep) -> Response:
+    return await _posting_form(request, request_id, {}, None, 200)
+
+
+@router.post("/requests/{request_id}/posting", response_class=HTMLResponse)
+async def decide_posting(request: Request, request_id: str, signed: SignedInDep) -> Response:
+    values = REQUEST_POSTING.values(await request.form())
+    outcome = await send_form(
+        request.app.state.services.postings,
+        "POST",
+        REQUEST_POSTING.path.format(request_id=request_id),
+        signed,
+        REQUEST_POSTING.body(values),
+    )
+    if isinstance(outcome, Refused):
+        return await _posting_form(request, request_id, values, outcome.problem, outcome.status)
+    return done(signed, "The posting is decided", f"/postings/{outcome.body['id']}")
+
+
+async def _posting_form(
+    request: Request,
+    request_id: str,
+    values: dict[str, Any],
+    problem: dict[str, Any] | None,
+    status: int,
+) -> Response:
+    return render(
+        request,
+        "pages/posting_new.html",
+        {
+            "kind": REQUEST_POSTING,
+            "action": f"/requests/{request_id}/posting",
+            "values": values,
+            "errors": summarise(problem, REQUEST_POSTING.fields) if problem else None,
+        },
+        status_code=status,
+    )
+
+
 async def _page(
     request: Request,
     signed: SignedIn,
@@ -124,6 +166,9 @@ async def _page(
             "version": answer.version,
             "values": values,
             "may_decide": signed.person.role is Role.SLT and answer.body["state"] == "submitted",
+            # A supported request goes into the posting plan, where HR decides the posting.
+            "may_post": signed.person.role is Role.HR_RESOURCE_PLANNING
+            and answer.body["state"] == "supported",
             "errors": summarise(problem, DECISION) if problem is not None else None,
         },
         status_code=status,
