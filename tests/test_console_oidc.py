@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from services.console.settings import ConsoleSettings
 from tests.helpers import LOCATIONS
-from tests.support.browser import AccessibilityLog, chromium, screenshot
+from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole, running_console
 
 pytestmark = pytest.mark.e2e
@@ -63,13 +63,6 @@ def console(
         follow=False,
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=WAIT_MS)
-    with chromium() as launched:
-        yield launched
 
 
 def sign_in_at_the_provider(page: Page, axe: AccessibilityLog, subject: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from services.console.browser import SignedIn
 from services.console.clients.api import Answer, Refused, ServiceApi
@@ -32,6 +33,16 @@ async def send_form(
         if refused.status not in SHOWN_ON_THE_FORM:
             raise
         return refused
+
+
+async def send_on_record(
+    api: ServiceApi, path: str, signed: SignedIn, form: FormData, body: dict[str, Any]
+) -> Answer | Refused:
+    """A command on one record, POSTed against the version the form was read at (its
+    hidden ``version``), so a change made meanwhile is a 409, never overwritten."""
+    version = form.get("version")
+    if_match = version.strip() if isinstance(version, str) and version.strip() else None
+    return await send_form(api, "POST", path, signed, body, if_match=if_match)
 
 
 def done(signed: SignedIn, message: str, to: str) -> RedirectResponse:

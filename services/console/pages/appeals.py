@@ -5,10 +5,11 @@ with grounds, and the appeal with its deadline and outcome, times in London time
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render
@@ -45,16 +46,13 @@ async def new_appeal(request: Request, signed: SignedInDep) -> Response:
 async def lodge(request: Request, signed: SignedInDep) -> Response:
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in FIELDS}
-    try:
-        answer = await request.app.state.services.appeals.send(
-            "POST", "/appeals", signed.token, fv.without_blanks(values)
-        )
-    except Refused as refused:
-        if refused.status not in (403, 409, 422):
-            raise
-        return await _form(request, signed, values, refused.problem, refused.status)
-    signed.session.flash = "Your appeal is lodged with the Head of Resourcing"
-    return RedirectResponse(f"/appeals/{answer.body['id']}", status_code=303)
+    outcome = await send_form(
+        request.app.state.services.appeals, "POST", "/appeals", signed, fv.without_blanks(values)
+    )
+    if isinstance(outcome, Refused):
+        return await _form(request, signed, values, outcome.problem, outcome.status)
+    lodged = "Your appeal is lodged with the Head of Resourcing"
+    return done(signed, lodged, f"/appeals/{outcome.body['id']}")
 
 
 @router.get("/appeals/{appeal_id}", response_class=HTMLResponse)
@@ -81,25 +79,21 @@ async def _act(
     appeal_id: str,
     command: str,
     fields: list[FormField],
-    done: str,
+    message: str,
 ) -> Response:
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in fields}
-    try:
-        await request.app.state.services.appeals.send(
-            "POST",
-            f"/appeals/{appeal_id}/{command}",
-            signed.token,
-            fv.without_blanks(values),
-            if_match=fv.text(form, "version") or None,
-        )
-    except Refused as refused:
-        if refused.status not in (403, 409, 422):
-            raise
-        errors = summarise(refused.problem, fields)
-        return await _appeal(request, signed, appeal_id, values, errors, refused.status)
-    signed.session.flash = done
-    return RedirectResponse(f"/appeals/{appeal_id}", status_code=303)
+    outcome = await send_on_record(
+        request.app.state.services.appeals,
+        f"/appeals/{appeal_id}/{command}",
+        signed,
+        form,
+        fv.without_blanks(values),
+    )
+    if isinstance(outcome, Refused):
+        errors = summarise(outcome.problem, fields)
+        return await _appeal(request, signed, appeal_id, values, errors, outcome.status)
+    return done(signed, message, f"/appeals/{appeal_id}")
 
 
 async def _appeal(

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
-from services.console.commands import done, send_form
+from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render
@@ -72,13 +72,12 @@ async def grant(request: Request, signed: SignedInDep) -> Response:
 async def revoke(request: Request, delegation_id: str, signed: SignedInDep) -> Response:
     form = await request.form()
     rationale = fv.text(form, "rationale")
-    outcome = await send_form(
+    outcome = await send_on_record(
         request.app.state.services.postings,
-        "POST",
         f"/delegations/{delegation_id}/revocation",
         signed,
+        form,
         fv.without_blanks({"rationale": rationale}),
-        if_match=fv.text(form, "version") or None,
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, REVOKE)

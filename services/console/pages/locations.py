@@ -4,10 +4,11 @@ place, L1800 3.1.1)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
@@ -47,16 +48,14 @@ async def register_location(request: Request, signed: SignedInDep) -> Response:
             "lon": fv.number(values["lon"]) if values["lon"] else None,
         }
     )
-    try:
-        await request.app.state.services.postings.send("POST", "/locations", signed.token, body)
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
+    outcome = await send_form(
+        request.app.state.services.postings, "POST", "/locations", signed, body
+    )
+    if isinstance(outcome, Refused):
         return render(
             request,
             "pages/location_new.html",
-            {"values": values, "errors": summarise(refused.problem, NEW_LOCATION)},
-            status_code=refused.status,
+            {"values": values, "errors": summarise(outcome.problem, NEW_LOCATION)},
+            status_code=outcome.status,
         )
-    signed.session.flash = f"{values['name']} is registered as {values['code']}"
-    return RedirectResponse("/locations", status_code=303)
+    return done(signed, f"{values['name']} is registered as {values['code']}", "/locations")

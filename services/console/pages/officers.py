@@ -4,10 +4,11 @@ notifications, and registering an officer."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
@@ -65,23 +66,25 @@ async def register_officer(request: Request, signed: SignedInDep) -> Response:
     values = {f.name: fv.text(form, f.name) for f in NEW_OFFICER if f.name != "appointed_on"}
     appointed = fv.date_parts(form, "appointed_on")
     body = fv.without_blanks({**values, "appointed_on": fv.date_value(appointed)})
-    try:
-        await request.app.state.services.postings.send("POST", "/officers", signed.token, body)
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
+    outcome = await send_form(
+        request.app.state.services.postings, "POST", "/officers", signed, body
+    )
+    if isinstance(outcome, Refused):
         return render(
             request,
             "pages/officer_new.html",
             {
                 "values": {**values, "appointed_on": appointed},
                 "ranks": RANKS,
-                "errors": summarise(refused.problem, NEW_OFFICER),
+                "errors": summarise(outcome.problem, NEW_OFFICER),
             },
-            status_code=refused.status,
+            status_code=outcome.status,
         )
-    signed.session.flash = f"{values['name']} ({values['officer_id']}) is registered"
-    return RedirectResponse(f"/officers/{values['officer_id']}", status_code=303)
+    return done(
+        signed,
+        f"{values['name']} ({values['officer_id']}) is registered",
+        f"/officers/{values['officer_id']}",
+    )
 
 
 @router.get("/officers/{officer_id}", response_class=HTMLResponse)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
@@ -33,16 +34,12 @@ async def add_sitting(request: Request, signed: SignedInDep) -> Response:
     form = await request.form()
     parts = fv.date_parts(form, "sits_on")
     body = fv.without_blanks({"sits_on": fv.date_value(parts)})
-    try:
-        answer = await request.app.state.services.postings.send(
-            "POST", "/panel-sittings", signed.token, body
-        )
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
-        return await _sittings(request, signed, parts, refused.problem, refused.status)
-    signed.session.flash = "The sitting is arranged"
-    return RedirectResponse(f"/panel/{answer.body['id']}", status_code=303)
+    outcome = await send_form(
+        request.app.state.services.postings, "POST", "/panel-sittings", signed, body
+    )
+    if isinstance(outcome, Refused):
+        return await _sittings(request, signed, parts, outcome.problem, outcome.status)
+    return done(signed, "The sitting is arranged", f"/panel/{outcome.body['id']}")
 
 
 @router.get("/panel/{sitting_id}", response_class=HTMLResponse)
@@ -81,18 +78,18 @@ async def decide(
             "posting_date": fv.date_value(parts),
         }
     )
-    try:
-        await request.app.state.services.postings.send(
-            "POST", f"/panel-sittings/{sitting_id}/outcomes", signed.token, body
-        )
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
+    outcome = await send_form(
+        request.app.state.services.postings,
+        "POST",
+        f"/panel-sittings/{sitting_id}/outcomes",
+        signed,
+        body,
+    )
+    if isinstance(outcome, Refused):
         return await _outcome(
-            request, signed, sitting_id, posting_id, values, refused.problem, refused.status
+            request, signed, sitting_id, posting_id, values, outcome.problem, outcome.status
         )
-    signed.session.flash = "The panel's decision is recorded"
-    return RedirectResponse(f"/panel/{sitting_id}", status_code=303)
+    return done(signed, "The panel's decision is recorded", f"/panel/{sitting_id}")
 
 
 async def _sittings(

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
+from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render
@@ -60,22 +61,19 @@ async def change(request: Request, setting: str, signed: SignedInDep) -> Respons
     # Version 0: the settings were never decided, and a command that creates its record
     # takes no If-Match (there is no version it could mean).
     version = fv.text(form, "version")
-    try:
-        await request.app.state.services.postings.send(
-            "PUT",
-            f"/policy/{setting}",
-            signed.token,
-            body,
-            if_match=version if version not in ("", "0") else None,
-        )
-    except Refused as refused:
-        if refused.status not in (403, 409, 422):
-            raise
+    outcome = await send_form(
+        request.app.state.services.postings,
+        "PUT",
+        f"/policy/{setting}",
+        signed,
+        body,
+        if_match=version if version not in ("", "0") else None,
+    )
+    if isinstance(outcome, Refused):
         return await _page(
-            request, signed, setting, values, summarise(refused.problem, fields), refused.status
+            request, signed, setting, values, summarise(outcome.problem, fields), outcome.status
         )
-    signed.session.flash = "The setting is changed"
-    return RedirectResponse("/policy", status_code=303)
+    return done(signed, "The setting is changed", "/policy")
 
 
 async def _page(

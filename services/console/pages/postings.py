@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
-from services.console.commands import done, send_form
+from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
 from services.console.pages.posting_kinds import KINDS, kinds_for
 from services.console.refusals import ErrorSummary, FormField, summarise
@@ -80,13 +80,12 @@ async def posting(request: Request, posting_id: str, signed: SignedInDep) -> Res
 async def move(request: Request, posting_id: str, signed: SignedInDep) -> Response:
     form = await request.form()
     values = {"rationale": fv.text(form, "rationale")}
-    outcome = await send_form(
+    outcome = await send_on_record(
         request.app.state.services.postings,
-        "POST",
         f"/postings/{posting_id}/move",
         signed,
+        form,
         fv.without_blanks(values),
-        if_match=fv.text(form, "version") or None,
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, MOVE)
@@ -99,14 +98,13 @@ async def agree_notice(request: Request, posting_id: str, signed: SignedInDep) -
     form = await request.form()
     values = {"agreed_days": fv.text(form, "agreed_days")}
     days = values["agreed_days"]
-    outcome = await send_form(
+    outcome = await send_on_record(
         request.app.state.services.postings,
-        "POST",
         f"/postings/{posting_id}/notice-agreement",
         signed,
+        form,
         # Whole days: "14" is sent as 14; anything else as typed, for the service to refuse.
         fv.without_blanks({"agreed_days": int(days) if days.isdigit() else days}),
-        if_match=fv.text(form, "version") or None,
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, NOTICE)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
-from services.console.commands import done, send_form
+from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
 from services.console.pages.posting_kinds import REQUEST_POSTING
 from services.console.refusals import FormField, summarise
@@ -59,21 +59,18 @@ async def submit(request: Request, signed: SignedInDep) -> Response:
         p.strip() for p in values["locations_sought"].split(",") if p.strip()
     ]
     body["roles_sought"] = [r.strip() for r in values["roles_sought"].splitlines() if r.strip()]
-    try:
-        answer = await request.app.state.services.postings.send(
-            "POST", "/requests", signed.token, body
-        )
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
+    outcome = await send_form(
+        request.app.state.services.postings, "POST", "/requests", signed, body
+    )
+    if isinstance(outcome, Refused):
         return render(
             request,
             "pages/request_new.html",
-            {"values": values, "errors": summarise(refused.problem, NEW)},
-            status_code=refused.status,
+            {"values": values, "errors": summarise(outcome.problem, NEW)},
+            status_code=outcome.status,
         )
-    signed.session.flash = "Your 1068 is sent to your local senior leadership team"
-    return RedirectResponse(f"/requests/{answer.body['id']}", status_code=303)
+    sent = "Your 1068 is sent to your local senior leadership team"
+    return done(signed, sent, f"/requests/{outcome.body['id']}")
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
@@ -89,24 +86,21 @@ async def decide(request: Request, request_id: str, signed: SignedInDep) -> Resp
     if action is None:
         problem = {"errors": [{"field": "decision", "type": "missing", "message": ""}]}
         return await _page(request, signed, request_id, values, problem, 422)
-    try:
-        await request.app.state.services.postings.send(
-            "POST",
-            f"/requests/{request_id}/{action}",
-            signed.token,
-            fv.without_blanks({"rationale": values["rationale"]}),
-            if_match=fv.text(form, "version") or None,
-        )
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
-        return await _page(request, signed, request_id, values, refused.problem, refused.status)
-    signed.session.flash = (
+    outcome = await send_on_record(
+        request.app.state.services.postings,
+        f"/requests/{request_id}/{action}",
+        signed,
+        form,
+        fv.without_blanks({"rationale": values["rationale"]}),
+    )
+    if isinstance(outcome, Refused):
+        return await _page(request, signed, request_id, values, outcome.problem, outcome.status)
+    message = (
         "Supported: it goes into the posting plan"
         if action == "support"
-        else ("Declined: the reasons are told to the officer and kept on their personal file")
+        else "Declined: the reasons are told to the officer and kept on their personal file"
     )
-    return RedirectResponse(f"/requests/{request_id}", status_code=303)
+    return done(signed, message, f"/requests/{request_id}")
 
 
 @router.get("/requests/{request_id}/posting", response_class=HTMLResponse)

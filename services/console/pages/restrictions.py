@@ -4,11 +4,11 @@ with a confidential reason; an officer may ask it for themselves."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedInDep, check_csrf
 from services.console.clients.api import Refused
-from services.console.commands import done, send_form
+from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
@@ -27,19 +27,20 @@ async def new_restriction(request: Request, officer_id: str, signed: SignedInDep
 async def restrict(request: Request, officer_id: str, signed: SignedInDep) -> Response:
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in FIELDS}
-    try:
-        await request.app.state.services.postings.send(
-            "POST",
-            f"/officers/{officer_id}/restrictions",
-            signed.token,
-            fv.without_blanks(values),
-        )
-    except Refused as refused:
-        if refused.status not in (409, 422):
-            raise
-        return await _form(request, signed, officer_id, values, refused.problem, refused.status)
-    signed.session.flash = f"{values['location']} is recorded as a place not to post to"
-    return RedirectResponse(f"/officers/{officer_id}", status_code=303)
+    outcome = await send_form(
+        request.app.state.services.postings,
+        "POST",
+        f"/officers/{officer_id}/restrictions",
+        signed,
+        fv.without_blanks(values),
+    )
+    if isinstance(outcome, Refused):
+        return await _form(request, signed, officer_id, values, outcome.problem, outcome.status)
+    return done(
+        signed,
+        f"{values['location']} is recorded as a place not to post to",
+        f"/officers/{officer_id}",
+    )
 
 
 async def _form(
@@ -90,13 +91,12 @@ async def support_exception(
 ) -> Response:
     form = await request.form()
     values = {"rationale": fv.text(form, "rationale")}
-    outcome = await send_form(
+    outcome = await send_on_record(
         request.app.state.services.postings,
-        "POST",
         f"/officers/{officer_id}/restrictions/{location}/exception-support",
         signed,
+        form,
         fv.without_blanks(values),
-        if_match=fv.text(form, "version") or None,
     )
     if isinstance(outcome, Refused):
         return await _support_page(
