@@ -62,6 +62,31 @@ class Principal:
             return self.officer_id
         return self.subject
 
+    @property
+    def scope(self) -> str:
+        """Whose idempotency keys and request budget these are: one per person. An officer
+        is '#' and their officer id, which no subject can spell ('#' is not allowed in
+        one); anyone else is their subject. Two officers sharing a subject are two
+        scopes, and no member of staff shares an officer's."""
+        if self.role is Role.OFFICER:
+            return f"#{self.person_id}"
+        return self.subject
+
+    def is_person(self, person_id: str | None, role: Role | str | None) -> bool:
+        """This caller is the person a record names with that id, recorded in that role.
+        Officer ids and staff subjects are two namespaces: a member of staff whose subject
+        happens to be an officer's id is not that officer, nor is an officer the member of
+        staff whose subject is their id; an id without its kind matches no one."""
+        if person_id is None or role is None:
+            return False
+        recorded_as_officer = Role(role) is Role.OFFICER
+        return (self.role is Role.OFFICER) == recorded_as_officer and self.person_id == person_id
+
+    def is_staff(self, subject: str | None) -> bool:
+        """This caller is the member of staff a record names by subject (a hearer, a
+        decider): never an officer, whose records name them by officer id."""
+        return self.role is not Role.OFFICER and subject is not None and self.subject == subject
+
     def serves_in(self, *divisions: str | None) -> bool:
         """The caller's division is one of these; a missing division matches none."""
         return self.division is not None and self.division in divisions

@@ -69,7 +69,7 @@ def decided_by(
     """The decision record for a decision the caller takes now."""
     return Decision(
         rationale=rationale,
-        actor_id=principal.subject,
+        actor_id=principal.person_id,
         actor_role=principal.role,
         clause=clause,
         facts=facts or {},

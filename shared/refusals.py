@@ -120,7 +120,7 @@ class Refusal(Aggregate):
             reasons=[RefusedBecause.of(v) for v in reasons],
             officer_id=officer_id,
             case_id=case_id,
-            actor_id=principal.subject,
+            actor_id=principal.person_id,
             actor_role=principal.role,
             correlation_id=correlation_id,
         )

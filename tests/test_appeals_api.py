@@ -266,6 +266,60 @@ def test_two_officers_whose_tokens_share_a_subject_are_still_two_people(
     assert expect(client.get(url, headers=mine), 200)["state"] == "lodged"
 
 
+def test_an_officer_id_and_a_staff_subject_that_read_the_same_are_two_people(
+    client: TestClient, posting: str
+) -> None:
+    """Officers are named by officer id and staff by subject: a Command Team member whose
+    subject reads K100 is not officer K100, and officer K300 is not the hearer whose
+    subject reads K300 (outside tester's findings)."""
+    appeal = expect(lodge(client, posting, officer("K100")), 201)
+    url = f"/appeals/{appeal['id']}"
+    namesake = bearer(Role.COMMAND_TEAM, subject="K100", officer_id="K100")
+
+    assert client.get(url, headers=namesake).status_code == 403
+    assert client.get("/appeals", headers=namesake).json()["items"] == []
+    submission = client.post(f"{url}/submissions", json={"content": "x"}, headers=namesake)
+    assert submission.status_code == 403
+    assert client.post(f"{url}/withdrawal", headers=namesake).status_code == 403
+
+    to_k300 = {"hearer_id": "K300", "level": "Superintendent", "rationale": "Independent"}
+    expect(client.post(f"{url}/assignment", json=to_k300, headers=HOR), 200)
+    officer_k300 = officer("K300")
+    assert client.get(url, headers=officer_k300).status_code == 403
+    assert client.get("/appeals", headers=officer_k300).json()["items"] == []
+    outcome = {"outcome": "upheld", "rationale": "x"}
+    assert client.post(f"{url}/outcome", json=outcome, headers=officer_k300).status_code == 403
+    assert expect(client.get(url, headers=officer("K100")), 200)["state"] == "assigned"
+
+
+def test_a_command_team_member_who_appeals_never_hears_their_own_appeal(
+    client: TestClient, posting: str
+) -> None:
+    appeal = expect(lodge(client, posting, COMMAND_TEAM), 201)
+    to_themselves = {"hearer_id": "acc-ops", "level": "ACC", "rationale": "Senior level"}
+
+    refused = client.post(f"/appeals/{appeal['id']}/assignment", json=to_themselves, headers=HOR)
+
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "HearerMustNotBeTheAppellant"
+    assert expect(client.get(f"/appeals/{appeal['id']}", headers=HOR), 200)["state"] == "lodged"
+
+
+def test_idempotency_keys_are_each_persons_own(client: TestClient, posting: str) -> None:
+    """Two officers whose tokens share a subject never meet at one key: the second is
+    answered for themselves, never with the first one's appeal."""
+    key = {"Idempotency-Key": "appeal-1"}
+    mine = bearer(Role.OFFICER, subject="shared-name", officer_id="K100")
+    theirs = bearer(Role.OFFICER, subject="shared-name", officer_id="K101")
+    expect(lodge(client, posting, {**mine, **key}), 201)
+
+    replay = lodge(client, posting, {**theirs, **key})
+
+    assert replay.status_code == 403
+    assert "Idempotent-Replayed" not in replay.headers
+    assert "caring" not in replay.text
+
+
 def test_a_caller_who_may_not_act_on_an_appeal_learns_nothing_of_it(
     client: TestClient, posting: str
 ) -> None:

@@ -612,3 +612,52 @@ def test_every_operation_documents_the_edges_413_and_422(postings_client: TestCl
         if not {"413", "422"} <= set(operation["responses"])
     ]
     assert undocumented == []
+
+
+def test_a_field_or_path_sent_a_hundred_thousand_characters_long_is_not_echoed_whole(
+    postings_client: TestClient,
+) -> None:
+    long_name = "x" * 100_000
+    extra_field = postings_client.post(
+        "/locations", json={"code": "dover", long_name: 1}, headers=HR
+    )
+    long_path = postings_client.get(f"/officers/{'K' * 5000}", headers=HR)
+
+    fields = [e["field"] for e in problem(extra_field, 422)["errors"]]
+    assert any(f.startswith("body.xxx") and f.endswith("…") for f in fields), fields
+    assert len(extra_field.content) < 10_000
+    assert len(problem(long_path, 422)["instance"]) <= 1000
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Encoding": "gzip"},
+        {"Content-Encoding": "br"},
+        {"Content-Type": "application/json; charset=latin-1"},
+    ],
+    ids=["gzip", "br", "latin-1"],
+)
+def test_a_body_in_a_coding_or_charset_it_is_not_read_in_is_a_415(
+    postings_client: TestClient, postings_settings: PostingsSettings, headers: dict[str, str]
+) -> None:
+    """A body is read as the UTF-8 JSON it says it is, or refused: a gzip body is never read
+    as text, nor a plain one taken though it says it is coded."""
+    before = count_events(postings_settings.database_url)
+    body = b'{"code": "dover", "name": "Dover", "division": "south", "town": "Dover", '
+    body += b'"lat": 51.1, "lon": 1.3, "kind": "station"}'
+
+    answer = postings_client.post("/locations", content=body, headers={**HR, **JSON, **headers})
+
+    assert problem(answer, 415)["type"] == "/problems/unsupported-media-type"
+    assert count_events(postings_settings.database_url) == before
+
+
+def test_two_authorization_headers_are_a_401_whichever_comes_first(
+    postings_client: TestClient,
+) -> None:
+    both = [("Authorization", HR["Authorization"]), ("Authorization", "Bearer nonsense")]
+    answers = [postings_client.get("/locations", headers=h) for h in (both, both[::-1])]
+
+    assert [a.status_code for a in answers] == [401, 401]
+    assert "one Authorization header" in problem(answers[0], 401)["detail"]

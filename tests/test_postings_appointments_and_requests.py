@@ -327,3 +327,29 @@ def test_requests_are_seen_by_the_officer_their_slt_and_hr_only(client: TestClie
     assert client.get(url, headers=SLT_SOUTH).status_code == 403
     assert client.get("/requests", headers=SLT_SOUTH).json()["items"] == []
     assert client.get("/requests", headers=officer("K101")).json()["items"] == []
+
+
+def test_an_officers_acts_are_recorded_under_their_officer_id_and_a_namesake_reads_nothing(
+    client: TestClient,
+) -> None:
+    """A token's subject is not how records name an officer: a 1068 an officer submits is
+    theirs by officer id, and an officer whose subject reads like the line manager who
+    decided a posting does not read it as its decider (outside tester's findings)."""
+    own = bearer(Role.OFFICER, subject="shared-sub", officer_id="K100")
+    submitted = expect(client.post("/requests", json=request_body(), headers=own), 201)
+    assert submitted["submitted_by"] == "K100"
+
+    manager = bearer(Role.LINE_MANAGER, subject="lm-chris")
+    selection = {
+        "officer_id": "K100",
+        "to_location": "dover",
+        "likely_posting_date": days(60),
+        "rationale": "Top of the CID board",
+        "selection_process": "CID board",
+        "slt_recipients": ["slt-north"],
+    }
+    posting = client.post("/postings/selections", json=selection, headers=manager)
+    assert posting.status_code == 201, posting.text
+    namesake = bearer(Role.OFFICER, subject="lm-chris", officer_id="K101")
+
+    assert client.get(f"/postings/{posting.json()['id']}", headers=namesake).status_code == 403

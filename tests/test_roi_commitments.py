@@ -357,3 +357,35 @@ def test_an_exceptional_designation_without_authority_is_a_403_naming_the_rule(
 
     assert answer.status_code == 403
     assert answer.json()["rule"] == ExceptionalDesignationIsForThePanelOrTheDirector.id
+
+
+@pytest.mark.parametrize(
+    ("command", "body", "field"),
+    [
+        ("notice", {"notified_on": "9999-12-31"}, "notified_on"),
+        ("completion", {"completed_on": "9998-07-01"}, "completed_on"),
+    ],
+)
+def test_a_notice_or_completion_is_recorded_once_it_has_happened(
+    client: TestClient, command: str, body: dict[str, str], field: str
+) -> None:
+    designation = designate(client)
+    commitment = expect(client.post("/commitments", json=enrolment(designation), headers=LD), 201)
+
+    refused = client.post(f"/commitments/{commitment['id']}/{command}", json=body, headers=LD)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["rule"] == "CommitmentFactsAreRecordedOnceTheyHappen"
+    assert refused.json()["violations"][0]["field"] == field
+
+
+def test_a_course_whose_roi_period_would_end_after_the_calendar_is_refused_not_a_500(
+    client: TestClient,
+) -> None:
+    designation = designate(client)
+    late = enrolment(designation, starts_on="9999-12-01", ends_on="9999-12-31")
+
+    refused = client.post("/commitments", json=late, headers=LD)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["rule"] == "RoiPeriodEndsOnACalendarDay"

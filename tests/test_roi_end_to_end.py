@@ -101,7 +101,7 @@ def test_an_roi_refuses_a_posting_until_released_and_the_decision_records_the_an
     assert elsewhere.json()["rule"] == "MoveMustRespectTheRoiPeriod"
 
 
-def bound_commitment(roi: httpx.Client) -> str:
+def bound_commitment(roi: httpx.Client, officer_id: str = "K100") -> str:
     designation = ok(
         roi.post(
             "/designations",
@@ -118,7 +118,7 @@ def bound_commitment(roi: httpx.Client) -> str:
         201,
     )
     enrolment = {
-        "officer_id": "K100",
+        "officer_id": officer_id,
         "designation_id": designation["id"],
         "starts_on": day(-60),
         "ends_on": day(-10),
@@ -173,6 +173,27 @@ def test_a_head_of_department_makes_no_case_for_another_divisions_officer(
     assert "K100" not in refused.text
     assert ok(roi.get(url, headers=LD)) == before
     ok(roi.post(f"{url}/local-case", json=case, headers=HOD_NORTH))
+
+
+@pytest.mark.e2e
+def test_a_head_of_department_learns_nothing_of_a_commitment_naming_an_unknown_officer(
+    services: tuple[httpx.Client, httpx.Client, LiveServer],
+) -> None:
+    """An officer postings does not know serves in no division: the Head of Department is
+    refused as for another division's officer, and the officer's id is not told."""
+    _, roi, _ = services
+    commitment_id = bound_commitment(roi, officer_id="GHOST1")
+    case = {"to_location": "tonbridge", "rationale": "CID restructure moves the team"}
+
+    refused = roi.post(
+        f"/commitments/{commitment_id}/local-case",
+        json=case,
+        headers={**HOD_SOUTH, "If-Match": '"99"'},
+    )
+
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["rule"] == "DivisionalRolesActInTheirOwnDivision"
+    assert "GHOST1" not in refused.text
 
 
 @pytest.mark.e2e

@@ -233,7 +233,7 @@ def _attempt(
         if key is not None:
             stored = session.execute(
                 select(table.c.fingerprint).where(
-                    table.c.principal == principal.subject, table.c.key == key
+                    table.c.principal == principal.scope, table.c.key == key
                 )
             ).first()
             if stored is not None:
@@ -243,7 +243,7 @@ def _attempt(
                 # the primary key and replays the stored response.
                 session.execute(
                     insert(table).values(
-                        principal=principal.subject,
+                        principal=principal.scope,
                         key=key,
                         fingerprint=fingerprint,
                         status_code=0,
@@ -274,13 +274,13 @@ def _attempt(
                 session.execute(
                     insert(runtime.tables.idempotency_officers),
                     [
-                        {"principal": principal.subject, "key": key, "officer_id": officer}
+                        {"principal": principal.scope, "key": key, "officer_id": officer}
                         for officer in sorted(officers)
                     ],
                 )
             session.execute(
                 update(table)
-                .where(table.c.principal == principal.subject, table.c.key == key)
+                .where(table.c.principal == principal.scope, table.c.key == key)
                 .values(
                     status_code=outcome.status_code,
                     body=json.dumps(outcome.body),
@@ -296,7 +296,7 @@ def _already_used(runtime: Runtime, principal: Principal, key: str) -> bool:
         return (
             session.execute(
                 select(table.c.status_code).where(
-                    table.c.principal == principal.subject,
+                    table.c.principal == principal.scope,
                     table.c.key == key,
                     table.c.status_code != 0,
                 )
@@ -309,7 +309,7 @@ def _replay(runtime: Runtime, principal: Principal, key: str, fingerprint: str) 
     table = runtime.tables.idempotency
     with runtime.db.unit_of_work(write=False) as session:
         row = session.execute(
-            select(table).where(table.c.principal == principal.subject, table.c.key == key)
+            select(table).where(table.c.principal == principal.scope, table.c.key == key)
         ).first()
     if row is None or row.status_code == 0:
         # The first request is still running elsewhere (its row is not committed yet).

@@ -284,6 +284,10 @@ def _is_json(request: Request) -> bool:
     message = email.message.Message()
     message["content-type"] = content_type
     subtype = message.get_content_subtype()
+    # JSON is UTF-8 (RFC 8259 8.1): a body said to be in another charset is not read as one.
+    charset = message.get_param("charset")
+    if isinstance(charset, str) and charset.strip().lower() not in ("utf-8", "utf8"):
+        return False
     return message.get_content_maintype() == "application" and (
         subtype == "json" or subtype.endswith("+json")
     )
@@ -298,7 +302,11 @@ def authenticate(request: Request) -> Principal:
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is not None:
         return principal
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    given = request.headers.getlist("authorization")
+    if len(given) > 1:
+        # Which one would be meant? Neither is taken (RFC 9110 5.3: not a list header).
+        raise InvalidToken("send one Authorization header")
+    scheme, _, token = (given[0] if given else "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("a bearer token is required")
     principal = request.app.state.runtime.verifier.verify(token.strip())
@@ -379,6 +387,16 @@ class EdgeRoute(APIRoute):
                         "unsupported-media-type",
                         "send the body as JSON (Content-Type: application/json)",
                         headers={"Accept": "application/json"},
+                    )
+                coding = request.headers.get("content-encoding", "identity").strip().lower()
+                if raw and coding != "identity":
+                    # A coded body is not decoded here: read as it stands it would be
+                    # refused as not UTF-8, or, worse, taken as written (RFC 9110 8.4).
+                    raise ApiProblem(
+                        415,
+                        "unsupported-media-type",
+                        "send the body without a content coding (Content-Encoding: identity)",
+                        headers={"Accept-Encoding": "identity"},
                     )
                 if raw:
                     # FastAPI reads the body through request.json(), which keeps this.

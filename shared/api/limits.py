@@ -43,7 +43,7 @@ def limit_expensive(request: Request) -> None:
     """A route dependency: run after authentication, so the caller is known."""
     principal = getattr(request.state, "principal", None)
     limiter: ExpensiveQueries = request.app.state.expensive_queries
-    wait = limiter.admit(principal.subject if principal else "anonymous")
+    wait = limiter.admit(principal.scope if principal else "anonymous")
     if wait is not None:
         raise ApiProblem(
             429,

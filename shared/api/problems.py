@@ -99,8 +99,12 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 def _storable(value: Any) -> Any:
     """A problem echoes what was sent (its path, a field's name): what cannot be stored or
-    sent as UTF-8 (NUL, a lone surrogate) is shown as U+FFFD, as the document promises."""
+    sent as UTF-8 (NUL, a lone surrogate) is shown as U+FFFD, as the document promises, and
+    no text in it is longer than a detail, however long what was sent (a field named with
+    a million characters, a path as long as the server reads)."""
     if isinstance(value, str):
+        if len(value) > MAX_DETAIL:
+            value = value[: MAX_DETAIL - 1] + "…"
         return _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {_storable(k): _storable(v) for k, v in value.items()}

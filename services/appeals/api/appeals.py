@@ -86,11 +86,23 @@ def list_appeals(
     caller = ctx.caller
     query = select(appeals)
     if caller.role not in OVERSEERS:
-        query = query.where(
-            (appeals.c.appellant_id == caller.person_id)
-            | (appeals.c.hearer_id == caller.person_id)
-            | (appeals.c.officer_id == (caller.officer_id or ""))
-        )
+        # As may_see has it: officers by officer id, staff by subject, never across.
+        if caller.role is Role.OFFICER:
+            query = query.where(
+                (appeals.c.officer_id == caller.person_id)
+                | (
+                    (appeals.c.appellant_id == caller.person_id)
+                    & (appeals.c.appellant_role == Role.OFFICER.value)
+                )
+            )
+        else:
+            query = query.where(
+                (
+                    (appeals.c.appellant_id == caller.person_id)
+                    & (appeals.c.appellant_role != Role.OFFICER.value)
+                )
+                | (appeals.c.hearer_id == caller.person_id)
+            )
     if awaiting == "assignment":
         query = query.where(appeals.c.state == "lodged")
     elif awaiting == "outcome":

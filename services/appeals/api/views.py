@@ -22,7 +22,8 @@ OVERSEERS = frozenset({*HR_ROLES, Role.AUDITOR})
 def may_see(caller: Principal, row: dict[str, Any]) -> bool:
     return (
         caller.role in OVERSEERS
-        or caller.person_id in (row["appellant_id"], row["hearer_id"])
+        or caller.is_person(row["appellant_id"], row["appellant_role"])
+        or caller.is_staff(row["hearer_id"])
         or caller.is_officer(row["officer_id"])
     )
 

@@ -96,6 +96,7 @@ class Appeal(Aggregate):
         self.posting_id = posting_id
         self.officer_id = officer_id
         self.appellant_id = appellant_id
+        self.appellant_role = appellant_role
         self.state = "lodged"
         self.hearer_id: str | None = None
         self.outcome: str | None = None

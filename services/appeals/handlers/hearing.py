@@ -8,6 +8,7 @@ from typing import Any
 from services.appeals.commands import AddToAppeal, AssignHearer, DecideAppeal
 from services.appeals.domain.rules.s3_10_appeals import (
     EvidenceComesFromTheHearingOrTheAppellant,
+    HearerMustNotBeTheAppellant,
     HearerMustNotBeTheDecider,
     OnlyTheAssignedHearerDecides,
 )
@@ -29,6 +30,11 @@ class AssignHearerHandler(AppealsHandler[AssignHearer]):
         refuse_if(
             HearerMustNotBeTheDecider.check(
                 hearer_id=command.hearer_id, decided_by=decision.decided_by
+            )
+            + HearerMustNotBeTheAppellant.check(
+                hearer_id=command.hearer_id,
+                appellant_id=appeal.appellant_id,
+                appellant_role=appeal.appellant_role,
             )
         )
         appeal.assign(
@@ -54,12 +60,14 @@ class AddToAppealHandler(AppealsHandler[AddToAppeal]):
         evidence from the Head of Resourcing or the hearer."""
         principal = actor.principal
         appeal = self.app.appeal(command.appeal_id)
-        if command.kind == "submission" and principal.person_id != appeal.appellant_id:
+        if command.kind == "submission" and not principal.is_person(
+            appeal.appellant_id, appeal.appellant_role
+        ):
             EvidenceComesFromTheHearingOrTheAppellant.forbid(
                 "written submissions come from the appellant"
             )
         if command.kind == "evidence" and not (
-            principal.role is Role.HEAD_OF_RESOURCING or principal.person_id == appeal.hearer_id
+            principal.role is Role.HEAD_OF_RESOURCING or principal.is_staff(appeal.hearer_id)
         ):
             EvidenceComesFromTheHearingOrTheAppellant.forbid(
                 "evidence is added by the Head of Resourcing or the hearer"
@@ -87,7 +95,7 @@ class DecideAppealHandler(AppealsHandler[DecideAppeal]):
         """Only the person assigned to hear the appeal decides it; anyone else is refused
         before the appeal's state is asked (nothing of it is told to them)."""
         appeal = self.app.appeal(command.appeal_id)
-        if appeal.hearer_id is None or actor.principal.person_id != appeal.hearer_id:
+        if not actor.principal.is_staff(appeal.hearer_id):
             OnlyTheAssignedHearerDecides.forbid(
                 "only the person assigned to hear the appeal decides it"
             )

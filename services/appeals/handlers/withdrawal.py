@@ -22,7 +22,8 @@ class WithdrawAppealHandler(AppealsHandler[WithdrawAppeal]):
 
     def authorise(self, command: WithdrawAppeal, actor: Actor) -> None:
         """Only the appellant withdraws, and anyone else is told nothing of the appeal."""
-        if actor.principal.person_id != self.app.appeal(command.appeal_id).appellant_id:
+        appeal = self.app.appeal(command.appeal_id)
+        if not actor.principal.is_person(appeal.appellant_id, appeal.appellant_role):
             OnlyTheAppellantWithdraws.forbid("only the appellant withdraws their appeal")
 
     def handle(self, command: WithdrawAppeal, actor: Actor, prepared: Any) -> Saved:

@@ -32,7 +32,7 @@ def ensure_may_see(
     A posting concerns two divisions: the one the officer leaves and the one they join."""
     if principal.role in FORCE_WIDE_READERS:
         return
-    if decided_by is not None and decided_by == principal.subject:
+    if principal.is_staff(decided_by):
         return
     if principal.role in DIVISIONAL_READERS and principal.serves_in(division, from_division):
         return

@@ -150,7 +150,7 @@ class GrantHomeTownExceptionHandler(PostingsHandler[GrantHomeTownException]):
         delegation.exercise(
             power=Power.PROBATION_HOME_TOWN_EXCEPTION,
             case_id=officer.id,
-            decided_by=actor.principal.subject,
+            decided_by=actor.principal.person_id,
             at=now,
         )
         return self.saved(officer, delegation)

@@ -37,7 +37,7 @@ def delegation_relied_on(
         except NotFound:
             delegation = None
     violations = DelegationMustCoverTheDecision.check(
-        delegation=delegation, power=power, actor_id=principal.subject, on=on
+        delegation=delegation, power=power, actor_id=principal.person_id, on=on
     )
     if violations:
         raise NotPermitted(violations[0].message, violations=violations)

@@ -139,7 +139,7 @@ class DecideBatchHandler(PostingsHandler[DecideBatch]):
         delegation.exercise(
             power=Power.COMPULSORY_POSTING,
             case_id=batch.id,
-            decided_by=actor.principal.subject,
+            decided_by=actor.principal.person_id,
             at=now,
         )
         return self.saved(batch, delegation)

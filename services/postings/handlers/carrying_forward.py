@@ -62,7 +62,7 @@ def ensure_may_carry_out(principal: Principal, posting: Posting, what: str) -> N
             CommandersCarryForwardTheirOwnRedeployments.forbid(
                 f"a commander or head {what} only re-deployments within their own division"
             )
-    elif principal.role is Role.LINE_MANAGER and posting.decided_by != principal.subject:
+    elif principal.role is Role.LINE_MANAGER and not principal.is_staff(posting.decided_by):
         CommandersCarryForwardTheirOwnRedeployments.forbid(
             f"a line manager {what} only the postings they decided"
         )
@@ -158,7 +158,7 @@ class AgreeShorterNoticeHandler(PostingCommandHandler[AgreeShorterNotice]):
         posting = self.app.posting(command.posting_id)
         posting.agree_shorter_notice(
             agreed_days=command.agreed_days,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -179,7 +179,7 @@ class NotifyOfficerHandler(PostingsHandler[NotifyOfficer]):
         posting.notify_officer(
             recipients=command.recipients,
             content=command.content,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
             given_at=command.given_at,

@@ -201,7 +201,7 @@ def decide_posting(
         posting.notify_officer(
             recipients=[officer.officer_id, *terms.confirmation.recipients],
             content=terms.confirmation.content,
-            actor_id=principal.subject,
+            actor_id=principal.person_id,
             actor_role=principal.role,
             at=now,
         )
@@ -209,7 +209,7 @@ def decide_posting(
     if terms.delegation is not None and terms.exercise:
         assert terms.power is not None
         terms.delegation.exercise(
-            power=terms.power, case_id=posting.id, decided_by=principal.subject, at=now
+            power=terms.power, case_id=posting.id, decided_by=principal.person_id, at=now
         )
         also.append(terms.delegation)
     app.store(posting, officer, *also)

@@ -159,7 +159,7 @@ class DecideRedeploymentHandler(DecisionHandler[DecideRedeployment]):
             )
             if v.field != "to_location"
         ] + RedeploymentIsForTheUnitsCommanderOrHead.check(
-            head_id=unit.head_id if unit else None, decider_id=principal.subject
+            head_id=unit.head_id if unit else None, decider_id=principal.person_id
         )
         if over_the_officer:
             raise NotPermitted(over_the_officer[0].message, violations=over_the_officer)
@@ -169,7 +169,7 @@ class DecideRedeploymentHandler(DecisionHandler[DecideRedeployment]):
             destination_division=destination.division,
             decider_division=principal.division,
         ) + RedeploymentIsForTheUnitsCommanderOrHead.check(
-            head_id=unit.head_id if unit else None, decider_id=principal.subject
+            head_id=unit.head_id if unit else None, decider_id=principal.person_id
         )
         if forbidden:
             raise NotPermitted(forbidden[0].message, violations=forbidden)

@@ -21,7 +21,7 @@ class ScheduleSittingHandler(PostingsHandler[ScheduleSitting]):
     def handle(self, command: ScheduleSitting, actor: Actor, prepared: Any) -> Saved:
         sitting = PanelSitting.schedule(
             sits_on=command.sits_on,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -81,7 +81,7 @@ class CloseSittingHandler(PostingsHandler[CloseSitting]):
     def handle(self, command: CloseSitting, actor: Actor, prepared: Any) -> Saved:
         sitting = self.app.sitting(command.sitting_id)
         sitting.close(
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )

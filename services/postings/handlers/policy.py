@@ -170,7 +170,7 @@ def _saved_with(
     delegation.exercise(
         power=power,
         case_id=POLICY_ID,
-        decided_by=actor.principal.subject,
+        decided_by=actor.principal.person_id,
         at=handler.app.clock.now(),
     )
     return handler.saved(policy, delegation)

@@ -45,7 +45,7 @@ class RegisterOfficerHandler(PostingsHandler[RegisterOfficer]):
         details = {f: getattr(command, f) for f in command.__dataclass_fields__}
         officer = Officer.register(
             at=self.app.clock.now(),
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             **details,
         )
@@ -59,7 +59,7 @@ class ChangeOfficerHandler(PostingsHandler[ChangeOfficer]):
         officer = self.app.officer(command.officer_id)
         officer.change(
             changes=command.changes,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -74,7 +74,7 @@ class RecordPdrHandler(PostingsHandler[RecordPdr]):
         officer = self.app.officer(command.officer_id)
         officer.record_pdr(
             cycle=PdrCycle(command.due_on, command.completed_on),
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -94,7 +94,7 @@ class RegisterLocationHandler(PostingsHandler[RegisterLocation]):
             town=command.town,
             point=GeoPoint(command.lat, command.lon),
             kind=command.kind,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -112,7 +112,7 @@ class RegisterUnitHandler(PostingsHandler[RegisterUnit]):
             name=command.name,
             kind=command.kind,
             head_id=command.head_id,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -126,7 +126,7 @@ class ChangeUnitHeadHandler(PostingsHandler[ChangeUnitHead]):
         unit = self.app.load(unit_id(command.code), Unit, what="unit", named=command.code)
         unit.change_head(
             head_id=command.head_id,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -149,7 +149,7 @@ class SetEstablishmentTargetHandler(PostingsHandler[SetEstablishmentTarget]):
             category=command.category,
             key=command.key,
             target=command.target,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=now,
         )

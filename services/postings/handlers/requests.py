@@ -84,7 +84,7 @@ class SubmitRequestHandler(PostingsHandler[SubmitRequest]):
             reasons=command.reasons,
             roles_sought=command.roles_sought,
             locations_sought=command.locations_sought,
-            actor_id=principal.subject,
+            actor_id=principal.person_id,
             actor_role=principal.role,
             at=now,
         )

@@ -25,8 +25,9 @@ class DelegationQuestion(Protocol):
 
 
 class DivisionQuestion(Protocol):
-    def division_of(self, officer_id: str) -> str:
-        """The division the officer serves in now, as postings keeps it."""
+    def division_of(self, officer_id: str) -> str | None:
+        """The division the officer serves in now, as postings keeps it; None for an
+        officer postings does not know."""
         ...
 
 
@@ -74,9 +75,11 @@ class DelegationClient:
             raise
         return []
 
-    def division_of(self, officer_id: str) -> str:
+    def division_of(self, officer_id: str) -> str | None:
         """Asked before a divisional role acts on an officer; fails closed (503) when
-        postings cannot answer, and an officer postings does not know is not found."""
+        postings cannot answer. An officer postings does not know serves in no division
+        (None), so the caller is refused as for any other division's officer, and learns
+        nothing of whom the commitment names."""
         try:
             response = self._http.get(
                 f"/officers/{officer_id}/division",
@@ -86,5 +89,7 @@ class DelegationClient:
             raise Unavailable(
                 f"postings cannot say the officer's division: {exc}", service="postings"
             ) from exc
+        if response.status_code == 404:
+            return None
         body = answer_of(response, service="postings", what=f"officer {officer_id}")
         return str(body["division"])

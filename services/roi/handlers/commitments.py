@@ -10,10 +10,13 @@ from services.roi.commands import Complete, EndCommitment, Enrol, RecordNotice
 from services.roi.domain.commitment import Commitment
 from services.roi.domain.course_record import CourseRecord, course_record_id
 from services.roi.domain.rules.s3_9_roi import (
+    CommitmentFactsAreRecordedOnceTheyHappen,
     CourseDatesMustBeOrdered,
     OneLiveCommitmentPerOfficerAndCourse,
+    RoiPeriodEndsOnACalendarDay,
 )
 from services.roi.handlers.base import RoiHandler
+from shared.clock import london_date
 from shared.errors import refuse_if
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
@@ -43,6 +46,9 @@ class EnrolHandler(RoiHandler[Enrol]):
             )
         refuse_if(
             CourseDatesMustBeOrdered.check(starts_on=command.starts_on, ends_on=command.ends_on)
+            + RoiPeriodEndsOnACalendarDay.check(
+                ends_on=command.ends_on, period_months=designation.period_months, field="ends_on"
+            )
             + OneLiveCommitmentPerOfficerAndCourse.check(
                 live=live, course_code=designation.course_code
             )
@@ -54,7 +60,7 @@ class EnrolHandler(RoiHandler[Enrol]):
             starts_on=command.starts_on,
             ends_on=command.ends_on,
             period_months=designation.period_months,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=now,
         )
@@ -71,9 +77,16 @@ class RecordNoticeHandler(RoiHandler[RecordNotice]):
 
     def handle(self, command: RecordNotice, actor: Actor, prepared: Any) -> Saved:
         commitment = self.app.commitment(command.commitment_id)
+        refuse_if(
+            CommitmentFactsAreRecordedOnceTheyHappen.check(
+                on=command.notified_on,
+                today=london_date(self.app.clock.now()),
+                field="notified_on",
+            )
+        )
         commitment.record_notice(
             notified_on=command.notified_on,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )
@@ -86,9 +99,21 @@ class CompleteHandler(RoiHandler[Complete]):
     def handle(self, command: Complete, actor: Actor, prepared: Any) -> Saved:
         """Completion sets the ROI period: end date plus the period (3.9.2), recorded."""
         commitment = self.app.commitment(command.commitment_id)
+        refuse_if(
+            CommitmentFactsAreRecordedOnceTheyHappen.check(
+                on=command.completed_on,
+                today=london_date(self.app.clock.now()),
+                field="completed_on",
+            )
+            + RoiPeriodEndsOnACalendarDay.check(
+                ends_on=command.completed_on,
+                period_months=commitment.period_months,
+                field="completed_on",
+            )
+        )
         commitment.complete(
             completed_on=command.completed_on,
-            actor_id=actor.principal.subject,
+            actor_id=actor.principal.person_id,
             actor_role=actor.principal.role,
             at=self.app.clock.now(),
         )

@@ -57,7 +57,7 @@ class DesignateCourseHandler(RoiHandler[DesignateCourse]):
         return self.delegations.rely_on(
             delegation_id=command.delegation_id,
             power="exceptional_roi",
-            actor_id=principal.subject,
+            actor_id=principal.person_id,
             case_id=command.designation_id,
         )
 

@@ -116,6 +116,22 @@ class HearerMustNotBeTheDecider(Rule):
         return []
 
 
+class HearerMustNotBeTheAppellant(Rule):
+    """Considered 'at the appropriate level' (L1800 3.10.1), by someone other than the
+    person appealing: a Command Team member who appeals is never assigned their own appeal.
+    Hearers are staff, named by subject, so only an appellant who is staff can be one."""
+
+    clause = "L1800 3.10.1"
+
+    @classmethod
+    def check(cls, *, hearer_id: str, appellant_id: str, appellant_role: Role) -> list[Violation]:
+        if Role(appellant_role) is not Role.OFFICER and hearer_id == appellant_id:
+            return cls.broken(
+                "the person appealing cannot hear their own appeal", field="hearer_id"
+            )
+        return []
+
+
 class AppealIsHeardBeforeItIsDecided(Rule):
     """The Head of Resourcing arranges for the appeal to be considered (L1800 3.10.1): it is
     assigned to someone before anyone decides it."""

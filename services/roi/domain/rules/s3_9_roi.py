@@ -128,6 +128,42 @@ class CourseDatesMustBeOrdered(Rule):
         return []
 
 
+class RoiPeriodEndsOnACalendarDay(Rule):
+    """The ROI period runs its months after the course's end date (L1800 3.9.2): an end
+    date so late that the period would run past the calendar's last day (31 December 9999)
+    names no course anyone could take, and is refused rather than left to fail the sum."""
+
+    clause = "L1800 3.9.2"
+
+    @classmethod
+    def check(cls, *, ends_on: date, period_months: int, field: str) -> list[Violation]:
+        try:
+            add_months(ends_on, period_months)
+        except ValueError:
+            return cls.broken(
+                f"a course ending on {ends_on} would have its ROI period end after the last"
+                " day of the calendar",
+                field=field,
+            )
+        return []
+
+
+class CommitmentFactsAreRecordedOnceTheyHappen(Rule):
+    """What binds the officer is what happened (L1800 3.9.2): the notice they were given
+    before the course and the day the course ended, which sets the ROI period. Each is
+    recorded once it has happened, never ahead, as the day it happened in London."""
+
+    clause = "L1800 3.9.2"
+
+    @classmethod
+    def check(cls, *, on: date, today: date, field: str) -> list[Violation]:
+        if on > today:
+            return cls.broken(
+                f"{on} is after today ({today}): record it once it has happened", field=field
+            )
+        return []
+
+
 class OneLiveCommitmentPerOfficerAndCourse(Rule):
     """An officer undertaking a designated course has one commitment to it (L1800 3.9.2):
     another enrolment on the same course waits until the first is withdrawn, not completed,
