@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.console.browser import SignedInDep, check_csrf
 from services.console.clients.api import Refused, ServiceApi, Unreachable
 from services.console.commands import done, send_form
-from services.console.pages.audit_cases import SERVICES, service_api
+from services.console.pages.audit_services import SERVICES, service_api
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render
 from shared import forms

@@ -19,7 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedInDep
 from services.console.charts.timeline import timeline
-from services.console.clients.api import Refused, ServiceApi
+from services.console.clients.api import Refused
+from services.console.pages.audit_services import SERVICES, service_api
 from services.console.pages.london_moments import (
     clock_time,
     form_parts,
@@ -32,8 +33,6 @@ from services.console.rendering import london_time, render, words
 
 router = APIRouter()
 
-#: The services whose logs an auditor reads, as the pages name them.
-SERVICES = {"postings": "Postings", "appeals": "Appeals", "roi": "ROI"}
 SERVICE = FormField("service", "a service", chosen=True)
 CASE = FormField("case_id", "the case ID")
 DAY = FormField("at", "the date", "at-day")
@@ -41,11 +40,6 @@ TIME = FormField("at-time", "the time")
 FIELDS = [SERVICE, CASE, DAY, TIME]
 #: A clock time left blank with a date means the end of that day.
 END_OF_DAY = time(23, 59, 59)
-
-
-def service_api(request: Request, service: str) -> ServiceApi:
-    api: ServiceApi = getattr(request.app.state.services, service)
-    return api
 
 
 @router.get("/audit/cases", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedInDep
 from services.console.clients.api import Refused
-from services.console.pages.audit_cases import SERVICES, service_api
+from services.console.pages.audit_services import SERVICES, service_api
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from services.console.browser import SignedInDep
-from services.console.pages.audit_cases import SERVICES, service_api
+from services.console.pages.audit_services import SERVICES, service_api
 from services.console.pages.london_moments import iso, london_day, london_instant
 from services.console.refusals import ErrorSummary, FormField
 from services.console.rendering import render
@@ -28,12 +28,7 @@ async def choose(request: Request, signed: SignedInDep) -> Response:
     query = request.query_params
     values: dict[str, Any] = {
         "officer_id": query.get("officer_id", "").strip(),
-        **{
-            name: {
-                part: query.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")
-            }
-            for name in ("from", "to")
-        },
+        **{name: _parts(query, name) for name in ("from", "to")},
     }
     errors = ErrorSummary()
     days: dict[str, date | None] = {}
@@ -80,6 +75,8 @@ async def download(
     since: str = "",
     until: str = "",
 ) -> Response:
+    """The service's export as it streams in, as an attachment. The filters go on as the
+    page's link wrote them: the service judges them, and a refusal is the error page."""
     if service not in SERVICES:
         raise HTTPException(404)
     params = {
