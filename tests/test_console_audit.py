@@ -196,7 +196,7 @@ def test_an_auditor_signs_and_verifies_the_logs_reads_the_consultations_and_down
     page.locator("#from-month").fill(str(today.month))
     page.locator("#from-year").fill(str(today.year))
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_text("officer K360's cases")).to_be_visible()
+    expect(page.get_by_text("Filtered: officer K360's cases, events recorded from")).to_be_visible()
     axe.check(page)
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Postings log (JSON Lines)").click()

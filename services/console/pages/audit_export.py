@@ -15,7 +15,7 @@ from services.console.browser import SignedInDep
 from services.console.pages.audit_services import SERVICES, service_api
 from services.console.pages.london_moments import iso, london_day, london_instant
 from services.console.refusals import ErrorSummary, FormField
-from services.console.rendering import render
+from services.console.rendering import long_date, render
 
 router = APIRouter()
 FROM = FormField("from", "the first day", "from-day")
@@ -56,10 +56,22 @@ async def choose(request: Request, signed: SignedInDep) -> Response:
             "errors": errors or None,
             "services": list(SERVICES.items()),
             "filters": filters if not errors else {},
-            "filtered": bool(filters) and not errors,
+            "described": _described(values["officer_id"], first, last) if not errors else "",
         },
         status_code=422 if errors else 200,
     )
+
+
+def _described(officer_id: str, first: date | None, last: date | None) -> str:
+    """The filters in words, for the sentence above the links."""
+    said = [f"officer {officer_id}'s cases"] if officer_id else []
+    if first:
+        said.append(f"events recorded from {long_date(first.isoformat())}")
+    if last:
+        said.append(
+            f"{'up to' if first else 'events recorded up to'} {long_date(last.isoformat())}"
+        )
+    return ", ".join(said)
 
 
 def _parts(query: Any, name: str) -> dict[str, str]:
