@@ -76,6 +76,38 @@ def export_log(
 ) -> int:
     """Write the header and every event that matches (all of an officer's cases; events
     recorded in [since, until]); returns how many events were written."""
+    written = -1  # the header is not an event
+    for line in export_lines(
+        engine,
+        kernel,
+        mapper,
+        service=service,
+        exported_at=exported_at,
+        officer_id=officer_id,
+        since=since,
+        until=until,
+        progress=progress,
+    ):
+        out.write(line)
+        written += 1
+    return written
+
+
+def export_lines(
+    engine: Engine,
+    kernel: KernelTables,
+    mapper: Mapper[Any],
+    *,
+    service: str,
+    exported_at: datetime,
+    officer_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """The export's lines, each ending in a newline: the header, then every event that
+    matches. A generator, so the command-line tool writes a file and the API streams an
+    answer from the same lines, a batch read at a time."""
     cases = _officer_cases(engine, kernel, officer_id) if officer_id else None
     header = {
         "format": FORMAT,
@@ -87,8 +119,8 @@ def export_log(
             "until": until.isoformat() if until else None,
         },
     }
-    out.write(json.dumps(header) + "\n")
-    previous, written, read = GENESIS.hex(), 0, 0
+    yield json.dumps(header) + "\n"
+    previous, read = GENESIS.hex(), 0
     for row in _chained_events(engine, kernel):
         read += 1
         prev_chain_hash, previous = previous, row.chain_hash
@@ -119,6 +151,4 @@ def export_log(
             "chain_hash": row.chain_hash,
             "event": to_envelope(row.id, event),
         }
-        out.write(json.dumps(line, sort_keys=True) + "\n")
-        written += 1
-    return written
+        yield json.dumps(line, sort_keys=True) + "\n"

@@ -25,6 +25,9 @@ class VerifyReport:
     events: int = 0
     head: str = GENESIS.hex()
     checkpoints_checked: int = 0
+    #: The latest signed checkpoint the log was found to match: how far an auditor can
+    #: rely on the log without trusting the database.
+    last_checkpoint: Checkpoint | None = None
     divergence: Divergence | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -39,9 +42,21 @@ class VerifyReport:
             "events": self.events,
             "head": self.head,
             "checkpoints_checked": self.checkpoints_checked,
+            "last_checkpoint": _signed(self.last_checkpoint),
             "first_divergence": self.divergence.as_dict() if self.divergence else None,
             "notes": self.notes,
         }
+
+
+def _signed(checkpoint: Checkpoint | None) -> dict[str, Any] | None:
+    if checkpoint is None:
+        return None
+    return {
+        "size": checkpoint.size,
+        "last_position": checkpoint.last_position,
+        "head": checkpoint.head,
+        "signed_at": checkpoint.signed_at,
+    }
 
 
 def _batches(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[list[Any]]:
@@ -146,6 +161,7 @@ def verify_log(
                     position, f"the log differs from the checkpoint signed at {signed.signed_at}"
                 )
                 return report
+            report.last_checkpoint = signed
         if progress and report.events % BATCH == 0:
             progress(report.events)
         event, link = next(events, None), next(chained, None)

@@ -92,6 +92,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ("postings", "POST", "/audit/checkpoints"): AUDITOR,
     ("postings", "GET", "/audit/consultations"): AUDITOR,
     ("postings", "GET", "/audit/decisions"): AUDITOR,
+    ("postings", "GET", "/audit/export"): AUDITOR,
     ("postings", "GET", "/audit/officers/{officer_id}/timeline"): AUDITOR,
     ("postings", "GET", "/audit/verify"): AUDITOR,
     ("postings", "POST", "/delegations"): frozenset({"director_of_hr"}),
@@ -299,6 +300,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ("appeals", "POST", "/audit/checkpoints"): AUDITOR,
     ("appeals", "GET", "/audit/consultations"): AUDITOR,
     ("appeals", "GET", "/audit/decisions"): AUDITOR,
+    ("appeals", "GET", "/audit/export"): AUDITOR,
     ("appeals", "GET", "/audit/verify"): AUDITOR,
     ("appeals", "GET", "/events"): FEED_READERS,
     ("appeals", "GET", "/healthz"): PUBLIC,
@@ -315,6 +317,7 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ("roi", "POST", "/audit/checkpoints"): AUDITOR,
     ("roi", "GET", "/audit/consultations"): AUDITOR,
     ("roi", "GET", "/audit/decisions"): AUDITOR,
+    ("roi", "GET", "/audit/export"): AUDITOR,
     ("roi", "GET", "/audit/verify"): AUDITOR,
     ("roi", "POST", "/commitments"): COURSE_RECORDERS,
     ("roi", "GET", "/commitments"): frozenset(

@@ -124,13 +124,17 @@ TAMPERING: dict[str, Callable[[Connection], int]] = {
 
 def test_an_untouched_log_verifies(roi_client: TestClient) -> None:
     build_history(roi_client)
-    expect(roi_client.post("/audit/checkpoints", headers=AUDITOR), 201)
+    signed = expect(roi_client.post("/audit/checkpoints", headers=AUDITOR), 201)
 
     report = verify(roi_client)
 
     assert report["ok"] is True
     assert report["events"] == 3
     assert report["checkpoints_checked"] == 1
+    # The last checkpoint the log matched, so a reader knows how far it was attested.
+    assert report["last_checkpoint"] == {
+        key: signed[key] for key in ("size", "last_position", "head", "signed_at")
+    }
 
 
 @pytest.mark.parametrize("how", list(TAMPERING))

@@ -505,9 +505,11 @@ def _rationale(w: World) -> dict[str, Any]:
 
 HR = Role.HR_RESOURCE_PLANNING
 
-example(*_everywhere("GET", "/audit/consultations"), *_everywhere("GET", "/audit/decisions"))(
-    by(Role.AUDITOR)
-)
+example(
+    *_everywhere("GET", "/audit/consultations"),
+    *_everywhere("GET", "/audit/decisions"),
+    *_everywhere("GET", "/audit/export"),
+)(by(Role.AUDITOR))
 
 
 def _disposal(service: str, held: Callable[[World], str], refused: tuple[int, ...] = ()) -> None:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from shared.api import audit, audit_trail, feed, health, retention
+from shared.api import audit, audit_export, audit_trail, feed, health, retention
 from shared.api.edge import MAX_DIGITS, BodyLimit
 from shared.api.limits import ExpensiveQueries
 from shared.api.problems import error_responses, install_problem_handlers, problem_schema
@@ -96,6 +96,7 @@ def build_api(
     app.include_router(health.router)
     app.include_router(feed.router)
     app.include_router(audit.router)
+    app.include_router(audit_export.router)
     app.include_router(audit_trail.router)
     app.include_router(retention.router)
     for router in routers:

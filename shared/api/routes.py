@@ -146,6 +146,9 @@ class OperationRoute:
     expensive: bool = False
     #: Other successful answers it may give, by status, with what each means.
     also_answers: dict[int, str] = field(default_factory=dict)
+    #: The answer's class when it is not JSON (a stream of JSON Lines, say): the document
+    #: gives its media type as the answer's.
+    response_class: type[Response] | None = None
 
 
 def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> Any:
@@ -262,6 +265,8 @@ def build_router(
             options = guarded(*route.roles, errors=route.errors, expensive=route.expensive)
             for status, meaning in route.also_answers.items():
                 options["responses"][status] = {"description": meaning}
+            if route.response_class is not None:
+                options["response_class"] = route.response_class
             router.add_api_route(
                 route.path,
                 _operation_endpoint(route),

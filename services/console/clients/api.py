@@ -4,6 +4,7 @@ the service decides what they may see and do; the console adds no authority of i
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,24 @@ class ServiceApi:
     async def get(self, path: str, token: str, params: dict[str, Any] | None = None) -> Answer:
         return await self._call("GET", path, token, params=params)
 
+    async def stream(self, path: str, token: str, params: dict[str, Any] | None = None) -> Stream:
+        """A GET whose answer is passed on as it arrives (an export of a whole log), never
+        held whole in the console's memory; a refusal is raised as ``get`` raises it."""
+        request = self._client.build_request(
+            "GET", path, params=params, headers={"Authorization": f"Bearer {token}"}
+        )
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise Unreachable(self.name) from exc
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise Refused(self.name, response.status_code, _problem(response))
+        return Stream(response)
+
     async def send(
         self,
         method: str,
@@ -80,17 +99,35 @@ class ServiceApi:
         except httpx.TransportError as exc:
             raise Unreachable(self.name) from exc
         if response.status_code >= 400:
-            try:
-                problem = response.json()
-            except ValueError:
-                problem = {}
-            if not isinstance(problem, dict):
-                problem = {}
-            raise Refused(self.name, response.status_code, problem)
+            raise Refused(self.name, response.status_code, _problem(response))
         etag = response.headers.get("ETag")
         version = etag.removeprefix("W/").strip('"') if etag else None
         body = response.json() if response.content else None
         return Answer(body=body, version=version)
+
+
+def _problem(response: httpx.Response) -> dict[str, Any]:
+    try:
+        problem = response.json()
+    except ValueError:
+        return {}
+    return problem if isinstance(problem, dict) else {}
+
+
+class Stream:
+    """An answer being received: its media type, and its body a chunk at a time. The
+    connection is given back once the body is read to its end, or cut short."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.media_type = response.headers.get("content-type", "application/octet-stream")
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_bytes():
+                yield chunk
+        finally:
+            await self._response.aclose()
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,9 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
     Role.AUDITOR: [
         ("/audit/timeline", "An officer's timeline"),
         ("/audit/chains", "Each service's log, verified"),
+        ("/audit/cases", "A case as it stood at a moment"),
+        ("/audit/consultations", "Who consulted officers' records"),
+        ("/audit/export", "Download a service's log"),
     ],
 }
 
