@@ -33,6 +33,8 @@ from services.console.pages import (
     postings,
     requests,
     restrictions,
+    roi_commitments,
+    roi_courses,
     strength,
 )
 from services.console.rendering import build_templates, render
@@ -70,6 +72,8 @@ ROUTERS = tuple(
         monitoring,
         postings,
         delegations,
+        roi_courses,
+        roi_commitments,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

@@ -27,6 +27,7 @@ class RunningConsole:
     #: Clients of the services' APIs, for a test to set up what a journey starts from.
     postings: httpx.Client
     appeals: httpx.Client
+    roi: httpx.Client
 
 
 @contextmanager
@@ -86,4 +87,5 @@ def running_console(
         front = stack.enter_context(LiveServer(create_console(settings)))
         postings = stack.enter_context(httpx.Client(base_url=url["postings"]))
         appeals = stack.enter_context(httpx.Client(base_url=url["appeals"]))
-        yield RunningConsole(url=front.url, postings=postings, appeals=appeals)
+        roi = stack.enter_context(httpx.Client(base_url=url["roi"]))
+        yield RunningConsole(url=front.url, postings=postings, appeals=appeals, roi=roi)

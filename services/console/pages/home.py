@@ -46,6 +46,8 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/strength", "Strength against establishment"),
         ("/postings", "Postings"),
         ("/postings/new", "Decide a posting"),
+        ("/roi/commitments", "ROI commitments"),
+        ("/roi/designations", "Courses designated for the ROI period"),
     ],
     Role.DEPLOYMENT_PANEL: [("/panel", "Sittings and their agendas"), ("/officers", "Officers")],
     Role.DIRECTOR_OF_HR: [
@@ -60,8 +62,17 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/monitoring", "Monitoring figures"),
         ("/postings/new", "Decide a posting"),
         ("/postings", "Postings"),
+        ("/roi/commitments", "ROI commitments and early release"),
+        ("/roi/designations", "Courses designated for the ROI period"),
         ("/officers", "Officers"),
     ],
+    Role.HEAD_OF_L_AND_D: [
+        ("/roi/designations", "Courses designated for the ROI period"),
+        ("/roi/eligible", 'The "I am Eligible" list'),
+        ("/roi/commitments", "ROI commitments"),
+    ],
+    Role.HEAD_OF_PROFESSION: [("/roi/designations", "Courses designated for the ROI period")],
+    Role.FORCE_RESOURCING_PANEL: [("/roi/commitments", "ROI commitments and early release")],
     Role.AUDITOR: [
         ("/audit/timeline", "An officer's timeline"),
         ("/audit/chains", "Each service's log, verified"),
@@ -79,6 +90,9 @@ async def start(request: Request, signed: SignedInDep) -> Response:
     if person.role in HEARERS:
         # Anyone at the appropriate level may be assigned to hear an appeal.
         tasks.append(("/appeals", "Appeals you hear"))
+    if person.role is Role.HEAD_OF_DEPARTMENT:
+        # They read no commitments: the case names the one HR Resource Planning gave them.
+        tasks.append(("/roi/local-case", "Make the case for a local move in an ROI period"))
     if person.role is Role.OFFICER and person.officer_id:
         tasks[:0] = [
             (f"/officers/{person.officer_id}", "Your record and notifications"),
@@ -87,5 +101,7 @@ async def start(request: Request, signed: SignedInDep) -> Response:
             ("/requests/new", "Ask for a posting (form 1068)"),
             ("/requests", "Your 1068 requests"),
             ("/postings", "Your postings"),
+            ("/roi/commitments", "Your ROI commitments"),
+            ("/roi/eligible", 'The "I am Eligible" list'),
         ]
     return render(request, "pages/home.html", {"tasks": tasks})
