@@ -125,3 +125,16 @@ def test_an_export_counts_as_an_expensive_query(capped_client: TestClient) -> No
 
     assert again.status_code == 429
     assert int(again.headers["Retry-After"]) >= 1
+
+
+def test_an_export_of_one_officers_cases_is_a_consultation_of_their_record(
+    postings_client: TestClient,
+) -> None:
+    register_officer(postings_client, "K101", name="Sam Jones")
+
+    exported(postings_client, officer_id="K101")
+
+    log = postings_client.get(
+        "/audit/consultations", params={"officer_id": "K101"}, headers=AUDITOR
+    ).json()
+    assert [entry["what"] for entry in log["items"]] == ["/audit/export"]

@@ -356,3 +356,47 @@ def test_appointments_selections_senior_postings_and_1068_postings_are_decided_b
     told = ok(console.postings.get("/officers/K542/notifications", headers=HR))
     assert {"slt-north", "slt-south"} <= set(told[0]["recipients"])
     assert decided[senior]["details"]["flow"] == "selection"
+
+
+def test_a_form_sent_twice_hostile_digits_a_tampered_version_and_odd_paths_stay_calm(
+    console: RunningConsole,
+) -> None:
+    """Outside tester's findings: the same form sent twice does its work once; digits that
+    are not numbers anyone means ('²', five thousand of them), a version the form was not
+    given, and an address naming '?' reach the person as a refusal on the form or a 404,
+    never a 500 or a call to another resource."""
+    today = date.today()
+    grant = {
+        "delegate_id": "hor-deputy",
+        "powers": "compulsory_posting",
+        **date_fields("valid_from", today),
+        **date_fields("valid_to", today + timedelta(days=30)),
+        "rationale": "Cover over Christmas",
+    }
+    with closing(signed_in(console, name="Dana Director", role="director_of_hr")) as director:
+        page = director.get("/delegations")
+        for _ in range(2):
+            sent = director.post("/delegations", data={"csrf_token": csrf_of(page), **grant})
+            assert sent.status_code == 303, sent.text
+        delegations = ok(console.postings.get("/delegations", headers=HR))["items"]
+        assert [d["delegate_id"] for d in delegations].count("hor-deputy") == 1
+
+        for day in ("²", "9" * 5000):
+            odd = director.post(
+                "/delegations",
+                data={"csrf_token": csrf_of(page), **grant, "valid_from-day": day},
+            )
+            assert odd.status_code == 422, odd.text[:300]
+            assert "govuk-error-summary" in odd.text
+
+        revoke = f"/delegations/{delegations[0]['id']}/revocation"
+        tampered = director.post(
+            revoke,
+            data={"csrf_token": csrf_of(page), "version": "1\r\nX-Evil: 1", "rationale": "x"},
+        )
+        assert tampered.status_code == 409
+        assert "start again" in tampered.text
+        assert ok(console.postings.get("/delegations", headers=HR))["items"][0]["revoked"] is False
+
+        assert director.get("/postings/abc%3F").status_code == 404
+        assert director.get("/officers/K1%23x").status_code == 404

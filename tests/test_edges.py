@@ -653,6 +653,30 @@ def test_a_body_in_a_coding_or_charset_it_is_not_read_in_is_a_415(
     assert count_events(postings_settings.database_url) == before
 
 
+@pytest.mark.parametrize(
+    "twice",
+    [
+        [("Content-Encoding", "identity"), ("Content-Encoding", "gzip")],
+        [("Content-Type", "application/json"), ("Content-Type", "text/plain")],
+    ],
+    ids=["content-encoding", "content-type"],
+)
+def test_a_content_header_sent_twice_is_a_415(
+    postings_client: TestClient, postings_settings: PostingsSettings, twice: list[tuple[str, str]]
+) -> None:
+    before = count_events(postings_settings.database_url)
+    body = b'{"code": "dover", "name": "Dover", "division": "south", "town": "Dover", '
+    body += b'"lat": 51.1, "lon": 1.3, "kind": "station"}'
+    headers = [("Authorization", HR["Authorization"]), *twice]
+    if twice[0][0] != "Content-Type":
+        headers.append(("Content-Type", "application/json"))
+
+    answer = postings_client.post("/locations", content=body, headers=headers)
+
+    assert problem(answer, 415)["type"] == "/problems/unsupported-media-type"
+    assert count_events(postings_settings.database_url) == before
+
+
 def test_two_authorization_headers_are_a_401_whichever_comes_first(
     postings_client: TestClient,
 ) -> None:

@@ -389,3 +389,28 @@ def test_a_course_whose_roi_period_would_end_after_the_calendar_is_refused_not_a
 
     assert refused.status_code == 422, refused.text
     assert refused.json()["rule"] == "RoiPeriodEndsOnACalendarDay"
+
+
+def test_a_completion_before_the_course_started_is_refused(client: TestClient) -> None:
+    designation = designate(client)
+    commitment = expect(client.post("/commitments", json=enrolment(designation), headers=LD), 201)
+
+    refused = client.post(
+        f"/commitments/{commitment['id']}/completion",
+        json={"completed_on": "2001-01-01"},
+        headers=LD,
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["rule"] == "CourseDatesMustBeOrdered"
+    assert refused.json()["violations"][0]["field"] == "completed_on"
+
+
+def test_a_title_a_spreadsheet_would_run_is_listed_as_text(client: TestClient) -> None:
+    designate(client, course_code="EVIL1", title='=HYPERLINK("http://x.example","Open")')
+
+    as_csv = client.get("/eligible-list", params={"format": "csv"}, headers=LD)
+
+    assert "'=HYPERLINK" in as_csv.text
+    assert '"=HYPERLINK' not in as_csv.text
+    assert ",=HYPERLINK" not in as_csv.text

@@ -4,12 +4,14 @@ over TLS) naming a server-side session, and the CSRF token every form carries ba
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from services.console.sessions import Person, Session, SessionStore
+from shared.forms import SUBJECT
 
 COOKIE = "console_session"
 CSRF_FIELD = "csrf_token"
@@ -60,10 +62,19 @@ class SignedIn:
     token: str
 
 
+#: What a page's address may name: an officer id, a code, a UUID, a service. Pages put
+#: these into the services' paths, where '?', '#', '/' or a control character would
+#: change which resource is meant.
+_PATH_PART = re.compile(SUBJECT)
+
+
 def signed_in(request: Request) -> SignedIn:
     session = current_session(request)
     if session is None or session.person is None or session.token is None:
         raise SignInNeeded
+    for value in request.path_params.values():
+        if not isinstance(value, str) or not _PATH_PART.fullmatch(value) or len(value) > 200:
+            raise HTTPException(404)
     return SignedIn(session=session, person=session.person, token=session.token)
 
 

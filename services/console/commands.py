@@ -5,6 +5,8 @@ record with a message saying what was done. Any other refusal is the console's e
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from fastapi.responses import RedirectResponse
@@ -26,9 +28,16 @@ async def send_form(
     *,
     if_match: str | None = None,
 ) -> Answer | Refused:
-    """The service's answer, or its refusal when the form should show it."""
+    """The service's answer, or its refusal when the form should show it. The same form
+    sent twice in one session (a double click, a reload that sends it again) is one
+    request to the service: its idempotency key is made from the session and what was
+    sent, so the second is answered as the first and nothing is done twice."""
+    sent = json.dumps([method, path, body, if_match], sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{signed.session.id}\n{sent}".encode()).hexdigest()
     try:
-        return await api.send(method, path, signed.token, body, if_match=if_match)
+        return await api.send(
+            method, path, signed.token, body, if_match=if_match, key=f"console-{digest[:48]}"
+        )
     except Refused as refused:
         if refused.status not in SHOWN_ON_THE_FORM:
             raise
@@ -42,6 +51,10 @@ async def send_on_record(
     hidden ``version``), so a change made meanwhile is a 409, never overwritten."""
     version = form.get("version")
     if_match = version.strip() if isinstance(version, str) and version.strip() else None
+    if if_match is not None and not (if_match.isascii() and if_match.isdigit()):
+        # Not a version any service gave: the form was altered, or is not this one.
+        problem = {"detail": "the form does not say which version it was read at: start again"}
+        return Refused(api.name, 409, problem)
     return await send_form(api, "POST", path, signed, body, if_match=if_match)
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from shared import lengths
 from shared.api.routes import Operating, OperationRoute, build_router
 from shared.api.schemas import Moment
+from shared.consultations import record_consultation
 from shared.export import export_lines
 from shared.roles import Role
 
@@ -40,6 +41,11 @@ def export(
     runtime = ctx.runtime
     service = runtime.settings.service_name
     exported_at = runtime.clock.now()
+    if officer_id:
+        # One officer's cases read out: a consultation of their record like any other
+        # read (the log's middleware sees JSON answers only, not this stream). A whole
+        # log exported names no one in particular and is not logged per officer.
+        record_consultation(runtime, ctx.request, ctx.caller, [officer_id], "/audit/export")
     lines = export_lines(
         runtime.db.engine,
         runtime.tables,

@@ -381,6 +381,14 @@ class EdgeRoute(APIRoute):
                     raise ApiProblem(
                         400, "client-disconnected", "the body was not sent in full"
                     ) from None
+                if raw and len(request.headers.getlist("content-type")) > 1:
+                    # Which one would be meant? Neither is taken.
+                    raise ApiProblem(
+                        415,
+                        "unsupported-media-type",
+                        "send one Content-Type header: application/json",
+                        headers={"Accept": "application/json"},
+                    )
                 if raw and not _is_json(request):
                     raise ApiProblem(
                         415,
@@ -388,8 +396,12 @@ class EdgeRoute(APIRoute):
                         "send the body as JSON (Content-Type: application/json)",
                         headers={"Accept": "application/json"},
                     )
-                coding = request.headers.get("content-encoding", "identity").strip().lower()
-                if raw and coding != "identity":
+                codings = [
+                    c.strip().lower()
+                    for header in request.headers.getlist("content-encoding")
+                    for c in header.split(",")
+                ]
+                if raw and any(c != "identity" for c in codings):
                     # A coded body is not decoded here: read as it stands it would be
                     # refused as not UTF-8, or, worse, taken as written (RFC 9110 8.4).
                     raise ApiProblem(

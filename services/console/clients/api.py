@@ -70,10 +70,12 @@ class ServiceApi:
         body: dict[str, Any],
         *,
         if_match: str | None = None,
+        key: str | None = None,
     ) -> Answer:
-        # A fresh key per submission: a repeat of the same request (a retry after a lost
-        # answer) is answered with the first response and changes nothing twice.
-        headers = {"Idempotency-Key": f"console-{uuid.uuid4()}"}
+        # A repeat of the same request (a retry after a lost answer, a form sent twice) is
+        # answered with the first response and changes nothing twice: the caller names
+        # what makes two sends the same (commands.py), or each send is its own.
+        headers = {"Idempotency-Key": key or f"console-{uuid.uuid4()}"}
         if if_match is not None:
             headers["If-Match"] = f'"{if_match}"'
         return await self._call(method, path, token, json=body, headers=headers)

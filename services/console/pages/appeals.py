@@ -115,9 +115,12 @@ async def _appeal(
             "version": answer.version,
             "values": values,
             "errors": errors,
-            "own": person.officer_id is not None and person.officer_id == item["officer_id"],
+            # Officers by officer id, staff by subject (ADR 0019), as the service decides.
+            "own": person.role is Role.OFFICER and person.officer_id == item["officer_id"],
             "may_assign": person.role is Role.HEAD_OF_RESOURCING and item["state"] == "lodged",
-            "may_decide": item["state"] == "assigned" and person.subject == item["hearer_id"],
+            "may_decide": item["state"] == "assigned"
+            and person.role is not Role.OFFICER
+            and person.subject == item["hearer_id"],
         },
         status_code=status,
     )

@@ -14,6 +14,18 @@ def text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def digits(value: str) -> bool:
+    """Plain digits, few enough to be a day, a month, a year or a count: '²' and a run of
+    five thousand digits are digits to ``str.isdigit`` but no number anyone means."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
+def whole(value: str) -> int | str:
+    """A whole number if it is written as one; otherwise the text, for the service to
+    refuse on its field."""
+    return int(value) if digits(value) else value
+
+
 def number(value: str) -> float | str:
     """A number if it reads as one; otherwise the text, for the service to refuse."""
     try:
@@ -32,7 +44,7 @@ def date_value(parts: dict[str, str]) -> str | None:
     if not any(parts.values()):
         return None
     day, month, year = parts["day"], parts["month"], parts["year"]
-    if day.isdigit() and month.isdigit() and year.isdigit():
+    if digits(day) and digits(month) and digits(year):
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{month}-{day}"
 

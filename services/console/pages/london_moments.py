@@ -21,7 +21,9 @@ def london_day(parts: dict[str, str]) -> date | None:
     if not any(parts.values()):
         return None
     day, month, year = parts.get("day", ""), parts.get("month", ""), parts.get("year", "")
-    if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+    if not (day.isascii() and day.isdigit() and month.isascii() and month.isdigit()):
+        raise ValueError("not a real date")
+    if not (year.isascii() and year.isdigit() and len(year) == 4):
         raise ValueError("not a real date")
     return date(int(year), int(month), int(day))
 
@@ -60,7 +62,10 @@ def form_parts(instant: datetime) -> tuple[dict[str, str], str]:
     """An instant as a date input's parts and a 24-hour clock time, in London (to the
     second when it is not on a minute). A fraction of a second is rounded up, so that the
     form sent again still takes in the act recorded at that instant."""
-    if instant.microsecond:
+    if instant.microsecond and instant < datetime.max.replace(tzinfo=instant.tzinfo) - timedelta(
+        seconds=1
+    ):
+        # (The calendar's last second has no next one: shown as it is.)
         instant += timedelta(microseconds=1_000_000 - instant.microsecond)
     local = instant.astimezone(LONDON)
     parts = {"day": str(local.day), "month": str(local.month), "year": str(local.year)}

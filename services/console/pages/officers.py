@@ -12,6 +12,7 @@ from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
+from shared.roles import Role
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 PAGE = 20
@@ -118,7 +119,7 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             "postings": officer_postings,
             # Both must support an exception to a restriction (L1800 3.2.2).
             "may_support_exception": signed.person.role.value in ("psd", "head_of_resourcing"),
-            "own": signed.person.officer_id == officer_id,
+            "own": signed.person.role is Role.OFFICER and signed.person.officer_id == officer_id,
             "may_record_pdr": signed.person.role.value == "hr_resource_planning",
             # Professional Standards marks a place for anyone; an officer asks for themselves.
             "may_restrict": signed.person.role.value == "psd"

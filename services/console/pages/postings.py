@@ -104,7 +104,7 @@ async def agree_notice(request: Request, posting_id: str, signed: SignedInDep) -
         signed,
         form,
         # Whole days: "14" is sent as 14; anything else as typed, for the service to refuse.
-        fv.without_blanks({"agreed_days": int(days) if days.isdigit() else days}),
+        fv.without_blanks({"agreed_days": fv.whole(days)}),
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, NOTICE)

@@ -62,9 +62,7 @@ async def designate(request: Request, signed: SignedInDep) -> Response:
         "proposed_by": [p for p in form.getlist("proposed_by") if isinstance(p, str)],
     }
     months = values["period_months"]
-    body = fv.without_blanks(
-        {**values, "period_months": int(months) if months.isdigit() else months or None}
-    )
+    body = fv.without_blanks({**values, "period_months": fv.whole(months) if months else None})
     outcome = await send_form(request.app.state.services.roi, "POST", "/designations", signed, body)
     quarter = values["quarter"] or this_quarter(date.today())
     if isinstance(outcome, Refused):

@@ -99,13 +99,20 @@ def eligible_list(ctx: Reading, format: Literal["json", "csv"] = "json") -> Resp
         writer.writerow(
             [
                 c.course_code,
-                c.title,
+                _as_text(c.title),
                 c.quarter,
                 c.period_months,
                 ";".join(r.value for r in c.reasons),
             ]
         )
     return Response(out.getvalue(), media_type="text/csv")
+
+
+def _as_text(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (one starting = + - @, a tab or a
+    carriage return) is given with a leading apostrophe, so the list is read as text
+    wherever it is opened (OWASP, 'CSV Injection')."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 router = build_router(

@@ -105,6 +105,9 @@ class CompleteHandler(RoiHandler[Complete]):
                 today=london_date(self.app.clock.now()),
                 field="completed_on",
             )
+            + CourseDatesMustBeOrdered.check(
+                starts_on=commitment.starts_on, ends_on=command.completed_on, field="completed_on"
+            )
             + RoiPeriodEndsOnACalendarDay.check(
                 ends_on=command.completed_on,
                 period_months=commitment.period_months,

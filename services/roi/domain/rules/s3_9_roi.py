@@ -115,15 +115,15 @@ class ExceptionalDesignationIsForThePanelOrTheDirector(Rule):
 
 class CourseDatesMustBeOrdered(Rule):
     """A course ends on or after the day it starts: its end date sets the ROI period (L1800
-    3.9.2)."""
+    3.9.2). So does the day it was completed, which can no more come before its start."""
 
     clause = "L1800 3.9.2"
 
     @classmethod
-    def check(cls, *, starts_on: date, ends_on: date) -> list[Violation]:
+    def check(cls, *, starts_on: date, ends_on: date, field: str = "ends_on") -> list[Violation]:
         if ends_on < starts_on:
             return cls.broken(
-                f"the course ends ({ends_on}) before it starts ({starts_on})", field="ends_on"
+                f"the course ends ({ends_on}) before it starts ({starts_on})", field=field
             )
         return []
 
