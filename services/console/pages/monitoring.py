@@ -29,6 +29,16 @@ async def monitoring(request: Request, signed: SignedInDep) -> Response:
         # commitments, released ones only, as the API lists them to this role.
         services.roi.get("/commitments", signed.token, {"released": "true", "limit": 100}),
     )
+    appeals_chart = bar_chart(
+        "Appeals by kind of posting and outcome",
+        "For each kind of posting, how many appeals were decided with each outcome. "
+        "The table below gives the figures.",
+        ["Appeals"],
+        [
+            (f"{words(r['posting_kind'])}, {words(r['outcome']).lower()}", [r["appeals"]], None)
+            for r in appeals.body
+        ],
+    )
     releases = _releases_by_route(released.body["items"])
     releases_chart = bar_chart(
         "Early releases from the ROI period",
@@ -54,6 +64,7 @@ async def monitoring(request: Request, signed: SignedInDep) -> Response:
         {
             "postings": postings.body,
             "appeals": appeals.body,
+            "appeals_chart": appeals_chart,
             "chart": chart,
             "releases": releases,
             "releases_chart": releases_chart,
