@@ -52,6 +52,27 @@ def test_hr_decides_a_college_appointment_and_moves_the_officer_on_its_date(
         probation_ends_on=(date.today() + timedelta(days=730)).isoformat(),
     )
     sign_in(page, axe, "Alice Hill", "hr_resource_planning")
+
+    # A unit whose head decides its re-deployments (L1800 3.6.1), then its head changed.
+    page.get_by_role("link", name="Register a division or department").click()
+    axe.check(page)
+    page.get_by_label("Code").fill("cid")
+    page.get_by_label("Name").fill("Criminal Investigation Department")
+    page.get_by_role("button", name="Register unit").click()
+    expect(page.locator(".govuk-error-summary").get_by_role("link")).to_have_text(
+        "Select whether it is a division or a department"
+    )
+    axe.check(page)
+    page.get_by_label("A department").check()
+    page.get_by_role("button", name="Register unit").click()
+    said(page, "Criminal Investigation Department is registered")
+    page.get_by_label("The new head's id").fill("hod-cid")
+    page.get_by_role("button", name="Change the head").click()
+    said(page, "The unit's head is changed")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("hod-cid")
+    axe.check(page)
+
+    page.get_by_role("link", name="Officer postings").click()
     page.get_by_role("link", name="Decide a posting").click()
     axe.check(page)
     page.get_by_role("link", name=re.compile("Appointment to the college")).click()

@@ -36,6 +36,7 @@ from services.console.pages import (
     roi_commitments,
     roi_courses,
     strength,
+    units,
 )
 from services.console.rendering import build_templates, render
 from services.console.sessions import SessionStore
@@ -74,6 +75,7 @@ ROUTERS = tuple(
         delegations,
         roi_courses,
         roi_commitments,
+        units,
     )
 )
 #: The pages load only their own styles and scripts, and are framed by no one.

@@ -43,6 +43,7 @@ TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/officers/new", "Register an officer"),
         ("/locations", "Places of duty"),
         ("/locations/new", "Register a place of duty"),
+        ("/units/new", "Register a division or department"),
         ("/strength", "Strength against establishment"),
         ("/postings", "Postings"),
         ("/postings/new", "Decide a posting"),
