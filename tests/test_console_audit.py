@@ -12,19 +12,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from shared.roles import Role
 from tests.helpers import HR, officer_body, register_locations
-from tests.support.browser import AccessibilityLog, chromium, screenshot
+from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole, running_console
 from tests.support.http import ok
+from tests.support.journeys import sign_in
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
 LINE_MANAGER = bearer(Role.LINE_MANAGER, subject="lm-chris")
-#: Generous: two cores are shared by the services, the console and the browser.
-WAIT_MS = 30_000
 NAME = "Robin Example"
 
 
@@ -57,39 +56,8 @@ def console(
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=WAIT_MS)
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser, console: RunningConsole) -> Iterator[Page]:
-    context = browser.new_context(base_url=console.url, accept_downloads=True)
-    context.set_default_timeout(WAIT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def axe() -> Iterator[AccessibilityLog]:
-    log = AccessibilityLog()
-    yield log
-    assert log.checked, "no page was checked"
-    assert not log.failures, log.failures
-
-
 def sign_in_as_auditor(page: Page, axe: AccessibilityLog) -> None:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/sign-in$"))
-    page.get_by_label("Your name").fill("Ann Audit")
-    page.get_by_label("Role").select_option("auditor")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Officer postings")
-    axe.check(page)
+    sign_in(page, axe, "Ann Audit", "auditor")
 
 
 def test_an_auditor_reads_a_case_as_it_stood_at_a_moment_drawn_as_a_timeline(

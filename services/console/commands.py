@@ -45,9 +45,15 @@ async def send_form(
 
 
 async def send_on_record(
-    api: ServiceApi, path: str, signed: SignedIn, form: FormData, body: dict[str, Any]
+    api: ServiceApi,
+    path: str,
+    signed: SignedIn,
+    form: FormData,
+    body: dict[str, Any],
+    *,
+    method: str = "POST",
 ) -> Answer | Refused:
-    """A command on one record, POSTed against the version the form was read at (its
+    """A command on one record, sent against the version the form was read at (its
     hidden ``version``), so a change made meanwhile is a 409, never overwritten."""
     version = form.get("version")
     if_match = version.strip() if isinstance(version, str) and version.strip() else None
@@ -55,7 +61,7 @@ async def send_on_record(
         # Not a version any service gave: the form was altered, or is not this one.
         problem = {"detail": "the form does not say which version it was read at: start again"}
         return Refused(api.name, 409, problem)
-    return await send_form(api, "POST", path, signed, body, if_match=if_match)
+    return await send_form(api, method, path, signed, body, if_match=if_match)
 
 
 def done(signed: SignedIn, message: str, to: str) -> RedirectResponse:

@@ -40,7 +40,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, console: RunningConsole) -> Iterator[Page]:
-    context = browser.new_context(base_url=console.url)
+    # Downloads allowed: the auditor's journeys save what they download.
+    context = browser.new_context(base_url=console.url, accept_downloads=True)
     context.set_default_timeout(WAIT_MS)
     try:
         yield context.new_page()

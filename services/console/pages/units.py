@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
-from services.console.commands import done, send_form
+from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render
@@ -59,15 +59,14 @@ async def unit(request: Request, code: str, signed: SignedInDep) -> Response:
 async def change_head(request: Request, code: str, signed: SignedInDep) -> Response:
     form = await request.form()
     head = fv.text(form, "head_id")
-    version = fv.text(form, "version")
-    outcome = await send_form(
+    outcome = await send_on_record(
         request.app.state.services.postings,
-        "PUT",
         f"/units/{code}/head",
         signed,
+        form,
         # No head given: the unit is left without one until it is named.
         {"head_id": head or None},
-        if_match=version if version.isascii() and version.isdigit() else None,
+        method="PUT",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, HEAD)
