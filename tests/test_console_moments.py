@@ -45,7 +45,13 @@ def test_a_time_that_is_none_is_refused(typed: str) -> None:
 def test_a_date_is_a_real_date_or_refused() -> None:
     assert london_day({"day": "27", "month": "3", "year": "2026"}) == date(2026, 3, 27)
     assert london_day({"day": "", "month": "", "year": ""}) is None
-    for parts in ({"day": "31", "month": "2", "year": "2026"}, {"day": "1", "month": "x"}):
+    huge = "9" * 20  # past a C long: an overflow, which must read as no real date
+    for parts in (
+        {"day": "31", "month": "2", "year": "2026"},
+        {"day": "1", "month": "x"},
+        {"day": huge, "month": "1", "year": "2026"},
+        {"day": "1", "month": huge, "year": "2026"},
+    ):
         with pytest.raises(ValueError, match=r"."):
             london_day(parts)
 

@@ -25,7 +25,11 @@ def london_day(parts: dict[str, str]) -> date | None:
         raise ValueError("not a real date")
     if not (year.isascii() and year.isdigit() and len(year) == 4):
         raise ValueError("not a real date")
-    return date(int(year), int(month), int(day))
+    try:
+        return date(int(year), int(month), int(day))
+    except OverflowError:
+        # Digits past any day or month ('99999999999999999999'): no real date either.
+        raise ValueError("not a real date") from None
 
 
 def clock_time(text: str) -> time | None:
