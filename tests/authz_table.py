@@ -164,6 +164,17 @@ ALLOWED: dict[tuple[str, str, str], frozenset[str]] = {
     ("postings", "POST", "/officers/{officer_id}/probation-review"): frozenset(
         {"hr_resource_planning"}
     ),
+    ("postings", "PUT", "/officers/{officer_id}/preferences"): frozenset({"officer"}),
+    ("postings", "GET", "/officers/{officer_id}/preferences"): frozenset(
+        {
+            "auditor",
+            "director_of_hr",
+            "head_of_resourcing",
+            "hr_policy_owner",
+            "hr_resource_planning",
+            "officer",
+        }
+    ),
     ("postings", "POST", "/officers/{officer_id}/restrictions"): frozenset({"officer", "psd"}),
     ("postings", "GET", "/officers/{officer_id}/restrictions"): OFFICER_RECORD_READERS,
     (

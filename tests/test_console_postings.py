@@ -1,9 +1,11 @@
 """Posting decisions in a real browser: HR decides an appointment and takes it into effect
-on its date; the Director of HR grants and revokes a delegation and decides a compulsory
-posting with the officer's preferences, the reasoning given to them and the notice, which
-the officer agrees to shorten; a divisional commander re-deploys within their division,
-and the Head of Resourcing decides a best-interests posting and co-supports an exception
-to a restricted place. axe-core checks every page visited."""
+on its date; the officer states their preferences (meeting a stale form on the way) and the
+Director of HR grants and revokes a delegation and decides a compulsory posting from them,
+with the reasoning given and the notice, which the officer agrees to shorten; a divisional
+commander re-deploys within their division, and the Head of Resourcing decides a
+best-interests posting and co-supports an exception to a restricted place; divisional,
+selection, senior and 1068 postings each through their own form. axe-core checks every
+page visited."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import re
 from contextlib import closing
 from datetime import date, timedelta
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -114,7 +115,7 @@ def test_hr_decides_a_college_appointment_and_moves_the_officer_on_its_date(
     screenshot(page, "hr-moves-an-officer-on-their-posting-date")
 
 
-def test_the_director_delegates_and_decides_a_compulsory_posting_whose_notice_the_officer_shortens(
+def test_the_officer_states_preferences_and_the_director_decides_a_compulsory_posting_on_them(
     browser: Browser, console: RunningConsole, axe: AccessibilityLog
 ) -> None:
     register(console, "K520", name="Priya Shah")
@@ -123,6 +124,42 @@ def test_the_director_delegates_and_decides_a_compulsory_posting_whose_notice_th
     for context in (director, officer):
         context.set_default_timeout(WAIT_MS)
     try:
+        # The officer states preferences (L1800 3.7.2); a second tab saved first, so the
+        # first is shown what changed and starts again from the statement as it is.
+        mine = officer.new_page()
+        sign_in(mine, axe, "Priya Shah", "officer", officer_id="K520")
+        mine.get_by_role("link", name="Your record").click()
+        mine.get_by_role("link", name="State your preferences").click()
+        axe.check(mine)
+        mine.get_by_role("button", name="Save your preferences").click()
+        expect(mine.locator(".govuk-error-summary").get_by_role("link")).to_have_text(
+            "Enter why you prefer them"
+        )
+        axe.check(mine)
+        other = officer.new_page()
+        other.goto(mine.url)
+        other.get_by_label("First choice").select_option("dover")
+        other.get_by_label("Why").fill("Dover is nearest")
+        other.get_by_role("button", name="Save your preferences").click()
+        said(other, "Your preferences are recorded")
+        other.close()
+        mine.get_by_label("First choice").select_option("tonbridge")
+        mine.get_by_label("Second choice").select_option("ashford")
+        mine.get_by_label("Why").fill("Closest to home; I know Tonbridge's teams")
+        mine.get_by_role("button", name="Save your preferences").click()
+        expect(mine.get_by_role("heading", level=1)).to_contain_text("changed while you were")
+        expect(mine.get_by_role("row", name=re.compile("^Places"))).to_contain_text("dover")
+        axe.check(mine)
+        mine.get_by_role("link", name="Start again from the current record").click()
+        expect(mine.get_by_label("First choice")).to_have_value("dover")
+        mine.get_by_label("First choice").select_option("tonbridge")
+        mine.get_by_label("Second choice").select_option("ashford")
+        mine.get_by_label("Why").fill("Closest to home; I know Tonbridge's teams")
+        mine.get_by_role("button", name="Save your preferences").click()
+        said(mine, "Your preferences are recorded")
+        expect(mine.locator(".govuk-summary-list").nth(1)).to_contain_text("tonbridge, ashford")
+        axe.check(mine)
+
         page = director.new_page()
         sign_in(page, axe, "Dana Director", "director_of_hr")
 
@@ -148,17 +185,24 @@ def test_the_director_delegates_and_decides_a_compulsory_posting_whose_notice_th
         expect(page.get_by_role("heading", name="To hr-deputy (revoked)")).to_be_visible()
         axe.check(page)
 
-        # A compulsory posting, with preferences sought, the reasoning and the notice.
-        page.goto("/postings/new/compulsory")
+        # From the officer's record: what they said is before the Director, and where the
+        # form starts; the reasoning and the notice are the Director's.
+        page.goto("/officers/K520")
+        expect(page.locator(".govuk-summary-list").nth(1)).to_contain_text("I know Tonbridge")
         axe.check(page)
-        page.get_by_label("Officer's id").fill("K520")
+        page.get_by_role("link", name="Decide a compulsory posting").click()
+        expect(page.locator(".govuk-inset-text")).to_contain_text("tonbridge, ashford")
+        expect(page.get_by_label("Officer's id")).to_have_value("K520")
+        expect(page.get_by_label(re.compile("The officer's preferences"))).to_have_value(
+            "tonbridge, ashford"
+        )
+        axe.check(page)
         page.get_by_label("Place of duty they go to").fill("tonbridge")
         page.get_by_label("Rationale", exact=True).fill("Tonbridge's response team is short")
         fill_date(page, "likely_posting_date", date.today() + timedelta(days=60))
         page.get_by_label("The reasoning given to the officer").fill(
             "You are the only constable with public order training in the north"
         )
-        page.get_by_label(re.compile("The officer's preferences")).fill("tonbridge, ashford")
         page.get_by_role("button", name="Decide the posting").click()
         said(page, "The posting is decided")
         details = page.locator(".govuk-summary-list").nth(1)
@@ -166,10 +210,12 @@ def test_the_director_delegates_and_decides_a_compulsory_posting_whose_notice_th
         expect(details).to_contain_text("public order training")
         axe.check(page)
         posting_url = page.url
+        posting_id = posting_url.rsplit("/", 1)[-1]
+        facts = ok(console.postings.get(f"/postings/{posting_id}", headers=HR))["facts"]
+        assert facts["preferences_stated"]["places"] == ["tonbridge", "ashford"]
 
         # The officer reads it from their postings and agrees to a shorter notice.
-        mine = officer.new_page()
-        sign_in(mine, axe, "Priya Shah", "officer", officer_id="K520")
+        mine.goto("/")
         mine.get_by_role("link", name="Your postings").click()
         axe.check(mine)
         mine.get_by_role("link", name=re.compile("K520")).click()
@@ -259,31 +305,36 @@ def test_a_commander_redeploys_and_the_head_of_resourcing_decides_and_co_support
         head.close()
 
 
-# -- The other kinds, through the same forms over plain HTTP --------------------------------
+# -- The other kinds, each through its own form in the browser ------------------------------
+
+
+def decide_in_the_browser(
+    page: Page, axe: AccessibilityLog, form_page: str, answers: dict[str, str]
+) -> str:
+    """Fill in the decision form a page offers, as a person would; the id of the posting
+    it recorded. Radios are given as ``name=value``; every other answer by field name."""
+    page.goto(form_page)
+    axe.check(page)
+    for name, value in answers.items():
+        if name.startswith("radio:"):
+            page.locator(f'input[name="{name[6:]}"][value="{value}"]').check()
+        else:
+            page.locator(f'[name="{name}"]').fill(value)
+    page.get_by_role("button", name="Decide the posting").click()
+    said(page, "The posting is decided")
+    axe.check(page)
+    return page.url.rsplit("/", 1)[-1]
 
 
 def date_fields(name: str, day: date) -> dict[str, str]:
     return {f"{name}-{part}": str(getattr(day, part)) for part in ("day", "month", "year")}
 
 
-def decide_through_the_form(browser: httpx.Client, form_page: str, answers: dict[str, str]) -> str:
-    """Fill in the decision form a page offers; the id of the posting it recorded."""
-    form = browser.get(form_page)
-    assert form.status_code == 200, form.text
-    # The page's own form: the header's is the sign-out.
-    action = re.search(r'<form method="post" action="(/(?!sign-out)[^"]+)"', form.text)
-    assert action, form.text
-    sent = browser.post(action.group(1), data={"csrf_token": csrf_of(form), **answers})
-    assert sent.status_code == 303, sent.text
-    assert browser.get(sent.headers["location"]).status_code == 200
-    return str(sent.headers["location"]).rsplit("/", 1)[-1]
-
-
 def test_appointments_selections_senior_postings_and_1068_postings_are_decided_by_their_forms(
-    console: RunningConsole,
+    browser: Browser, console: RunningConsole, axe: AccessibilityLog
 ) -> None:
-    """The kinds the browser journeys leave out use the same forms: each reaches the API as
-    that kind, with what its form asked."""
+    """The kinds the other journeys leave out, each decided in the browser through its own
+    form: each reaches the API as that kind, with what its form asked."""
     today = date.today()
     register(
         console,
@@ -324,14 +375,21 @@ def test_appointments_selections_senior_postings_and_1068_postings_are_decided_b
         )
     )
 
-    with closing(signed_in(console, name="Alice Hill", role="hr_resource_planning")) as hr:
-        divisional = decide_through_the_form(
+    contexts = [browser.new_context(base_url=console.url) for _ in range(2)]
+    for context in contexts:
+        context.set_default_timeout(WAIT_MS)
+    try:
+        hr = contexts[0].new_page()
+        sign_in(hr, axe, "Alice Hill", "hr_resource_planning")
+        divisional = decide_in_the_browser(
             hr,
+            axe,
             "/postings/new/divisional",
             {**common, "officer_id": "R541", "rationale": "Dover needs probationers"},
         )
-        selection = decide_through_the_form(
+        selection = decide_in_the_browser(
             hr,
+            axe,
             "/postings/new/selection",
             {
                 **common,
@@ -341,27 +399,36 @@ def test_appointments_selections_senior_postings_and_1068_postings_are_decided_b
                 "slt_recipients": "slt-north, slt-south",
             },
         )
-        assert "Decide the posting" in hr.get(f"/requests/{request['id']}").text
-        on_request = decide_through_the_form(
+        hr.goto(f"/requests/{request['id']}")
+        axe.check(hr)
+        hr.get_by_role("link", name=re.compile("Decide the posting")).click()
+        on_request = decide_in_the_browser(
             hr,
-            f"/requests/{request['id']}/posting",
+            axe,
+            hr.url,
             {**common, "rationale": "As the officer asked, supported by their SLT"},
         )
 
-    # Senior postings go through the Director of HR (L1800 3.8).
-    with closing(signed_in(console, name="Dana Director", role="director_of_hr")) as director:
-        senior = decide_through_the_form(
+        # Senior postings go through the Director of HR (L1800 3.8).
+        director = contexts[1].new_page()
+        sign_in(director, axe, "Dana Director", "director_of_hr")
+        senior = decide_in_the_browser(
             director,
+            axe,
             "/postings/new/senior",
             {
                 **common,
                 "officer_id": "S543",
                 "rationale": "District commander vacancy",
-                "flow": "selection",
+                "radio:flow": "selection",
                 "selection_process": "Superintendents' board",
                 "slt_recipients": "slt-south",
             },
         )
+        screenshot(director, "director-decides-a-senior-posting")
+    finally:
+        for context in contexts:
+            context.close()
 
     decided = {
         posting_id: ok(console.postings.get(f"/postings/{posting_id}", headers=HR))

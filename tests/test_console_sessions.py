@@ -5,6 +5,7 @@ needs, and the development sign-in's limits."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 
 import anyio
 import httpx
@@ -146,3 +147,28 @@ def test_development_sign_in_is_closed_without_the_development_secret() -> None:
     # Refused for the missing CSRF token or the closed sign-in: either way, no session.
     assert form.status_code == 403
     assert "console_session" not in form.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize(
+    ("who", "form"),
+    [
+        ({"role": "slt", "division": "north"}, "/officers/new"),
+        ({"role": "officer", "officer_id": "K902"}, "/postings/new/compulsory"),
+        ({"role": "officer", "officer_id": "K902"}, "/officers/K903/preferences"),
+        ({"role": "officer", "officer_id": "K902"}, "/officers/K903/restrictions/new"),
+        ({"role": "director_of_hr"}, "/officers/K902/preferences"),
+        ({"role": "auditor"}, "/roi/local-case"),
+    ],
+)
+def test_a_form_is_not_shown_to_a_role_that_may_not_send_it(
+    console: RunningConsole, who: dict[str, str], form: str
+) -> None:
+    """The services refuse such a command anyway; the console says so before anyone fills
+    the form in, and sends nothing either way."""
+    with closing(signed_in(console, name="Pat Lee", **who)) as browser:
+        shown = browser.get(form)
+        sent = browser.post(form, data={"csrf_token": csrf_of(browser.get("/"))})
+
+    for answer in (shown, sent):
+        assert answer.status_code == 403
+        assert "You cannot use this page" in answer.text

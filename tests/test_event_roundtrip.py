@@ -166,6 +166,15 @@ EXAMPLES: dict[type[Any], tuple[type[LedgerApplication], Any]] = {
             source=RestrictionSource.OFFICER_REQUEST,
         ),
     ),
+    Officer.PreferencesStated: (
+        PostingsApplication,
+        make(
+            Officer.PreferencesStated,
+            **base(Officer.PreferencesStated, 7),
+            decision=DECISION,
+            places=["dover", "ashford"],
+        ),
+    ),
     Officer.HomeTownExceptionGranted: (
         PostingsApplication,
         make(

@@ -80,10 +80,17 @@ def test_confidential_parts_are_withheld_in_the_mapping_for_all_but_auditors() -
         data = contracts.publish(1, restricted, reader).data
         assert (data["decision"]["rationale"] != REDACTED) is shown
         assert (data["source"] != REDACTED) is shown
+    stated = examples_of("postings")[Officer.PreferencesStated]
+    for reader, shown in ((Role.AUDITOR, True), (Role.SERVICE, False)):
+        data = contracts.publish(1, stated, reader).data
+        assert (data["places"] != REDACTED) is shown
+        assert (data["decision"]["rationale"] != REDACTED) is shown
     decided = examples_of("postings")[Posting.Decided]
     for reader in (Role.SERVICE, Role.INTEGRATION):
         facts = contracts.publish(1, decided, reader).data["decision"]["facts"]
-        assert all(facts[k] == REDACTED for k in ("welfare", "travel") if k in facts)
+        assert all(
+            facts[k] == REDACTED for k in ("welfare", "travel", "preferences_stated") if k in facts
+        )
     assert Role.AUDITOR in FULL_VIEW
 
 

@@ -557,6 +557,16 @@ example(("postings", "POST", "/officers/{officer_id}/restrictions"))(
 )
 
 
+@example(("postings", "PUT", "/officers/{officer_id}/preferences"))
+def _state_preferences(w: World) -> Req:
+    officer_id = w.officer()
+    body = {"places": [w.target], "rationale": w.text()}
+    return Req(w.as_officer(officer_id), path={"officer_id": officer_id}, body=body)
+
+
+example(("postings", "GET", "/officers/{officer_id}/preferences"))(by(HR, officer_id=World.officer))
+
+
 @example(("postings", "POST", "/officers/{officer_id}/restrictions/{location}/lifting"))
 def _lift(w: World) -> Req:
     return Req(w.as_(Role.PSD), path=w.restricted(), body=_rationale(w))

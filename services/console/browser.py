@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Request
 
 from services.console.sessions import Person, Session, SessionStore
 from shared.forms import SUBJECT
+from shared.roles import Role
 
 COOKIE = "console_session"
 CSRF_FIELD = "csrf_token"
@@ -79,6 +80,25 @@ def signed_in(request: Request) -> SignedIn:
 
 
 SignedInDep = Annotated[SignedIn, Depends(signed_in)]
+
+
+class NotForYou(Exception):
+    """A form for a role other than the signed-in person's: refused before it is shown,
+    so nobody fills in a form the service would refuse them."""
+
+
+def only_for(signed: SignedIn, *roles: Role, own: str | None = None) -> None:
+    """Let through the people in ``roles``; an officer only to their own record (``own``,
+    the officer id the page is about). The services check again on every request."""
+    person = signed.person
+    if person.role not in roles:
+        raise NotForYou
+    if (
+        person.role is Role.OFFICER
+        and own is not None
+        and not (person.officer_id is not None and person.officer_id == own)
+    ):
+        raise NotForYou
 
 
 async def check_csrf(request: Request) -> None:

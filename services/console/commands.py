@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from services.console.browser import SignedIn
 from services.console.clients.api import Answer, Refused, ServiceApi
+from services.console.stale import StaleForm
 
 #: Refusals a person can act on from the form they sent.
 SHOWN_ON_THE_FORM = (403, 409, 422)
@@ -51,17 +52,48 @@ async def send_on_record(
     form: FormData,
     body: dict[str, Any],
     *,
+    record: str,
+    again: str,
     method: str = "POST",
 ) -> Answer | Refused:
-    """A command on one record, sent against the version the form was read at (its
-    hidden ``version``), so a change made meanwhile is a 409, never overwritten."""
+    """A command on one record (read at ``record``), sent against the version the form was
+    read at (its hidden ``version``), so a change made meanwhile is never overwritten: the
+    person is shown what changed and starts again at ``again`` (services.console.stale)."""
     version = form.get("version")
     if_match = version.strip() if isinstance(version, str) and version.strip() else None
     if if_match is not None and not (if_match.isascii() and if_match.isdigit()):
         # Not a version any service gave: the form was altered, or is not this one.
         problem = {"detail": "the form does not say which version it was read at: start again"}
         return Refused(api.name, 409, problem)
-    return await send_form(api, method, path, signed, body, if_match=if_match)
+    outcome = await send_form(api, method, path, signed, body, if_match=if_match)
+    return unless_stale(outcome, api, signed, form, record=record, again=again)
+
+
+def unless_stale(
+    outcome: Answer | Refused,
+    api: ServiceApi,
+    signed: SignedIn,
+    form: FormData,
+    *,
+    record: str,
+    again: str,
+) -> Answer | Refused:
+    """The outcome, unless the service refused because the record is at another version
+    than the form was read at: then StaleForm, shown as what changed."""
+    if (
+        isinstance(outcome, Refused)
+        and outcome.status == 409
+        and outcome.problem.get("current_version") is not None
+    ):
+        seen = form.get("seen")
+        raise StaleForm(
+            service=api.name,
+            record=record,
+            token=signed.token,
+            seen=seen if isinstance(seen, str) else "",
+            again=again,
+        )
+    return outcome
 
 
 def done(signed: SignedIn, message: str, to: str) -> RedirectResponse:

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.console.auth import development, oidc, sign_out
-from services.console.browser import COOKIE, FormNotTrusted, SignInNeeded
+from services.console.browser import COOKIE, FormNotTrusted, NotForYou, SignInNeeded
 from services.console.clients.api import Refused, ServiceApi, Services, Unreachable
 from services.console.pages import (
     appeals,
@@ -31,6 +31,7 @@ from services.console.pages import (
     pdr,
     policy,
     postings,
+    preferences,
     requests,
     restrictions,
     roi_commitments,
@@ -41,6 +42,7 @@ from services.console.pages import (
 from services.console.rendering import build_templates, render
 from services.console.sessions import SessionStore
 from services.console.settings import ConsoleSettings
+from services.console.stale import StaleForm, what_changed
 
 HERE = Path(__file__).parent
 FRONTEND = HERE / "frontend"
@@ -59,6 +61,7 @@ ROUTERS = tuple(
         home,
         officers,
         pdr,
+        preferences,
         locations,
         audit,
         audit_cases,
@@ -187,6 +190,15 @@ def install_error_pages(app: FastAPI) -> None:
     async def _closed(request: Request, exc: Exception) -> Response:
         return render(request, "auth/unavailable.html", status_code=403)
 
+    @app.exception_handler(NotForYou)
+    async def _not_for_you(request: Request, exc: NotForYou) -> Response:
+        return _problem(
+            request,
+            403,
+            "You cannot use this page",
+            "Your role does not do this. Nothing was sent.",
+        )
+
     @app.exception_handler(FormNotTrusted)
     async def _untrusted(request: Request, exc: FormNotTrusted) -> Response:
         return _problem(
@@ -194,6 +206,21 @@ def install_error_pages(app: FastAPI) -> None:
             403,
             "This form has expired",
             "Nothing was saved. Go back, reload the page and send the form again.",
+        )
+
+    @app.exception_handler(StaleForm)
+    async def _stale(request: Request, exc: StaleForm) -> Response:
+        api: ServiceApi = getattr(request.app.state.services, exc.service)
+        current = (await api.get(exc.record, exc.token)).body
+        return render(
+            request,
+            "pages/stale.html",
+            {
+                "record": current,
+                "changes": what_changed(exc.seen, current),
+                "again": exc.again,
+            },
+            status_code=409,
         )
 
     @app.exception_handler(Unreachable)

@@ -64,7 +64,11 @@ def words(value: str | None) -> str:
 
 
 def build_templates() -> Jinja2Templates:
+    # Imported here: the stale-form module shows its values with this module's filters.
+    from services.console.stale import seen_of
+
     templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters["seen"] = seen_of
     templates.env.filters["london_time"] = london_time
     templates.env.filters["long_date"] = long_date
     templates.env.filters["words"] = words

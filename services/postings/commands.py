@@ -85,6 +85,15 @@ class SetEstablishmentTarget(Command):
 
 
 @dataclass(frozen=True)
+class StatePreferences(Command):
+    """The officer's own preferences, first choice first, and what they say about them."""
+
+    officer_id: str
+    places: list[str]
+    rationale: str
+
+
+@dataclass(frozen=True)
 class RestrictLocation(Command):
     officer_id: str
     location: str

@@ -46,8 +46,8 @@ contracts = ContractMap()
 publish_disposal(contracts)
 publish_refusals(contracts)
 
-#: Decision facts that reveal the officer's home or welfare factors.
-_CONFIDENTIAL_FACTS = ("welfare", "travel")
+#: Decision facts that reveal the officer's home, welfare factors or stated preferences.
+_CONFIDENTIAL_FACTS = ("welfare", "travel", "preferences_stated")
 #: An officer's details that are personal or a welfare factor: auditors only on the feed.
 _CONFIDENTIAL_DETAILS = ("welfare_factors", "working_pattern", "home", "home_town")
 
@@ -193,6 +193,22 @@ def _exception_supported(
 ) -> OfficerRestrictionExceptionSupportedV1:
     return OfficerRestrictionExceptionSupportedV1(
         location=event.location,
+        decision=_decision(event.decision, reader, confidential_rationale=True),
+    )
+
+
+class OfficerPreferencesStatedV1(Contract):
+    TYPE = "Officer.PreferencesStated"
+    #: Where the officer would prefer to serve, and (the rationale) why: their own to tell,
+    #: so auditors only; withheld from every other reader.
+    places: list[str] | str
+    decision: DecisionV1
+
+
+@contracts.maps(Officer.PreferencesStated, OfficerPreferencesStatedV1)
+def _preferences(event: Officer.PreferencesStated, reader: Role) -> OfficerPreferencesStatedV1:
+    return OfficerPreferencesStatedV1(
+        places=list(event.places) if reader in FULL_VIEW else REDACTED,
         decision=_decision(event.decision, reader, confidential_rationale=True),
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.browser import SignedIn, SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
@@ -39,11 +39,13 @@ async def appeals(request: Request, signed: SignedInDep) -> Response:
 
 @router.get("/appeals/new", response_class=HTMLResponse)
 async def new_appeal(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.OFFICER, Role.COMMAND_TEAM)
     return await _form(request, signed, {}, None, 200)
 
 
 @router.post("/appeals/new", response_class=HTMLResponse)
 async def lodge(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.OFFICER, Role.COMMAND_TEAM)
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in FIELDS}
     outcome = await send_form(
@@ -89,6 +91,8 @@ async def _act(
         signed,
         form,
         fv.without_blanks(values),
+        record=f"/appeals/{appeal_id}",
+        again=f"/appeals/{appeal_id}",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, fields)

@@ -78,6 +78,8 @@ async def revoke(request: Request, delegation_id: str, signed: SignedInDep) -> R
         signed,
         form,
         fv.without_blanks({"rationale": rationale}),
+        record=f"/delegations/{delegation_id}",
+        again="/delegations",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, REVOKE)

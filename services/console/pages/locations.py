@@ -6,12 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedInDep, check_csrf
+from services.console.browser import SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
+from shared.roles import Role
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 NEW_LOCATION = [
@@ -34,11 +35,13 @@ async def locations(request: Request, signed: SignedInDep) -> Response:
 
 @router.get("/locations/new", response_class=HTMLResponse)
 async def new_location(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     return render(request, "pages/location_new.html", {"values": {}})
 
 
 @router.post("/locations/new", response_class=HTMLResponse)
 async def register_location(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in NEW_LOCATION}
     body = fv.without_blanks(

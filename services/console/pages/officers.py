@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedInDep, check_csrf
+from services.console.browser import SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form
 from services.console.pages import form_values as fv
+from services.console.pages.posting_kinds import KINDS
 from services.console.refusals import FormField, summarise
 from services.console.rendering import render
 from shared.roles import Role
@@ -58,11 +59,13 @@ async def officers(request: Request, signed: SignedInDep, page: int = 1) -> Resp
 
 @router.get("/officers/new", response_class=HTMLResponse)
 async def new_officer(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     return render(request, "pages/officer_new.html", {"values": {}, "ranks": RANKS})
 
 
 @router.post("/officers/new", response_class=HTMLResponse)
 async def register_officer(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in NEW_OFFICER if f.name != "appointed_on"}
     appointed = fv.date_parts(form, "appointed_on")
@@ -103,6 +106,13 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             raise
         restrictions = None
     try:
+        stated = (await postings.get(f"/officers/{officer_id}/preferences", signed.token)).body
+    except Refused as refused:
+        # Only the officer, HR and auditors read what the officer would prefer (3.7.2).
+        if refused.status != 403:
+            raise
+        stated = None
+    try:
         found = await postings.get("/postings", signed.token, {"officer_id": officer_id})
         officer_postings = found.body["items"]
     except Refused as refused:
@@ -116,6 +126,8 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             "officer": record.body,
             "notifications": notifications.body,
             "restrictions": restrictions,
+            "preferences": stated,
+            "may_decide_compulsory": signed.person.role in KINDS["compulsory"].roles,
             "postings": officer_postings,
             # Both must support an exception to a restriction (L1800 3.2.2).
             "may_support_exception": signed.person.role.value in ("psd", "head_of_resourcing"),

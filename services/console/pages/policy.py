@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.browser import SignedIn, SignedInDep, check_csrf
 from services.console.clients.api import Refused
-from services.console.commands import done, send_form
+from services.console.commands import done, send_form, unless_stale
 from services.console.pages import form_values as fv
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render
@@ -61,13 +61,22 @@ async def change(request: Request, setting: str, signed: SignedInDep) -> Respons
     # Version 0: the settings were never decided, and a command that creates its record
     # takes no If-Match (there is no version it could mean).
     version = fv.text(form, "version")
+    postings = request.app.state.services.postings
     outcome = await send_form(
-        request.app.state.services.postings,
+        postings,
         "PUT",
         f"/policy/{setting}",
         signed,
         body,
         if_match=version if version not in ("", "0") else None,
+    )
+    outcome = unless_stale(
+        outcome,
+        request.app.state.services.postings,
+        signed,
+        form,
+        record="/policy",
+        again="/policy",
     )
     if isinstance(outcome, Refused):
         return await _page(

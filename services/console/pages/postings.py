@@ -5,18 +5,20 @@ notice than the policy's (3.7.2)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.browser import SignedIn, SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
-from services.console.pages.posting_kinds import KINDS, kinds_for
+from services.console.pages.posting_kinds import KINDS, PREFERENCES, Kind, kinds_for
 from services.console.refusals import ErrorSummary, FormField, summarise
 from services.console.rendering import render, words
+from shared.forms import SUBJECT
 from shared.roles import Role
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -45,11 +47,19 @@ async def choose_kind(request: Request, signed: SignedInDep) -> Response:
 
 
 @router.get("/postings/new/{slug}", response_class=HTMLResponse)
-async def decision_form(request: Request, slug: str, signed: SignedInDep) -> Response:
+async def decision_form(
+    request: Request, slug: str, signed: SignedInDep, officer_id: str = ""
+) -> Response:
     kind = KINDS.get(slug)
     if kind is None:
         return render(request, "problem.html", _not_found(), status_code=404)
-    return render(request, "pages/posting_new.html", {"kind": kind, "values": {}})
+    only_for(signed, *kind.roles)
+    stated = await stated_preferences(request, signed, kind, officer_id)
+    values: dict[str, Any] = {"officer_id": officer_id} if stated is not None else {}
+    if stated is not None and stated["stated_at"]:
+        # What the officer said is where the decider starts; they record what they weighed.
+        values["preferences"] = ", ".join(stated["places"])
+    return _decision_page(request, kind, values, stated, None, 200)
 
 
 @router.post("/postings/new/{slug}", response_class=HTMLResponse)
@@ -57,18 +67,52 @@ async def decide(request: Request, slug: str, signed: SignedInDep) -> Response:
     kind = KINDS.get(slug)
     if kind is None:
         return render(request, "problem.html", _not_found(), status_code=404)
+    only_for(signed, *kind.roles)
     values = kind.values(await request.form())
     outcome = await send_form(
         request.app.state.services.postings, "POST", kind.path, signed, kind.body(values)
     )
     if isinstance(outcome, Refused):
-        return render(
-            request,
-            "pages/posting_new.html",
-            {"kind": kind, "values": values, "errors": summarise(outcome.problem, kind.fields)},
-            status_code=outcome.status,
-        )
+        stated = await stated_preferences(request, signed, kind, values.get("officer_id", ""))
+        errors = summarise(outcome.problem, kind.fields)
+        return _decision_page(request, kind, values, stated, errors, outcome.status)
     return done(signed, "The posting is decided", f"/postings/{outcome.body['id']}")
+
+
+async def stated_preferences(
+    request: Request, signed: SignedIn, kind: Kind, officer_id: str
+) -> dict[str, Any] | None:
+    """What the officer last said they would prefer, for a kind that considers it (L1800
+    3.7.2); None when the kind does not, no officer is named yet, or the service will not
+    say (a name it does not know, a role that may not read it)."""
+    if PREFERENCES not in kind.questions or not officer_id or not re.fullmatch(SUBJECT, officer_id):
+        return None
+    try:
+        answer = await request.app.state.services.postings.get(
+            f"/officers/{officer_id}/preferences", signed.token
+        )
+    except Refused as refused:
+        if refused.status in (403, 404, 422):
+            return None
+        raise
+    stated: dict[str, Any] = answer.body
+    return stated
+
+
+def _decision_page(
+    request: Request,
+    kind: Kind,
+    values: dict[str, Any],
+    stated: dict[str, Any] | None,
+    errors: ErrorSummary | None,
+    status: int,
+) -> Response:
+    return render(
+        request,
+        "pages/posting_new.html",
+        {"kind": kind, "values": values, "stated": stated, "errors": errors},
+        status_code=status,
+    )
 
 
 @router.get("/postings/{posting_id}", response_class=HTMLResponse)
@@ -86,6 +130,8 @@ async def move(request: Request, posting_id: str, signed: SignedInDep) -> Respon
         signed,
         form,
         fv.without_blanks(values),
+        record=f"/postings/{posting_id}",
+        again=f"/postings/{posting_id}",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, MOVE)
@@ -105,6 +151,8 @@ async def agree_notice(request: Request, posting_id: str, signed: SignedInDep) -
         form,
         # Whole days: "14" is sent as 14; anything else as typed, for the service to refuse.
         fv.without_blanks({"agreed_days": fv.whole(days)}),
+        record=f"/postings/{posting_id}",
+        again=f"/postings/{posting_id}",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, NOTICE)

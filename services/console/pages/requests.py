@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.browser import SignedIn, SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
@@ -40,11 +40,13 @@ async def requests(request: Request, signed: SignedInDep) -> Response:
 
 @router.get("/requests/new", response_class=HTMLResponse)
 async def new_request(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.OFFICER, Role.SLT)
     return render(request, "pages/request_new.html", {"values": {}})
 
 
 @router.post("/requests/new", response_class=HTMLResponse)
 async def submit(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.OFFICER, Role.SLT)
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in NEW}
     body: dict[str, Any] = fv.without_blanks(
@@ -92,6 +94,8 @@ async def decide(request: Request, request_id: str, signed: SignedInDep) -> Resp
         signed,
         form,
         fv.without_blanks({"rationale": values["rationale"]}),
+        record=f"/requests/{request_id}",
+        again=f"/requests/{request_id}",
     )
     if isinstance(outcome, Refused):
         return await _page(request, signed, request_id, values, outcome.problem, outcome.status)
@@ -105,11 +109,13 @@ async def decide(request: Request, request_id: str, signed: SignedInDep) -> Resp
 
 @router.get("/requests/{request_id}/posting", response_class=HTMLResponse)
 async def posting_form(request: Request, request_id: str, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     return await _posting_form(request, request_id, {}, None, 200)
 
 
 @router.post("/requests/{request_id}/posting", response_class=HTMLResponse)
 async def decide_posting(request: Request, request_id: str, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     values = REQUEST_POSTING.values(await request.form())
     outcome = await send_form(
         request.app.state.services.postings,

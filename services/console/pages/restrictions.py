@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedInDep, check_csrf
+from services.console.browser import SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
@@ -20,11 +20,13 @@ FIELDS = [FormField("location", "the place of duty"), FormField("rationale", "th
 
 @router.get("/officers/{officer_id}/restrictions/new", response_class=HTMLResponse)
 async def new_restriction(request: Request, officer_id: str, signed: SignedInDep) -> Response:
+    only_for(signed, Role.PSD, Role.OFFICER, own=officer_id)
     return await _form(request, signed, officer_id, {}, None, 200)
 
 
 @router.post("/officers/{officer_id}/restrictions/new", response_class=HTMLResponse)
 async def restrict(request: Request, officer_id: str, signed: SignedInDep) -> Response:
+    only_for(signed, Role.PSD, Role.OFFICER, own=officer_id)
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in FIELDS}
     outcome = await send_form(
@@ -79,6 +81,7 @@ SUPPORT = [FormField("rationale", "why you support the exception")]
 async def support_form(
     request: Request, officer_id: str, location: str, signed: SignedInDep
 ) -> Response:
+    only_for(signed, Role.PSD, Role.HEAD_OF_RESOURCING)
     return await _support_page(request, signed, officer_id, location, {}, None, 200)
 
 
@@ -89,6 +92,7 @@ async def support_form(
 async def support_exception(
     request: Request, officer_id: str, location: str, signed: SignedInDep
 ) -> Response:
+    only_for(signed, Role.PSD, Role.HEAD_OF_RESOURCING)
     form = await request.form()
     values = {"rationale": fv.text(form, "rationale")}
     outcome = await send_on_record(
@@ -97,6 +101,8 @@ async def support_exception(
         signed,
         form,
         fv.without_blanks(values),
+        record=f"/officers/{officer_id}",
+        again=f"/officers/{officer_id}/restrictions/{location}/exception-support",
     )
     if isinstance(outcome, Refused):
         return await _support_page(

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.browser import SignedIn, SignedInDep, check_csrf, only_for
 from services.console.clients.api import Answer, Refused
 from services.console.commands import done, send_on_record
 from services.console.pages import form_values as fv
@@ -68,11 +68,13 @@ async def commitment(request: Request, commitment_id: str, signed: SignedInDep) 
 @router.get("/roi/local-case", response_class=HTMLResponse)
 async def local_case_form(request: Request, signed: SignedInDep) -> Response:
     """A Head of Department reads no commitments: they name the one HR gave them."""
+    only_for(signed, Role.HEAD_OF_DEPARTMENT)
     return render(request, "pages/roi_local_case.html", {"values": {}})
 
 
 @router.post("/roi/local-case", response_class=HTMLResponse)
 async def make_local_case(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HEAD_OF_DEPARTMENT)
     _, fields = RELEASES["local-case"]
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in fields}
@@ -88,6 +90,8 @@ async def make_local_case(request: Request, signed: SignedInDep) -> Response:
             signed,
             form,
             fv.without_blanks(values),
+            record=f"/commitments/{quote(commitment_id, safe='')}",
+            again="/roi/local-case",
         )
     if isinstance(outcome, Refused):
         return render(
@@ -120,6 +124,8 @@ async def release(request: Request, commitment_id: str, how: str, signed: Signed
         signed,
         form,
         fv.without_blanks(values),
+        record=f"/commitments/{commitment_id}",
+        again=f"/roi/commitments/{commitment_id}",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, fields)

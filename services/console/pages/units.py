@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedIn, SignedInDep, check_csrf
+from services.console.browser import SignedIn, SignedInDep, check_csrf, only_for
 from services.console.clients.api import Refused
 from services.console.commands import done, send_form, send_on_record
 from services.console.pages import form_values as fv
@@ -30,11 +30,13 @@ KINDS = (("division", "A division"), ("department", "A department"))
 
 @router.get("/units/new", response_class=HTMLResponse)
 async def new_unit(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     return render(request, "pages/unit_new.html", {"values": {}, "kinds": KINDS})
 
 
 @router.post("/units/new", response_class=HTMLResponse)
 async def register(request: Request, signed: SignedInDep) -> Response:
+    only_for(signed, Role.HR_RESOURCE_PLANNING)
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in NEW}
     outcome = await send_form(
@@ -67,6 +69,8 @@ async def change_head(request: Request, code: str, signed: SignedInDep) -> Respo
         # No head given: the unit is left without one until it is named.
         {"head_id": head or None},
         method="PUT",
+        record=f"/units/{code}",
+        again=f"/units/{code}",
     )
     if isinstance(outcome, Refused):
         errors = summarise(outcome.problem, HEAD)

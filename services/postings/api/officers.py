@@ -28,6 +28,8 @@ from services.postings.api.schemas import (
     PersonalFileEntryOut,
     PolicyExceptionIn,
     PolicyExceptionOut,
+    PreferencesIn,
+    PreferencesOut,
     ProbationReviewIn,
     RestrictionIn,
     RestrictionList,
@@ -50,6 +52,7 @@ from services.postings.commands import (
     RegisterOfficer,
     RestrictLocation,
     ReviewProbation,
+    StatePreferences,
     SupportRestrictionException,
 )
 from services.postings.domain.officer import Officer, OfficerChanges, officer_aggregate_id
@@ -100,6 +103,30 @@ def _restrictions(ctx: Reading, saved: Saved) -> RestrictionList:
 def _exceptions(ctx: Reading, saved: Saved) -> ExceptionList:
     officer = ctx.runtime.application.load(saved.id, Officer, what="officer")
     return ExceptionList(exceptions_of(ctx.session, officer.officer_id))
+
+
+def _preferences_of(officer: Officer) -> PreferencesOut:
+    stated = officer.preferences
+    return PreferencesOut(
+        officer_id=officer.officer_id,
+        places=stated.places if stated else [],
+        said=stated.said if stated else None,
+        stated_at=stated.stated_at if stated else None,
+        version=officer.version,
+    )
+
+
+def _preferences(ctx: Reading, saved: Saved) -> PreferencesOut:
+    return _preferences_of(ctx.runtime.application.load(saved.id, Officer, what="officer"))
+
+
+def get_preferences(ctx: Reading, officer_id: OfficerIdPath) -> PreferencesOut:
+    # Read from the officer's own events: what they said last is what a compulsory
+    # decision taken now would consider.
+    officer = ctx.runtime.application.load(
+        officer_aggregate_id(officer_id), Officer, what="officer", named=officer_id
+    )
+    return _preferences_of(officer)
 
 
 def get_officer(ctx: Reading, officer_id: OfficerIdPath) -> OfficerOut:
@@ -302,6 +329,30 @@ router = build_router(
             response_model=list[RestrictionOut],
             path_params=RESTRICTION,
             errors=(404, 409, 422),
+        ),
+        # -- preferences before a compulsory posting (L1800 3.7.2) ------------------------
+        _on_officer(
+            "PUT",
+            "/{officer_id}/preferences",
+            "state_preferences",
+            """The officer states where they would prefer to serve, should they be posted
+            compulsorily: places of duty, first choice first, and why (L1800 3.7.2). A new
+            statement replaces the last; the Director of HR considers it when deciding.""",
+            (Role.OFFICER,),
+            PreferencesIn,
+            build(StatePreferences),
+            answer=_preferences,
+            response_model=PreferencesOut,
+        ),
+        QueryRoute(
+            "/{officer_id}/preferences",
+            doc="""What the officer last said they would prefer (L1800 3.7.2): the officer
+            themself, HR roles, who decide compulsory postings, and auditors.""",
+            roles=(Role.OFFICER, *HR_ROLES, Role.AUDITOR),
+            read=get_preferences,
+            response_model=PreferencesOut,
+            errors=(404,),
+            tagged=True,
         ),
         QueryRoute(
             "/{officer_id}/restrictions",

@@ -144,6 +144,26 @@ class DecisionIn(_In):
     rationale: Rationale
 
 
+class PreferencesIn(_In):
+    """Where the officer would prefer to serve, should they be posted compulsorily
+    (L1800 3.7.2): places of duty, first choice first (none: anywhere), and in their own
+    words why."""
+
+    places: list[Code] = Field(max_length=10)
+    rationale: Rationale
+
+
+class PreferencesOut(BaseModel):
+    """What the officer last said; nothing stated yet is ``places`` empty and ``said``
+    null. ``version`` is the officer's record's, the one a new statement is sent against."""
+
+    officer_id: str
+    places: list[str]
+    said: str | None
+    stated_at: datetime | None
+    version: int
+
+
 class RestrictionOut(BaseModel):
     location: str
     status: Literal["restricted"] = "restricted"

@@ -47,8 +47,9 @@ from shared.roles import HR_ROLES, Role
 
 #: Who sees why Professional Standards restricted a location (L1800 3.2.2).
 PSD_REASON_READERS = frozenset({Role.PSD, Role.HEAD_OF_RESOURCING})
-#: Fact sections that reveal home or welfare: HR roles only.
-HR_ONLY_FACTS = ("travel", "welfare")
+#: Fact sections that reveal home, welfare or where the officer would rather serve: HR
+#: roles only.
+HR_ONLY_FACTS = ("travel", "welfare", "preferences_stated")
 
 
 def _one(session: Session, query: Any, what: str) -> dict[str, Any]:

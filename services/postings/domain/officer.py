@@ -4,6 +4,7 @@ their place of duty, changed by the postings that take effect."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -20,8 +21,9 @@ from services.postings.domain.rules.s3_3_appointment import (
     HomeTownExceptionIsGrantedOnce,
     ProbationIsReviewedOnce,
 )
+from services.postings.domain.rules.s3_7_compulsory import StatedPreferencesNameEachPlaceOnce
 from services.postings.domain.values import GeoPoint, PdrCycle
-from shared.errors import NotFound
+from shared.errors import NotFound, refuse_if
 from shared.ledger import Decision, DecisionEvent
 from shared.roles import Role
 
@@ -46,6 +48,18 @@ class OfficerChanges(TypedDict, total=False):
 
 #: What a change may name: the fields of OfficerChanges.
 CHANGEABLE = frozenset(OfficerChanges.__annotations__)
+
+
+@dataclass(frozen=True)
+class StatedPreferences:
+    """What the officer last said they would prefer, should they be posted compulsorily
+    (L1800 3.7.2): places first choice first, in their own words, and when."""
+
+    places: list[str]
+    said: str
+    stated_at: datetime
+    #: The officer's version at which they said it.
+    version: int
 
 
 def officer_aggregate_id(officer_id: str) -> UUID:
@@ -160,6 +174,25 @@ class Officer(Aggregate):
                 )
                 aggregate.restrictions[key] = Restriction(old.location, old.source, by_psd, by_hor)
 
+    class PreferencesStated(DecisionEvent):
+        """The officer states their preferences, which are sought and considered before a
+        compulsory posting where possible (L1800 3.7.2): the places they would serve at,
+        first choice first, and in the rationale what they say about them. A later
+        statement replaces the one before; where an officer would rather serve is theirs
+        to tell, so it is sealed with their key like the rest of their personal data."""
+
+        places: list[str]
+
+        personal_fields: ClassVar[frozenset[str]] = frozenset({"places"})
+
+        def apply(self, aggregate: Officer) -> None:
+            aggregate.preferences = StatedPreferences(
+                places=list(self.places),
+                said=self.decision.rationale,
+                stated_at=self.timestamp,
+                version=self.originator_version,
+            )
+
     class HomeTownExceptionGranted(DecisionEvent):
         """The Director of HR (or delegate) determined exceptional circumstances allowing a
         divisional posting to the home town during probation (L1800 3.3.1)."""
@@ -273,6 +306,7 @@ class Officer(Aggregate):
         #: Keyed by (location, source): a Professional Standards marking and the officer's own
         #: request at one location are recorded, lifted and kept apart (3.2.2).
         self.restrictions: dict[tuple[str, RestrictionSource], Restriction] = {}
+        self.preferences: StatedPreferences | None = None
         self.home_town_exception = False
         self.probation_reviewed = False
         self.review_outcome: str | None = None
@@ -369,6 +403,15 @@ class Officer(Aggregate):
             covers=covers,
             supported_as=decision.actor_role,
         )
+
+    def state_preferences(self, *, places: list[str], decision: Decision, at: datetime) -> None:
+        """Record what the officer says; saying again exactly what they said last time is
+        already recorded, so it changes nothing."""
+        refuse_if(StatedPreferencesNameEachPlaceOnce.check(places=places))
+        stated = self.preferences
+        if stated is not None and (stated.places, stated.said) == (places, decision.rationale):
+            return
+        self.trigger_event(self.PreferencesStated, timestamp=at, decision=decision, places=places)
 
     def grant_home_town_exception(self, *, decision: Decision, at: datetime) -> None:
         if self.home_town_exception:

@@ -50,6 +50,7 @@ from services.postings.handlers.reference import (
     RegisterUnitHandler,
     RestrictLocationHandler,
     SetEstablishmentTargetHandler,
+    StatePreferencesHandler,
     SupportRestrictionExceptionHandler,
 )
 from services.postings.handlers.requests import (
@@ -76,6 +77,7 @@ def build_handlers(app: PostingsApplication, roi: RoiQuestion) -> Handlers:
             RestrictLocationHandler(app),
             LiftRestrictionHandler(app),
             SupportRestrictionExceptionHandler(app),
+            StatePreferencesHandler(app),
             GrantHomeTownExceptionHandler(app),
             GrantPolicyExceptionHandler(app),
             ReviewProbationHandler(app),

@@ -95,6 +95,7 @@ class DecideBatchHandler(PostingsHandler[DecideBatch]):
                 details=details,
                 violations=violations,
                 facts=facts,
+                considers_preferences=True,
                 delegation=delegation,
                 power=Power.COMPULSORY_POSTING,
                 exercise=False,

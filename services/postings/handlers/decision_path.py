@@ -33,7 +33,7 @@ from services.postings.domain.rules.s3_8_senior import (
 from services.postings.domain.rules.s3_9_roi import MoveMustRespectTheRoiPeriod
 from services.postings.handlers.base import open_posting_of
 from services.postings.handlers.exceptions import excuse
-from services.postings.handlers.facts import placement_checks
+from services.postings.handlers.facts import placement_checks, preferences_fact
 from services.postings.projections.strength import strength_fact
 from shared.errors import ConcurrentChange, Unavailable, Violation, refuse_if
 from shared.handling import Actor, Saved
@@ -107,6 +107,9 @@ class PostingTerms:
     facts: dict[str, Any] = field(default_factory=dict)
     #: Set when no panel is needed (a re-deployment, the college intake).
     posting_date: date | None = None
+    #: The compulsory flow: what the officer last said they would prefer is a fact the
+    #: decision considered (L1800 3.7.2).
+    considers_preferences: bool = False
     confirmation: Confirmation | None = None
     #: The checks of where the officer goes (restrictions, home town, travel, welfare).
     check_placement: bool = True
@@ -181,6 +184,7 @@ def decide_posting(
                 "origin": strength_fact(session, officer.division, officer.rank.value),
             },
             "roi": roi_fact,
+            **(preferences_fact(officer) if terms.considers_preferences else {}),
             **excused,
             **terms.facts,
         },

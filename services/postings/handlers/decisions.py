@@ -220,6 +220,7 @@ class DecideCompulsoryHandler(DecisionHandler[DecideCompulsory]):
             details=details,
             violations=violations,
             facts=facts,
+            considers_preferences=True,
             delegation=delegation,
             power=Power.COMPULSORY_POSTING,
         )
@@ -315,6 +316,7 @@ class DecideSeniorHandler(DecisionHandler[DecideSenior]):
             details=details,
             violations=violations,
             facts=facts,
+            considers_preferences=isinstance(command.terms, CompulsoryTerms),
             confirmation=confirmation,
             delegation=delegation,
             power=Power.SENIOR_POSTING,

@@ -55,6 +55,22 @@ def pdr_check(officer: Officer, subordinates: list[PdrOf], posting_date: date) -
     )
 
 
+def preferences_fact(officer: Officer) -> dict[str, Any]:
+    """What the officer had last said they would prefer when a compulsory posting was
+    decided (L1800 3.7.2), by the places and when: their words stay on their own
+    statement, which the decision names by its version."""
+    stated = officer.preferences
+    if stated is None:
+        return {"preferences_stated": None}
+    return {
+        "preferences_stated": {
+            "places": stated.places,
+            "stated_at": stated.stated_at.isoformat(),
+            "officer_version": stated.version,
+        }
+    }
+
+
 def _pdr_fact(cycle: PdrCycle | None) -> dict[str, Any] | None:
     if cycle is None:
         return None

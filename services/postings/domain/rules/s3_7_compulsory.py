@@ -5,6 +5,7 @@ given and a reasonable notice period, shortened only in agreement with the offic
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from shared.errors import Violation
@@ -25,6 +26,30 @@ class PreferencesMustBeSoughtOrExplained(Rule):
             return cls.broken(
                 "record the officer's preferences, or why they were not sought",
                 field="preferences",
+            )
+        return []
+
+
+class OfficersStateTheirOwnPreferences(Rule):
+    """Preferences 'sought and considered' before a compulsory posting (L1800 3.7.2) are
+    the officer's own: nobody states them on an officer's behalf."""
+
+    clause = "L1800 3.7.2"
+
+
+class StatedPreferencesNameEachPlaceOnce(Rule):
+    """An officer's preferences (L1800 3.7.2) are places in the order they would choose
+    them: a place named twice would make that order say two things at once."""
+
+    clause = "L1800 3.7.2"
+
+    @classmethod
+    def check(cls, *, places: list[str]) -> list[Violation]:
+        twice = sorted(place for place, times in Counter(places).items() if times > 1)
+        if twice:
+            return cls.broken(
+                f"name each place once: {', '.join(twice)} is given more than once",
+                field="places",
             )
         return []
 
