@@ -88,6 +88,10 @@ def test_hr_registers_a_place_and_an_officer_then_records_a_pdr(
     page.get_by_label("Place of duty").fill("tunbridge-wells")
     page.get_by_role("button", name="Register officer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sam Carter")
+    # The record, with the strength of the officer's division at their rank beside it.
+    strength = page.locator(".govuk-summary-list", has_text="Projected after planned postings")
+    now = strength.locator(".govuk-summary-list__row", has_text="Now")
+    expect(now).to_have_text(re.compile(r"Now\s+[1-9]\d*"))
     axe.check(page)
 
     # Two people record the PDR at once: the second sees what changed and starts again.

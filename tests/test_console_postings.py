@@ -157,7 +157,10 @@ def test_the_officer_states_preferences_and_the_director_decides_a_compulsory_po
         mine.get_by_label("Why").fill("Closest to home; I know Tonbridge's teams")
         mine.get_by_role("button", name="Save your preferences").click()
         said(mine, "Your preferences are recorded")
-        expect(mine.locator(".govuk-summary-list").nth(1)).to_contain_text("tonbridge, ashford")
+        stated = mine.locator(".govuk-summary-list", has_text="Places, first choice first")
+        expect(stated).to_contain_text("tonbridge, ashford")
+        # Strength against establishment is for those who plan postings, not the officer.
+        expect(mine.get_by_text("Strength against establishment")).to_have_count(0)
         axe.check(mine)
 
         page = director.new_page()
@@ -188,7 +191,10 @@ def test_the_officer_states_preferences_and_the_director_decides_a_compulsory_po
         # From the officer's record: what they said is before the Director, and where the
         # form starts; the reasoning and the notice are the Director's.
         page.goto("/officers/K520")
-        expect(page.locator(".govuk-summary-list").nth(1)).to_contain_text("I know Tonbridge")
+        stated = page.locator(".govuk-summary-list", has_text="Places, first choice first")
+        expect(stated).to_contain_text("I know Tonbridge")
+        strength = page.locator(".govuk-summary-list", has_text="Projected after planned postings")
+        expect(strength).to_contain_text("Establishment")
         axe.check(page)
         page.get_by_role("link", name="Decide a compulsory posting").click()
         expect(page.locator(".govuk-inset-text")).to_contain_text("tonbridge, ashford")
@@ -286,6 +292,30 @@ def test_a_commander_redeploys_and_the_head_of_resourcing_decides_and_co_support
         hor.get_by_label("The individual").check()
         hor.get_by_role("button", name="Decide the posting").click()
         said(hor, "The posting is decided")
+        axe.check(hor)
+
+        # No sitting before it is needed: the Head of Resourcing sets the date, saying why
+        # it is exceptional (L1800 3.4.2); then it is delayed for organisational need (3.4.3).
+        first, later = date.today() + timedelta(days=45), date.today() + timedelta(days=75)
+        fill_date(hor, "posting_date", first)
+        hor.get_by_role("button", name="Set the date").click()
+        expect(hor.locator(".govuk-error-summary").get_by_role("link")).to_have_text(
+            "Enter the exceptional circumstances"
+        )
+        axe.check(hor)
+        hor.get_by_label("The exceptional circumstances").fill("Ashford's sergeant leaves now")
+        hor.get_by_role("button", name="Set the date").click()
+        said(hor, "The posting date is set")
+        posting_date = hor.locator(
+            ".govuk-summary-list__row", has=hor.locator("dt", has_text=re.compile("^Posting date"))
+        )
+        expect(posting_date).to_contain_text(f"{first.day} {first.strftime('%B %Y')}")
+        axe.check(hor)
+        fill_date(hor, "posting_date", later)
+        hor.get_by_label("The organisational need").fill("Ashford's custody suite refit")
+        hor.get_by_role("button", name="Delay the posting").click()
+        said(hor, "The posting is delayed")
+        expect(posting_date).to_contain_text(f"{later.day} {later.strftime('%B %Y')}")
         axe.check(hor)
 
         # The restriction PSD placed: the Head of Resourcing supports an exception.

@@ -113,6 +113,22 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             raise
         stated = None
     try:
+        division = record.body["division"]
+        found_strength = await postings.get("/strength", signed.token, {"division": division})
+        strength = next(
+            (
+                row
+                for row in found_strength.body["items"]
+                if row["category"] == "rank" and row["key"] == record.body["rank"]
+            ),
+            None,
+        )
+    except Refused as refused:
+        # Strength against establishment is for those who plan postings (L1800 3.1.2).
+        if refused.status != 403:
+            raise
+        strength = None
+    try:
         found = await postings.get("/postings", signed.token, {"officer_id": officer_id})
         officer_postings = found.body["items"]
     except Refused as refused:
@@ -127,6 +143,7 @@ async def officer(request: Request, officer_id: str, signed: SignedInDep) -> Res
             "notifications": notifications.body,
             "restrictions": restrictions,
             "preferences": stated,
+            "strength": strength,
             "may_decide_compulsory": signed.person.role in KINDS["compulsory"].roles,
             "postings": officer_postings,
             # Both must support an exception to a restriction (L1800 3.2.2).

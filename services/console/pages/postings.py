@@ -24,6 +24,31 @@ from shared.roles import Role
 router = APIRouter(dependencies=[Depends(check_csrf)])
 MOVE = [FormField("rationale", "the reason for the move", "move-rationale")]
 NOTICE = [FormField("agreed_days", "the notice you agree to")]
+#: Dating a posting away from the panel: the Head of Resourcing sets it in exceptional
+#: circumstances (L1800 3.4.2); HR delays a confirmed date for organisational need (3.4.3).
+#: Each as (the API's command, its reason's field, the form's fields, what is said after).
+DATING = {
+    "date": (
+        "date",
+        "exceptional_circumstances",
+        [
+            FormField("posting_date", "the posting date", "posting_date-day"),
+            FormField("exceptional_circumstances", "the exceptional circumstances"),
+        ],
+        "The posting date is set",
+    ),
+    "delay": (
+        "delay",
+        "rationale",
+        [
+            FormField("posting_date", "the new posting date", "posting_date-day"),
+            FormField("rationale", "the organisational need", "delay-rationale"),
+        ],
+        "The posting is delayed",
+    ),
+}
+#: Who delays a confirmed date, as the API has it (L1800 3.4.3).
+DELAYERS = (Role.HR_RESOURCE_PLANNING, Role.HEAD_OF_RESOURCING)
 #: Who may take a posting into effect, as the API has it.
 MOVERS = (Role.HR_RESOURCE_PLANNING, Role.DIVISIONAL_COMMANDER, Role.HEAD_OF_DEPARTMENT)
 
@@ -160,12 +185,38 @@ async def agree_notice(request: Request, posting_id: str, signed: SignedInDep) -
     return done(signed, f"You agreed to {days} days' notice", f"/postings/{posting_id}")
 
 
+@router.post("/postings/{posting_id}/{how}", response_class=HTMLResponse)
+async def date_away_from_the_panel(
+    request: Request, posting_id: str, how: str, signed: SignedInDep
+) -> Response:
+    if how not in DATING:
+        return render(request, "problem.html", _not_found(), status_code=404)
+    only_for(signed, *((Role.HEAD_OF_RESOURCING,) if how == "date" else DELAYERS))
+    command, reason, fields, message = DATING[how]
+    form = await request.form()
+    when = fv.date_parts(form, "posting_date")
+    values: dict[str, Any] = {"posting_date": when, reason: fv.text(form, reason)}
+    outcome = await send_on_record(
+        request.app.state.services.postings,
+        f"/postings/{posting_id}/{command}",
+        signed,
+        form,
+        fv.without_blanks({"posting_date": fv.date_value(when), reason: values[reason]}),
+        record=f"/postings/{posting_id}",
+        again=f"/postings/{posting_id}",
+    )
+    if isinstance(outcome, Refused):
+        errors = summarise(outcome.problem, fields)
+        return await _page(request, signed, posting_id, how, values, errors, outcome.status)
+    return done(signed, message, f"/postings/{posting_id}")
+
+
 async def _page(
     request: Request,
     signed: SignedIn,
     posting_id: str,
     form: str | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     errors: ErrorSummary | None = None,
     status: int = 200,
 ) -> Response:
@@ -183,6 +234,9 @@ async def _page(
             "values": values or {},
             "errors": errors,
             "may_move": person.role in MOVERS and item["state"] == "date_confirmed",
+            "may_set_date": person.role is Role.HEAD_OF_RESOURCING
+            and item["state"] == "awaiting_date",
+            "may_delay": person.role in DELAYERS and item["state"] == "date_confirmed",
             # The officer agrees, for themselves, to less notice than the policy gives a
             # compulsory posting (L1800 3.7.2, our interpretation).
             "may_agree_notice": person.role is Role.OFFICER
