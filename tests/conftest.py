@@ -60,11 +60,11 @@ def database_urls(
         yield urls
         return
     request.getfixturevalue("pg_templates")
-    urls = {service: pg.clone(service) for service in migrate.SERVICES}
+    clones = pg.Clones()
     try:
-        yield urls
+        yield clones
     finally:
-        for url in urls.values():
+        for url in clones.made():
             pg.drop(url)
 
 

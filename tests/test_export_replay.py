@@ -6,16 +6,17 @@ state the live services reported."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shared import cli
 from tests.helpers import HR
 from tests.support.http import ok
 from tests.support.three_services import AUDITOR, System, build_history, running_system
@@ -29,16 +30,24 @@ def system(database_urls: dict[str, str], tmp_path: Path) -> Iterator[System]:
         yield running
 
 
-def tool(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    """The project's command-line entry point, as an auditor runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args],
-        env={**os.environ, **system.env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def tool(system: System, *args: str) -> Ran:
+    """The project's command-line entry point (``python -m shared.cli``), as an auditor runs
+    it, called in this process: its own start-up (seconds of imports) would be most of
+    each test's time, and the command is the same function either way."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in system.env.items():
+            patch.setenv(name, value)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(args))
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def lines(path: Path) -> list[dict[str, Any]]:

@@ -10,11 +10,16 @@ import hashlib
 import os
 import sys
 import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from shared import migrate
+
+if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
 
 DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEMPLATE_PREFIX = "op_test_tmpl_"
@@ -98,6 +103,49 @@ def clone(service: str) -> str:
     finally:
         engine.dispose()
     return database_url(name)
+
+
+class Clones(dict[str, str]):
+    """A test's databases, each cloned when first asked for: a test of postings alone
+    never pays for appeals' and ROI's. Anything that walks the whole mapping gets them
+    all."""
+
+    def __missing__(self, service: str) -> str:
+        if service not in migrate.SERVICES:
+            raise KeyError(service)
+        url = self[service] = clone(service)
+        return url
+
+    def _all(self) -> None:
+        for service in migrate.SERVICES:
+            # Asking for it is what clones it.
+            self.__getitem__(service)
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return len(migrate.SERVICES)
+
+    def __contains__(self, service: object) -> bool:
+        return service in migrate.SERVICES
+
+    def keys(self) -> dict_keys[str, str]:
+        self._all()
+        return super().keys()
+
+    def values(self) -> dict_values[str, str]:
+        self._all()
+        return super().values()
+
+    def items(self) -> dict_items[str, str]:
+        self._all()
+        return super().items()
+
+    def made(self) -> list[str]:
+        """The databases cloned so far, without cloning the rest."""
+        return list(dict.values(self))
 
 
 def drop(url: str) -> None:
