@@ -217,6 +217,7 @@ def test_without_javascript_a_person_signs_in_and_out(
 
 
 #: Planted where only some roles may read them: a PSD reason and a welfare factor.
+PREFERRED = "Ashford is nearer my mother's care home"
 PSD_REASON = "PLANTED-PSD-REASON known associates near Dover"
 WELFARE = "Disability"
 
@@ -248,6 +249,15 @@ def test_confidential_reasons_and_welfare_stay_with_the_roles_the_api_gives_them
         ),
         201,
     )
+    # What the officer says of where they would serve can speak of their circumstances:
+    # theirs, HR's and auditors' alone (L1800 3.7.2).
+    ok(
+        console.postings.put(
+            "/officers/K340/preferences",
+            json={"places": ["ashford"], "rationale": PREFERRED},
+            headers=bearer(Role.OFFICER, subject="K340", officer_id="K340"),
+        )
+    )
     people = [
         ("Ali Reed", "officer", {"officer_id": "K340"}),
         ("Sam North", "slt", {"division": "north"}),
@@ -271,6 +281,10 @@ def test_confidential_reasons_and_welfare_stay_with_the_roles_the_api_gives_them
     for role in ("officer", "slt", "divisional_commander", "line_manager"):
         assert PSD_REASON not in said[role], role
         assert WELFARE not in said[role], role
+    for role in ("slt", "divisional_commander", "line_manager", "psd"):
+        assert PREFERRED not in said[role], role
+    assert PREFERRED in said["officer"]
+    assert PREFERRED in said["hr_resource_planning"]
     # The pages do show them to the roles the API gives them to: the walk would have found
     # them had they leaked.
     assert WELFARE in said["hr_resource_planning"]
