@@ -25,22 +25,19 @@ def canonical_entry(
     """The stored event as bytes: the JSON object {id, originator_id, originator_version,
     state (base64), topic} with sorted keys and no whitespace. Built by hand, byte for byte
     what ``json.dumps(..., sort_keys=True, separators=(",", ":"))`` gives (a test holds the
-    two equal), because verification runs it for every event of a log."""
-    return b"".join(
-        (
-            b'{"id":',
-            str(position).encode(),
-            b',"originator_id":',
-            _json_string(str(originator_id)),
-            b',"originator_version":',
-            str(version).encode(),
-            b',"state":"',
-            base64.b64encode(state),
-            b'","topic":',
-            _json_string(topic),
-            b"}",
-        )
-    )
+    two equal), because verification runs it for every event of a log: one formatting of
+    bytes, with each record's id and each topic turned into JSON once."""
+    return _ENTRY % (position, _json_id(originator_id), version, _b64(state), _json_string(topic))
+
+
+_ENTRY = b'{"id":%d,"originator_id":%s,"originator_version":%d,"state":"%s","topic":%s}'
+_b64 = base64.b64encode
+
+
+@functools.lru_cache(maxsize=65536)
+def _json_id(originator_id: UUID | str) -> bytes:
+    # A record's events come together in a log, so its id is mostly already here.
+    return json.dumps(str(originator_id)).encode()
 
 
 @functools.lru_cache(maxsize=4096)

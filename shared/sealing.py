@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import os
 from collections.abc import Hashable
 from contextvars import ContextVar
@@ -27,6 +28,16 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from shared.ledger import Decision
+
+
+@functools.lru_cache(maxsize=4096)
+def _cipher(key: bytes) -> AESGCM:
+    """The cipher for one officer's key, made once: an officer's events come together (a
+    replay opens a hundred of one officer's fields in a row) and making it costs more than
+    opening a field. It is derived from the key alone, so a key disposed of is simply
+    never asked for again."""
+    return AESGCM(key)
+
 
 SEALED = "_sealed_"
 #: What a sealed value reads as once its officer's key is destroyed.
@@ -85,7 +96,7 @@ class SealingMapper(Mapper[UUID]):
     def _seal(self, officer_id: str, key: bytes, value: Any) -> dict[str, Any]:
         nonce = os.urandom(12)
         plain = self.transcoder.encode({"v": value})
-        sealed = AESGCM(key).encrypt(nonce, plain, officer_id.encode())
+        sealed = _cipher(key).encrypt(nonce, plain, officer_id.encode())
         return {
             SEALED: {
                 "officer": officer_id,
@@ -137,7 +148,7 @@ class SealingMapper(Mapper[UUID]):
             return _placeholder(sealed["kind"], self.keyring.missing)
         raw = base64.b64decode(sealed["data"])
         try:
-            plain = AESGCM(key).decrypt(raw[:12], raw[12:], sealed["officer"].encode())
+            plain = _cipher(key).decrypt(raw[:12], raw[12:], sealed["officer"].encode())
         except InvalidTag:
             return _placeholder(sealed["kind"], UNREADABLE)
         return self.transcoder.decode(plain)["v"]

@@ -75,7 +75,13 @@ def _batches(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[list
     while True:
         params = compiled.construct_params({"after": after})
         with engine.connect() as conn:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            driver = conn.connection.driver_connection
+            # PostgreSQL's binary form: the stored bytes as they are, not hex text to decode.
+            cursor = (
+                driver.cursor(binary=True)  # type: ignore[union-attr]
+                if engine.dialect.name == "postgresql"
+                else driver.cursor()  # type: ignore[union-attr]
+            )
             if compiled.positiontup is not None:
                 cursor.execute(str(compiled), [params[name] for name in compiled.positiontup])
             else:
@@ -128,43 +134,59 @@ def verify_log(
     e, c = kernel.events.c, kernel.chain.c
     events = _rows(engine, [e.id, e.originator_id, e.originator_version, e.topic, e.state])
     chained = _rows(engine, [c.position, c.leaf_hash, c.chain_hash])
+    # Bound once: this loop runs once per event of the log.
+    entry_of, hash_leaf, hash_node, uuid_of = canonical_entry, leaf_hash, extend, _uuid
+    next_event, next_link = events.__next__, chained.__next__
+    count, head = 0, GENESIS
     event, link = next(events, None), next(chained, None)
-    head = GENESIS
     while event is not None or link is not None:
         # The lower of the two positions: where one side has a row the other lacks.
         if event is None or (link is not None and link[0] < event[0]):
             assert link is not None
+            report.events = count
             report.divergence = Divergence(link[0], "an event in the chain is missing (deleted?)")
             return report
         position, originator_id, version, topic, state = event
         if link is None or link[0] != position:
+            report.events = count
             report.divergence = Divergence(position, "an event is not in the chain (inserted?)")
             return report
-        leaf = leaf_hash(canonical_entry(position, _uuid(originator_id), version, topic, state))
+        leaf = hash_leaf(entry_of(position, uuid_of(originator_id), version, topic, state))
         if leaf.hex() != link[1]:
+            report.events = count
             report.divergence = Divergence(
                 position, "the event differs from what was chained (altered or reordered)"
             )
             return report
-        head = extend(head, leaf)
+        head = hash_node(head, leaf)
         if head.hex() != link[2]:
+            report.events = count
             report.divergence = Divergence(
                 position, "the stored chain does not follow from the events before it"
             )
             return report
-        report.events += 1
-        signed = checkpoints.get(report.events)
-        if signed is not None:
+        count += 1
+        if count in checkpoints:
+            signed = checkpoints[count]
             report.checkpoints_checked += 1
             if signed.head != head.hex():
+                report.events = count
                 report.divergence = Divergence(
                     position, f"the log differs from the checkpoint signed at {signed.signed_at}"
                 )
                 return report
             report.last_checkpoint = signed
-        if progress and report.events % BATCH == 0:
-            progress(report.events)
-        event, link = next(events, None), next(chained, None)
+        if progress and count % BATCH == 0:
+            progress(count)
+        try:
+            event = next_event()
+        except StopIteration:
+            event = None
+        try:
+            link = next_link()
+        except StopIteration:
+            link = None
+    report.events = count
     report.head = head.hex()
     beyond = [size for size in checkpoints if size > report.events]
     if beyond:
