@@ -522,3 +522,69 @@ def test_a_form_sent_twice_hostile_digits_a_tampered_version_and_odd_paths_stay_
 
         assert director.get("/postings/abc%3F").status_code == 404
         assert director.get("/officers/K1%23x").status_code == 404
+
+
+def test_preferences_the_form_did_not_offer_are_kept_and_anywhere_is_recorded_as_none(
+    console: RunningConsole,
+) -> None:
+    """Over plain HTTP: an officer who stated five places through the API keeps all five
+    when they save the console's form; one who said anywhere suits them is decided on
+    with preferences sought and none (L1800 3.7.2)."""
+    register(console, "K560")
+    register(console, "K561")
+    five = ["dover", "ashford", "tonbridge", "maidstone", "college"]
+    ok(
+        console.postings.put(
+            "/officers/K560/preferences",
+            json={"places": five, "rationale": "Any of these"},
+            headers=bearer(Role.OFFICER, subject="K560", officer_id="K560"),
+        )
+    )
+    with closing(signed_in(console, name="Kai Long", role="officer", officer_id="K560")) as me:
+        form = me.get("/officers/K560/preferences")
+        assert form.status_code == 200
+        assert form.text.count('<select class="govuk-select"') == len(five)
+        chosen = {
+            f"choice-{n}": place
+            for n, place in zip(("first", "second", "third", "fourth", "fifth"), five, strict=True)
+        }
+        version = re.search(r'name="version" value="(\d+)"', form.text)
+        assert version
+        sent = me.post(
+            "/officers/K560/preferences",
+            data={
+                "csrf_token": csrf_of(form),
+                "version": version.group(1),
+                "rationale": "Any of these, Dover first",
+                **chosen,
+            },
+        )
+        assert sent.status_code == 303, sent.text
+    stated = ok(console.postings.get("/officers/K560/preferences", headers=HR))
+    assert (stated["places"], stated["said"]) == (five, "Any of these, Dover first")
+
+    ok(
+        console.postings.put(
+            "/officers/K561/preferences",
+            json={"places": [], "rationale": "Anywhere suits me"},
+            headers=bearer(Role.OFFICER, subject="K561", officer_id="K561"),
+        )
+    )
+    with closing(signed_in(console, name="Dana Director", role="director_of_hr")) as director:
+        form = director.get("/postings/new/compulsory?officer_id=K561")
+        assert "no preference of place" in form.text
+        sent = director.post(
+            "/postings/new/compulsory",
+            data={
+                "csrf_token": csrf_of(form),
+                "officer_id": "K561",
+                "to_location": "tonbridge",
+                "rationale": "Tonbridge's response team is short",
+                "reasoning_for_officer": "You said anywhere suits you",
+                **date_fields("likely_posting_date", date.today() + timedelta(days=60)),
+            },
+        )
+        assert sent.status_code == 303, sent.text
+    posting_id = str(sent.headers["location"]).rsplit("/", 1)[-1]
+    posting = ok(console.postings.get(f"/postings/{posting_id}", headers=HR))
+    assert posting["details"]["preferences"] == []

@@ -58,3 +58,22 @@ def test_field_names_read_as_words_with_their_letters() -> None:
     assert label_of("pdr_due_on") == "PDR due on"
     assert label_of("head_id") == "Head ID"
     assert label_of("roi_ends_on") == "ROI ends on"
+
+
+def test_values_that_only_look_like_days_or_moments_are_shown_as_written() -> None:
+    odd = [
+        "2026-02-30",
+        "0000-01-01",
+        "2026-13-45",
+        "0001-01-01T00:00:00+10:00",
+        "9999-12-31T23:59:59-10:00",
+    ]
+    for value in odd:
+        for name in ("said", "posting_date", "stated_at"):
+            changes = what_changed(json.dumps({name: value}), {name: "x"}) or []
+            assert changes == [(label_of(name), value, "x")]
+    # A person's words that look like a date stay their words.
+    assert what_changed(json.dumps({"said": "2026-12-25"}), {"said": "x"}) == [
+        ("Said", "2026-12-25", "x")
+    ]
+    assert what_changed("[" * 30_000, {"said": "x"}) is None

@@ -87,6 +87,10 @@ def test_confidential_parts_are_withheld_in_the_mapping_for_all_but_auditors() -
         assert (data["decision"]["rationale"] != REDACTED) is shown
     decided = examples_of("postings")[Posting.Decided]
     for reader in (Role.SERVICE, Role.INTEGRATION):
+        details = contracts.publish(1, decided, reader).data["details"]
+        assert all(
+            details[k] == REDACTED for k in ("welfare_request", "preferences") if details.get(k)
+        )
         facts = contracts.publish(1, decided, reader).data["decision"]["facts"]
         assert all(
             facts[k] == REDACTED for k in ("welfare", "travel", "preferences_stated") if k in facts

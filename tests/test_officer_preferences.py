@@ -156,9 +156,15 @@ def test_a_compulsory_decision_records_what_the_officer_had_said(client: TestCli
         "stated_at": stated["stated_at"].replace("Z", "+00:00"),
         "officer_version": stated["version"],
     }
-    # Where the officer would rather serve is not for their division's SLT to read.
+    # Where the officer would rather serve is not for their division's SLT to read, as a
+    # fact or as the preferences the decision records; the officer reads their own.
     seen = expect(client.get(f"/postings/{posting['id']}", headers=SLT_NORTH), 200)
     assert "preferences_stated" not in seen["facts"]
+    assert seen["details"]["preferences"] is None
+    listed = expect(client.get("/postings?officer_id=K100", headers=SLT_NORTH), 200)
+    assert "ashford" not in str(listed)
+    own = expect(client.get(f"/postings/{posting['id']}", headers=officer("K100")), 200)
+    assert own["details"]["preferences"] == ["tonbridge", "ashford"]
 
 
 def test_a_compulsory_decision_records_that_nothing_had_been_said(client: TestClient) -> None:

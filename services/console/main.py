@@ -211,13 +211,20 @@ def install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(StaleForm)
     async def _stale(request: Request, exc: StaleForm) -> Response:
         api: ServiceApi = getattr(request.app.state.services, exc.service)
-        current = (await api.get(exc.record, exc.token)).body
+        try:
+            current = (await api.get(exc.record, exc.token)).body
+        except Refused as refused:
+            # A record the person may act on but not read (a Head of Department's local
+            # case): nothing was saved, and there is nothing of it to show.
+            if refused.status not in (403, 404):
+                raise
+            current = None
         return render(
             request,
             "pages/stale.html",
             {
-                "record": current,
-                "changes": what_changed(exc.seen, current),
+                "record": current or {},
+                "changes": what_changed(exc.seen, current) if current is not None else None,
                 "again": exc.again,
             },
             status_code=409,

@@ -64,16 +64,20 @@ def label_of(name: str) -> str:
     return words(" ".join(parts)) if parts else name
 
 
-def _shown(value: str) -> str:
+def _shown(name: str, value: str) -> str:
+    """A value in words: a day or a moment as people read them, by the field's name (a
+    field ending ``_on`` or ``date`` holds a day, one ending ``_at`` a moment), so that a
+    person's own words that look like a date are shown as they wrote them."""
     if value in ("True", "False"):
         return "Yes" if value == "True" else "No"
-    if _DAY.match(value):
-        return long_date(value)
-    if _MOMENT.match(value):
-        try:
+    try:
+        if (name.endswith("_on") or name.endswith("date")) and _DAY.match(value):
+            return long_date(value)
+        if name.endswith("_at") and _MOMENT.match(value):
             return london_time(value)
-        except ValueError:
-            return value
+    except (ValueError, OverflowError):
+        # Not a day or moment after all (or one London time cannot show): as written.
+        return value
     return value
 
 
@@ -82,7 +86,7 @@ def _seen(text: str) -> dict[str, str] | None:
         return None
     try:
         seen = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(seen, dict) or not all(isinstance(v, str) for v in seen.values()):
         return None
@@ -97,7 +101,7 @@ def what_changed(seen_text: str, current: dict[str, Any]) -> list[tuple[str, str
         return None
     now = fields_of(current)
     return [
-        (label_of(name), _shown(seen.get(name, "")) or "Not recorded", _shown(value))
+        (label_of(name), _shown(name, seen.get(name, "")) or "Not recorded", _shown(name, value))
         for name, value in sorted(now.items())
         if seen.get(name, "") != value
     ]

@@ -328,8 +328,10 @@ class PostingDecidedV1(Contract):
 @contracts.maps(Posting.Decided, PostingDecidedV1)
 def _posting_decided(event: Posting.Decided, reader: Role) -> PostingDecidedV1:
     details = jsonable(event.details) if event.details is not None else {}
-    if details.get("welfare_request") and reader not in FULL_VIEW:
-        details["welfare_request"] = REDACTED
+    # The officer's welfare request and their preferences: auditors only on the feed.
+    for private in ("welfare_request", "preferences"):
+        if details.get(private) and reader not in FULL_VIEW:
+            details[private] = REDACTED
     return PostingDecidedV1(
         kind=event.kind.value,
         officer_id=event.officer_id,

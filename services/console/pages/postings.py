@@ -94,11 +94,19 @@ async def decide(request: Request, slug: str, signed: SignedInDep) -> Response:
         return render(request, "problem.html", _not_found(), status_code=404)
     only_for(signed, *kind.roles)
     values = kind.values(await request.form())
-    outcome = await send_form(
-        request.app.state.services.postings, "POST", kind.path, signed, kind.body(values)
-    )
+    body = kind.body(values)
+    stated = await stated_preferences(request, signed, kind, values.get("officer_id", ""))
+    if (
+        stated is not None
+        and stated["stated_at"]
+        and not stated["places"]
+        and "preferences" not in body
+        and "preferences_not_sought_because" not in body
+    ):
+        # The officer said anywhere suits them: their preferences were sought, and are none.
+        body["preferences"] = []
+    outcome = await send_form(request.app.state.services.postings, "POST", kind.path, signed, body)
     if isinstance(outcome, Refused):
-        stated = await stated_preferences(request, signed, kind, values.get("officer_id", ""))
         errors = summarise(outcome.problem, kind.fields)
         return _decision_page(request, kind, values, stated, errors, outcome.status)
     return done(signed, "The posting is decided", f"/postings/{outcome.body['id']}")
@@ -147,6 +155,7 @@ async def posting(request: Request, posting_id: str, signed: SignedInDep) -> Res
 
 @router.post("/postings/{posting_id}/move", response_class=HTMLResponse)
 async def move(request: Request, posting_id: str, signed: SignedInDep) -> Response:
+    only_for(signed, *MOVERS)
     form = await request.form()
     values = {"rationale": fv.text(form, "rationale")}
     outcome = await send_on_record(
@@ -166,6 +175,7 @@ async def move(request: Request, posting_id: str, signed: SignedInDep) -> Respon
 
 @router.post("/postings/{posting_id}/notice-agreement", response_class=HTMLResponse)
 async def agree_notice(request: Request, posting_id: str, signed: SignedInDep) -> Response:
+    only_for(signed, Role.OFFICER)
     form = await request.form()
     values = {"agreed_days": fv.text(form, "agreed_days")}
     days = values["agreed_days"]

@@ -18,8 +18,21 @@ from services.console.rendering import render
 from shared.roles import Role
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-#: The choices the form offers; the service takes up to ten from other clients.
-CHOICES = ("first", "second", "third")
+#: The choices the form can hold: as many as the service takes. It offers three, or as
+#: many as the officer has already stated, so that saving the form keeps every one.
+CHOICES = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+)
+OFFERED = 3
 FIELDS = [
     FormField("places", "the places you would prefer", "choice-first"),
     FormField("rationale", "why you prefer them"),
@@ -78,6 +91,12 @@ async def state_preferences(request: Request, officer_id: str, signed: SignedInD
     return done(signed, "Your preferences are recorded", f"/officers/{officer_id}")
 
 
+def _last_given(values: dict[str, str]) -> int:
+    """How many choices the form sent, counting to the last one given."""
+    given = [n for n, choice in enumerate(CHOICES, start=1) if values.get(choice)]
+    return given[-1] if given else 0
+
+
 async def _stated(request: Request, signed: SignedIn, officer_id: str) -> Any:
     return await request.app.state.services.postings.get(
         f"/officers/{officer_id}/preferences", signed.token
@@ -100,7 +119,7 @@ async def _page(
         {
             "stated": stated,
             "version": version or stated["version"],
-            "choices": CHOICES,
+            "choices": CHOICES[: max(OFFERED, len(stated["places"]), _last_given(values))],
             "places": places,
             "values": values,
             "errors": errors,

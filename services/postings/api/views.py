@@ -50,6 +50,9 @@ PSD_REASON_READERS = frozenset({Role.PSD, Role.HEAD_OF_RESOURCING})
 #: Fact sections that reveal home, welfare or where the officer would rather serve: HR
 #: roles only.
 HR_ONLY_FACTS = ("travel", "welfare", "preferences_stated")
+#: A posting's details that are the officer's own words or wishes: HR roles and the
+#: officer themself only.
+OFFICERS_OWN_DETAILS = ("welfare_request", "preferences")
 
 
 def _one(session: Session, query: Any, what: str) -> dict[str, Any]:
@@ -118,12 +121,12 @@ def restrictions_view(session: Session, officer_id: str, caller: Principal) -> l
 def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
     values = dict(row)
     values["details"] = json.loads(values["details"])
-    if caller.role not in HR_ROLES and "welfare_request" in values["details"]:
-        values["details"]["welfare_request"] = (
-            None
-            if not caller.is_officer(values["officer_id"])
-            else values["details"]["welfare_request"]
-        )
+    # The officer's welfare request (3.3.1) and their preferences (3.7.2) speak of their
+    # circumstances: HR roles and the officer themself only.
+    if caller.role not in HR_ROLES and not caller.is_officer(values["officer_id"]):
+        for private in OFFICERS_OWN_DETAILS:
+            if private in values["details"]:
+                values["details"][private] = None
     facts = json.loads(values["facts"])
     if caller.role not in HR_ROLES:
         facts = {k: v for k, v in facts.items() if k not in HR_ONLY_FACTS}
