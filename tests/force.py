@@ -3,12 +3,18 @@ fixed day (Sunday 22 November 2026, London)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from services.postings.clients.roi import RoiClient
+from services.postings.main import create_app
+from shared.clock import FixedClock
 from shared.roles import Role
+from shared.settings import PostingsSettings
 from tests.helpers import HR, register_locations
 from tests.support.tokens import bearer
 
@@ -35,6 +41,18 @@ def expect(response: Any, status: int) -> Any:
     """The JSON body of a response that must have this status."""
     assert response.status_code == status, response.text
     return response.json()
+
+
+@pytest.fixture(name="client")
+def force_client(
+    postings_settings: PostingsSettings, roi_question: RoiClient
+) -> Iterator[TestClient]:
+    """Postings in process on this test's databases, on the force's fixed day, with the
+    force set up (``set_up_force``). A module uses it as its ``client`` by importing it."""
+    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi_question)
+    with TestClient(app) as client:
+        set_up_force(client)
+        yield client
 
 
 def set_up_force(client: TestClient) -> None:

@@ -4,37 +4,23 @@ and auditors, and recorded as a fact on the compulsory decision that considered 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from services.postings.clients.roi import RoiClient
-from services.postings.main import create_app
-from shared.clock import FixedClock
-from shared.settings import PostingsSettings
+# force_client below is this module's ``client`` fixture: postings with the force set up.
 from tests.force import (
     AUDITOR,
     DIRECTOR,
-    NOW,
     PSD,
     SLT_NORTH,
     compulsory,
     expect,
+    force_client,  # noqa: F401
     officer,
-    set_up_force,
 )
 from tests.helpers import HR
 
 MINE = {"places": ["tonbridge", "ashford"], "rationale": "Closest to home; I know Tonbridge"}
-
-
-@pytest.fixture
-def client(postings_settings: PostingsSettings, roi_question: RoiClient) -> Iterator[TestClient]:
-    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    with TestClient(app) as client:
-        set_up_force(client)
-        yield client
 
 
 def test_an_officer_states_preferences_and_those_who_decide_read_them(

@@ -365,31 +365,27 @@ def _run_stateful(schema: Any, checks: list[Any], tally: Tally, fresh: Callable[
     )
 
 
+@pytest.fixture
+def fresh_force(
+    fuzz_databases: dict[str, Path], sqlite_templates: dict[str, Path]
+) -> Callable[[], None]:
+    """Puts every service's database back as migrated: what each scenario starts from."""
+    return lambda: restore(fuzz_databases, sqlite_templates)
+
+
 def test_postings_api_stateful(
-    postings_schema: Any,
-    checks: list[Any],
-    tally: Tally,
-    fuzz_databases: dict[str, Path],
-    sqlite_templates: dict[str, Path],
+    postings_schema: Any, checks: list[Any], tally: Tally, fresh_force: Callable[[], None]
 ) -> None:
-    _run_stateful(postings_schema, checks, tally, lambda: restore(fuzz_databases, sqlite_templates))
+    _run_stateful(postings_schema, checks, tally, fresh_force)
 
 
 def test_appeals_api_stateful(
-    appeals_schema: Any,
-    checks: list[Any],
-    tally: Tally,
-    fuzz_databases: dict[str, Path],
-    sqlite_templates: dict[str, Path],
+    appeals_schema: Any, checks: list[Any], tally: Tally, fresh_force: Callable[[], None]
 ) -> None:
-    _run_stateful(appeals_schema, checks, tally, lambda: restore(fuzz_databases, sqlite_templates))
+    _run_stateful(appeals_schema, checks, tally, fresh_force)
 
 
 def test_roi_api_stateful(
-    roi_schema: Any,
-    checks: list[Any],
-    tally: Tally,
-    fuzz_databases: dict[str, Path],
-    sqlite_templates: dict[str, Path],
+    roi_schema: Any, checks: list[Any], tally: Tally, fresh_force: Callable[[], None]
 ) -> None:
-    _run_stateful(roi_schema, checks, tally, lambda: restore(fuzz_databases, sqlite_templates))
+    _run_stateful(roi_schema, checks, tally, fresh_force)

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from services.postings.clients.roi import RoiClient
-from services.postings.main import create_app
-from shared.clock import FixedClock
 from shared.roles import Role
-from shared.settings import PostingsSettings
-from tests.force import NOW, SLT_NORTH, days, expect, officer, set_up_force
+
+# force_client below is this module's ``client`` fixture: postings with the force set up.
+from tests.force import (
+    SLT_NORTH,
+    days,
+    expect,
+    force_client,  # noqa: F401
+    officer,
+)
 from tests.helpers import HR
 from tests.support.tokens import bearer
 
 SLT_SOUTH = bearer(Role.SLT, subject="slt-south", division="south")
-
-
-@pytest.fixture
-def client(postings_settings: PostingsSettings, roi_question: RoiClient) -> Iterator[TestClient]:
-    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    with TestClient(app) as client:
-        set_up_force(client)
-        yield client
 
 
 def recruit(client: TestClient, officer_id: str = "R1", **overrides: Any) -> None:

@@ -3,7 +3,6 @@ and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,6 +17,8 @@ from shared.clock import FixedClock
 from shared.contracts import DecisionV1
 from shared.roles import Role
 from shared.settings import PostingsSettings
+
+# force_client below is this module's ``client`` fixture: postings with the force set up.
 from tests.force import (
     AUDITOR,
     DIRECTOR,
@@ -30,20 +31,13 @@ from tests.force import (
     compulsory,
     days,
     expect,
+    force_client,  # noqa: F401
     officer,
     set_up_force,
 )
 from tests.helpers import HR
 from tests.support.feeds import published
 from tests.support.tokens import bearer
-
-
-@pytest.fixture
-def client(postings_settings: PostingsSettings, roi_question: RoiClient) -> Iterator[TestClient]:
-    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    with TestClient(app) as client:
-        set_up_force(client)
-        yield client
 
 
 def decide_compulsory(client: TestClient, **overrides: Any) -> dict[str, Any]:

@@ -3,39 +3,26 @@ Head of Resourcing's monitoring figures (7.1), over HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from services.postings.clients.roi import RoiClient
-from services.postings.main import create_app
-from shared.clock import FixedClock
 from shared.roles import Role
-from shared.settings import PostingsSettings
+
+# force_client below is this module's ``client`` fixture: postings with the force set up.
 from tests.force import (
     AUDITOR,
     DIRECTOR,
     HEAD_OF_RESOURCING,
-    NOW,
     SLT_NORTH,
     compulsory,
     days,
     expect,
+    force_client,  # noqa: F401
     officer,
-    set_up_force,
 )
 from tests.helpers import HR, redeployment_body
 from tests.support.tokens import bearer
-
-
-@pytest.fixture
-def client(postings_settings: PostingsSettings, roi_question: RoiClient) -> Iterator[TestClient]:
-    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    with TestClient(app) as client:
-        set_up_force(client)
-        yield client
 
 
 def row(rows: list[dict[str, Any]], division: str, category: str, key: str) -> dict[str, Any]:
