@@ -134,11 +134,17 @@ def flush_inserts(session: Session) -> None:
     for (table, columns), rows in sorted(
         held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
     ):
-        if postgresql:
+        if postgresql and not _defaults_made_in_python(table, columns):
             _copy(session, table, columns, rows)
         else:
             session.execute(table.insert(), rows)
     held.clear()
+
+
+def _defaults_made_in_python(table: Table, columns: tuple[str, ...]) -> bool:
+    """Whether a column the rows leave out would be filled by SQLAlchemy, not the database:
+    COPY knows nothing of that, so such rows go as INSERTs."""
+    return any(c.default is not None for c in table.columns if c.name not in columns)
 
 
 def _copy(
@@ -146,12 +152,13 @@ def _copy(
 ) -> None:
     """Rows sent with PostgreSQL's COPY, in the unit of work's own transaction: a rebuild's
     hundreds of thousands of rows are one stream per table, not a statement each. Each
-    value goes through its column type's bind processing, as an INSERT would send it
-    (held rows name every column they fill; no table here has a default made in Python)."""
+    value goes through its column type's bind processing, as an INSERT would send it."""
     connection = session.connection()
     dialect = connection.dialect
     quote = dialect.identifier_preparer
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
     names = ", ".join(quote.quote(name) for name in columns)
     statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
     driver = connection.connection.driver_connection

@@ -7,53 +7,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from shared.roles import Role
-from tests.helpers import HR, officer_body, register_locations
+from tests.helpers import HR
 from tests.support.browser import AccessibilityLog, screenshot
-from tests.support.console import RunningConsole, running_console
+from tests.support.console import RunningConsole
 from tests.support.http import ok
-from tests.support.journeys import sign_in
-from tests.support.tokens import bearer
+from tests.support.journeys import selection_posting, sign_in
 
 pytestmark = pytest.mark.e2e
-LINE_MANAGER = bearer(Role.LINE_MANAGER, subject="lm-chris")
 NAME = "Robin Example"
 
 
-@pytest.fixture(scope="module")
-def console(
-    pg_database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningConsole]:
-    with running_console(pg_database_urls, tmp_path_factory.mktemp("audit")) as running:
-        register_locations(running.postings)
-        # An officer chosen at a selection board: their record, then a posting decided.
-        ok(
-            running.postings.post("/officers", json=officer_body("K360", name=NAME), headers=HR),
-            201,
-        )
-        ok(
-            running.postings.post(
-                "/postings/selections",
-                json={
-                    "officer_id": "K360",
-                    "to_location": "dover",
-                    "likely_posting_date": (date.today() + timedelta(days=45)).isoformat(),
-                    "rationale": "Successful at the Dover CID trainee investigator board",
-                    "selection_process": "CID board, November",
-                    "slt_recipients": ["slt-north"],
-                },
-                headers=LINE_MANAGER,
-            ),
-            201,
-        )
-        yield running
+@pytest.fixture(scope="module", autouse=True)
+def history(console: RunningConsole) -> None:
+    """An officer chosen at a selection board, whose cases the auditor reads."""
+    selection_posting(console, "K360", name=NAME)
 
 
 def sign_in_as_auditor(page: Page, axe: AccessibilityLog) -> None:

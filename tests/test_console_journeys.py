@@ -15,32 +15,10 @@ from tests.helpers import HR, officer_body
 from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole
 from tests.support.http import eventually, ok
-from tests.support.journeys import WAIT_MS, fill_date, sign_in, tab_to
+from tests.support.journeys import WAIT_MS, fill_date, selection_posting, sign_in, tab_to
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
-LINE_MANAGER = bearer(Role.LINE_MANAGER, subject="lm-chris")
-
-
-def selection_posting(console: RunningConsole, officer_id: str) -> str:
-    """An officer chosen at a selection board: a decision that notifies them (L1800 3.4.1)."""
-    body = officer_body(officer_id, name="Jo Morgan", appointed_on="2019-09-02")
-    ok(console.postings.post("/officers", json=body, headers=HR), 201)
-    return ok(
-        console.postings.post(
-            "/postings/selections",
-            json={
-                "officer_id": officer_id,
-                "to_location": "dover",
-                "likely_posting_date": (date.today() + timedelta(days=45)).isoformat(),
-                "rationale": "Successful at the Dover CID trainee investigator board",
-                "selection_process": "CID board, November",
-                "slt_recipients": ["slt-north"],
-            },
-            headers=LINE_MANAGER,
-        ),
-        201,
-    )["id"]
 
 
 def test_hr_registers_a_place_and_an_officer_then_records_a_pdr(

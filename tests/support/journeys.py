@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import register_locations
+from shared.roles import Role
+from tests.helpers import HR, officer_body, register_locations
 from tests.support.browser import AccessibilityLog, chromium
 from tests.support.console import RunningConsole, running_console
+from tests.support.http import ok
+from tests.support.tokens import bearer
 
 #: Generous: two cores are shared by the services, the console and the browser.
 WAIT_MS = 30_000
@@ -55,6 +58,33 @@ def axe() -> Iterator[AccessibilityLog]:
     yield log
     assert log.checked, "no page was checked"
     assert not log.failures, log.failures
+
+
+#: The line manager who confirms a selection (L1800 3.4.1).
+LINE_MANAGER = bearer(Role.LINE_MANAGER, subject="lm-chris")
+
+
+def selection_posting(console: RunningConsole, officer_id: str, name: str = "Jo Morgan") -> str:
+    """An officer chosen at a selection board: their record, then a decision that notifies
+    them (L1800 3.4.1); the posting's id."""
+    body = officer_body(officer_id, name=name, appointed_on="2019-09-02")
+    ok(console.postings.post("/officers", json=body, headers=HR), 201)
+    posting: str = ok(
+        console.postings.post(
+            "/postings/selections",
+            json={
+                "officer_id": officer_id,
+                "to_location": "dover",
+                "likely_posting_date": (date.today() + timedelta(days=45)).isoformat(),
+                "rationale": "Successful at the Dover CID trainee investigator board",
+                "selection_process": "CID board, November",
+                "slt_recipients": ["slt-north"],
+            },
+            headers=LINE_MANAGER,
+        ),
+        201,
+    )["id"]
+    return posting
 
 
 def sign_in(page: Page, axe: AccessibilityLog, name: str, role: str, **more: str) -> None:

@@ -25,7 +25,6 @@ from services.postings.domain.location import Location, location_aggregate_id
 from services.postings.domain.officer import Officer, officer_aggregate_id
 from services.postings.domain.rules.s3_1_general import RecordIsRegisteredOnce
 from services.postings.domain.rules.s3_2_general_postings import OfficersRecordTheirOwnRequestsOnly
-from services.postings.domain.rules.s3_7_compulsory import OfficersStateTheirOwnPreferences
 from services.postings.domain.unit import Unit, unit_id
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.postings.handlers.base import PostingsHandler
@@ -199,10 +198,8 @@ class StatePreferencesHandler(PostingsHandler[StatePreferences]):
 
     def handle(self, command: StatePreferences, actor: Actor, prepared: Any) -> Saved:
         """The officer says where they would prefer to serve, should they be posted
-        compulsorily (L1800 3.7.2). The statement is theirs alone: the edge lets an officer
-        act on their own record only, and this holds it for any other role too."""
-        if not actor.principal.is_officer(command.officer_id):
-            OfficersStateTheirOwnPreferences.forbid("officers state their own preferences only")
+        compulsorily (L1800 3.7.2). The statement is theirs alone: the route admits
+        officers only, and the edge lets an officer act on their own record only."""
         for place in command.places:
             self.app.location(place, field="places")
         officer = self.app.officer(command.officer_id)

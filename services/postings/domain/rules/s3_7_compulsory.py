@@ -30,13 +30,6 @@ class PreferencesMustBeSoughtOrExplained(Rule):
         return []
 
 
-class OfficersStateTheirOwnPreferences(Rule):
-    """Preferences 'sought and considered' before a compulsory posting (L1800 3.7.2) are
-    the officer's own: nobody states them on an officer's behalf."""
-
-    clause = "L1800 3.7.2"
-
-
 class StatedPreferencesNameEachPlaceOnce(Rule):
     """An officer's preferences (L1800 3.7.2) are places in the order they would choose
     them: a place named twice would make that order say two things at once."""
