@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.helpers import HR
 from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole
 from tests.support.http import ok
-from tests.support.journeys import selection_posting, sign_in
+from tests.support.journeys import selection_posting, sign_in, signed_in
 
 pytestmark = pytest.mark.e2e
 NAME = "Robin Example"
@@ -151,3 +152,19 @@ def test_an_auditor_signs_and_verifies_the_logs_reads_the_consultations_and_down
     # Personal data stays sealed in the file the auditor takes away.
     assert NAME not in text
     screenshot(page, "auditor-chains-consultations-export")
+
+
+def test_a_moment_london_cannot_show_is_a_refusal_on_the_date(console: RunningConsole) -> None:
+    """Outside tester's finding: the calendar's first instant, in London's early offset,
+    falls before the year 1; it is refused on the date, not a 500."""
+    with closing(signed_in(console, name="Ann Audit", role="auditor")) as auditor:
+        answer = auditor.get(
+            "/audit/cases",
+            params={
+                "service": "postings",
+                "case_id": "6f0c1a52-1111-4111-8111-111111111111",
+                "at": "0001-01-01T00:00:00+00:00",
+            },
+        )
+    assert answer.status_code == 422
+    assert "The date must be a real date" in answer.text

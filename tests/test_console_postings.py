@@ -21,7 +21,14 @@ from tests.helpers import HR, officer_body
 from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole
 from tests.support.http import ok
-from tests.support.journeys import WAIT_MS, csrf_of, fill_date, sign_in, signed_in
+from tests.support.journeys import (
+    WAIT_MS,
+    csrf_of,
+    fill_date,
+    hidden_of,
+    sign_in,
+    signed_in,
+)
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
@@ -494,7 +501,7 @@ def test_a_form_sent_twice_hostile_digits_a_tampered_version_and_odd_paths_stay_
     with closing(signed_in(console, name="Dana Director", role="director_of_hr")) as director:
         page = director.get("/delegations")
         for _ in range(2):
-            sent = director.post("/delegations", data={"csrf_token": csrf_of(page), **grant})
+            sent = director.post("/delegations", data={**hidden_of(page), **grant})
             assert sent.status_code == 303, sent.text
 
         def deputy() -> list[dict[str, object]]:
@@ -502,6 +509,11 @@ def test_a_form_sent_twice_hostile_digits_a_tampered_version_and_odd_paths_stay_
             return [d for d in listed if d["delegate_id"] == "hor-deputy"]
 
         assert len(deputy()) == 1
+        # The same words from a new rendering of the form, later, are a new decision.
+        again = director.get("/delegations")
+        sent = director.post("/delegations", data={**hidden_of(again), **grant})
+        assert sent.status_code == 303, sent.text
+        assert len(deputy()) == 2
 
         for day in ("²", "9" * 5000):
             odd = director.post(

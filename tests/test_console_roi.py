@@ -8,6 +8,7 @@ commitment. axe-core checks every page visited."""
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from tests.helpers import HR, officer_body
 from tests.support.browser import AccessibilityLog, screenshot
 from tests.support.console import RunningConsole
 from tests.support.http import ok
-from tests.support.journeys import WAIT_MS, sign_in
+from tests.support.journeys import WAIT_MS, hidden_of, sign_in, signed_in
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
@@ -175,3 +176,25 @@ def test_early_release_by_the_panel_and_by_a_local_case_signed_off(
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.mark.parametrize("commitment_id", ["x" * 100_000, "..", "abc?a=/release"])
+def test_a_local_case_naming_no_commitment_is_refused_on_its_field(
+    console: RunningConsole, commitment_id: str
+) -> None:
+    """Outside tester's findings: an id too long for any address, or one that would name
+    another resource, is refused on the field; nothing is sent to ROI."""
+    with closing(
+        signed_in(console, name="Hal Dean", role="head_of_department", division="north")
+    ) as head:
+        form = head.get("/roi/local-case")
+        sent = head.post(
+            "/roi/local-case",
+            data={
+                **hidden_of(form),
+                "commitment_id": commitment_id,
+                "rationale": "Needed in CID now",
+            },
+        )
+    assert sent.status_code == 422
+    assert 'href="#commitment_id"' in sent.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,6 +17,12 @@ from shared.roles import Role
 
 COOKIE = "console_session"
 CSRF_FIELD = "csrf_token"
+#: Each rendering of a form carries a key of its own: sending that rendering twice (a
+#: double click, a reload that sends it again) is one command; sending the same words from
+#: another rendering, later, is another command (services.console.commands).
+FORM_KEY_FIELD = "form_key"
+FORM_KEY: ContextVar[str | None] = ContextVar("form_key", default=None)
+_FORM_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 class SignInNeeded(Exception):
@@ -69,12 +76,17 @@ class SignedIn:
 _PATH_PART = re.compile(SUBJECT)
 
 
+def names_an_id(value: str) -> bool:
+    """Whether a value may be put into a service's path as one id (``_PATH_PART``)."""
+    return len(value) <= 200 and _PATH_PART.fullmatch(value) is not None
+
+
 def signed_in(request: Request) -> SignedIn:
     session = current_session(request)
     if session is None or session.person is None or session.token is None:
         raise SignInNeeded
     for value in request.path_params.values():
-        if not isinstance(value, str) or not _PATH_PART.fullmatch(value) or len(value) > 200:
+        if not isinstance(value, str) or not names_an_id(value):
             raise HTTPException(404)
     return SignedIn(session=session, person=session.person, token=session.token)
 
@@ -114,3 +126,5 @@ async def check_csrf(request: Request) -> None:
         or not hmac.compare_digest(sent.encode(), session.csrf_token.encode())
     ):
         raise FormNotTrusted
+    key = form.get(FORM_KEY_FIELD)
+    FORM_KEY.set(key if isinstance(key, str) and _FORM_KEY.fullmatch(key) else None)

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from services.console.browser import SignedIn
+from services.console.browser import FORM_KEY, SignedIn
 from services.console.clients.api import Answer, Refused, ServiceApi
 from services.console.stale import StaleForm
 
@@ -29,16 +29,19 @@ async def send_form(
     *,
     if_match: str | None = None,
 ) -> Answer | Refused:
-    """The service's answer, or its refusal when the form should show it. The same form
-    sent twice in one session (a double click, a reload that sends it again) is one
-    request to the service: its idempotency key is made from the session and what was
-    sent, so the second is answered as the first and nothing is done twice."""
-    sent = json.dumps([method, path, body, if_match], sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{signed.session.id}\n{sent}".encode()).hexdigest()
+    """The service's answer, or its refusal when the form should show it. One rendering
+    of a form sent twice (a double click, a reload that sends it again) is one request to
+    the service: its idempotency key is made from the session, the rendering's own key and
+    what was sent, so the second is answered as the first and nothing is done twice. The
+    same words sent from a new rendering are a new command."""
+    rendering = FORM_KEY.get()
+    key = None
+    if rendering is not None:
+        sent = json.dumps([method, path, body, if_match], sort_keys=True, default=str)
+        digest = hashlib.sha256(f"{signed.session.id}\n{rendering}\n{sent}".encode())
+        key = f"console-{digest.hexdigest()[:48]}"
     try:
-        return await api.send(
-            method, path, signed.token, body, if_match=if_match, key=f"console-{digest[:48]}"
-        )
+        return await api.send(method, path, signed.token, body, if_match=if_match, key=key)
     except Refused as refused:
         if refused.status not in SHOWN_ON_THE_FORM:
             raise

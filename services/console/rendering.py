@@ -3,6 +3,7 @@ the session's CSRF token for its forms."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ def build_templates() -> Jinja2Templates:
     templates.env.filters["long_date"] = long_date
     templates.env.filters["words"] = words
     templates.env.globals["role_names"] = ROLE_NAMES
+    # Each rendering of a form its own key (services.console.browser.FORM_KEY_FIELD).
+    templates.env.globals["form_key"] = lambda: uuid.uuid4().hex
     return templates
 
 

@@ -124,6 +124,13 @@ def csrf_of(page: httpx.Response) -> str:
     return found.group(1)
 
 
+def hidden_of(page: httpx.Response) -> dict[str, str]:
+    """The first form's CSRF token and its rendering's own key, as a browser sends them."""
+    found = re.search(r'name="form_key" value="([0-9a-f]{32})"', page.text)
+    assert found, page.text
+    return {"csrf_token": csrf_of(page), "form_key": found.group(1)}
+
+
 def signed_in(console: RunningConsole, **who: str) -> httpx.Client:
     """A client holding a console session, signed in with the development sign-in."""
     browser = httpx.Client(base_url=console.url)

@@ -135,7 +135,10 @@ def _read(values: dict[str, Any], at: str) -> tuple[ErrorSummary, datetime | Non
         # A link names the moment exactly, to the microsecond an act was recorded at.
         try:
             moment = datetime.fromisoformat(at)
-        except ValueError:
+            # Shown again on the form in London time: a moment at the calendar's very
+            # edge that London's clocks cannot show is no date anyone can mean.
+            form_parts(moment)
+        except (ValueError, OverflowError):
             moment = None
         if moment is None or moment.tzinfo is None:
             errors.add("The date must be a real date", DAY)

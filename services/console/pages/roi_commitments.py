@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.browser import SignedIn, SignedInDep, check_csrf, only_for
+from services.console.browser import SignedIn, SignedInDep, check_csrf, names_an_id, only_for
 from services.console.clients.api import Answer, Refused
 from services.console.commands import done, send_on_record
 from services.console.pages import form_values as fv
@@ -79,9 +79,11 @@ async def make_local_case(request: Request, signed: SignedInDep) -> Response:
     form = await request.form()
     values = {f.name: fv.text(form, f.name) for f in fields}
     commitment_id = fv.text(form, "commitment_id")
-    if not commitment_id:
-        # Nothing to address the command to: said as the service would say a field missing.
-        missing = {"errors": [{"field": "commitment_id", "type": "missing", "message": ""}]}
+    if not commitment_id or not names_an_id(commitment_id):
+        # Nothing to address the command to (or text that would address another resource):
+        # said as the service would say the field is missing or malformed.
+        kind = "missing" if not commitment_id else "string_pattern_mismatch"
+        missing = {"errors": [{"field": "commitment_id", "type": kind, "message": ""}]}
         outcome: Answer | Refused = Refused("roi", 422, missing)
     else:
         outcome = await send_on_record(
@@ -120,11 +122,11 @@ async def release(request: Request, commitment_id: str, how: str, signed: Signed
     values = {f.name: fv.text(form, f.name) for f in fields}
     outcome = await send_on_record(
         request.app.state.services.roi,
-        f"/commitments/{commitment_id}/{how}",
+        f"/commitments/{quote(commitment_id, safe='')}/{how}",
         signed,
         form,
         fv.without_blanks(values),
-        record=f"/commitments/{commitment_id}",
+        record=f"/commitments/{quote(commitment_id, safe='')}",
         again=f"/roi/commitments/{commitment_id}",
     )
     if isinstance(outcome, Refused):
