@@ -5,13 +5,14 @@ ROI stopped postings refuses to decide (503) and stores nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from services.postings.main import create_app as create_postings
 from services.roi.main import create_app as create_roi
+from shared.clock import SystemClock, london_date
 from shared.roles import Role
 from shared.settings import PostingsSettings, RoiSettings
 from tests.force import DIRECTOR, compulsory
@@ -26,11 +27,12 @@ HOR = bearer(Role.HEAD_OF_RESOURCING, subject="hor")
 HOD_NORTH = bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-north", division="north")
 HOD_SOUTH = bearer(Role.HEAD_OF_DEPARTMENT, subject="hod-south", division="south")
 SERVICE = bearer(Role.SERVICE, subject="service:postings")
-TODAY = date.today()
 
 
 def day(n: int) -> str:
-    return (TODAY + timedelta(days=n)).isoformat()
+    """A day counted from today as the services count it: in London, when it is asked (a
+    day fixed when the module was loaded is yesterday to a test that runs past midnight)."""
+    return (london_date(SystemClock().now()) + timedelta(days=n)).isoformat()
 
 
 @pytest.fixture
