@@ -21,7 +21,8 @@ from sqlalchemy import create_engine, text
 
 from bench.loadgen import LoadResult, closed_loop, open_loop
 from bench.report import write_report
-from bench.stack import ADMIN_URL, fresh_databases, running
+from bench.stack import ADMIN_URL, SERVICES, fresh_databases, running
+from bench.usage import Meter, ordering_summary
 from shared.identity import mint_token
 from shared.roles import Role
 from shared.settings import PostingsSettings
@@ -79,10 +80,34 @@ def floor_row(n: int) -> tuple[str, str, dict[str, Any]]:
     return ("POST", "/rows", {"n": n, "note": "one insert"})
 
 
-def settle(seconds: float = 15) -> None:
-    """A pause between load phases: appeals and ROI follow postings' feed, and the next
-    phase should not share the machine with them catching up on the last one."""
-    time.sleep(seconds)
+def settle(urls: dict[str, str], deadline_seconds: float = 300) -> None:
+    """Between load phases, until appeals has followed postings' feed to its end and
+    postings appeals' feed: the next phase should not share the machine with them catching
+    up on the last one, and a phase's CPU should include what following it cost."""
+    engines = {name: create_engine(urls[name]) for name in ("postings", "appeals")}
+    follows = (("appeals", "postings"), ("postings", "appeals"))
+    try:
+        deadline = time.monotonic() + deadline_seconds
+        while time.monotonic() < deadline:
+            behind = False
+            for follower, feed in follows:
+                with engines[feed].connect() as conn:
+                    # The table names are ours (the two services), not input.
+                    last = text(f"SELECT max(id) FROM {feed}_events")  # noqa: S608
+                    head = conn.execute(last).scalar() or 0
+                with engines[follower].connect() as conn:
+                    at = conn.execute(
+                        text("SELECT position FROM follower_positions WHERE feed = :feed"),
+                        {"feed": feed},
+                    ).scalar()
+                behind = behind or (at or 0) < head
+            if not behind:
+                return
+            time.sleep(0.5)
+        raise SystemExit("the services did not follow each other's feeds in time")
+    finally:
+        for engine in engines.values():
+            engine.dispose()
 
 
 def bulk(step: str, *args: str) -> dict[str, Any]:
@@ -147,7 +172,7 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=lambda text: [int(n) for n in text.split(",")],
-        default=[4, 8, 16, 32],
+        default=[1, 4, 8, 16, 32],
         help="concurrent requests at saturation, comma-separated: the best is reported",
     )
     parser.add_argument(
@@ -159,31 +184,27 @@ def main() -> None:
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory() as workdir:
         urls = fresh_databases()
-        with running(urls, Path(workdir)) as base:
+        with running(urls, Path(workdir)) as stack:
+            base = stack.base
             with httpx.Client(base_url=base["postings"], timeout=30) as client:
                 for code, (name, division, town, lat, lon) in LOCATIONS.items():
                     body = {"code": code, "name": name, "division": division, "town": town}
                     client.post("/locations", json={**body, "lat": lat, "lon": lon}, headers=HR)
             # One officer per decision: one posting may be on its way per officer.
-            needed = (
-                int(args.seconds * 100)
-                + int(args.seconds * args.max_rate) * len(args.workers)
-                + 500
-            )
+            needed = int(args.seconds * args.max_rate) * (len(args.workers) + 1) + 500
             log(f"seeding {needed} officers")
             results["seeded"] = asyncio.run(_seed(base["postings"], needed))
-            log("offered load: 100 decisions/s")
-            fixed = asyncio.run(
-                open_loop(base["postings"], compulsory, DIRECTOR, rate=100, seconds=args.seconds)
-            )
-            results["fixed_100"] = fixed.as_dict()
-            settle()
+            services = {name: stack.pids[name] for name in SERVICES}
             # Saturation is the best sustained throughput over a range of concurrency:
             # past a point, more connections cost the load generator and the server more
-            # than they add (the floor itself falls by half or more from 8 to 32).
-            sweep, first = [], fixed.sent
+            # than they add (the floor itself falls by half or more from 8 to 32). Each
+            # run also says what a decision cost each process, and how long the log's
+            # ordering was waited for and held.
+            sweep, first = [], 0
             for workers in args.workers:
                 log(f"saturation: {workers} concurrent requests")
+                meter = Meter(services)
+                meter.start()
                 run = asyncio.run(
                     closed_loop(
                         base["postings"],
@@ -194,11 +215,26 @@ def main() -> None:
                         first=first,
                     )
                 )
+                meter.load_done()
+                settle(urls)
                 first += run.sent
-                sweep.append({"workers": workers, **run.as_dict()})
-                settle()
+                sweep.append({"workers": workers, **run.as_dict(), **meter.stop(run.ok)})
             results["saturation_sweep"] = sweep
             results["saturation"] = max(sweep, key=lambda r: r["throughput_per_s"])
+            rate = max(1.0, results["saturation"]["throughput_per_s"] / 2)
+            log(f"offered load: half the saturation rate, {rate:.1f} decisions/s")
+            half = asyncio.run(
+                open_loop(
+                    base["postings"],
+                    compulsory,
+                    DIRECTOR,
+                    rate=rate,
+                    seconds=args.seconds,
+                    first=first,
+                )
+            )
+            results["half_saturation"] = {"offered_per_s": round(rate, 1), **half.as_dict()}
+            settle(urls)
             floors = []
             for workers in args.workers:
                 log(f"floor: one INSERT per request, {workers} concurrent requests")
@@ -219,6 +255,12 @@ def main() -> None:
             log("timeline with the large log stored")
             timeline(base["postings"], "B000123", 20)  # warm up
             results["timeline"] = timeline(base["postings"], "B000123", 300).as_dict()
+        # The services wrote their ordering timings as they stopped.
+        for level in sweep:
+            level["ordering"] = {
+                service: ordering_summary(stack.ordering_timings(service), level["window"])
+                for service in SERVICES
+            }
     results["finished"] = datetime.now(tz=UTC).isoformat()
     Path("var").mkdir(exist_ok=True)
     Path("var/bench-results.json").write_text(json.dumps(results, indent=1))

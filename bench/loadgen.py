@@ -62,7 +62,13 @@ async def _one(
 
 
 async def open_loop(
-    base_url: str, request: Request, headers: dict[str, str], *, rate: float, seconds: float
+    base_url: str,
+    request: Request,
+    headers: dict[str, str],
+    *,
+    rate: float,
+    seconds: float,
+    first: int = 0,
 ) -> LoadResult:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
@@ -74,7 +80,7 @@ async def open_loop(
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(_one(client, request, n, headers)))
+            tasks.append(asyncio.create_task(_one(client, request, first + n, headers)))
         results = await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - started
     ok = [latency for good, latency in results if good]

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -58,9 +59,21 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url} did not start")
 
 
+@dataclass
+class Stack:
+    #: Each process's base URL and process id, by name (the services and the floor).
+    base: dict[str, str]
+    pids: dict[str, int]
+    workdir: Path
+
+    def ordering_timings(self, service: str) -> Path:
+        """Where the service writes its ordering timings when it stops."""
+        return self.workdir / f"ordering-{service}.jsonl"
+
+
 @contextmanager
-def running(urls: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
-    """The three services and the floor, each its own process; their base URLs."""
+def running(urls: dict[str, str], workdir: Path) -> Iterator[Stack]:
+    """The three services and the floor, each its own process."""
     ports = {name: free_port() for name in (*SERVICES, "floor")}
     base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = dict(os.environ)
@@ -71,6 +84,7 @@ def running(urls: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
         env[f"{prefix}_AUDIT_DIR"] = str(workdir / f"audit-{service}")
         env[f"{prefix}_EXPENSIVE_QUERIES_PER_MINUTE"] = "1000000"
         env[f"{prefix}_PAGE_SIZE_MAX"] = "1000"
+        env[f"{prefix}_ORDERING_TIMINGS_FILE"] = str(workdir / f"ordering-{service}.jsonl")
     env["POSTINGS_ROI_URL"] = base["roi"]
     env["POSTINGS_APPEALS_URL"] = base["appeals"]
     env["APPEALS_POSTINGS_URL"] = base["postings"]
@@ -112,7 +126,8 @@ def running(urls: dict[str, str], workdir: Path) -> Iterator[dict[str, str]]:
         )
         for name, child in zip((*SERVICES, "floor"), children, strict=True):
             _wait(base[name], child)
-        yield base
+        names = (*SERVICES, "floor")
+        yield Stack(base, {n: c.pid for n, c in zip(names, children, strict=True)}, workdir)
     finally:
         for child in children:
             if child.poll() is None:

@@ -3,6 +3,7 @@ event store and the read models commit in one transaction (ADR 0001)."""
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Sequence
 from enum import Enum
@@ -25,6 +26,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from shared import ordering_timings
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, flush_inserts, hold_inserts
@@ -63,9 +65,12 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
     def _lock_table(self, session: Session) -> None:
         assert self.datastore.engine is not None
         if self.datastore.engine.dialect.name == "postgresql":
+            asked_at = time.perf_counter()
             session.execute(
                 select(func.pg_advisory_xact_lock(log_lock_key(self.events_table_name)))
             )
+            if ordering_timings.RECORDING is not None:
+                ordering_timings.RECORDING.granted(session, asked_at)
 
 
 def log_lock_key(events_table: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared import ordering_timings
 from shared.checkpointer import Checkpointer
 from shared.clock import Clock
 from shared.contracts import ContractMap
@@ -44,6 +45,7 @@ class Runtime:
             )
 
     def start(self) -> None:
+        ordering_timings.record_to(self.settings.ordering_timings_file)
         for follower in self.followers:
             follower.start()
         if self.checkpointer is not None:
@@ -58,4 +60,5 @@ class Runtime:
             self.checkpointer.stop()
         for follower in self.followers:
             follower.stop()
+        ordering_timings.write_recorded()
         self.db.close()

@@ -50,6 +50,10 @@ class ServiceSettings(BaseSettings):
     audit_dir: str = ""
     checkpoint_interval_seconds: float = Field(default=300.0, gt=0)
 
+    #: Where to append how long each transaction waited for and held the log's ordering,
+    #: written when the service stops (the benchmark sets it); empty: not recorded.
+    ordering_timings_file: str = ""
+
     follower_poll_seconds: float = Field(default=1.0, gt=0)
     follower_batch_size: int = Field(default=100, ge=1, le=1000)
 

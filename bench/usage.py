@@ -1,0 +1,88 @@
+"""What each process of the system under measurement spent on a load phase: CPU seconds
+per decision for each service and the load generator (from the kernel's own accounting,
+``/proc/<pid>/stat``), and the time each transaction waited for and held its log's ordering
+(the services record it when ``ORDERING_TIMINGS_FILE`` is set, and write it when they stop)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a process, all its threads included (proc(5), fields 14-15;
+    the command name in field 2 may hold spaces, so fields are counted after its ')')."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Meter:
+    """CPU of each named process and of this one (the load generator), from ``start``."""
+
+    pids: dict[str, int]
+
+    def start(self) -> None:
+        self.started_at = time.time()
+        self._before = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self._own = own_cpu_seconds()
+
+    def load_done(self) -> None:
+        """The load generator's share ends with its last request; the services' share goes
+        on until they have followed each other's feeds (``stop``)."""
+        self.ended_at = time.time()
+        self._own_spent = own_cpu_seconds() - self._own
+
+    def stop(self, decisions: int) -> dict[str, Any]:
+        spent = {name: cpu_seconds(pid) - self._before[name] for name, pid in self.pids.items()}
+        spent["load generator"] = self._own_spent
+        per = {
+            name: round(seconds * 1000 / decisions, 2) if decisions else None
+            for name, seconds in spent.items()
+        }
+        return {
+            "window": [self.started_at, self.ended_at],
+            "cpu_ms_per_decision": per,
+            "cpu_ms_per_decision_total": round(sum(v for v in per.values() if v), 2),
+        }
+
+
+def ordering_summary(path: Path, window: list[float]) -> dict[str, Any] | None:
+    """Percentiles of waiting for and holding the log's ordering, over the transactions
+    granted it within ``window``."""
+    if not path.exists():
+        return None
+    waited, held = [], []
+    for line in path.read_text().splitlines():
+        row = json.loads(line)
+        if window[0] <= row["at"] <= window[1]:
+            waited.append(row["waited"] * 1000)
+            held.append(row["held"] * 1000)
+    if not held:
+        return None
+    return {
+        "transactions": len(held),
+        "held_ms": _percentiles(held),
+        "waited_ms": _percentiles(waited),
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 2)
+
+    return {"p50": at(50), "p95": at(95), "p99": at(99), "max": round(ordered[-1], 2)}
