@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlalchemy_utils
 from alembic import op
 
 
@@ -128,3 +129,42 @@ def index_decisions_only() -> None:
     with op.batch_alter_table("audit_decisions") as batch:
         batch.drop_column("outcome")
         batch.alter_column("clause", existing_type=sa.String(length=40), nullable=False)
+
+
+def _audit_acts_table(*key: sa.Column) -> None:
+    op.create_table(
+        "audit_decisions",
+        *key,
+        sa.Column("case_id", sa.String(length=36), nullable=False),
+        sa.Column("case_type", sa.String(length=80), nullable=False),
+        sa.Column("event_type", sa.String(length=120), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("officer_id", sa.String(length=100), nullable=True),
+        sa.Column("kind", sa.String(length=40), nullable=True),
+        sa.Column("clause", sa.String(length=40), nullable=True),
+        sa.Column("actor_id", sa.String(length=200), nullable=False),
+        sa.Column("actor_role", sa.String(length=40), nullable=False),
+        sa.Column("delegation_id", sa.String(length=36), nullable=True),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(*(column.name for column in key)),
+    )
+    for column in ("case_id", "officer_id", "kind", "clause", "actor_id", "occurred_at"):
+        op.create_index(f"ix_audit_decisions_{column}", "audit_decisions", [column])
+    op.create_index("ix_audit_decisions_outcome", "audit_decisions", ["outcome"])
+
+
+def index_acts_by_record() -> None:
+    """The audit index names each act by its stored event's record and version, known
+    before the log numbers the event, so that it is written outside the log's ordering
+    (ADR 0020; revision 0014 of postings, 0011 of appeals, 0010 of roi). A read model: the
+    table is made anew and rebuilt from the log after the revision."""
+    op.drop_table("audit_decisions")
+    _audit_acts_table(
+        sa.Column("record_id", sqlalchemy_utils.types.uuid.UUIDType(), nullable=False),
+        sa.Column("record_version", sa.BigInteger().with_variant(sa.Integer(), "sqlite")),
+    )
+
+
+def index_acts_by_position() -> None:
+    op.drop_table("audit_decisions")
+    _audit_acts_table(sa.Column("position", sa.BigInteger(), autoincrement=False))

@@ -62,7 +62,7 @@ def act_of(event: Any) -> tuple[str, str, str, str | None] | None:
     return None
 
 
-def index_event(session: Session, kernel: KernelTables, event: Any, position: int) -> None:
+def index_event(session: Session, kernel: KernelTables, event: Any) -> None:
     """Record a new case, and an act, as the event is stored or replayed."""
     case_id = str(event.originator_id)
     if isinstance(event, AggregateCreated):
@@ -92,7 +92,10 @@ def index_event(session: Session, kernel: KernelTables, event: Any, position: in
         session,
         kernel.audit_decisions,
         {
-            "position": position,
+            # The act is the stored event of this record at this version: known before the
+            # log numbers it, so the index is written outside the log's ordering.
+            "record_id": event.originator_id,
+            "record_version": event.originator_version,
             # A refusal is filed under the record it was asked of, where there was one.
             "case_id": str(asked_of) if asked_of else case_id,
             "case_type": case_type(event),

@@ -9,7 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    ScalarSelect,
+    Table,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -101,6 +111,15 @@ def insert_if_absent(
     dialect = session.get_bind().dialect.name
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     session.execute(statement.values(**values).on_conflict_do_nothing(index_elements=key))
+
+
+def next_in_order(column: ColumnElement[int]) -> ScalarSelect[int]:
+    """A read model's own order of arrival (the panel's queue, 1068s as submitted): one
+    past the last, computed by the INSERT itself. A row is projected before the log numbers
+    its event, so the log's position cannot be it; two units of work projecting at the
+    same moment may draw the same number, and lists break such a tie by id. A rebuild
+    draws them again in log order."""
+    return select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
 
 
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.

@@ -3,14 +3,18 @@ event store and the read models commit in one transaction (ADR 0001)."""
 
 from __future__ import annotations
 
-import time
 import zlib
 from collections.abc import Sequence
 from enum import Enum
 from typing import Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, Recording
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Recording,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     DatetimeAsISO,
@@ -18,21 +22,20 @@ from eventsourcing.persistence import (
     InfrastructureFactory,
     JSONTranscoder,
     Mapper,
+    StoredEvent,
     UUIDAsHex,
 )
-from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared import ordering_timings
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, flush_inserts, hold_inserts
-from shared.errors import ConcurrentChange, NotFound
-from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
+from shared.errors import NotFound
 from shared.keyring import DatabaseKeyring
+from shared.log_write import held, hold
 from shared.sealing import OWNERS, Keyring, SealingMapper
 from shared.tables import KernelTables
 from shared.transcodings import register_domain_types
@@ -41,9 +44,10 @@ A = TypeVar("A", bound=Aggregate)
 
 
 class Projector(Protocol):
-    """Keeps read models: called with each new event inside the event's own transaction."""
+    """Keeps read models: called with each new event inside the event's own transaction, as
+    it is stored (before the log is written) or replayed."""
 
-    def project(self, session: Session, event: Any, position: int) -> None: ...
+    def project(self, session: Session, event: Any) -> None: ...
 
 
 @runtime_checkable
@@ -57,25 +61,45 @@ class BatchingProjector(Projector, Protocol):
 
 
 class SerialisedRecorder(SQLAlchemyApplicationRecorder):
-    """Writers to one service's log are serialised, so notification ids commit in order and
-    a follower never skips one. The library does it with LOCK TABLE ... EXCLUSIVE, which
-    PostgreSQL grants only to roles that may UPDATE, DELETE or TRUNCATE the table; a
-    transaction-scoped advisory lock gives the same order to a role that may only insert."""
+    """The library's recorder, reading a record's events with those this unit of work
+    stored and has not yet written to the log (shared.log_write writes them at commit)."""
 
-    def _lock_table(self, session: Session) -> None:
-        assert self.datastore.engine is not None
-        if self.datastore.engine.dialect.name == "postgresql":
-            asked_at = time.perf_counter()
-            session.execute(
-                select(func.pg_advisory_xact_lock(log_lock_key(self.events_table_name)))
-            )
-            if ordering_timings.RECORDING is not None:
-                ordering_timings.RECORDING.granted(session, asked_at)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        found = super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        sessions = self.datastore.scoped_session
+        if sessions is None or not sessions.registry.has():
+            return found
+        waiting = [
+            s
+            for s in held(sessions(), self.events_table_name, UUID(str(originator_id)))
+            if (gt is None or s.originator_version > gt)
+            and (lte is None or s.originator_version <= lte)
+        ]
+        if not waiting:
+            return found
+        merged = sorted([*found, *waiting], key=lambda s: s.originator_version, reverse=desc)
+        return merged[:limit] if limit is not None else merged
 
 
 def log_lock_key(events_table: str) -> int:
     """The lock that orders the writers of one service's log."""
     return zlib.crc32(f"officer-postings:{events_table}".encode())
+
+
+def rebuild_lock_key(events_table: str) -> int:
+    """The lock a rebuild of one service's read models holds alone, and writers share."""
+    return zlib.crc32(f"officer-postings:{events_table}:read-models".encode())
+
+
+#: Key in ``Session.info``: this unit of work holds its share of the rebuild lock.
+_PROJECTING = "eventstore.projecting"
 
 
 class LedgerFactory(SQLAlchemyFactory):
@@ -142,36 +166,36 @@ class LedgerApplication(Application[UUID]):
         cls.register_all_transcodings(transcoder)
         return SealingMapper(transcoder, keyring)
 
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Seal the events and bring the read models up to date now; the log write waits for
+        the unit of work's commit, so that nothing but it runs while the log is ordered
+        (shared.log_write, ADR 0020)."""
         session = self.db.sessions()
-        self._extend_chain(session, recordings)
-        for recording in recordings:
-            self.project(session, recording.domain_event, recording.notification.id)
+        kernel = type(self).kernel
+        events = processing_event.events
+        if not self.db.is_sqlite and not session.info.get(_PROJECTING):
+            # A rebuild empties and refills the read models in one transaction; this unit
+            # of work's rows wait for it rather than change rows the rebuild is replacing.
+            # Writers share this lock with one another, so it orders nothing among them.
+            key = rebuild_lock_key(kernel.events.name)
+            session.execute(select(func.pg_advisory_xact_lock_shared(key)))
+            session.info[_PROJECTING] = True
+        hold(
+            session,
+            events=kernel.events,
+            chain=kernel.chain,
+            lock_key=None if self.db.is_sqlite else log_lock_key(kernel.events.name),
+            stored=[self.mapper.to_stored_event(e) for e in events],
+        )
+        for domain_event in events:
+            self.project(session, domain_event)
+        return []
 
-    def _extend_chain(self, session: Session, recordings: list[Recording[UUID]]) -> None:
-        """Extend the hash chain in the events' own transaction. Writers to one service's log
-        are serialised (the recorder locks the table), so the head read here is the last."""
-        chain = type(self).kernel.chain
-        last = session.execute(
-            select(chain.c.chain_hash).order_by(chain.c.position.desc()).limit(1)
-        ).scalar()
-        head = bytes.fromhex(last) if last else GENESIS
-        rows = []
-        for recording in recordings:
-            n = recording.notification
-            leaf = leaf_hash(
-                canonical_entry(n.id, n.originator_id, n.originator_version, n.topic, n.state)
-            )
-            head = extend(head, leaf)
-            rows.append({"position": n.id, "leaf_hash": leaf.hex(), "chain_hash": head.hex()})
-        if rows:
-            session.execute(insert(chain), rows)
-
-    def project(self, session: Session, event: Any, position: int) -> None:
+    def project(self, session: Session, event: Any) -> None:
         """Bring the read models up to date with one event (live, or in a rebuild)."""
-        index_event(session, type(self).kernel, event, position)
+        index_event(session, type(self).kernel, event)
         if self._projector is not None:
-            self._projector.project(session, event, position)
+            self._projector.project(session, event)
 
     def begin_batch(self, session: Session) -> None:
         """For a rebuild in one unit of work: read-model writes that nothing reads back
@@ -200,7 +224,8 @@ class LedgerApplication(Application[UUID]):
             session.execute(select(func.pg_advisory_xact_lock(key)))
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
-        """Save within the current unit of work; a lost race on a version is a 409."""
+        """Save within the current unit of work: the events are sealed and projected now and
+        written to the log as it commits, where a lost race on a version is a 409."""
         # Tell the mapper whose personal data each aggregate's events carry.
         owners = {
             a.id: getattr(a, "officer_id")  # noqa: B009 - not every aggregate has one
@@ -210,10 +235,6 @@ class LedgerApplication(Application[UUID]):
         token = OWNERS.set(owners)
         try:
             return self.save(*aggregates)
-        except StoreIntegrityError as exc:
-            raise ConcurrentChange(
-                "the record was changed by someone else; reload and retry"
-            ) from exc
         finally:
             OWNERS.reset(token)
 

@@ -9,7 +9,7 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import MetaData, delete, func, select
 from sqlalchemy.orm import Session
 
-from shared.eventstore import LedgerApplication, log_lock_key
+from shared.eventstore import LedgerApplication, log_lock_key, rebuild_lock_key
 from shared.tables import KernelTables
 
 PAGE = 5000
@@ -75,8 +75,10 @@ def rebuild_read_models(
             # No writer commits while the read models are rebuilt: one that did would add
             # rows the replay adds again, or update rows the replay has not written yet.
             # Writers wait for the rebuild, as they wait for each other.
-            key = log_lock_key(kernel.events.name)
-            session.execute(select(func.pg_advisory_xact_lock(key)))
+            # Writers project before they take the log's ordering, holding a share of the
+            # rebuild lock (shared.eventstore), so the rebuild takes that lock alone first.
+            for key in (rebuild_lock_key(kernel.events.name), log_lock_key(kernel.events.name)):
+                session.execute(select(func.pg_advisory_xact_lock(key)))
         for table in read_models:
             session.execute(delete(table))
         application.begin_batch(session)
@@ -85,7 +87,7 @@ def rebuild_read_models(
             page = _page(session, kernel, after)
             for notification in page:
                 event = application.mapper.to_domain_event(notification)
-                application.project(session, event, notification.id)
+                application.project(session, event)
             application.flush_batch(session)
             replayed += len(page)
             if progress:

@@ -119,13 +119,14 @@ class KernelTables:
             Column("kind", String(lengths.KEYWORD), nullable=True),
             Column("opened_at", UtcDateTime(), nullable=False),
         )
-        #: Every act in the log by its position (decisions, acts that decide nothing,
-        #: refusals), with what an auditor searches on (outcome, clause, who, kind, date);
-        #: the act itself stays in the stored event.
+        #: Every act in the log (decisions, acts that decide nothing, refusals), by the
+        #: record and version of its stored event, with what an auditor searches on
+        #: (outcome, clause, who, kind, date); the act itself stays in the stored event.
         audit_decisions = Table(
             "audit_decisions",
             metadata,
-            Column("position", BigInteger, primary_key=True, autoincrement=False),
+            Column("record_id", UUIDType(), primary_key=True),
+            Column("record_version", _BIG_ID, primary_key=True, autoincrement=False),
             Column("case_id", String(lengths.UUID), nullable=False, index=True),
             Column("case_type", String(lengths.CASE_TYPE), nullable=False),
             Column("event_type", String(lengths.EVENT_TYPE), nullable=False),

@@ -133,7 +133,7 @@ class PostingsApplication(LedgerApplication):
         open_posting = session.execute(
             select(column.id)
             .where(column.officer_id == officer_id, column.state.in_(OPEN_STATES))
-            .order_by(column.decided_seq)
+            .order_by(column.decided_seq, column.id)
             .limit(1)
         ).scalar()
         decided = session.execute(

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from shared import lengths
 from shared.api.feed import EventEnvelope
@@ -124,8 +124,17 @@ def decisions_page(
 ) -> Page[AuditAct]:
     """One page of this service's acts matching ``where``, oldest first, as ``reader`` may
     read them."""
-    index = runtime.tables.audit_decisions
-    query = select(index)
+    index, log = runtime.tables.audit_decisions, runtime.tables.events
+    # Each act's position in the log, from its stored event (the index names the event by
+    # record and version: it is written before the log numbers it).
+    position = log.c.id.label("position")
+    query = select(index, position).join(
+        log,
+        and_(
+            log.c.originator_id == index.c.record_id,
+            log.c.originator_version == index.c.record_version,
+        ),
+    )
     for column, value in (
         (index.c.officer_id, where.officer_id),
         (index.c.clause, where.clause),
@@ -144,9 +153,7 @@ def decisions_page(
     service = runtime.settings.service_name
     app = runtime.application
     with runtime.db.unit_of_work(write=False) as session:
-        rows = fetch_page(
-            session, query, order_by=[index.c.position], paging=paging, convert=lambda r: r
-        )
+        rows = fetch_page(session, query, order_by=[log.c.id], paging=paging, convert=lambda r: r)
         events: dict[int, Any] = {}
         envelopes = {
             e["id"]: e

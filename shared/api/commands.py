@@ -41,6 +41,7 @@ from shared.handling import (
 )
 from shared.identity import Principal
 from shared.keyring import written_about
+from shared.log_write import held
 from shared.refusals import keep, reasons_of, status_of
 
 if TYPE_CHECKING:
@@ -429,13 +430,13 @@ def _concerning(command: Command, refused: DomainError) -> str | None:
 def _version_of(runtime: Runtime, record: UUID) -> int | None:
     """The record's version as its log says, in this unit of work (None: no such record)."""
     events = runtime.tables.events
-    version: int | None = (
-        runtime.db.sessions()
-        .execute(
-            select(func.max(events.c.originator_version)).where(events.c.originator_id == record)
-        )
-        .scalar()
-    )
+    session = runtime.db.sessions()
+    version: int | None = session.execute(
+        select(func.max(events.c.originator_version)).where(events.c.originator_id == record)
+    ).scalar()
+    # And what this unit of work saved, which the log is given as it commits.
+    for waiting in held(session, events.name, record):
+        version = max(version or 0, waiting.originator_version)
     return version
 
 

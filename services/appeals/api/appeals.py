@@ -111,7 +111,7 @@ def list_appeals(
     return fetch_page(
         ctx.session,
         query,
-        order_by=[appeals.c.lodged_seq],
+        order_by=[appeals.c.lodged_seq, appeals.c.id],
         paging=paging,
         convert=lambda row: appeal_out(row, today),
     )

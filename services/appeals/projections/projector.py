@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from services.appeals.domain.appeal import Appeal
 from services.appeals.projections.tables import appeal_items, appeals, posting_decisions
+from shared.db import next_in_order
 
 
 class AppealsProjector:
-    def project(self, session: Session, event: Any, position: int) -> None:
+    def project(self, session: Session, event: Any) -> None:
         row = appeals.c.id == str(event.originator_id)
         if isinstance(event, Appeal.Lodged):
             kind = session.execute(
@@ -23,7 +24,7 @@ class AppealsProjector:
             session.execute(
                 insert(appeals).values(
                     id=str(event.originator_id),
-                    lodged_seq=position,
+                    lodged_seq=next_in_order(appeals.c.lodged_seq),
                     posting_id=str(event.posting_id),
                     posting_kind=kind,
                     officer_id=event.officer_id,

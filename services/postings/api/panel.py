@@ -51,7 +51,7 @@ def agenda(ctx: Reading, sitting_id: UUID, paging: Paging) -> Page[PostingOut]:
     return fetch_page(
         ctx.session,
         select(postings).where(postings.c.state == "awaiting_date"),
-        order_by=[postings.c.decided_seq],
+        order_by=[postings.c.decided_seq, postings.c.id],
         paging=paging,
         convert=lambda row: posting_out(row, caller),
     )

@@ -246,7 +246,7 @@ def list_postings(
     return fetch_page(
         ctx.session,
         query,
-        order_by=[postings.c.decided_seq.desc()],
+        order_by=[postings.c.decided_seq.desc(), postings.c.id.desc()],
         paging=paging,
         convert=lambda row: posting_out(row, caller),
     )

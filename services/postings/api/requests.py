@@ -69,7 +69,7 @@ def list_requests(
     return fetch_page(
         ctx.session,
         query,
-        order_by=[transfer_requests.c.submitted_seq],
+        order_by=[transfer_requests.c.submitted_seq, transfer_requests.c.id],
         paging=paging,
         convert=lambda row: request_out(row, caller),
     )

@@ -35,10 +35,10 @@ from services.postings.projections.tables import (
     transfer_requests,
     units,
 )
-from shared.db import flush_inserts, insert_if_absent, insert_row
+from shared.db import flush_inserts, insert_if_absent, insert_row, next_in_order
 from shared.envelope import jsonable
 
-Handler = Callable[[Session, Any, int], None]
+Handler = Callable[[Session, Any], None]
 _HANDLERS: dict[type[Any], Handler] = {}
 
 
@@ -51,7 +51,7 @@ def handles(event_class: type[Any]) -> Callable[[Handler], Handler]:
 
 
 class PostingsProjector:
-    def project(self, session: Session, event: Any, position: int) -> None:
+    def project(self, session: Session, event: Any) -> None:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             return
@@ -59,7 +59,7 @@ class PostingsProjector:
         # updates officers (other handlers read those tables or change their rows).
         if type(event) not in _APPEND_ONLY:
             flush_batch(session)
-        handler(session, event, position)
+        handler(session, event)
 
     def begin_batch(self, session: Session) -> None:
         begin_batch(session)
@@ -130,7 +130,7 @@ def _officer_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @handles(Officer.Registered)
-def _officer_registered(session: Session, event: Officer.Registered, position: int) -> None:
+def _officer_registered(session: Session, event: Officer.Registered) -> None:
     fields = {
         name: getattr(event, name)
         for name in (
@@ -165,12 +165,12 @@ def _officer_registered(session: Session, event: Officer.Registered, position: i
 
 
 @handles(Officer.DetailsChanged)
-def _officer_changed(session: Session, event: Officer.DetailsChanged, position: int) -> None:
+def _officer_changed(session: Session, event: Officer.DetailsChanged) -> None:
     _bump_officer(session, event, **_officer_values(event.changes))
 
 
 @handles(Officer.PdrRecorded)
-def _pdr_recorded(session: Session, event: Officer.PdrRecorded, position: int) -> None:
+def _pdr_recorded(session: Session, event: Officer.PdrRecorded) -> None:
     _bump_officer(
         session, event, pdr_due_on=event.cycle.due_on, pdr_completed_on=event.cycle.completed_on
     )
@@ -189,7 +189,7 @@ def _officer_id(session: Session, event: Any) -> str:
 
 
 @handles(Officer.LocationRestricted)
-def _restricted(session: Session, event: Officer.LocationRestricted, position: int) -> None:
+def _restricted(session: Session, event: Officer.LocationRestricted) -> None:
     insert_row(
         session,
         restrictions,
@@ -212,7 +212,7 @@ def _restriction_row(session: Session, event: Any) -> Any:
 
 
 @handles(Officer.RestrictionLifted)
-def _lifted(session: Session, event: Officer.RestrictionLifted, position: int) -> None:
+def _lifted(session: Session, event: Officer.RestrictionLifted) -> None:
     session.execute(
         restrictions.delete().where(
             _restriction_row(session, event) & (restrictions.c.source == event.source.value)
@@ -222,9 +222,7 @@ def _lifted(session: Session, event: Officer.RestrictionLifted, position: int) -
 
 
 @handles(Officer.RestrictionExceptionSupported)
-def _exception_supported(
-    session: Session, event: Officer.RestrictionExceptionSupported, position: int
-) -> None:
+def _exception_supported(session: Session, event: Officer.RestrictionExceptionSupported) -> None:
     # As the event says it was given, and to which restrictions (version 1: every one).
     column = (
         "supported_by_psd"
@@ -239,26 +237,24 @@ def _exception_supported(
 
 
 @handles(Officer.HomeTownExceptionGranted)
-def _home_town_exception(
-    session: Session, event: Officer.HomeTownExceptionGranted, position: int
-) -> None:
+def _home_town_exception(session: Session, event: Officer.HomeTownExceptionGranted) -> None:
     _bump_officer(session, event, home_town_exception=True)
 
 
 @handles(Officer.PlaceOfDutyChanged)
-def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged, position: int) -> None:
+def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged) -> None:
     _bump_officer(session, event, place_of_duty=event.location, division=event.division)
 
 
 @handles(Officer.PostingOpened)
 @handles(Officer.PostingClosed)
-def _posting_opened_or_closed(session: Session, event: Any, position: int) -> None:
+def _posting_opened_or_closed(session: Session, event: Any) -> None:
     # The posting's own row says where it stands; the officer's row takes its version.
     _bump_officer(session, event)
 
 
 @handles(Location.Registered)
-def _location(session: Session, event: Location.Registered, position: int) -> None:
+def _location(session: Session, event: Location.Registered) -> None:
     session.execute(
         insert(locations).values(
             code=event.code,
@@ -274,7 +270,7 @@ def _location(session: Session, event: Location.Registered, position: int) -> No
 
 
 @handles(PolicySettings.Started)
-def _policy_started(session: Session, event: PolicySettings.Started, position: int) -> None:
+def _policy_started(session: Session, event: PolicySettings.Started) -> None:
     session.execute(
         insert(policy_settings).values(
             id=1, travel_limit_km=None, notice_days=28, version=event.originator_version
@@ -283,7 +279,7 @@ def _policy_started(session: Session, event: PolicySettings.Started, position: i
 
 
 @handles(PolicySettings.TravelLimitSet)
-def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet, position: int) -> None:
+def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet) -> None:
     session.execute(
         update(policy_settings).values(
             travel_limit_km=event.limit_km, version=event.originator_version
@@ -292,14 +288,14 @@ def _travel_limit(session: Session, event: PolicySettings.TravelLimitSet, positi
 
 
 @handles(PolicySettings.NoticePeriodSet)
-def _notice_period(session: Session, event: PolicySettings.NoticePeriodSet, position: int) -> None:
+def _notice_period(session: Session, event: PolicySettings.NoticePeriodSet) -> None:
     session.execute(
         update(policy_settings).values(notice_days=event.days, version=event.originator_version)
     )
 
 
 @handles(Delegation.Granted)
-def _delegation_granted(session: Session, event: Delegation.Granted, position: int) -> None:
+def _delegation_granted(session: Session, event: Delegation.Granted) -> None:
     session.execute(
         insert(delegations).values(
             id=str(event.originator_id),
@@ -316,7 +312,7 @@ def _delegation_granted(session: Session, event: Delegation.Granted, position: i
 
 
 @handles(Delegation.Revoked)
-def _delegation_revoked(session: Session, event: Delegation.Revoked, position: int) -> None:
+def _delegation_revoked(session: Session, event: Delegation.Revoked) -> None:
     session.execute(
         update(delegations)
         .where(delegations.c.id == str(event.originator_id))
@@ -325,7 +321,7 @@ def _delegation_revoked(session: Session, event: Delegation.Revoked, position: i
 
 
 @handles(Delegation.Exercised)
-def _delegation_exercised(session: Session, event: Delegation.Exercised, position: int) -> None:
+def _delegation_exercised(session: Session, event: Delegation.Exercised) -> None:
     session.execute(
         update(delegations)
         .where(delegations.c.id == str(event.originator_id))
@@ -338,12 +334,12 @@ def _posting_row(event: Any) -> Any:
 
 
 @handles(Posting.Decided)
-def _posting_decided(session: Session, event: Posting.Decided, position: int) -> None:
+def _posting_decided(session: Session, event: Posting.Decided) -> None:
     decision = event.decision
     session.execute(
         insert(postings).values(
             id=str(event.originator_id),
-            decided_seq=position,
+            decided_seq=next_in_order(postings.c.decided_seq),
             kind=event.kind.value,
             state="date_confirmed" if event.posting_date else "awaiting_date",
             officer_id=event.officer_id,
@@ -373,7 +369,7 @@ def _posting_decided(session: Session, event: Posting.Decided, position: int) ->
 
 
 @handles(Posting.DateConfirmed)
-def _date_confirmed(session: Session, event: Posting.DateConfirmed, position: int) -> None:
+def _date_confirmed(session: Session, event: Posting.DateConfirmed) -> None:
     session.execute(
         update(postings)
         .where(_posting_row(event))
@@ -390,7 +386,7 @@ def _date_confirmed(session: Session, event: Posting.DateConfirmed, position: in
 
 
 @handles(Posting.Deferred)
-def _deferred(session: Session, event: Posting.Deferred, position: int) -> None:
+def _deferred(session: Session, event: Posting.Deferred) -> None:
     _bump_posting(session, event)
     _panel_outcome(session, event, "deferred", None)
 
@@ -417,19 +413,17 @@ def _bump_posting(session: Session, event: Any, **values: Any) -> None:
 
 
 @handles(Posting.Delayed)
-def _delayed(session: Session, event: Posting.Delayed, position: int) -> None:
+def _delayed(session: Session, event: Posting.Delayed) -> None:
     _bump_posting(session, event, posting_date=event.posting_date)
 
 
 @handles(Posting.NoticeShortenedByAgreement)
-def _notice_agreed(
-    session: Session, event: Posting.NoticeShortenedByAgreement, position: int
-) -> None:
+def _notice_agreed(session: Session, event: Posting.NoticeShortenedByAgreement) -> None:
     _bump_posting(session, event, agreed_notice_days=event.agreed_days)
 
 
 @handles(Posting.OfficerNotified)
-def _notified(session: Session, event: Posting.OfficerNotified, position: int) -> None:
+def _notified(session: Session, event: Posting.OfficerNotified) -> None:
     officer_id = session.execute(
         select(postings.c.officer_id, postings.c.notified_at).where(_posting_row(event))
     ).one()
@@ -455,7 +449,7 @@ def _notified(session: Session, event: Posting.OfficerNotified, position: int) -
 
 
 @handles(Posting.Moved)
-def _moved(session: Session, event: Posting.Moved, position: int) -> None:
+def _moved(session: Session, event: Posting.Moved) -> None:
     # The move is a decision of its own: keep what it relied on beside the original facts.
     facts = json.loads(
         session.execute(select(postings.c.facts).where(_posting_row(event))).scalar_one()
@@ -486,7 +480,7 @@ def _moved(session: Session, event: Posting.Moved, position: int) -> None:
 
 
 @handles(Posting.SetAside)
-def _set_aside(session: Session, event: Posting.SetAside, position: int) -> None:
+def _set_aside(session: Session, event: Posting.SetAside) -> None:
     facts = json.loads(
         session.execute(select(postings.c.facts).where(_posting_row(event))).scalar_one()
     )
@@ -499,7 +493,7 @@ def _set_aside(session: Session, event: Posting.SetAside, position: int) -> None
 
 
 @handles(Posting.Withdrawn)
-def _withdrawn(session: Session, event: Posting.Withdrawn, position: int) -> None:
+def _withdrawn(session: Session, event: Posting.Withdrawn) -> None:
     facts = json.loads(
         session.execute(select(postings.c.facts).where(_posting_row(event))).scalar_one()
     )
@@ -512,7 +506,7 @@ def _withdrawn(session: Session, event: Posting.Withdrawn, position: int) -> Non
 
 
 @handles(PanelSitting.Scheduled)
-def _sitting(session: Session, event: PanelSitting.Scheduled, position: int) -> None:
+def _sitting(session: Session, event: PanelSitting.Scheduled) -> None:
     session.execute(
         insert(panel_sittings).values(
             id=str(event.originator_id),
@@ -524,7 +518,7 @@ def _sitting(session: Session, event: PanelSitting.Scheduled, position: int) -> 
 
 
 @handles(PanelSitting.OutcomeRecorded)
-def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded, position: int) -> None:
+def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded) -> None:
     session.execute(
         update(panel_sittings)
         .where(panel_sittings.c.id == str(event.originator_id))
@@ -533,7 +527,7 @@ def _sitting_outcome(session: Session, event: PanelSitting.OutcomeRecorded, posi
 
 
 @handles(PanelSitting.Closed)
-def _sitting_closed(session: Session, event: PanelSitting.Closed, position: int) -> None:
+def _sitting_closed(session: Session, event: PanelSitting.Closed) -> None:
     session.execute(
         update(panel_sittings)
         .where(panel_sittings.c.id == str(event.originator_id))
@@ -542,7 +536,7 @@ def _sitting_closed(session: Session, event: PanelSitting.Closed, position: int)
 
 
 @handles(Officer.ProbationReviewed)
-def _probation_reviewed(session: Session, event: Officer.ProbationReviewed, position: int) -> None:
+def _probation_reviewed(session: Session, event: Officer.ProbationReviewed) -> None:
     _bump_officer(session, event, probation_reviewed=True)
 
 
@@ -551,11 +545,11 @@ def _request_row(event: Any) -> Any:
 
 
 @handles(TransferRequest.Submitted)
-def _request_submitted(session: Session, event: TransferRequest.Submitted, position: int) -> None:
+def _request_submitted(session: Session, event: TransferRequest.Submitted) -> None:
     session.execute(
         insert(transfer_requests).values(
             id=str(event.originator_id),
-            submitted_seq=position,
+            submitted_seq=next_in_order(transfer_requests.c.submitted_seq),
             officer_id=event.officer_id,
             division=event.division,
             grounds=event.grounds,
@@ -571,7 +565,7 @@ def _request_submitted(session: Session, event: TransferRequest.Submitted, posit
 
 
 @handles(TransferRequest.Supported)
-def _request_supported(session: Session, event: TransferRequest.Supported, position: int) -> None:
+def _request_supported(session: Session, event: TransferRequest.Supported) -> None:
     session.execute(
         update(transfer_requests)
         .where(_request_row(event))
@@ -585,7 +579,7 @@ def _request_supported(session: Session, event: TransferRequest.Supported, posit
 
 
 @handles(TransferRequest.Declined)
-def _request_declined(session: Session, event: TransferRequest.Declined, position: int) -> None:
+def _request_declined(session: Session, event: TransferRequest.Declined) -> None:
     session.execute(
         update(transfer_requests)
         .where(_request_row(event))
@@ -624,7 +618,7 @@ def _request_declined(session: Session, event: TransferRequest.Declined, positio
 
 
 @handles(TransferRequest.Fulfilled)
-def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled, position: int) -> None:
+def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled) -> None:
     session.execute(
         update(transfer_requests)
         .where(_request_row(event))
@@ -635,9 +629,7 @@ def _request_fulfilled(session: Session, event: TransferRequest.Fulfilled, posit
 
 
 @handles(Officer.PolicyExceptionGranted)
-def _exception_granted(
-    session: Session, event: Officer.PolicyExceptionGranted, position: int
-) -> None:
+def _exception_granted(session: Session, event: Officer.PolicyExceptionGranted) -> None:
     insert_row(
         session,
         policy_exceptions,
@@ -654,9 +646,7 @@ def _exception_granted(
 
 
 @handles(Officer.PolicyExceptionApplied)
-def _exception_applied(
-    session: Session, event: Officer.PolicyExceptionApplied, position: int
-) -> None:
+def _exception_applied(session: Session, event: Officer.PolicyExceptionApplied) -> None:
     officer_id = _officer_id(session, event)
     row = policy_exceptions.c
     session.execute(
@@ -668,7 +658,7 @@ def _exception_applied(
 
 
 @handles(Unit.Registered)
-def _unit(session: Session, event: Unit.Registered, position: int) -> None:
+def _unit(session: Session, event: Unit.Registered) -> None:
     session.execute(
         insert(units).values(
             code=event.code,
@@ -681,7 +671,7 @@ def _unit(session: Session, event: Unit.Registered, position: int) -> None:
 
 
 @handles(Unit.HeadChanged)
-def _unit_head(session: Session, event: Unit.HeadChanged, position: int) -> None:
+def _unit_head(session: Session, event: Unit.HeadChanged) -> None:
     session.execute(
         update(units)
         .where(units.c.code == event.code)
@@ -690,7 +680,7 @@ def _unit_head(session: Session, event: Unit.HeadChanged, position: int) -> None
 
 
 @handles(Establishment.TargetSet)
-def _target(session: Session, event: Establishment.TargetSet, position: int) -> None:
+def _target(session: Session, event: Establishment.TargetSet) -> None:
     key = (
         (establishment.c.division == event.division)
         & (establishment.c.category == event.category)

@@ -16,7 +16,7 @@ from services.roi.projections.tables import commitments, designations
 
 
 class RoiProjector:
-    def project(self, session: Session, event: Any, position: int) -> None:
+    def project(self, session: Session, event: Any) -> None:
         if isinstance(event, CourseDesignation.Designated):
             self._designated(session, event)
         elif isinstance(event, Commitment.Enrolled):

@@ -1,0 +1,151 @@
+"""What runs while a service's log is ordered (ADR 0020). A decision writes its read-model
+rows, audit-index rows and idempotency record before it takes the log's ordering. Under
+the ordering it only inserts the events, reads the chain head and inserts the chain
+links, and then it commits. On PostgreSQL, where the ordering is an advisory lock."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, event, text
+
+from services.postings.domain.location import Location
+from services.postings.domain.values import GeoPoint
+from services.postings.projections.tables import kernel as postings_kernel
+from shared.errors import NotFound
+from shared.eventstore import log_lock_key, rebuild_lock_key
+from shared.roles import Role
+from tests.force import (
+    DIRECTOR,
+    NOW,
+    compulsory,
+    expect,
+    force_client,  # noqa: F401 - this module's ``client``
+)
+from tests.support.http import eventually
+
+EVENTS = postings_kernel.events.name
+
+
+@pytest.fixture
+def backend() -> str:
+    """PostgreSQL only: SQLite has no advisory lock, and one writer at a time anyway."""
+    return "postgresql"
+
+
+def _statements_of_one_request(client: TestClient, send: Any) -> list[str]:
+    """The SQL the request's own thread sent, in order, with COMMIT where it committed."""
+    engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
+    seen: list[tuple[int, str]] = []
+    log_key = log_lock_key(EVENTS)
+    request_thread: list[int] = []
+
+    def statement(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+        if "pg_advisory_xact_lock(" in sql and log_key in dict(params or {}).values():
+            request_thread.append(threading.get_ident())
+            sql = "LOG ORDERING"
+        seen.append((threading.get_ident(), " ".join(sql.split())))
+
+    def commit(_c: Any) -> None:
+        seen.append((threading.get_ident(), "COMMIT"))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        send()
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert len(request_thread) == 1, "the decision took the log's ordering once"
+    return [sql for thread, sql in seen if thread == request_thread[0]]
+
+
+def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) -> None:
+    statements = _statements_of_one_request(
+        client,
+        lambda: expect(
+            client.post(
+                "/postings/compulsory",
+                json=compulsory(),
+                headers={**DIRECTOR, "Idempotency-Key": "ordered-once"},
+            ),
+            201,
+        ),
+    )
+    ordering = statements.index("LOG ORDERING")
+    commit = statements.index("COMMIT", ordering)
+    under = [sql.split(" (")[0].split(" VALUES")[0] for sql in statements[ordering + 1 : commit]]
+    assert under == [
+        f"INSERT INTO {EVENTS}",
+        f"SELECT {EVENTS}_chain.chain_hash FROM {EVENTS}_chain "
+        f"ORDER BY {EVENTS}_chain.position DESC LIMIT %(param_1)s::INTEGER",
+        f"INSERT INTO {EVENTS}_chain",
+    ]
+    # Everything else the decision writes went before, in the same transaction.
+    before = statements[:ordering]
+    for table in ("postings", "audit_decisions", "audit_cases"):
+        assert any(sql.startswith(f"INSERT INTO {table} ") for sql in before), table
+    assert any(sql.startswith("UPDATE idempotency_keys ") for sql in before)
+
+
+def test_a_record_saved_and_loaded_again_in_one_unit_of_work_has_its_new_events(
+    client: TestClient,
+) -> None:
+    app = client.app.state.runtime.application  # type: ignore[attr-defined]
+    with app.db.unit_of_work(write=False) as session:
+        place = Location.register(
+            code="hythe",
+            name="Hythe police station",
+            division="south",
+            town="Hythe",
+            point=GeoPoint(51.071, 1.084),
+            kind="station",
+            actor_id="hr-1",
+            actor_role=Role.HR_RESOURCE_PLANNING,
+            at=NOW,
+        )
+        app.store(place)
+        again = app.load(place.id, Location, what="location")
+        assert (again.version, again.code) == (1, "hythe")
+        # Nothing reached the log: it is written only as the unit of work commits.
+        stored = text(f"SELECT count(*) FROM {EVENTS} WHERE originator_id = :id")
+        assert session.execute(stored, {"id": place.id}).scalar() == 0
+    # That unit of work did not commit, and its events went with it.
+    with app.db.unit_of_work(write=False), pytest.raises(NotFound):
+        app.load(place.id, Location, what="location")
+
+
+def test_a_decision_waits_for_a_rebuild_of_the_read_models(client: TestClient) -> None:
+    """A rebuild empties and refills the read models in one transaction; a decision, which
+    writes its rows before it takes the log's ordering, waits for it to finish."""
+    url = client.app.state.runtime.db.engine.url  # type: ignore[attr-defined]
+    rebuilder = create_engine(url)
+    try:
+        with rebuilder.connect() as rebuild, ThreadPoolExecutor(1) as pool:
+            rebuild.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": rebuild_lock_key(EVENTS)}
+            )
+            decided = pool.submit(
+                client.post, "/postings/compulsory", json=compulsory(), headers=DIRECTOR
+            )
+
+            def waiting_for_the_rebuild() -> bool:
+                return bool(
+                    rebuild.execute(
+                        text(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                            "AND NOT granted AND mode = 'ShareLock'"
+                        )
+                    ).scalar()
+                )
+
+            eventually(waiting_for_the_rebuild)
+            assert not decided.done()
+            rebuild.commit()
+            expect(decided.result(timeout=120), 201)
+    finally:
+        rebuilder.dispose()
