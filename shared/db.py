@@ -4,6 +4,7 @@ commit together or not at all."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    Insert,
     ScalarSelect,
     Table,
     create_engine,
@@ -138,9 +140,16 @@ def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
     """INSERT one row, now or, while rows are held, at the next ``flush_inserts``."""
     held: Held | None = session.info.get(_HELD)
     if held is None:
-        session.execute(table.insert(), row)
+        session.execute(_insert_into(table), row)
         return
     held.setdefault((table, tuple(sorted(row))), []).append(row)
+
+
+@functools.cache
+def _insert_into(table: Table) -> Insert:
+    # Built once per table: building a statement, and its cache key, costs more than
+    # sending it.
+    return table.insert()
 
 
 def flush_inserts(session: Session) -> None:

@@ -3,6 +3,7 @@ event store and the read models commit in one transaction (ADR 0001)."""
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Sequence
 from enum import Enum
@@ -27,7 +28,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import func, select
+from sqlalchemy import Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shared.audit_index import index_event
@@ -72,7 +73,18 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         desc: bool = False,
         limit: int | None = None,
     ) -> list[StoredEvent]:
-        found = super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        statement = self._select_events(gt is not None, lte is not None, desc, limit is not None)
+        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
+        with self.transaction(commit=False) as session:
+            found = [
+                StoredEvent(
+                    originator_id=row[0],
+                    originator_version=row[1],
+                    topic=row[2],
+                    state=bytes(row[3]),
+                )
+                for row in session.execute(statement, params)
+            ]
         sessions = self.datastore.scoped_session
         if sessions is None or not sessions.registry.has():
             return found
@@ -86,6 +98,24 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
             return found
         merged = sorted([*found, *waiting], key=lambda s: s.originator_version, reverse=desc)
         return merged[:limit] if limit is not None else merged
+
+    @functools.cache  # noqa: B019 - one recorder per application, for the process's life
+    def _select_events(
+        self, after: bool, up_to: bool, desc: bool, limited: bool
+    ) -> Select[tuple[Any, ...]]:
+        """The read of a record's events, built once for each shape of question: the
+        library's builds an ORM query, and its cache key, on every load."""
+        c = cast(Table, self.events_record_cls.__table__).c
+        statement = select(c.originator_id, c.originator_version, c.topic, c.state).where(
+            c.originator_id == bindparam("originator_id")
+        )
+        if after:
+            statement = statement.where(c.originator_version > bindparam("gt"))
+        if up_to:
+            statement = statement.where(c.originator_version <= bindparam("lte"))
+        version = c.originator_version
+        statement = statement.order_by(version.desc() if desc else version)
+        return statement.limit(bindparam("limit")) if limited else statement
 
 
 def log_lock_key(events_table: str) -> int:

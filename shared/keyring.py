@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import Database, insert_if_absent
@@ -31,6 +31,9 @@ class DatabaseKeyring:
         self._db = db
         self._table = table
         self._clock = clock
+        # Built once: every decision about an officer reads their key.
+        self._read = select(table.c.key).where(table.c.officer_id == bindparam("officer_id"))
+        self._locked_read = self._read.with_for_update(read=True)
 
     def _cache(self) -> dict[str, bytes | None]:
         cache: dict[str, bytes | None] = self._db.sessions().info.setdefault("officer_keys", {})
@@ -44,10 +47,8 @@ class DatabaseKeyring:
         locked: set[str] = self._db.sessions().info.setdefault("officer_keys_locked", set())
         if officer_id in cache and (not lock or officer_id in locked):
             return True, cache[officer_id]
-        query = select(self._table.c.key).where(self._table.c.officer_id == officer_id)
-        if lock:
-            query = query.with_for_update(read=True)
-        row = self._db.sessions().execute(query).first()
+        query = self._locked_read if lock else self._read
+        row = self._db.sessions().execute(query, {"officer_id": officer_id}).first()
         if row is None:
             return False, None
         if lock:

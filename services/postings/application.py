@@ -39,6 +39,10 @@ from shared.eventstore import LedgerApplication
 OPEN_STATES = (PostingState.AWAITING_DATE.value, PostingState.DATE_CONFIRMED.value)
 
 
+#: Key in ``Session.info``: the policy settings as this unit of work read them.
+_POLICY = "postings.policy"
+
+
 class PostingsApplication(LedgerApplication):
     name = "Postings"  # the event table is postings_events
     kernel = postings_kernel
@@ -98,11 +102,20 @@ class PostingsApplication(LedgerApplication):
             return None
 
     def policy(self) -> PolicySettings:
-        # One read, not "is it there?" and then a second to load it: every decision asks.
-        try:
-            return self.load(POLICY_ID, PolicySettings, what="policy settings")
-        except NotFound:
-            return PolicySettings.start(at=self.clock.now())
+        # One read, not "is it there?" and then a second to load it: every decision asks,
+        # and some twice (the notice period, then the placement checks), so a unit of work
+        # keeps what it read; a change it stores is made on that same object.
+        kept: dict[str, PolicySettings] = (
+            self.db.sessions().info.setdefault(_POLICY, {})
+            if self.db.sessions.registry.has()
+            else {}
+        )
+        if "policy" not in kept:
+            try:
+                kept["policy"] = self.load(POLICY_ID, PolicySettings, what="policy settings")
+            except NotFound:
+                kept["policy"] = PolicySettings.start(at=self.clock.now())
+        return kept["policy"]
 
     # -- what the read models say -------------------------------------------------------------
 

@@ -333,22 +333,30 @@ def _posting_row(event: Any) -> Any:
     return postings.c.id == str(event.originator_id)
 
 
+#: Built once (every decision runs it): the queue's order and the officer's division are
+#: found by the INSERT itself.
+_DECIDED = insert(postings).values(
+    decided_seq=next_in_order(postings.c.decided_seq),
+    # The officer's division when the decision was taken: their own SLT and commander see
+    # the posting that takes the officer away, too.
+    from_division=select(officers.c.division)
+    .where(officers.c.officer_id == bindparam("whose_division"))
+    .scalar_subquery(),
+)
+
+
 @handles(Posting.Decided)
 def _posting_decided(session: Session, event: Posting.Decided) -> None:
     decision = event.decision
     session.execute(
-        insert(postings).values(
+        _DECIDED,
+        dict(
             id=str(event.originator_id),
-            decided_seq=next_in_order(postings.c.decided_seq),
             kind=event.kind.value,
             state="date_confirmed" if event.posting_date else "awaiting_date",
             officer_id=event.officer_id,
+            whose_division=event.officer_id,
             division=event.division,
-            # The officer's division when the decision was taken: their own SLT and
-            # commander see the posting that takes the officer away, too.
-            from_division=session.execute(
-                select(officers.c.division).where(officers.c.officer_id == event.officer_id)
-            ).scalar(),
             from_location=event.from_location,
             to_location=event.to_location,
             likely_posting_date=decision.effective_date,
@@ -364,7 +372,7 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
             facts=json.dumps(decision.facts),
             date_confirmed_at=event.timestamp if event.posting_date else None,
             version=event.originator_version,
-        )
+        ),
     )
 
 
