@@ -102,7 +102,9 @@ def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
             results.get("saturation_sweep", []), results.get("floor_sweep", []), strict=False
         )
     )
-    services = ("postings", "roi", "appeals", "load generator")
+    services = ("postings", "roi", "appeals", "load generator", "PostgreSQL")
+    columns = ("requests", *services, "all", "ordering waited", "ordering held")
+    cost_header = "| " + " | ".join(columns) + " |\n" + "| --- " * len(columns) + "|"
     costs = "\n".join(
         f"| {run['workers']} | "
         + " | ".join(_ms(run.get("cpu_ms_per_decision", {}).get(name)) for name in services)
@@ -146,11 +148,11 @@ saturation figure above):
 
 What a decision cost at each level of concurrency: CPU milliseconds per decision in each
 process (the kernel's accounting of each process, all threads, from the start of the level
-until ROI and appeals had followed postings' feed), and in postings, how long a
-transaction waited for the log's ordering and then held it until it ended (p50 / p99):
+until appeals and postings had followed each other's feeds; PostgreSQL is all its
+processes on the machine), and in postings, how long a transaction waited for the log's
+ordering and then held it until it ended (p50 / p99):
 
-| requests | postings | ROI | appeals | load generator | all | ordering waited | ordering held |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+{cost_header}
 {costs}
 """
     findings = Path(__file__).with_name("findings.md")

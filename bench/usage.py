@@ -23,6 +23,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def database_cpu_seconds() -> float:
+    """User and system time of every PostgreSQL process on the machine (its backends, one
+    per connection, and its background workers): what the database spent, summed, since
+    they started. The benchmark runs on an otherwise idle machine."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        if name == "postgres":
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
+
+
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -37,6 +54,7 @@ class Meter:
     def start(self) -> None:
         self.started_at = time.time()
         self._before = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self._database = database_cpu_seconds()
         self._own = own_cpu_seconds()
 
     def load_done(self) -> None:
@@ -48,6 +66,8 @@ class Meter:
     def stop(self, decisions: int) -> dict[str, Any]:
         spent = {name: cpu_seconds(pid) - self._before[name] for name, pid in self.pids.items()}
         spent["load generator"] = self._own_spent
+        # Backends that ended during the phase take their time with them: a floor.
+        spent["PostgreSQL"] = database_cpu_seconds() - self._database
         per = {
             name: round(seconds * 1000 / decisions, 2) if decisions else None
             for name, seconds in spent.items()

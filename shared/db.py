@@ -162,11 +162,16 @@ def flush_inserts(session: Session) -> None:
     for (table, columns), rows in sorted(
         held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
     ):
-        if postgresql and not _defaults_made_in_python(table, columns):
+        if postgresql and len(rows) >= COPY_FROM and not _defaults_made_in_python(table, columns):
             _copy(session, table, columns, rows)
         else:
-            session.execute(table.insert(), rows)
+            session.execute(_insert_into(table), rows)
     held.clear()
+
+
+#: Below this many rows, one multi-row INSERT costs less than COPY's own exchanges (a
+#: rebuild flushes before every event whose handler reads back, often with a few rows).
+COPY_FROM = 100
 
 
 def _defaults_made_in_python(table: Table, columns: tuple[str, ...]) -> bool:
