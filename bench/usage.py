@@ -35,8 +35,10 @@ def database_cpu_seconds() -> float:
             continue  # the process ended while we looked
         name = text[text.find("(") + 1 : text.rfind(")")]
         if name == "postgres":
+            # Own time, and the time of children it reaped (proc(5), fields 14-17): a
+            # backend whose connection closed during the phase is counted in its parent's.
             fields = text.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / _TICKS
+            total += sum(int(f) for f in fields[11:15]) / _TICKS
     return total
 
 
@@ -66,7 +68,6 @@ class Meter:
     def stop(self, decisions: int) -> dict[str, Any]:
         spent = {name: cpu_seconds(pid) - self._before[name] for name, pid in self.pids.items()}
         spent["load generator"] = self._own_spent
-        # Backends that ended during the phase take their time with them: a floor.
         spent["PostgreSQL"] = database_cpu_seconds() - self._database
         per = {
             name: round(seconds * 1000 / decisions, 2) if decisions else None

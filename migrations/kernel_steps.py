@@ -163,8 +163,79 @@ def index_acts_by_record() -> None:
         sa.Column("record_id", sqlalchemy_utils.types.uuid.UUIDType(), nullable=False),
         sa.Column("record_version", sa.BigInteger().with_variant(sa.Integer(), "sqlite")),
     )
+    with op.batch_alter_table("audit_decisions") as batch:
+        batch.add_column(
+            sa.Column(
+                "recorded_seq",
+                sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                nullable=False,
+            )
+        )
+    op.create_index("ix_audit_decisions_recorded_seq", "audit_decisions", ["recorded_seq"])
 
 
 def index_acts_by_position() -> None:
     op.drop_table("audit_decisions")
     _audit_acts_table(sa.Column("position", sa.BigInteger(), autoincrement=False))
+
+
+#: The log write of a unit of work as one statement (ADR 0020): under the log's ordering,
+#: insert the events and extend the hash chain over them, each leaf the SHA-256 of 0x00 and
+#: the canonical entry shared.hashchain builds, byte for byte, and each head the SHA-256 of
+#: 0x01, the head before and the leaf. Returns when the ordering was granted. A function
+#: body runs each statement on a new snapshot, so the chain head read after the lock is
+#: the last one committed.
+_LOG_APPEND = r"""
+CREATE OR REPLACE FUNCTION log_append(
+    events_table text, lock_key bigint,
+    ids uuid[], versions bigint[], topics text[], states bytea[]
+) RETURNS timestamptz LANGUAGE plpgsql AS $$
+DECLARE
+    granted timestamptz;
+    head bytea;
+    leaf bytea;
+    stored bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    granted := clock_timestamp();
+    EXECUTE format(
+        'SELECT decode(chain_hash, ''hex'') FROM %I ORDER BY position DESC LIMIT 1',
+        events_table || '_chain'
+    ) INTO head;
+    head := coalesce(head, decode(repeat('00', 32), 'hex'));
+    FOR i IN 1 .. cardinality(ids) LOOP
+        EXECUTE format(
+            'INSERT INTO %I (originator_id, originator_version, topic, state) '
+            'VALUES ($1, $2, $3, $4) RETURNING id',
+            events_table
+        ) INTO stored USING ids[i], versions[i], topics[i], states[i];
+        leaf := sha256('\x00'::bytea || convert_to(
+            '{"id":' || stored
+            || ',"originator_id":' || to_json(ids[i]::text)::text
+            || ',"originator_version":' || versions[i]
+            || ',"state":"' || translate(encode(states[i], 'base64'), E'\n', '')
+            || '","topic":' || to_json(topics[i])::text || '}',
+            'UTF8'
+        ));
+        head := sha256('\x01'::bytea || head || leaf);
+        EXECUTE format(
+            'INSERT INTO %I (position, leaf_hash, chain_hash) VALUES ($1, $2, $3)',
+            events_table || '_chain'
+        ) USING stored, encode(leaf, 'hex'), encode(head, 'hex');
+    END LOOP;
+    RETURN granted;
+END;
+$$
+"""
+
+
+def create_log_append() -> None:
+    """The log write as one statement, on PostgreSQL (revision 0015 of postings, 0012 of
+    appeals, 0011 of roi); SQLite, one writer at a time, writes the log from Python."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_LOG_APPEND)
+
+
+def drop_log_append() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION log_append(text, bigint, uuid[], bigint[], text[], bytea[])")

@@ -13,7 +13,7 @@ from eventsourcing.domain import AggregateCreated
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.db import insert_row
+from shared.db import arrival_number, insert_row
 from shared.envelope import event_type
 from shared.ledger import Decision
 from shared.tables import KernelTables
@@ -96,6 +96,7 @@ def index_event(session: Session, kernel: KernelTables, event: Any) -> None:
             # log numbers it, so the index is written outside the log's ordering.
             "record_id": event.originator_id,
             "record_version": event.originator_version,
+            "recorded_seq": arrival_number(session, kernel.audit_decisions.c.recorded_seq),
             # A refusal is filed under the record it was asked of, where there was one.
             "case_id": str(asked_of) if asked_of else case_id,
             "case_type": case_type(event),

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    ClauseElement,
+    Column,
     ColumnElement,
     Engine,
     Insert,
@@ -124,6 +126,23 @@ def next_in_order(column: ColumnElement[int]) -> ScalarSelect[int]:
     return select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
 
 
+def arrival_number(session: Session, column: Column[int]) -> Any:
+    """``next_in_order`` for a row that ``insert_row`` may hold back (a rebuild sends held
+    rows many at a time, so the INSERT cannot count them): while rows are held, the number
+    is counted here, from the last one the table has."""
+    if _HELD not in session.info:
+        return next_in_order(column)
+    counters: dict[Column[int], int] = session.info.setdefault(_ARRIVALS, {})
+    if column not in counters:
+        last = session.execute(select(func.max(column))).scalar()
+        counters[column] = int(last or 0)
+    counters[column] += 1
+    return counters[column]
+
+
+#: Key in ``Session.info``: the last arrival number counted for each column.
+_ARRIVALS = "db.arrivals"
+
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
 _HELD = "db.held_inserts"
 Held = dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]
@@ -140,7 +159,11 @@ def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
     """INSERT one row, now or, while rows are held, at the next ``flush_inserts``."""
     held: Held | None = session.info.get(_HELD)
     if held is None:
-        session.execute(_insert_into(table), row)
+        if any(isinstance(value, ClauseElement) for value in row.values()):
+            # A value the INSERT computes (next_in_order) is part of the statement.
+            session.execute(table.insert().values(row))
+        else:
+            session.execute(_insert_into(table), row)
         return
     held.setdefault((table, tuple(sorted(row))), []).append(row)
 

@@ -25,16 +25,16 @@ class OrderingTimings:
         self._rows: list[tuple[float, float, float]] = []
         self._guard = threading.Lock()
 
-    def granted(self, session: Session, asked_at: float) -> None:
-        now = time.perf_counter()
-        session.info[_GRANTED] = (time.time(), now, now - asked_at)
+    def granted(self, session: Session, asked_at: float, granted_at: float) -> None:
+        """Wall-clock times (the database grants the ordering, and says when)."""
+        session.info[_GRANTED] = (asked_at, granted_at)
 
     def ended(self, session: Session) -> None:
         granted = session.info.pop(_GRANTED, None)
         if granted is not None:
-            at, since, waited = granted
+            asked_at, granted_at = granted
             with self._guard:
-                self._rows.append((at, waited, time.perf_counter() - since))
+                self._rows.append((granted_at, granted_at - asked_at, time.time() - granted_at))
 
     def write(self) -> None:
         with self._guard:

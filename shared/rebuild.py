@@ -3,19 +3,23 @@ demand. The replay goes through the same projector that keeps them live."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import MetaData, delete, func, select
 from sqlalchemy.orm import Session
 
+from shared.decoding import decoded_pages
 from shared.eventstore import LedgerApplication, log_lock_key, rebuild_lock_key
 from shared.tables import KernelTables
 
 PAGE = 5000
 
 
-def _page(session: Session, kernel: KernelTables, after: int) -> list[Notification]:
+def read_page(
+    session: Session, kernel: KernelTables, after: int, limit: int = PAGE
+) -> list[Notification]:
     """The next stored events in log order, read in the rebuild's own transaction with a
     plain select (the library's reader builds an ORM object per row first)."""
     e = kernel.events.c
@@ -23,7 +27,7 @@ def _page(session: Session, kernel: KernelTables, after: int) -> list[Notificati
         select(e.id, e.originator_id, e.originator_version, e.topic, e.state)
         .where(e.id > after)
         .order_by(e.id)
-        .limit(PAGE)
+        .limit(limit)
     )
     return [
         Notification(
@@ -57,9 +61,12 @@ def rebuild_read_models(
     kernel: KernelTables,
     *,
     progress: Callable[[int], None] | None = None,
+    decode_apart: bool | None = None,
 ) -> int:
     """Empty every read-model table and replay every event; one transaction, so readers see
-    the old read models or the new ones, never half. Returns how many events were replayed."""
+    the old read models or the new ones, never half. Returns how many events were replayed.
+    ``decode_apart``: decode on a second process (by default, for a large log on
+    PostgreSQL)."""
     keep = kept_tables(kernel)
     # Tables marked ``info={"rebuild": "keep"}`` are not derived from this log alone (fed by
     # another service's feed, or an outbox of what was already sent): replaying it cannot
@@ -82,16 +89,43 @@ def rebuild_read_models(
         for table in read_models:
             session.execute(delete(table))
         application.begin_batch(session)
-        after = 0
-        while True:
-            page = _page(session, kernel, after)
-            for notification in page:
-                event = application.mapper.to_domain_event(notification)
+        if decode_apart is None:
+            decode_apart = not application.db.is_sqlite and _log_size(session, kernel) >= APART_FROM
+        pages = (
+            decoded_pages(type(application), _url(application), page_size=PAGE)
+            if decode_apart
+            else _decoded_here(session, application, kernel)
+        )
+        for page in pages:
+            for _, event in page:
                 application.project(session, event)
             application.flush_batch(session)
             replayed += len(page)
             if progress:
                 progress(replayed)
-            if len(page) < PAGE:
-                return replayed
-            after = page[-1].id
+        return replayed
+
+
+#: From this many events, a rebuild on PostgreSQL decodes on a second process
+#: (shared.decoding): below it, starting that process costs more than it saves.
+APART_FROM = 50_000
+
+
+def _log_size(session: Session, kernel: KernelTables) -> int:
+    return int(session.execute(select(func.count()).select_from(kernel.events)).scalar() or 0)
+
+
+def _url(application: LedgerApplication) -> str:
+    return application.db.url.render_as_string(hide_password=False)
+
+
+def _decoded_here(
+    session: Session, application: LedgerApplication, kernel: KernelTables
+) -> Iterator[list[tuple[int, Any]]]:
+    after = 0
+    while True:
+        page = read_page(session, kernel, after)
+        yield [(n.id, application.mapper.to_domain_event(n)) for n in page]
+        if len(page) < PAGE:
+            return
+        after = page[-1].id

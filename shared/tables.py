@@ -127,6 +127,9 @@ class KernelTables:
             metadata,
             Column("record_id", UUIDType(), primary_key=True),
             Column("record_version", _BIG_ID, primary_key=True, autoincrement=False),
+            #: The order acts were recorded in, which lists follow: the log's own order for
+            #: acts recorded one after another and in a rebuild (shared.db.next_in_order).
+            Column("recorded_seq", _BIG_ID, nullable=False, index=True),
             Column("case_id", String(lengths.UUID), nullable=False, index=True),
             Column("case_type", String(lengths.CASE_TYPE), nullable=False),
             Column("event_type", String(lengths.EVENT_TYPE), nullable=False),

@@ -1079,9 +1079,13 @@ def _read_models(client: TestClient) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-def test_a_rebuild_reproduces_every_read_model_row_for_row(client: TestClient) -> None:
+@pytest.mark.parametrize("decode_apart", [False, True], ids=["decoded-here", "decoded-apart"])
+def test_a_rebuild_reproduces_every_read_model_row_for_row(
+    client: TestClient, decode_apart: bool
+) -> None:
     """A rebuild holds writes back and sends them many at a time (officer updates merged,
-    index rows and new rows batched): the tables it leaves must be the live ones exactly,
+    index rows and new rows batched), and may decode on a second process (as it does for a
+    large log on PostgreSQL): the tables it leaves must be the live ones exactly,
     across restrictions added and lifted, an exception granted and used, a PDR, details
     changed, postings decided, confirmed and moved."""
     from shared import migrate
@@ -1108,7 +1112,10 @@ def test_a_rebuild_reproduces_every_read_model_row_for_row(client: TestClient) -
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
 
     replayed = rebuild_read_models(
-        runtime.application, migrate.service_metadata("postings"), runtime.tables
+        runtime.application,
+        migrate.service_metadata("postings"),
+        runtime.tables,
+        decode_apart=decode_apart,
     )
 
     assert replayed > 20

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from shared import lengths
 from shared.api.feed import EventEnvelope
@@ -124,17 +124,8 @@ def decisions_page(
 ) -> Page[AuditAct]:
     """One page of this service's acts matching ``where``, oldest first, as ``reader`` may
     read them."""
-    index, log = runtime.tables.audit_decisions, runtime.tables.events
-    # Each act's position in the log, from its stored event (the index names the event by
-    # record and version: it is written before the log numbers it).
-    position = log.c.id.label("position")
-    query = select(index, position).join(
-        log,
-        and_(
-            log.c.originator_id == index.c.record_id,
-            log.c.originator_version == index.c.record_version,
-        ),
-    )
+    index = runtime.tables.audit_decisions
+    query = select(index)
     for column, value in (
         (index.c.officer_id, where.officer_id),
         (index.c.clause, where.clause),
@@ -153,31 +144,43 @@ def decisions_page(
     service = runtime.settings.service_name
     app = runtime.application
     with runtime.db.unit_of_work(write=False) as session:
-        rows = fetch_page(session, query, order_by=[log.c.id], paging=paging, convert=lambda r: r)
+        rows = fetch_page(
+            session,
+            query,
+            order_by=[index.c.recorded_seq, index.c.record_id, index.c.record_version],
+            paging=paging,
+            convert=lambda r: r,
+        )
         events: dict[int, Any] = {}
+        # Each act's stored event, and so its position in the log (the index names the
+        # event by record and version: it is written before the log numbers it).
         envelopes = {
-            e["id"]: e
+            (e["originator_id"], e["originator_version"]): e
             for e in stored_entries(
                 session,
                 app,
                 runtime.tables,
-                positions=[r["position"] for r in rows.items],
+                records=[(r["record_id"], r["record_version"]) for r in rows.items],
                 events_out=events,
             )
         }
     contracts = runtime.contracts
-    return Page(
-        items=[
+    acts = []
+    for r in rows.items:
+        envelope = envelopes[(str(r["record_id"]), r["record_version"])]
+        position = envelope["id"]
+        acts.append(
             AuditAct(
                 **act_entry(
                     service,
-                    r,
-                    envelopes[r["position"]],
-                    contracts.publish(r["position"], events[r["position"]], reader).data,
+                    {**r, "position": position},
+                    envelope,
+                    contracts.publish(position, events[position], reader).data,
                 )
             )
-            for r in rows.items
-        ],
+        )
+    return Page(
+        items=acts,
         limit=rows.limit,
         offset=rows.offset,
         total=rows.total,
