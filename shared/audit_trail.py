@@ -10,7 +10,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shared.envelope import jsonable, to_envelope
@@ -39,21 +39,16 @@ def stored_entries(
     kernel: KernelTables,
     *,
     positions: Iterable[int] | None = None,
-    records: Iterable[tuple[UUID, int]] | None = None,
     case_id: UUID | None = None,
     events_out: dict[int, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Stored events as envelopes with their leaf and chain hashes, in log order: those at
-    ``positions``, or of these (record, version) ``records``, or every event of the case
-    ``case_id`` (and into ``events_out``, each domain event by its position)."""
+    ``positions``, or every event of the case ``case_id`` (and into ``events_out``, each
+    domain event by its position)."""
     events = kernel.events.c
     query = chained_events(kernel)
     if positions is not None:
         query = query.where(events.id.in_(list(positions)))
-    if records is not None:
-        query = query.where(
-            tuple_(events.originator_id, events.originator_version).in_(list(records))
-        )
     if case_id is not None:
         query = query.where(events.originator_id == case_id)
     for row in session.execute(query.order_by(events.id)):

@@ -5,10 +5,8 @@ audit-index rows, officers' keys and the idempotency record are all written befo
 is touched. The sealed events wait in the session until the transaction is about to commit.
 Then, and only then, the log's ordering is taken, the events are inserted (which numbers
 them), the chain head is read and the chain extended over them, and the transaction commits
-at once, which releases the ordering. On PostgreSQL all of that is one statement (the
-migrations' ``log_append``) and the commit: the decision's Python never runs under the
-ordering, and a writer holding it never waits for the interpreter behind another request's
-rules or projections.
+at once, which releases the ordering. So what runs under the ordering is four statements
+and a few hashes, not the decision's Python.
 
 Followers still read in notification-id order, and skip nothing: ids are given under the
 ordering, and the ordering is held until commit, so ids commit in the order they are given.
@@ -23,7 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Table, event, insert, select, text
+from sqlalchemy import Table, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,26 +71,12 @@ def held(session: Session, events_table: str, originator_id: UUID) -> list[Store
 
 
 def _write(session: Session, log: PendingLog) -> None:
-    """Under the log's ordering: insert the events, read the chain head, extend the chain.
-    On PostgreSQL that is one statement, the migrations' ``log_append``, so that the
-    ordering is held for the database's work and the commit, never while this process
-    waits for its interpreter; on SQLite, which has one writer at a time, it is done here."""
+    """Under the log's ordering: insert the events, read the chain head, extend the chain."""
     if log.lock_key is not None:
         asked_at = time.time()
-        granted = session.execute(
-            _LOG_APPEND,
-            {
-                "events_table": log.events.name,
-                "lock_key": log.lock_key,
-                "ids": [s.originator_id for s in log.stored],
-                "versions": [s.originator_version for s in log.stored],
-                "topics": [s.topic for s in log.stored],
-                "states": [s.state for s in log.stored],
-            },
-        ).scalar_one()
+        session.execute(select(func.pg_advisory_xact_lock(log.lock_key)))
         if ordering_timings.RECORDING is not None:
-            ordering_timings.RECORDING.granted(session, asked_at, granted.timestamp())
-        return
+            ordering_timings.RECORDING.granted(session, asked_at, time.time())
     rows = [
         {
             "originator_id": s.originator_id,
@@ -120,12 +104,6 @@ def _write(session: Session, log: PendingLog) -> None:
         head = extend(head, leaf)
         links.append({"position": position, "leaf_hash": leaf.hex(), "chain_hash": head.hex()})
     session.execute(insert(chain), links)
-
-
-_LOG_APPEND = text(
-    "SELECT log_append(:events_table, :lock_key, CAST(:ids AS uuid[]), "
-    "CAST(:versions AS bigint[]), CAST(:topics AS text[]), CAST(:states AS bytea[]))"
-)
 
 
 @event.listens_for(Session, "before_commit")

@@ -1,8 +1,7 @@
 """What runs while a service's log is ordered (ADR 0020). A decision writes its read-model
 rows, audit-index rows and idempotency record before it takes the log's ordering. Under
 the ordering it only inserts the events, reads the chain head and inserts the chain
-links, in one statement (``log_append``), and then it commits. On PostgreSQL, where the
-ordering is an advisory lock."""
+links, and then it commits. On PostgreSQL, where the ordering is an advisory lock."""
 
 from __future__ import annotations
 
@@ -47,11 +46,9 @@ def _statements_of_one_request(client: TestClient, send: Any) -> list[str]:
     request_thread: list[int] = []
 
     def statement(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
-        values = dict(params or {})
-        if "log_append(" in sql and values.get("lock_key") == log_key:
-            assert values["events_table"] == EVENTS
+        if "pg_advisory_xact_lock(" in sql and log_key in dict(params or {}).values():
             request_thread.append(threading.get_ident())
-            sql = "LOG APPEND"
+            sql = "LOG ORDERING"
         seen.append((threading.get_ident(), " ".join(sql.split())))
 
     def commit(_c: Any) -> None:
@@ -80,10 +77,15 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
             201,
         ),
     )
-    # The log's ordering is taken inside one statement, which inserts the events and the
-    # chain links; the commit, which releases it, comes next.
-    ordering = statements.index("LOG APPEND")
-    assert statements[ordering + 1] == "COMMIT"
+    ordering = statements.index("LOG ORDERING")
+    commit = statements.index("COMMIT", ordering)
+    under = [sql.split(" (")[0].split(" VALUES")[0] for sql in statements[ordering + 1 : commit]]
+    assert under == [
+        f"INSERT INTO {EVENTS}",
+        f"SELECT {EVENTS}_chain.chain_hash FROM {EVENTS}_chain "
+        f"ORDER BY {EVENTS}_chain.position DESC LIMIT %(param_1)s::INTEGER",
+        f"INSERT INTO {EVENTS}_chain",
+    ]
     # Everything else the decision writes went before, in the same transaction.
     before = statements[:ordering]
     for table in ("postings", "audit_decisions", "audit_cases"):
@@ -153,8 +155,8 @@ def test_a_decision_waits_for_a_rebuild_of_the_read_models(client: TestClient) -
 def test_the_chain_the_database_extends_is_the_one_the_verifier_computes(
     client: TestClient,
 ) -> None:
-    """``log_append`` hashes in SQL what shared.hashchain hashes in Python: a decision's
-    events, sealed and several to a unit of work, verify from the first event to the last."""
+    """The chain extended at commit is the one the verifier computes: a decision's events,
+    sealed and several to a unit of work, verify from the first event to the last."""
     for officer_id in ("K100", "K101"):
         expect(
             client.post(
