@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, flush_inserts, hold_inserts
-from shared.errors import NotFound
+from shared.errors import ConcurrentChange, NotFound
 from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
 from shared.sealing import OWNERS, Keyring, SealingMapper
@@ -96,6 +96,10 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         ]
         if not waiting:
             return found
+        if any(s.originator_version >= waiting[0].originator_version for s in found):
+            # Another unit of work committed this record at a version this one holds: a
+            # lost race, decided again like any other (not two events at one version).
+            raise ConcurrentChange("the record was changed by someone else; reload and retry")
         merged = sorted([*found, *waiting], key=lambda s: s.originator_version, reverse=desc)
         return merged[:limit] if limit is not None else merged
 
