@@ -8,15 +8,17 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, text
 
+from services.postings.domain.kinds import PostingKind
 from services.postings.domain.location import Location
 from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import kernel as postings_kernel
-from shared.errors import NotFound
+from shared.errors import ConcurrentChange, NotFound
 from shared.eventstore import log_lock_key, rebuild_lock_key
 from shared.roles import Role
 from tests.force import (
@@ -167,3 +169,31 @@ def test_the_chain_the_database_extends_is_the_one_the_verifier_computes(
     verified = expect(client.get("/audit/verify", headers=AUDITOR), 200)
     assert verified["ok"], verified
     assert verified["events"] > 10
+
+
+def test_a_record_saved_meanwhile_by_another_unit_of_work_is_a_lost_race(
+    client: TestClient,
+) -> None:
+    """This unit of work holds the officer at a version another has committed since it
+    read: loading the officer again is a lost race, decided again as any other (409 after
+    retries), never a record with two events at one version (a 500)."""
+    app = client.app.state.runtime.application  # type: ignore[attr-defined]
+
+    def open_a_posting() -> None:
+        officer = app.officer("K100")
+        officer.open_a_posting(posting_id=uuid4(), kind=PostingKind.COMPULSORY, at=NOW)
+        app.store(officer)
+
+    with app.db.unit_of_work(write=False):
+        stale = app.officer("K100")
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: _in_a_unit_of_work(app, open_a_posting)).result(timeout=120)
+        stale.open_a_posting(posting_id=uuid4(), kind=PostingKind.COMPULSORY, at=NOW)
+        app.store(stale)
+        with pytest.raises(ConcurrentChange):
+            app.officer("K100")
+
+
+def _in_a_unit_of_work(app: Any, work: Any) -> None:
+    with app.db.unit_of_work(write=True):
+        work()
