@@ -4,13 +4,15 @@ demand. The replay goes through the same projector that keeps them live."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import MetaData, delete, func, select
 from sqlalchemy.orm import Session
 
-from shared.decoding import decoded_pages
+from shared.collection import collector_paused
+from shared.decoding import Decoder
 from shared.eventstore import LedgerApplication, log_lock_key, rebuild_lock_key
 from shared.tables import KernelTables
 
@@ -77,7 +79,15 @@ def rebuild_read_models(
         if t.name not in keep and t.info.get("rebuild") != "keep"
     ]
     replayed = 0
-    with application.db.unit_of_work(write=True) as session:
+    with application.db.unit_of_work(write=True) as session, ExitStack() as stack:
+        if decode_apart is None:
+            # Counted before the log is held: it only decides where decoding runs.
+            decode_apart = not application.db.is_sqlite and _log_size(session, kernel) >= APART_FROM
+        decoder = (
+            stack.enter_context(Decoder(type(application), _url(application), page_size=PAGE))
+            if decode_apart
+            else None
+        )
         if not application.db.is_sqlite:
             # No writer commits while the read models are rebuilt: one that did would add
             # rows the replay adds again, or update rows the replay has not written yet.
@@ -86,23 +96,20 @@ def rebuild_read_models(
             # rebuild lock (shared.eventstore), so the rebuild takes that lock alone first.
             for key in (rebuild_lock_key(kernel.events.name), log_lock_key(kernel.events.name)):
                 session.execute(select(func.pg_advisory_xact_lock(key)))
+        # The decoder reads from here on, while the old rows are deleted.
+        pages = decoder.pages() if decoder else _decoded_here(session, application, kernel)
         for table in read_models:
             session.execute(delete(table))
         application.begin_batch(session)
-        if decode_apart is None:
-            decode_apart = not application.db.is_sqlite and _log_size(session, kernel) >= APART_FROM
-        pages = (
-            decoded_pages(type(application), _url(application), page_size=PAGE)
-            if decode_apart
-            else _decoded_here(session, application, kernel)
-        )
-        for page in pages:
-            for _, event in page:
-                application.project(session, event)
-            application.flush_batch(session)
-            replayed += len(page)
-            if progress:
-                progress(replayed)
+        with collector_paused() as paused:
+            for page in pages:
+                for _, event in page:
+                    application.project(session, event)
+                application.flush_batch(session)
+                paused.page_done()
+                replayed += len(page)
+                if progress:
+                    progress(replayed)
         return replayed
 
 
