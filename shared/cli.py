@@ -200,7 +200,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if service == CONSOLE:
         console = ConsoleSettings()
         uvicorn.run(
-            "services.console.main:create_app",
+            "shared.served:console",
             factory=True,
             host=console.host,
             port=console.port,
@@ -221,7 +221,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         _migrate([service])
     uvicorn.run(
-        f"services.{service}.main:create_app",
+        f"shared.served:{service}",
         factory=True,
         host=settings.host,
         port=settings.effective_port,
