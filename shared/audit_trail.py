@@ -4,13 +4,15 @@ hashes, and a case's state as it stood at a past moment (rebuilt by replay)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Select, select
+from sqlalchemy import BigInteger, Select, and_, func, literal, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
 from shared.envelope import jsonable, to_envelope
@@ -38,17 +40,17 @@ def stored_entries(
     app: LedgerApplication,
     kernel: KernelTables,
     *,
-    positions: Iterable[int] | None = None,
+    records: Sequence[tuple[UUID, int]] | None = None,
     case_id: UUID | None = None,
     events_out: dict[int, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Stored events as envelopes with their leaf and chain hashes, in log order: those at
-    ``positions``, or every event of the case ``case_id`` (and into ``events_out``, each
-    domain event by its position)."""
+    """Stored events as envelopes with their leaf and chain hashes, in log order: those of
+    ``records`` (each a record and version), or every event of the case ``case_id`` (and
+    into ``events_out``, each domain event by its position)."""
     events = kernel.events.c
     query = chained_events(kernel)
-    if positions is not None:
-        query = query.where(events.id.in_(list(positions)))
+    if records is not None:
+        query = _of_records(query, kernel, records, session.get_bind().dialect.name)
     if case_id is not None:
         query = query.where(events.originator_id == case_id)
     for row in session.execute(query.order_by(events.id)):
@@ -67,6 +69,33 @@ def stored_entries(
             "leaf_hash": row.leaf_hash,
             "chain_hash": row.chain_hash,
         }
+
+
+def _of_records(
+    query: Select[Any], kernel: KernelTables, records: Sequence[tuple[UUID, int]], dialect: str
+) -> Select[Any]:
+    """Narrow ``query`` to the events at these records and versions, found by the log's
+    (record, version) index. On PostgreSQL the keys go as two arrays joined to the log: one
+    statement whatever their number, so it is prepared once, where a list of 100 pairs
+    made a new statement every time and took PostgreSQL ~4 ms to plan."""
+    events = kernel.events.c
+    if dialect != "postgresql":
+        return query.where(tuple_(events.originator_id, events.originator_version).in_(records))
+    keys = (
+        func.unnest(
+            literal([r for r, _ in records], ARRAY(PG_UUID(as_uuid=True))),
+            literal([v for _, v in records], ARRAY(BigInteger)),
+        )
+        .table_valued("record_id", "record_version")
+        .render_derived()
+    )
+    return query.join(
+        keys,
+        and_(
+            events.originator_id == keys.c.record_id,
+            events.originator_version == keys.c.record_version,
+        ),
+    )
 
 
 def act_entry(

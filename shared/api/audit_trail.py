@@ -11,7 +11,7 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from shared import lengths
 from shared.api.feed import EventEnvelope
@@ -152,27 +152,14 @@ def decisions_page(
             convert=lambda r: r,
         )
         events: dict[int, Any] = {}
-        # Each act's stored event, and so its position in the log (the index names the
-        # event by record and version: it is written before the log numbers it). The
-        # positions first, by the log's (record, version) index, then the events at them:
-        # one query joining both ways lets PostgreSQL hash the whole chain.
-        log = runtime.tables.events.c
-        at = (
-            session.execute(
-                select(log.id).where(
-                    tuple_(log.originator_id, log.originator_version).in_(
-                        [(r["record_id"], r["record_version"]) for r in rows.items]
-                    )
-                )
-            )
-            .scalars()
-            .all()
-            if rows.items
-            else []
-        )
+        # Each act's stored event, and so its position in the log: the index names the
+        # event by record and version, as it is written before the log numbers it.
+        records = [(r["record_id"], r["record_version"]) for r in rows.items]
         envelopes = {
             (e["originator_id"], e["originator_version"]): e
-            for e in stored_entries(session, app, runtime.tables, positions=at, events_out=events)
+            for e in stored_entries(
+                session, app, runtime.tables, records=records, events_out=events
+            )
         }
     contracts = runtime.contracts
     acts = []

@@ -163,6 +163,21 @@ _CONTEXT = [
 ]
 
 
+def answered(result: Any, model: type[Any] | None, status_code: int = 200) -> Any:
+    """An answer that is an instance of exactly the route's response model goes out as that
+    model's JSON at once. FastAPI would dump it, validate the dump against the same model
+    and dump it again: for a page of 100 audited acts, several milliseconds spent to get
+    the same bytes. Only the exact class: anything else (a subclass, a dict) still goes
+    through FastAPI, which keeps to the documented fields."""
+    if model is not None and type(result) is model and isinstance(result, BaseModel):
+        return Response(
+            result.model_dump_json(by_alias=True),
+            status_code=status_code,
+            media_type="application/json",
+        )
+    return result
+
+
 def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
     def endpoint(**kwargs: Any) -> JSONResponse:
         caller: Principal = kwargs.pop("caller")
@@ -213,7 +228,7 @@ def _query_endpoint(route: QueryRoute) -> Callable[..., Any]:
             return JSONResponse(
                 result.model_dump(mode="json"), headers={"ETag": etag(result.version)}
             )
-        return result
+        return answered(result, route.response_model)
 
     parameters = [
         _parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own
@@ -230,7 +245,7 @@ def _operation_endpoint(route: OperationRoute) -> Callable[..., Any]:
 
     def endpoint(**kwargs: Any) -> Any:
         context = Operating(kwargs.pop("caller"), kwargs.pop("runtime"), kwargs.pop("request"))
-        return route.run(context, **kwargs)
+        return answered(route.run(context, **kwargs), route.response_model, route.status_code)
 
     parameters = [_parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own] + [
         *_CONTEXT,
