@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
-from shared.envelope import jsonable, to_envelope
+from shared.envelope import event_type, jsonable, to_envelope
 from shared.errors import NotFound
 from shared.eventstore import LedgerApplication
 from shared.tables import KernelTables
@@ -35,18 +35,17 @@ def chained_events(kernel: KernelTables) -> Select[Any]:
     ).join(kernel.chain, chain.position == events.id)
 
 
-def stored_entries(
+def stored_events(
     session: Session,
     app: LedgerApplication,
     kernel: KernelTables,
     *,
     records: Sequence[tuple[UUID, int]] | None = None,
     case_id: UUID | None = None,
-    events_out: dict[int, Any] | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Stored events as envelopes with their leaf and chain hashes, in log order: those of
-    ``records`` (each a record and version), or every event of the case ``case_id`` (and
-    into ``events_out``, each domain event by its position)."""
+) -> Iterator[tuple[Any, Any]]:
+    """Stored events with their place in the chain, in log order, each as (row, domain
+    event): those of ``records`` (each a record and version), or every event of the case
+    ``case_id``. The row holds the position (``id``), record, version and hashes."""
     events = kernel.events.c
     query = chained_events(kernel)
     if records is not None:
@@ -62,8 +61,14 @@ def stored_entries(
                 state=row.state,
             )
         )
-        if events_out is not None:
-            events_out[row.id] = event
+        yield row, event
+
+
+def stored_entries(
+    session: Session, app: LedgerApplication, kernel: KernelTables, *, case_id: UUID
+) -> Iterator[dict[str, Any]]:
+    """Every stored event of the case as an envelope with its leaf and chain hashes."""
+    for row, event in stored_events(session, app, kernel, case_id=case_id):
         yield {
             **to_envelope(row.id, event),
             "leaf_hash": row.leaf_hash,
@@ -99,7 +104,7 @@ def _of_records(
 
 
 def act_entry(
-    service: str, index_row: dict[str, Any], envelope: dict[str, Any], published: dict[str, Any]
+    service: str, index_row: dict[str, Any], stored: Any, event: Any, published: dict[str, Any]
 ) -> dict[str, Any]:
     """One act as an auditor reads it: where it sits, what it concerns, who did it in which
     role and when, its outcome (decided, recorded, refused), the decision itself where it is
@@ -107,13 +112,13 @@ def act_entry(
     (``published``: its contract, withheld as for that reader's role)."""
     return {
         "service": service,
-        "position": index_row["position"],
-        "occurred_at": envelope["occurred_at"],
-        "type": envelope["type"],
+        "position": stored.id,
+        "occurred_at": event.timestamp.isoformat(),
+        "type": event_type(event),
         "outcome": index_row["outcome"],
         "case_id": index_row["case_id"],
         "case_type": index_row["case_type"],
-        "case_version": envelope["originator_version"],
+        "case_version": stored.originator_version,
         "officer_id": index_row["officer_id"],
         "kind": index_row["kind"],
         "actor_id": index_row["actor_id"],
@@ -121,7 +126,7 @@ def act_entry(
         "clause": index_row["clause"],
         "decision": published.get("decision"),
         "act": published,
-        "leaf_hash": envelope["leaf_hash"],
+        "leaf_hash": stored.leaf_hash,
     }
 
 

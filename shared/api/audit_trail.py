@@ -18,7 +18,7 @@ from shared.api.feed import EventEnvelope
 from shared.api.pagination import Page, PageParams, Paging, fetch_page
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.api.schemas import Moment
-from shared.audit_trail import act_entry, case_history, case_state_at, stored_entries
+from shared.audit_trail import act_entry, case_history, case_state_at, stored_events
 from shared.roles import Role
 from shared.runtime import Runtime
 
@@ -151,31 +151,19 @@ def decisions_page(
             paging=paging,
             convert=lambda r: r,
         )
-        events: dict[int, Any] = {}
         # Each act's stored event, and so its position in the log: the index names the
         # event by record and version, as it is written before the log numbers it.
         records = [(r["record_id"], r["record_version"]) for r in rows.items]
-        envelopes = {
-            (e["originator_id"], e["originator_version"]): e
-            for e in stored_entries(
-                session, app, runtime.tables, records=records, events_out=events
-            )
+        stored = {
+            (row.originator_id, row.originator_version): (row, event)
+            for row, event in stored_events(session, app, runtime.tables, records=records)
         }
     contracts = runtime.contracts
     acts = []
     for r in rows.items:
-        envelope = envelopes[(str(r["record_id"]), r["record_version"])]
-        position = envelope["id"]
-        acts.append(
-            AuditAct(
-                **act_entry(
-                    service,
-                    {**r, "position": position},
-                    envelope,
-                    contracts.publish(position, events[position], reader).data,
-                )
-            )
-        )
+        row, event = stored[(r["record_id"], r["record_version"])]
+        published = contracts.publish(row.id, event, reader).data
+        acts.append(AuditAct(**act_entry(service, r, row, event, published)))
     return Page(
         items=acts,
         limit=rows.limit,
