@@ -46,6 +46,8 @@ def stored_events(
     """Stored events with their place in the chain, in log order, each as (row, domain
     event): those of ``records`` (each a record and version), or every event of the case
     ``case_id``. The row holds the position (``id``), record, version and hashes."""
+    if records is not None and not records:
+        return
     events = kernel.events.c
     query = chained_events(kernel)
     if records is not None:
@@ -109,7 +111,8 @@ def act_entry(
     """One act as an auditor reads it: where it sits, what it concerns, who did it in which
     role and when, its outcome (decided, recorded, refused), the decision itself where it is
     one (rationale, delegation, clause, facts), and the act as published to the reader
-    (``published``: its contract, withheld as for that reader's role)."""
+    (``published``: its contract, withheld as for that reader's role). ``stored`` is the
+    event's row in the log (position, version, hashes), ``event`` the event itself."""
     return {
         "service": service,
         "position": stored.id,

@@ -59,14 +59,14 @@ def _signed(checkpoint: Checkpoint | None) -> dict[str, Any] | None:
     }
 
 
-def _batches(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[list[Any]]:
-    """Rows in the order of the first column (the position), a batch at a time, as the
-    driver's own tuples: this runs once per event of the log, and SQLAlchemy's result rows
-    would double the cost of reading them."""
+def _batches(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> Iterator[list[Any]]:
+    """Rows in the order of the first column (the position), up to ``upto``, a batch at a
+    time, as the driver's own tuples: this runs once per event of the log, and SQLAlchemy's
+    result rows would double the cost of reading them."""
     key = columns[0]
     compiled = (
         select(*columns)
-        .where(key > bindparam("after"))
+        .where(key > bindparam("after"), key <= upto)
         .order_by(key)
         .limit(BATCH)
         .compile(dialect=engine.dialect)
@@ -94,11 +94,11 @@ def _batches(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[list
         after = batch[-1][0]
 
 
-def _rows(engine: Engine, columns: list[ColumnElement[Any]]) -> Iterator[Any]:
+def _rows(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> Iterator[Any]:
     """The rows of ``_batches``, the next batch read while this one is hashed (reading
     waits mostly on the database, which works on the other core meanwhile)."""
     with ThreadPoolExecutor(max_workers=1) as reader:
-        batches = _batches(engine, columns)
+        batches = _batches(engine, columns, upto)
         ahead = reader.submit(next, batches, None)
         while True:
             batch = ahead.result()
@@ -132,8 +132,21 @@ def verify_log(
             return report
         checkpoints[checkpoint.size] = checkpoint
     e, c = kernel.events.c, kernel.chain.c
-    events = _rows(engine, [e.id, e.originator_id, e.originator_version, e.topic, e.state])
-    chained = _rows(engine, [c.position, c.leaf_hash, c.chain_hash])
+    # Each batch is its own read, so the two streams would see the log at different
+    # moments: a link committed between them would have no event beside it and pass for a
+    # deleted one. An event and its link commit together, in log order (ADR 0020), so both
+    # streams stop at the last position either holds now, read in one statement: whatever
+    # commits later lies beyond it, and an event or a link at the end without its partner
+    # is still found.
+    last = (
+        select(func.max(e.id)).scalar_subquery(),
+        select(func.max(c.position)).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        found = conn.execute(select(*(func.coalesce(m, 0) for m in last))).one()
+    upto = max(int(found[0]), int(found[1]))
+    events = _rows(engine, [e.id, e.originator_id, e.originator_version, e.topic, e.state], upto)
+    chained = _rows(engine, [c.position, c.leaf_hash, c.chain_hash], upto)
     # Bound once: this loop runs once per event of the log.
     entry_of, hash_leaf, hash_node, uuid_of = canonical_entry, leaf_hash, extend, _uuid
     next_event, next_link = events.__next__, chained.__next__

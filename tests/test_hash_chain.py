@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import uuid4
 
@@ -223,3 +225,43 @@ def test_the_canonical_entry_is_byte_for_byte_the_sorted_json_encoding(
         separators=(",", ":"),
     ).encode()
     assert canonical_entry(position, originator, version, topic, state) == expected
+
+
+def test_the_log_verifies_while_it_is_being_written(roi_client: TestClient, backend: str) -> None:
+    """Verification reads the events and the chain's links as two streams, a batch at a
+    time. It bounds both by the chain's last position when it starts; without the bound, a
+    link committed between the two reads had no event beside it and passed for a deleted
+    one: a false alarm of tampering on a live service."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time; the race is PostgreSQL's")
+    stop = threading.Event()
+    written: list[int] = []
+
+    def write(worker: int) -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            body = {
+                "course_code": f"W{worker}-{n}",
+                "title": f"Course {worker}/{n}",
+                "quarter": "2026-Q4",
+                "reasons": ["high_cost"],
+                "proposed_by": ["head_of_l_and_d"],
+                "rationale": "High cost",
+            }
+            expect(roi_client.post("/designations", json=body, headers=LD), 201)
+            written.append(1)
+
+    reports = []
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        writers = [pool.submit(write, w) for w in range(3)]
+        try:
+            # Verify until enough was written meanwhile to have raced many times.
+            while len(written) < 150 and all(not w.done() for w in writers):
+                reports.append(verify(roi_client))
+        finally:
+            stop.set()
+        for w in writers:
+            w.result()
+    assert reports
+    assert [r for r in reports if not r["ok"]] == []
