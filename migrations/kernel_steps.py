@@ -177,3 +177,29 @@ def index_acts_by_record() -> None:
 def index_acts_by_position() -> None:
     op.drop_table("audit_decisions")
     _audit_acts_table(sa.Column("position", sa.BigInteger(), autoincrement=False))
+
+
+def arrival_by_position(columns: Sequence[tuple[str, str]]) -> None:
+    """Rows listed in order of arrival take their event's position in the log
+    (shared.arrival), as wide as the log's ids. A read model: the numbers are drawn again
+    by the rebuild that follows the revision (revision 0015 of postings, 0012 of appeals,
+    0011 of roi)."""
+    for table, column in columns:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(
+                column,
+                existing_type=sa.Integer(),
+                type_=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                existing_nullable=False,
+            )
+
+
+def arrival_by_count(columns: Sequence[tuple[str, str]]) -> None:
+    for table, column in columns:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(
+                column,
+                existing_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                type_=sa.Integer(),
+                existing_nullable=False,
+            )

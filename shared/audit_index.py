@@ -13,7 +13,8 @@ from eventsourcing.domain import AggregateCreated
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.db import arrival_number, insert_row
+from shared.arrival import insert_numbered
+from shared.db import insert_row
 from shared.envelope import event_type
 from shared.ledger import Decision
 from shared.tables import KernelTables
@@ -88,15 +89,16 @@ def index_event(session: Session, kernel: KernelTables, event: Any) -> None:
     asked_of = getattr(event, "case_id", None) if outcome == REFUSED else None
     decision = getattr(event, "decision", None)
     delegation = decision.delegation_id if isinstance(decision, Decision) else None
-    insert_row(
+    insert_numbered(
         session,
+        event,
         kernel.audit_decisions,
+        # Acts are listed in the order the log holds them (shared.arrival).
+        kernel.audit_decisions.c.recorded_seq,
         {
-            # The act is the stored event of this record at this version: known before the
-            # log numbers it, so the index is written outside the log's ordering.
+            # The act is the stored event of this record at this version.
             "record_id": event.originator_id,
             "record_version": event.originator_version,
-            "recorded_seq": arrival_number(session, kernel.audit_decisions.c.recorded_seq),
             # A refusal is filed under the record it was asked of, where there was one.
             "case_id": str(asked_of) if asked_of else case_id,
             "case_type": case_type(event),

@@ -12,16 +12,11 @@ from typing import Any
 
 from sqlalchemy import (
     ClauseElement,
-    Column,
-    ColumnElement,
     Engine,
     Insert,
-    ScalarSelect,
     Table,
     create_engine,
     event,
-    func,
-    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -117,32 +112,6 @@ def insert_if_absent(
     session.execute(statement.values(**values).on_conflict_do_nothing(index_elements=key))
 
 
-def next_in_order(column: ColumnElement[int]) -> ScalarSelect[int]:
-    """A read model's own order of arrival (the panel's queue, 1068s as submitted): one
-    past the last, computed by the INSERT itself. A row is projected before the log numbers
-    its event, so the log's position cannot be it; two units of work projecting at the
-    same moment may draw the same number, and lists break such a tie by id. A rebuild
-    draws them again in log order."""
-    return select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
-
-
-def arrival_number(session: Session, column: Column[int]) -> Any:
-    """``next_in_order`` for a row that ``insert_row`` may hold back (a rebuild sends held
-    rows many at a time, so the INSERT cannot count them): while rows are held, the number
-    is counted here, from the last one the table has."""
-    if _HELD not in session.info:
-        return next_in_order(column)
-    counters: dict[Column[int], int] = session.info.setdefault(_ARRIVALS, {})
-    if column not in counters:
-        last = session.execute(select(func.max(column))).scalar()
-        counters[column] = int(last or 0)
-    counters[column] += 1
-    return counters[column]
-
-
-#: Key in ``Session.info``: the last arrival number counted for each column.
-_ARRIVALS = "db.arrivals"
-
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
 _HELD = "db.held_inserts"
 Held = dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]
@@ -160,7 +129,7 @@ def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
     held: Held | None = session.info.get(_HELD)
     if held is None:
         if any(isinstance(value, ClauseElement) for value in row.values()):
-            # A value the INSERT computes (next_in_order) is part of the statement.
+            # A value the INSERT computes (a subquery) is part of the statement.
             session.execute(table.insert().values(row))
         else:
             session.execute(_insert_into(table), row)

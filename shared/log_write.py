@@ -4,9 +4,10 @@ A unit of work seals and projects the events it stores as it stores them: read-m
 audit-index rows, officers' keys and the idempotency record are all written before the log
 is touched. The sealed events wait in the session until the transaction is about to commit.
 Then, and only then, the log's ordering is taken, the events are inserted (which numbers
-them), the chain head is read and the chain extended over them, and the transaction commits
-at once, which releases the ordering. So what runs under the ordering is four statements
-and a few hashes, not the decision's Python.
+them), the chain head is read and the chain extended over them, the rows listed in the
+log's order are given their events' positions (``shared.arrival``), and the transaction
+commits at once, which releases the ordering. So what runs under the ordering is a few
+statements and a few hashes, not the decision's Python.
 
 Followers still read in notification-id order, and skip nothing: ids are given under the
 ordering, and the ordering is held until commit, so ids commit in the order they are given.
@@ -25,7 +26,7 @@ from sqlalchemy import Table, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared import ordering_timings
+from shared import arrival, ordering_timings
 from shared.errors import ConcurrentChange
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 
@@ -104,6 +105,11 @@ def _write(session: Session, log: PendingLog) -> None:
         head = extend(head, leaf)
         links.append({"position": position, "leaf_hash": leaf.hex(), "chain_hash": head.hex()})
     session.execute(insert(chain), links)
+    # The rows listed in the order of arrival take their events' positions (shared.arrival).
+    arrival.number(
+        session,
+        {(s.originator_id, s.originator_version): p for p, s in zip(ids, log.stored, strict=True)},
+    )
 
 
 @event.listens_for(Session, "before_commit")
@@ -125,6 +131,7 @@ def _before_commit(session: Session) -> None:
 def _forget(session: Session, *_: Any) -> None:
     # A unit of work that rolls back wrote nothing; its held events go with it.
     session.info.pop(_PENDING, None)
+    arrival.forget(session)
 
 
 event.listen(Session, "after_rollback", _forget)

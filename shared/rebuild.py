@@ -11,6 +11,7 @@ from eventsourcing.persistence import Notification
 from sqlalchemy import MetaData, delete, func, select
 from sqlalchemy.orm import Session
 
+from shared import arrival
 from shared.collection import collector_paused
 from shared.decoding import Decoder
 from shared.eventstore import LedgerApplication, log_lock_key, rebuild_lock_key
@@ -103,7 +104,8 @@ def rebuild_read_models(
         application.begin_batch(session)
         with collector_paused() as paused:
             for page in pages:
-                for _, event in page:
+                for position, event in page:
+                    arrival.replaying(session, position)
                     application.project(session, event)
                 application.flush_batch(session)
                 paused.page_done()

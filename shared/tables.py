@@ -28,6 +28,9 @@ from shared import lengths
 #: so that SQLite's rowid gives the autoincrementing notification id.
 _BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
 
+#: A position in a log, for a read model's rows listed in the log's order (shared.arrival).
+LOG_POSITION = _BIG_ID
+
 
 @dataclass(frozen=True)
 class KernelTables:
@@ -127,8 +130,8 @@ class KernelTables:
             metadata,
             Column("record_id", UUIDType(), primary_key=True),
             Column("record_version", _BIG_ID, primary_key=True, autoincrement=False),
-            #: The order acts were recorded in, which lists follow: the log's own order for
-            #: acts recorded one after another and in a rebuild (shared.db.next_in_order).
+            #: The position of the act's stored event in the log, which lists follow
+            #: (shared.arrival).
             Column("recorded_seq", _BIG_ID, nullable=False, index=True),
             Column("case_id", String(lengths.UUID), nullable=False, index=True),
             Column("case_type", String(lengths.CASE_TYPE), nullable=False),

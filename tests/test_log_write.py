@@ -1,7 +1,8 @@
 """What runs while a service's log is ordered (ADR 0020). A decision writes its read-model
-rows, audit-index rows and idempotency record before it takes the log's ordering. Under
-the ordering it only inserts the events, reads the chain head and inserts the chain
-links, and then it commits. On PostgreSQL, where the ordering is an advisory lock."""
+rows and idempotency record before it takes the log's ordering. Under the ordering it only
+inserts the events, reads the chain head, inserts the chain links and gives the rows listed
+in the log's order their events' positions, and then it commits. On PostgreSQL, where the
+ordering is an advisory lock."""
 
 from __future__ import annotations
 
@@ -87,10 +88,15 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
         f"SELECT {EVENTS}_chain.chain_hash FROM {EVENTS}_chain "
         f"ORDER BY {EVENTS}_chain.position DESC LIMIT %(param_1)s::INTEGER",
         f"INSERT INTO {EVENTS}_chain",
+        # The rows listed in the log's order take their events' positions (shared.arrival):
+        # the posting in the panel's queue is numbered, the act is inserted numbered.
+        "UPDATE postings SET decided_seq=%(arrival_position)s::BIGINT WHERE postings.id = "
+        "%(key_id)s::VARCHAR",
+        "INSERT INTO audit_decisions",
     ]
     # Everything else the decision writes went before, in the same transaction.
     before = statements[:ordering]
-    for table in ("postings", "audit_decisions", "audit_cases"):
+    for table in ("postings", "audit_cases"):
         assert any(sql.startswith(f"INSERT INTO {table} ") for sql in before), table
     assert any(sql.startswith("UPDATE idempotency_keys ") for sql in before)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.appeals.domain.appeal import Appeal
 from services.appeals.projections.tables import appeal_items, appeals, posting_decisions
-from shared.db import next_in_order
+from shared.arrival import place
 
 
 class AppealsProjector:
@@ -24,7 +24,10 @@ class AppealsProjector:
             session.execute(
                 insert(appeals).values(
                     id=str(event.originator_id),
-                    lodged_seq=next_in_order(appeals.c.lodged_seq),
+                    # Appeals are listed in the order the log holds them.
+                    lodged_seq=place(
+                        session, event, appeals, appeals.c.lodged_seq, id=str(event.originator_id)
+                    ),
                     posting_id=str(event.posting_id),
                     posting_kind=kind,
                     officer_id=event.officer_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 from shared import lengths
-from shared.tables import KernelTables, UtcDateTime
+from shared.tables import LOG_POSITION, KernelTables, UtcDateTime
 
 metadata = MetaData()
 kernel = KernelTables.define(metadata, events_table="appeals_events")
@@ -38,7 +38,8 @@ appeals = Table(
     "appeals",
     metadata,
     Column("id", String(lengths.UUID), primary_key=True),
-    Column("lodged_seq", Integer, nullable=False, index=True),
+    #: The lodging's position in appeals' log: appeals are listed in that order.
+    Column("lodged_seq", LOG_POSITION, nullable=False, index=True),
     Column("posting_id", String(lengths.UUID), nullable=False, index=True),
     Column("posting_kind", String(lengths.KEYWORD), nullable=False),
     Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),

@@ -35,7 +35,8 @@ from services.postings.projections.tables import (
     transfer_requests,
     units,
 )
-from shared.db import flush_inserts, insert_if_absent, insert_row, next_in_order
+from shared.arrival import place
+from shared.db import flush_inserts, insert_if_absent, insert_row
 from shared.envelope import jsonable
 
 Handler = Callable[[Session, Any], None]
@@ -333,10 +334,9 @@ def _posting_row(event: Any) -> Any:
     return postings.c.id == str(event.originator_id)
 
 
-#: Built once (every decision runs it): the queue's order and the officer's division are
-#: found by the INSERT itself.
+#: Built once (every decision runs it): the officer's division is found by the INSERT
+#: itself.
 _DECIDED = insert(postings).values(
-    decided_seq=next_in_order(postings.c.decided_seq),
     # The officer's division when the decision was taken: their own SLT and commander see
     # the posting that takes the officer away, too.
     from_division=select(officers.c.division)
@@ -352,6 +352,10 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
         _DECIDED,
         dict(
             id=str(event.originator_id),
+            # The panel's queue is in the order the log holds the decisions.
+            decided_seq=place(
+                session, event, postings, postings.c.decided_seq, id=str(event.originator_id)
+            ),
             kind=event.kind.value,
             state="date_confirmed" if event.posting_date else "awaiting_date",
             officer_id=event.officer_id,
@@ -557,7 +561,14 @@ def _request_submitted(session: Session, event: TransferRequest.Submitted) -> No
     session.execute(
         insert(transfer_requests).values(
             id=str(event.originator_id),
-            submitted_seq=next_in_order(transfer_requests.c.submitted_seq),
+            # 1068 requests are listed in the order the log holds them.
+            submitted_seq=place(
+                session,
+                event,
+                transfer_requests,
+                transfer_requests.c.submitted_seq,
+                id=str(event.originator_id),
+            ),
             officer_id=event.officer_id,
             division=event.division,
             grounds=event.grounds,

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 
 from shared import lengths
-from shared.tables import KernelTables, UtcDateTime
+from shared.tables import LOG_POSITION, KernelTables, UtcDateTime
 
 metadata = MetaData()
 kernel = KernelTables.define(metadata, events_table="postings_events")
@@ -103,8 +103,8 @@ postings = Table(
     "postings",
     metadata,
     Column("id", String(lengths.UUID), primary_key=True),
-    #: The decision's position in postings' feed: the order decisions were taken in.
-    Column("decided_seq", Integer, nullable=False, index=True),
+    #: The decision's position in postings' log: the panel's queue is in that order.
+    Column("decided_seq", LOG_POSITION, nullable=False, index=True),
     Column("kind", String(lengths.KEYWORD), nullable=False, index=True),
     Column("state", String(lengths.KEYWORD), nullable=False, index=True),
     Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
@@ -175,7 +175,8 @@ transfer_requests = Table(
     "transfer_requests",
     metadata,
     Column("id", String(lengths.UUID), primary_key=True),
-    Column("submitted_seq", Integer, nullable=False, index=True),
+    #: The submission's position in postings' log: requests are listed in that order.
+    Column("submitted_seq", LOG_POSITION, nullable=False, index=True),
     Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
     Column("division", String(lengths.CODE), nullable=False, index=True),
     Column("grounds", String(lengths.SHORT_KEYWORD), nullable=False),
