@@ -70,6 +70,14 @@ class PostingsApplication(LedgerApplication):
             officer_aggregate_id(officer_id), Officer, what="officer", named=officer_id
         )
 
+    def officer_to_change(self, officer_id: str, *also: UUID) -> Officer:
+        """The officer's record for a command that changes it, after this unit of work has
+        queued behind any other changing it (and the records ``also`` changed with it): a
+        burst of commands on one officer waits its turn rather than losing the race on the
+        record's version until it gives up with a 409."""
+        self.serialise_on(officer_aggregate_id(officer_id), *also)
+        return self.officer(officer_id)
+
     def location(self, code: str, *, field: str | None = None) -> Location:
         """A registered place of duty. Named by a command's ``field``, one that is not
         registered breaks PlaceOfDutyIsRegistered (a 422 naming the field and the code

@@ -95,7 +95,7 @@ class ReviewProbationHandler(PostingsHandler[ReviewProbation]):
     def handle(self, command: ReviewProbation, actor: Actor, prepared: Any) -> Saved:
         """When probation ends HR Resource Planning reviews the divisional posting and may
         change it to meet organisational requirements (3.3.1)."""
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         refuse_if(
             ProbationReviewFollowsTheEndOfProbation.check(
                 probation_ends_on=officer.probation_ends_on,
@@ -133,7 +133,9 @@ class GrantHomeTownExceptionHandler(PostingsHandler[GrantHomeTownException]):
             command.delegation_id,
             on=london_date(now),
         )
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(
+            command.officer_id, *([delegation.id] if delegation else [])
+        )
         officer.grant_home_town_exception(
             decision=decided_by(
                 actor.principal,

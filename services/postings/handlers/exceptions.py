@@ -44,7 +44,7 @@ class GrantPolicyExceptionHandler(PostingsHandler[GrantPolicyException]):
         """An HR policy owner sets a protocol rule aside for the officer's next case, with
         clear rationale (L1 2.4)."""
         refuse_if(ExceptionMustNameAProtocolRule.check(rule=command.rule))
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.grant_exception(
             rule=command.rule,
             decision=decided_by(

@@ -57,7 +57,7 @@ class ChangeOfficerHandler(PostingsHandler[ChangeOfficer]):
     command = ChangeOfficer
 
     def handle(self, command: ChangeOfficer, actor: Actor, prepared: Any) -> Saved:
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.change(
             changes=command.changes,
             actor_id=actor.principal.person_id,
@@ -72,7 +72,7 @@ class RecordPdrHandler(PostingsHandler[RecordPdr]):
 
     def handle(self, command: RecordPdr, actor: Actor, prepared: Any) -> Saved:
         """The officer's current annual PDR cycle, as the HR system holds it (3.1.4)."""
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.record_pdr(
             cycle=PdrCycle(command.due_on, command.completed_on),
             actor_id=actor.principal.person_id,
@@ -178,7 +178,7 @@ class RestrictLocationHandler(PostingsHandler[RestrictLocation]):
         posted there (L1800 3.2.2)."""
         source = restriction_source(actor.principal, command.officer_id, "record")
         self.app.location(command.location, field="location")
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.restrict(
             location=command.location,
             source=source,
@@ -202,7 +202,7 @@ class StatePreferencesHandler(PostingsHandler[StatePreferences]):
         officers only, and the edge lets an officer act on their own record only."""
         for place in command.places:
             self.app.location(place, field="places")
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.state_preferences(
             places=list(command.places),
             decision=decided_by(
@@ -223,7 +223,7 @@ class LiftRestrictionHandler(PostingsHandler[LiftRestriction]):
         """A restriction is lifted by whoever recorded it: the officer their own request,
         Professional Standards its marking (L1800 3.2.2)."""
         source = restriction_source(actor.principal, command.officer_id, "lift")
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.lift_restriction(
             location=command.location,
             source=source,
@@ -244,7 +244,7 @@ class SupportRestrictionExceptionHandler(PostingsHandler[SupportRestrictionExcep
     def handle(self, command: SupportRestrictionException, actor: Actor, prepared: Any) -> Saved:
         """Professional Standards or the Head of Resourcing supports posting the officer to
         a restricted location in exceptional circumstances; both must (L1800 3.2.2)."""
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         officer.support_exception(
             location=command.location,
             decision=decided_by(

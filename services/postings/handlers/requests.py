@@ -61,7 +61,7 @@ class SubmitRequestHandler(PostingsHandler[SubmitRequest]):
         principal, now = actor.principal, self.app.clock.now()
         if principal.role is Role.OFFICER and not principal.is_officer(command.officer_id):
             OnlyTheOfficersSltActsOnTheirRequest.forbid("officers submit their own requests")
-        officer = self.app.officer(command.officer_id)
+        officer = self.app.officer_to_change(command.officer_id)
         if principal.role is not Role.OFFICER:
             must_be_their_slt(principal, officer.division)
         violations, excused = excuse(
