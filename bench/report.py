@@ -124,8 +124,8 @@ Figures from one run of the benchmark (`bench/`), never from a timed test. Repro
 It creates fresh PostgreSQL databases (`bench_*`), runs the three services and a floor app
 as separate processes on loopback ports, drives them with an async HTTP load generator on
 the same machine, then stores {gen["events"]:,} events in postings' log through the
-application (sealed, chained, indexed: {gen["per_second"]:,} events/s) and measures
-rebuild, verification and the auditor's timeline against it. Raw figures:
+application (sealed, chained, indexed: {gen["per_second"]:,} events/s){_followed(results)}
+and measures rebuild, verification and the auditor's timeline against it. Raw figures:
 `var/bench-results.json`.
 
 - Date: {results["started"]} to {results["finished"]}
@@ -159,3 +159,16 @@ ordering and then held it until it ended (p50 / p99):
     if findings.exists():
         text += "\n" + findings.read_text()
     path.write_text(text)
+
+
+def _followed(results: dict[str, Any]) -> str:
+    """How long appeals took to follow postings' feed through the stored events, which the
+    later measures wait for (absent from runs before it was measured)."""
+    follow = results.get("follow")
+    if not follow:
+        return ""
+    rate = follow["events"] / follow["seconds"] if follow["seconds"] else 0
+    return (
+        f", waits while appeals follows postings' feed through them "
+        f"({follow['seconds']} s, {rate:,.0f} events/s),"
+    )

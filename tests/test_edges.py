@@ -685,3 +685,27 @@ def test_two_authorization_headers_are_a_401_whichever_comes_first(
 
     assert [a.status_code for a in answers] == [401, 401]
     assert "one Authorization header" in problem(answers[0], 401)["detail"]
+
+
+def test_a_body_sent_to_an_operation_that_takes_none_is_a_422_and_does_nothing(
+    postings_client: TestClient,
+) -> None:
+    """Signing a checkpoint takes no body: one that asks for something (a size, say) would
+    be ignored, and the caller would believe it was used. An empty one says nothing."""
+    auditor = bearer(Role.AUDITOR)
+    register_officer(postings_client, "K1")
+    sent = postings_client.post("/audit/checkpoints", json={"size": 1}, headers=auditor)
+    assert sent.status_code == 422, sent.text
+    assert [e["field"] for e in sent.json()["errors"]] == ["body"]
+    listed = postings_client.request(
+        "GET",
+        "/audit/decisions",
+        params={"limit": 1},
+        content=b'{"officer_id": "K9"}',
+        headers=auditor,
+    )
+    assert listed.status_code == 422, listed.text
+    empties: list[dict[str, Any] | None] = [{}, None]
+    for empty in empties:
+        signed = postings_client.post("/audit/checkpoints", json=empty, headers=auditor)
+        assert signed.status_code == 201, signed.text

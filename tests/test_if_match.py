@@ -16,6 +16,8 @@ import pytest
 from services.appeals.projections.tables import kernel as appeals_kernel
 from services.postings.projections.tables import kernel as postings_kernel
 from services.roi.projections.tables import kernel as roi_kernel
+from shared.api.commands import parse_if_match
+from shared.api.problems import ApiProblem
 from shared.roles import Role
 from tests.force import DIRECTOR, PANEL, days, officer
 from tests.helpers import HR, count_events
@@ -330,3 +332,20 @@ def test_a_command_that_creates_its_record_refuses_an_if_match(
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["errors"]] == ["header.If-Match"]
     assert count_events(database_urls["postings"], EVENTS["postings"]) == before
+
+
+@pytest.mark.parametrize(
+    ("sent", "version"),
+    [('"3"', 3), ('W/"3"', 3), ("3", 3), (" * ", None), (None, None)],
+)
+def test_the_forms_of_if_match_understood(sent: str | None, version: int | None) -> None:
+    assert parse_if_match(sent) == version
+
+
+@pytest.mark.parametrize("sent", ["W/3", '"3', 'W/"3', "three", '"-3"', 'W/ "3"', '"3", "4"'])
+def test_a_malformed_if_match_names_the_header(sent: str) -> None:
+    """A weak tag is quoted (RFC 9110 8.8.3): ``W/3`` is not one."""
+    with pytest.raises(ApiProblem) as refused:
+        parse_if_match(sent)
+    assert refused.value.status == 422
+    assert [e["field"] for e in refused.value.extensions["errors"]] == ["header.If-Match"]

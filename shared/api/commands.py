@@ -83,8 +83,9 @@ def etag(version: int) -> str:
 
 
 #: The forms of If-Match this API understands: an ETag it gave (``"3"``, weakly ``W/"3"``),
-#: the bare version, or ``*`` (any version: the record exists). Quotes come in pairs.
-IF_MATCH_PATTERN = r'^\s*(\*|(W/)?("[0-9]{1,18}"|[0-9]{1,18}))\s*$'
+#: the bare version, or ``*`` (any version: the record exists). Quotes come in pairs, and a
+#: weak tag is quoted, as RFC 9110 8.8.3 spells one: ``W/3`` is no tag at all.
+IF_MATCH_PATTERN = r'^\s*(\*|W/"[0-9]{1,18}"|"[0-9]{1,18}"|[0-9]{1,18})\s*$'
 
 
 def parse_if_match(value: str | None) -> int | None:

@@ -11,7 +11,8 @@ this order, so that no endpoint can forget one (OWASP API1-API4):
    422 naming the parameter;
 5. the body as JSON within limits (UTF-8, nesting depth, digits of a number, finite
    numbers): 400 saying what failed and where; then its text checked as in 4: 422 naming
-   the field.
+   the field. An operation that takes no body refuses one with something in it (422), as
+   it would otherwise be ignored.
 
 Only then does FastAPI validate parameters and body against the operation's schemas."""
 
@@ -293,6 +294,18 @@ def _is_json(request: Request) -> bool:
     )
 
 
+async def _carries_something(request: Request) -> bool:
+    """A body sent to an operation that takes none, other than an empty one (``{}`` or
+    ``null``, which some clients send with every POST and which say nothing)."""
+    if "content-length" not in request.headers and "transfer-encoding" not in request.headers:
+        return False  # a request without either has no body (RFC 9112 6.3)
+    try:
+        raw = (await request.body()).strip()
+    except ClientDisconnect:
+        return False
+    return bool(raw) and raw not in (b"{}", b"null")
+
+
 # -- the route every endpoint is built on ------------------------------------------------
 
 
@@ -413,6 +426,14 @@ class EdgeRoute(APIRoute):
                 if raw:
                     # FastAPI reads the body through request.json(), which keeps this.
                     request._json = parse_body(raw)
+            elif await _carries_something(request):
+                # What was sent would be ignored, and the caller would believe it was used.
+                raise ApiProblem(
+                    422,
+                    "invalid-request",
+                    "this operation takes no body",
+                    errors=[{"field": "body", "message": "not taken here", "type": "extra"}],
+                )
             return await handler(request)
 
         return checked
