@@ -252,7 +252,7 @@ def test_the_log_verifies_while_it_is_being_written(roi_client: TestClient, back
             expect(roi_client.post("/designations", json=body, headers=LD), 201)
             written.append(1)
 
-    reports = []
+    reports: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=3) as pool:
         writers = [pool.submit(write, w) for w in range(3)]
         try:
