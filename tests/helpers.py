@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import httpx
@@ -94,3 +95,24 @@ def count_events(database_url: str, table: Any = None, *, refusals: bool = False
             return int(conn.execute(query).scalar_one())
     finally:
         engine.dispose()
+
+
+def designate_until(
+    client: Any, stop: threading.Event, written: list[int], worker: int, headers: dict[str, str]
+) -> None:
+    """One writer for tests that read while the log is written: designates course after
+    course in ROI until told to stop, counting each in ``written``."""
+    n = 0
+    while not stop.is_set():
+        n += 1
+        body = {
+            "course_code": f"W{worker}-{n}",
+            "title": f"Course {worker}/{n}",
+            "quarter": "2026-Q4",
+            "reasons": ["high_cost"],
+            "proposed_by": ["head_of_l_and_d"],
+            "rationale": "High cost",
+        }
+        answer = client.post("/designations", json=body, headers=headers)
+        assert answer.status_code == 201, answer.text
+        written.append(1)

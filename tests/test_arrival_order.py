@@ -26,6 +26,7 @@ from tests.force import (
     expect,
     force_client,  # noqa: F401 - this module's ``client``
 )
+from tests.helpers import designate_until, officer_body
 from tests.support.tokens import bearer
 
 AUDITOR = bearer(Role.AUDITOR)
@@ -53,19 +54,7 @@ def test_a_list_paged_while_it_is_written_only_grows_at_its_end(roi_client: Test
     written: list[int] = []
 
     def write(worker: int) -> None:
-        n = 0
-        while not stop.is_set():
-            n += 1
-            body = {
-                "course_code": f"A{worker}-{n}",
-                "title": f"Course {worker}/{n}",
-                "quarter": "2026-Q4",
-                "reasons": ["high_cost"],
-                "proposed_by": ["head_of_l_and_d"],
-                "rationale": "High cost",
-            }
-            expect(roi_client.post("/designations", json=body, headers=LD), 201)
-            written.append(1)
+        designate_until(roi_client, stop, written, worker, LD)
 
     def page(offset: int) -> list[int]:
         answer = roi_client.get(
@@ -100,7 +89,10 @@ def test_queues_take_their_events_positions_and_a_rebuild_keeps_them(
     decisions, as are their acts in the audit index; a rebuild draws the same numbers."""
     officers = [f"K2{n:02d}" for n in range(8)]
     for officer_id in officers:
-        expect(client.post("/officers", json=_constable(officer_id), headers=HR), 201)
+        expect(
+            client.post("/officers", json=officer_body(officer_id), headers=HR),
+            201,
+        )
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(
             pool.map(
@@ -172,17 +164,3 @@ def _all_positions(client: TestClient) -> list[int]:
         positions.extend(act["position"] for act in items)
         if len(items) < 100:
             return positions
-
-
-def _constable(officer_id: str) -> dict[str, Any]:
-    return {
-        "officer_id": officer_id,
-        "name": f"Officer {officer_id}",
-        "rank": "constable",
-        "division": "north",
-        "place_of_duty": "maidstone",
-        "appointed_on": "2020-01-06",
-        "home_town": "Ashford",
-        "home": {"lat": 51.1465, "lon": 0.8750},
-        "supervisor_id": "S1",
-    }

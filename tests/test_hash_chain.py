@@ -23,6 +23,7 @@ from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 from shared.roles import Role
 from shared.settings import RoiSettings
 from tests.force import expect
+from tests.helpers import designate_until
 from tests.support.tokens import bearer
 
 AUDITOR = bearer(Role.AUDITOR)
@@ -238,19 +239,7 @@ def test_the_log_verifies_while_it_is_being_written(roi_client: TestClient, back
     written: list[int] = []
 
     def write(worker: int) -> None:
-        n = 0
-        while not stop.is_set():
-            n += 1
-            body = {
-                "course_code": f"W{worker}-{n}",
-                "title": f"Course {worker}/{n}",
-                "quarter": "2026-Q4",
-                "reasons": ["high_cost"],
-                "proposed_by": ["head_of_l_and_d"],
-                "rationale": "High cost",
-            }
-            expect(roi_client.post("/designations", json=body, headers=LD), 201)
-            written.append(1)
+        designate_until(roi_client, stop, written, worker, LD)
 
     reports: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=3) as pool:
