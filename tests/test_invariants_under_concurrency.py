@@ -672,6 +672,9 @@ def test_a_disposal_among_other_writes_leaves_nothing_readable(stack: Stack) -> 
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         writers = [pool.submit(keep_writing, n) for n in range(4)]
+        # The disposal goes while the others write: on a busy machine it could otherwise be
+        # answered before any writer had begun.
+        eventually(lambda: len(written) >= 4 or any(w.done() for w in writers))
         disposal = stack.postings.post(
             "/retention/officers/K100/disposal",
             json={"retention_ended_on": days(-1), "rationale": "Six years after leaving"},
