@@ -11,18 +11,20 @@ fixed when it becomes visible and every later row sorts after it.
 
 Live, the position is not known when the row is projected, so the row is written with
 ``UNNUMBERED`` and numbered under the ordering, just after the events are inserted
-(``shared.log_write``). A row that nothing reads back in its own unit of work (the audit
+(``shared.log_write``). Such a row is the one its event's record is: keyed by the record's
+id in a column named ``id``. A row that nothing reads back in its own unit of work (the audit
 index's) waits instead and is inserted there, already numbered. A rebuild knows each
 event's position as it replays it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Table, and_, bindparam, update
+from sqlalchemy import Column, Table, Update, bindparam, update
 from sqlalchemy.orm import Session
 
 from shared.db import insert_row
@@ -33,7 +35,7 @@ UNNUMBERED = 0
 
 #: Key in ``Session.info``: the position of the event a rebuild is replaying.
 _REPLAYING = "arrival.replaying"
-#: Key in ``Session.info``: rows to number, and rows to insert, once positions are given.
+#: Keys in ``Session.info``: rows to number, and rows to insert, once positions are given.
 _TO_NUMBER = "arrival.to_number"
 _TO_INSERT = "arrival.to_insert"
 
@@ -46,66 +48,64 @@ def replaying(session: Session, position: int) -> None:
     session.info[_REPLAYING] = position
 
 
-def place(session: Session, event: Any, table: Table, column: Column[int], **key: Any) -> int:
-    """The value of ``column`` for the row of ``table`` at ``key`` that ``event`` writes now:
-    its position when it is known, else ``UNNUMBERED`` until the log numbers the event."""
+def place(session: Session, event: Any, column: Column[int]) -> int:
+    """The value of ``column`` in the row of ``event``'s record that it writes now: its
+    position when it is known, else ``UNNUMBERED`` until the log numbers the event."""
     position: int | None = session.info.get(_REPLAYING)
     if position is not None:
         return position
-    to_number: dict[tuple[Table, str, tuple[str, ...]], list[dict[str, Any]]]
+    to_number: dict[tuple[Table, str], list[tuple[str, Event]]]
     to_number = session.info.setdefault(_TO_NUMBER, defaultdict(list))
-    to_number[(table, column.name, tuple(sorted(key)))].append(
-        {**{f"key_{name}": value for name, value in key.items()}, "event": _event(event)}
-    )
+    to_number[(column.table, column.name)].append((str(event.originator_id), _event(event)))
     return UNNUMBERED
 
 
-def insert_numbered(
-    session: Session, event: Any, table: Table, column: Column[int], row: dict[str, Any]
-) -> None:
+def insert_numbered(session: Session, event: Any, column: Column[int], row: dict[str, Any]) -> None:
     """Insert ``row`` with ``column`` set to ``event``'s position: now in a rebuild, else
     when the log numbers the event (for a row nothing reads back in its unit of work)."""
+    table = column.table
     position: int | None = session.info.get(_REPLAYING)
     if position is not None:
         insert_row(session, table, {**row, column.name: position})
         return
-    to_insert: list[tuple[Table, str, dict[str, Any], Event]]
-    to_insert = session.info.setdefault(_TO_INSERT, [])
-    to_insert.append((table, column.name, row, _event(event)))
+    to_insert: dict[Table, list[tuple[str, dict[str, Any], Event]]]
+    to_insert = session.info.setdefault(_TO_INSERT, defaultdict(list))
+    to_insert[table].append((column.name, row, _event(event)))
 
 
 def number(session: Session, positions: dict[Event, int]) -> None:
     """Under the log's ordering, once its events have their ``positions``: number the rows
     this unit of work wrote, and insert the rows that waited, a statement per table."""
+    to_number: dict[tuple[Table, str], list[tuple[str, Event]]]
     to_number = session.info.pop(_TO_NUMBER, None) or {}
-    for (table, column, key), rows in to_number.items():
-        statement = (
-            update(table)
-            .where(and_(*(table.c[name] == bindparam(f"key_{name}") for name in key)))
-            .values({column: bindparam("arrival_position")})
-        )
+    for (table, column), rows in to_number.items():
         session.execute(
-            statement,
-            [
-                {
-                    **{name: value for name, value in row.items() if name != "event"},
-                    "arrival_position": positions[row["event"]],
-                }
-                for row in rows
-            ],
+            _numbering(table, column),
+            [{"row_id": row_id, "arrival_position": positions[event]} for row_id, event in rows],
         )
-    waiting = session.info.pop(_TO_INSERT, None) or []
-    by_table: dict[Table, list[dict[str, Any]]] = defaultdict(list)
-    for table, column, row, event in waiting:
-        by_table[table].append({**row, column: positions[event]})
-    for table, rows in by_table.items():
-        session.execute(table.insert(), rows)
+    to_insert: dict[Table, list[tuple[str, dict[str, Any], Event]]]
+    to_insert = session.info.pop(_TO_INSERT, None) or {}
+    for table, waiting in to_insert.items():
+        session.execute(
+            table.insert(),
+            [{**row, column: positions[event]} for column, row, event in waiting],
+        )
 
 
 def forget(session: Session) -> None:
     """A unit of work that rolls back numbers nothing."""
     session.info.pop(_TO_NUMBER, None)
     session.info.pop(_TO_INSERT, None)
+
+
+@functools.cache
+def _numbering(table: Table, column: str) -> Update:
+    # Built once per table: every decision runs it, under the log's ordering.
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({column: bindparam("arrival_position")})
+    )
 
 
 def _event(event: Any) -> Event:

@@ -92,7 +92,6 @@ def index_event(session: Session, kernel: KernelTables, event: Any) -> None:
     insert_numbered(
         session,
         event,
-        kernel.audit_decisions,
         # Acts are listed in the order the log holds them (shared.arrival).
         kernel.audit_decisions.c.recorded_seq,
         {

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
-    ClauseElement,
     Engine,
     Insert,
     Table,
@@ -128,11 +127,7 @@ def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
     """INSERT one row, now or, while rows are held, at the next ``flush_inserts``."""
     held: Held | None = session.info.get(_HELD)
     if held is None:
-        if any(isinstance(value, ClauseElement) for value in row.values()):
-            # A value the INSERT computes (a subquery) is part of the statement.
-            session.execute(table.insert().values(row))
-        else:
-            session.execute(_insert_into(table), row)
+        session.execute(_insert_into(table), row)
         return
     held.setdefault((table, tuple(sorted(row))), []).append(row)
 

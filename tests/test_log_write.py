@@ -91,7 +91,7 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
         # The rows listed in the log's order take their events' positions (shared.arrival):
         # the posting in the panel's queue is numbered, the act is inserted numbered.
         "UPDATE postings SET decided_seq=%(arrival_position)s::BIGINT WHERE postings.id = "
-        "%(key_id)s::VARCHAR",
+        "%(row_id)s::VARCHAR",
         "INSERT INTO audit_decisions",
     ]
     # Everything else the decision writes went before, in the same transaction.

@@ -294,16 +294,27 @@ def _is_json(request: Request) -> bool:
     )
 
 
+async def _whole_body(request: Request) -> bytes:
+    """The body as sent, or the problem that stopped it: 413 when ``BodyLimit`` cut it off
+    past the limit, 400 when the caller went away before sending it all."""
+    try:
+        return await request.body()
+    except ClientDisconnect:
+        passed = request.scope.get(_TOO_LARGE) or {}
+        if "limit" in passed:
+            raise BodyTooLarge(passed["limit"]) from None
+        # The caller went away mid-body: no one is left to answer.
+        raise ApiProblem(400, "client-disconnected", "the body was not sent in full") from None
+
+
 async def _carries_something(request: Request) -> bool:
     """A body sent to an operation that takes none, other than an empty one (``{}`` or
-    ``null``, which some clients send with every POST and which say nothing)."""
+    ``null`` however spaced, which some clients send with every POST and which say nothing).
+    It is read whole first, so that one past the limit is a 413 and nothing runs."""
     if "content-length" not in request.headers and "transfer-encoding" not in request.headers:
         return False  # a request without either has no body (RFC 9112 6.3)
-    try:
-        raw = (await request.body()).strip()
-    except ClientDisconnect:
-        return False
-    return bool(raw) and raw not in (b"{}", b"null")
+    raw = await _whole_body(request)
+    return bool(raw.strip()) and parse_body(raw) not in ({}, None)
 
 
 # -- the route every endpoint is built on ------------------------------------------------
@@ -384,16 +395,7 @@ class EdgeRoute(APIRoute):
             if takes_body:
                 # Read whatever the type, so the limit holds for any body (FastAPI reads
                 # this copy); only JSON is parsed here.
-                try:
-                    raw = await request.body()
-                except ClientDisconnect:
-                    passed = request.scope.get(_TOO_LARGE) or {}
-                    if "limit" in passed:
-                        raise BodyTooLarge(passed["limit"]) from None
-                    # The caller went away mid-body: no one is left to answer.
-                    raise ApiProblem(
-                        400, "client-disconnected", "the body was not sent in full"
-                    ) from None
+                raw = await _whole_body(request)
                 if raw and len(request.headers.getlist("content-type")) > 1:
                     # Which one would be meant? Neither is taken.
                     raise ApiProblem(

@@ -25,9 +25,7 @@ class AppealsProjector:
                 insert(appeals).values(
                     id=str(event.originator_id),
                     # Appeals are listed in the order the log holds them.
-                    lodged_seq=place(
-                        session, event, appeals, appeals.c.lodged_seq, id=str(event.originator_id)
-                    ),
+                    lodged_seq=place(session, event, appeals.c.lodged_seq),
                     posting_id=str(event.posting_id),
                     posting_kind=kind,
                     officer_id=event.officer_id,

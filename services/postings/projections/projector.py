@@ -353,9 +353,7 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
         dict(
             id=str(event.originator_id),
             # The panel's queue is in the order the log holds the decisions.
-            decided_seq=place(
-                session, event, postings, postings.c.decided_seq, id=str(event.originator_id)
-            ),
+            decided_seq=place(session, event, postings.c.decided_seq),
             kind=event.kind.value,
             state="date_confirmed" if event.posting_date else "awaiting_date",
             officer_id=event.officer_id,
@@ -562,13 +560,7 @@ def _request_submitted(session: Session, event: TransferRequest.Submitted) -> No
         insert(transfer_requests).values(
             id=str(event.originator_id),
             # 1068 requests are listed in the order the log holds them.
-            submitted_seq=place(
-                session,
-                event,
-                transfer_requests,
-                transfer_requests.c.submitted_seq,
-                id=str(event.originator_id),
-            ),
+            submitted_seq=place(session, event, transfer_requests.c.submitted_seq),
             officer_id=event.officer_id,
             division=event.division,
             grounds=event.grounds,
