@@ -103,12 +103,17 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
 def insert_if_absent(
     session: Session, table: Table, values: dict[str, Any], *, key: list[str]
-) -> None:
+) -> bool:
     """INSERT that does nothing when a row with the same key exists (on PostgreSQL and
-    SQLite alike): for effects that may be applied again, such as a replay."""
+    SQLite alike): for effects that may be applied again, such as a replay. Whether the
+    row was inserted. A row with the key that another transaction has inserted and not
+    committed makes this wait for it, as a plain INSERT would."""
     dialect = session.get_bind().dialect.name
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-    session.execute(statement.values(**values).on_conflict_do_nothing(index_elements=key))
+    statement = statement.values(**values).on_conflict_do_nothing(index_elements=key)
+    # RETURNING says whether the row went in: the driver's row count does not (-1 here).
+    column = table.c[key[0]]
+    return session.execute(statement.returning(column)).first() is not None
 
 
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.

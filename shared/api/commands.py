@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from shared import lengths
 from shared.api.problems import ApiProblem
 from shared.consultations import officer_ids_in
-from shared.db import met_another_transaction
+from shared.db import insert_if_absent, met_another_transaction
 from shared.errors import ConcurrentChange, Conflict, DomainError
 from shared.eventstore import loaded_version, officers_read
 from shared.handling import (
@@ -232,30 +232,23 @@ def _attempt(
 ) -> Outcome:
     table = runtime.tables.idempotency
     with runtime.db.unit_of_work(write=True) as session:
-        if key is not None:
-            stored = session.execute(
-                select(table.c.fingerprint).where(
-                    table.c.principal == principal.scope, table.c.key == key
-                )
-            ).first()
-            if stored is not None:
-                raise _Replay
-            try:
-                # A concurrent repeat blocks here until the first commits, then fails on
-                # the primary key and replays the stored response.
-                session.execute(
-                    insert(table).values(
-                        principal=principal.scope,
-                        key=key,
-                        fingerprint=fingerprint,
-                        status_code=0,
-                        body="",
-                        headers="{}",
-                        created_at=runtime.clock.now(),
-                    )
-                )
-            except IntegrityError:
-                raise _Replay from None
+        # One statement claims the key: a concurrent repeat waits here until the first
+        # commits, then finds the key taken and replays the stored response.
+        if key is not None and not insert_if_absent(
+            session,
+            table,
+            {
+                "principal": principal.scope,
+                "key": key,
+                "fingerprint": fingerprint,
+                "status_code": 0,
+                "body": "",
+                "headers": "{}",
+                "created_at": runtime.clock.now(),
+            },
+            key=["principal", "key"],
+        ):
+            raise _Replay
         context = CommandContext(
             session=session,
             principal=principal,

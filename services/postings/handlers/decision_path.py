@@ -34,7 +34,7 @@ from services.postings.domain.rules.s3_9_roi import MoveMustRespectTheRoiPeriod
 from services.postings.handlers.base import open_posting_of
 from services.postings.handlers.exceptions import excuse
 from services.postings.handlers.facts import placement_checks, preferences_fact
-from services.postings.projections.strength import strength_fact
+from services.postings.projections.strength import strength_facts
 from shared.errors import ConcurrentChange, Unavailable, Violation, refuse_if
 from shared.handling import Actor, Saved
 from shared.ledger import decided_by
@@ -180,8 +180,9 @@ def decide_posting(
             "officer": {"rank": officer.rank.value, "division": officer.division},
             "strength": {
                 "rank": officer.rank.value,
-                "destination": strength_fact(session, destination.division, officer.rank.value),
-                "origin": strength_fact(session, officer.division, officer.rank.value),
+                **strength_facts(
+                    session, officer.rank.value, officer.division, destination.division
+                ),
             },
             "roi": roi_fact,
             **(preferences_fact(officer) if terms.considers_preferences else {}),

@@ -62,58 +62,77 @@ def strength(session: Session, division: str | None = None) -> list[StrengthRow]
     ]
 
 
-def _strength_of_one_division() -> Select[tuple[int, int, int, int | None]]:
-    """One statement for the four figures (one round trip, built once: every posting
-    decision runs it twice).
+def _strength_at_both_ends() -> Select[tuple[int | None, ...]]:
+    """One statement for the four figures at each end of a move, the officer's division
+    and the destination's (one round trip, built once: every posting decision runs it).
 
-    The planned postings are gathered first, once, as a materialised set: left to choose,
-    a planner with stale statistics (nothing may analyse the tables between a burst of
-    postings and the next decision) walked every officer of the division and searched
-    the postings for each, 192 ms at 15,600 officers and 2,165 planned postings, where
-    this costs 5 to 9 ms with or without statistics."""
-    division = bindparam("division", type_=String)
+    The planned postings of the rank are gathered first, once for both ends, as a
+    materialised set: left to choose, a planner with stale statistics (nothing may analyse
+    the tables between a burst of postings and the next decision) walked every officer of
+    the division and searched the postings for each, 192 ms at 15,600 officers and 2,165
+    planned postings, where gathering them costs 5 to 9 ms with or without statistics."""
     rank = bindparam("rank", type_=String)
     planned = (
         select(
             postings.c.division.label("to_division"),
             officers.c.division.label("from_division"),
-            officers.c.rank,
         )
         .select_from(postings.join(officers, officers.c.officer_id == postings.c.officer_id))
-        .where(postings.c.state.in_(PLANNED))
+        .where(postings.c.state.in_(PLANNED), officers.c.rank == rank)
         .cte("planned")
         .prefix_with("MATERIALIZED")
     )
 
-    def count_planned(where: Any) -> Any:
-        return select(func.count()).select_from(planned).where(where, planned.c.rank == rank)
+    def figures(end: str) -> list[Any]:
+        division = bindparam(end, type_=String)
 
-    return select(
-        select(func.count())
-        .select_from(officers)
-        .where(officers.c.division == division, officers.c.rank == rank)
-        .scalar_subquery()
-        .label("now"),
-        count_planned(planned.c.from_division == division).scalar_subquery().label("leaving"),
-        count_planned(planned.c.to_division == division).scalar_subquery().label("joining"),
-        select(establishment.c.target)
-        .where(
-            establishment.c.division == division,
-            establishment.c.category == "rank",
-            establishment.c.key == rank,
+        def count_planned(where: Any) -> Any:
+            return select(func.count()).select_from(planned).where(where).scalar_subquery()
+
+        return [
+            select(func.count())
+            .select_from(officers)
+            .where(officers.c.division == division, officers.c.rank == rank)
+            .scalar_subquery()
+            .label(f"{end}_now"),
+            count_planned(planned.c.from_division == division).label(f"{end}_leaving"),
+            count_planned(planned.c.to_division == division).label(f"{end}_joining"),
+            select(establishment.c.target)
+            .where(
+                establishment.c.division == division,
+                establishment.c.category == "rank",
+                establishment.c.key == rank,
+            )
+            .scalar_subquery()
+            .label(f"{end}_target"),
+        ]
+
+    return select(*figures("origin"), *figures("destination"))
+
+
+_STRENGTH_AT_BOTH_ENDS = _strength_at_both_ends()
+
+
+def strength_facts(
+    session: Session, rank: str, origin: str, destination: str
+) -> dict[str, dict[str, int | None]]:
+    """What a posting decision shows of the strength at the officer's rank in the division
+    they leave (``origin``) and the one they join (``destination``): the same figures as
+    ``strength``, counted by the database for these divisions and this rank alone, since
+    every decision asks it (the whole table would cost a decision ~100 ms at a force's
+    size)."""
+    row = (
+        session.execute(
+            _STRENGTH_AT_BOTH_ENDS, {"rank": rank, "origin": origin, "destination": destination}
         )
-        .scalar_subquery()
-        .label("target"),
+        .one()
+        ._mapping
     )
-
-
-_STRENGTH_OF_ONE_DIVISION = _strength_of_one_division()
-
-
-def strength_fact(session: Session, division: str, rank: str) -> dict[str, int | None]:
-    """What a posting decision shows of one division's strength at the officer's rank:
-    the same figures as ``strength``, counted by the database for this division and rank
-    alone, since every decision asks it (the whole table would cost a decision ~100 ms at
-    a force's size)."""
-    row = session.execute(_STRENGTH_OF_ONE_DIVISION, {"division": division, "rank": rank}).one()
-    return {"target": row.target, "now": row.now, "projected": row.now - row.leaving + row.joining}
+    return {
+        end: {
+            "target": row[f"{end}_target"],
+            "now": row[f"{end}_now"],
+            "projected": row[f"{end}_now"] - row[f"{end}_leaving"] + row[f"{end}_joining"],
+        }
+        for end in ("destination", "origin")
+    }
