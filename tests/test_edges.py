@@ -713,6 +713,15 @@ def test_a_body_sent_to_an_operation_that_takes_none_is_a_422_and_does_nothing(
         headers=auditor,
     )
     assert listed.status_code == 422, listed.text
+    # Not JSON at all still says something: the same 422, not a complaint about its JSON.
+    for something in (b"a=1", b"\xef\xbb\xbf{}", b"[" * 5000, b"\x0b"):
+        refused = postings_client.post(
+            "/audit/checkpoints",
+            content=something,
+            headers={**auditor, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert refused.status_code == 422, (something[:10], refused.text)
+        assert [e["field"] for e in refused.json()["errors"]] == ["body"]
     for empty in (b"{}", b"{ }", b"null", b""):
         signed = postings_client.post(
             "/audit/checkpoints",
@@ -745,3 +754,45 @@ def test_a_chunked_body_past_the_limit_to_an_operation_that_takes_none_is_a_413(
     assert sent.json()["type"].endswith("/body-too-large")
     # The log holds events, so a checkpoint that ran would have been signed and kept.
     assert CheckpointStore(tmp_path / "audit").all() == []
+
+
+def test_a_refused_callers_body_is_not_read_and_the_refusal_is_recorded(
+    small_limit_server: str, tmp_path: Path
+) -> None:
+    """The role comes before anything else: a caller who may not act is answered 403 at
+    once, their body (chunked and past the limit here) never read, and the refusal is on
+    the record. Reading it first would let them hold the connection with a slow body."""
+    url = f"sqlite:///{tmp_path / 'postings.sqlite3'}"
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"code": "'
+        for _ in range(100):
+            yield b"x" * 1024
+
+    with httpx.Client(base_url=small_limit_server, timeout=60) as http:
+        before = count_events(url, refusals=True)
+        sent = http.post(
+            "/locations",
+            content=chunks(),
+            headers={**bearer(Role.AUDITOR), "Content-Type": "application/json"},
+        )
+    assert sent.status_code == 403, sent.text
+    assert sent.json()["rule"] == "ActsOnlyInARoleGivenThePower"
+    assert count_events(url, refusals=True) == before + 1
+
+
+@pytest.mark.parametrize("header", ["Idempotency-Key", "If-Match"])
+def test_a_header_that_names_one_thing_sent_twice_is_a_422_and_nothing_is_stored(
+    postings_client: TestClient, postings_settings: PostingsSettings, header: str
+) -> None:
+    """Which of two keys (or versions) was meant is a guess: neither is taken, for every
+    endpoint, at the edge."""
+    before = count_events(postings_settings.database_url)
+    sent = postings_client.post(
+        "/officers",
+        json=officer_body("K7"),
+        headers=[*HR.items(), (header, '"1"'), (header, '"2"')],
+    )
+    assert sent.status_code == 422, sent.text
+    assert [e["field"] for e in sent.json()["errors"]] == [f"header.{header}"]
+    assert count_events(postings_settings.database_url) == before

@@ -161,14 +161,6 @@ class RecordCommandRequest(CommandRequest):
         self.request = request
         self.idempotency_key = idempotency_key
         self.correlation_id = _correlation_id(request)
-        if len(request.headers.getlist("if-match")) > 1:
-            # Which one the caller meant is a guess: one If-Match, one version.
-            raise ApiProblem(
-                422,
-                "invalid-request",
-                "send one If-Match header",
-                errors=[{"field": "header.If-Match", "message": "sent twice", "type": "value"}],
-            )
         self.expected_version = parse_if_match(if_match)
         self.any_version = if_match is not None and if_match.strip() == "*"
 

@@ -1,14 +1,16 @@
 """What every endpoint checks before FastAPI reads its request, once for all endpoints and in
 this order, so that no endpoint can forget one (OWASP API1-API4):
 
-1. the body's size, counted on the stream whether or not it is chunked (``BodyLimit``, an
-   ASGI middleware): 413;
+1. the body's size (``BodyLimit``, an ASGI middleware): 413, at once for a Content-Length
+   past the limit, and for a chunked body as it is read past it (a refused caller's body
+   is never read);
 2. who calls: the bearer token and its claims (shared.identity), before anything of the
    request is read: 401;
 3. whether their role may use the operation, and for an officer, that a record named in
    the path is their own: 403, before any rule runs or any fact is gathered;
-4. text that no database can store (NUL, lone surrogates) in path and query parameters:
-   422 naming the parameter;
+4. text that no database can store (NUL, lone surrogates) in path and query parameters,
+   and a header that names one thing (If-Match, Idempotency-Key) sent twice: 422 naming
+   the parameter or header;
 5. the body as JSON within limits (UTF-8, nesting depth, digits of a number, finite
    numbers): 400 saying what failed and where; then its text checked as in 4: 422 naming
    the field. An operation that takes no body refuses one with something in it (422), as
@@ -307,6 +309,10 @@ async def _whole_body(request: Request) -> bytes:
         raise ApiProblem(400, "client-disconnected", "the body was not sent in full") from None
 
 
+#: What JSON counts as whitespace (RFC 8259 2), and nothing else Python would strip.
+_JSON_WHITESPACE = b" \t\r\n"
+
+
 async def _carries_something(request: Request) -> bool:
     """A body sent to an operation that takes none, other than an empty one (``{}`` or
     ``null`` however spaced, which some clients send with every POST and which say nothing).
@@ -314,7 +320,14 @@ async def _carries_something(request: Request) -> bool:
     if "content-length" not in request.headers and "transfer-encoding" not in request.headers:
         return False  # a request without either has no body (RFC 9112 6.3)
     raw = await _whole_body(request)
-    return bool(raw.strip()) and parse_body(raw) not in ({}, None)
+    if not raw.strip(_JSON_WHITESPACE):
+        return False
+    try:
+        # Only whether it says nothing: a body that is not JSON at all says something.
+        # As parse_body reads it: UTF-8, no byte-order mark (RFC 8259 8.1).
+        return json.loads(raw.decode("utf-8")) not in ({}, None)
+    except (ValueError, RecursionError):
+        return True
 
 
 # -- the route every endpoint is built on ------------------------------------------------
@@ -380,6 +393,8 @@ class EdgeRoute(APIRoute):
                 )
             if refused is not None:
                 if request.method not in ("GET", "HEAD"):
+                    # A refused caller's body is never read, whatever its size: the role
+                    # comes before anything else, and nothing of the body is kept.
                     # A refused exercise of authority by a signed-in person is on the record.
                     await run_in_threadpool(_keep_refusal, request, principal, refused)
                 raise ApiProblem(
@@ -392,6 +407,7 @@ class EdgeRoute(APIRoute):
                     allowed_roles=refused.details.get("allowed_roles"),
                 )
             _check_parameters(request)
+            _check_sent_once(request)
             if takes_body:
                 # Read whatever the type, so the limit holds for any body (FastAPI reads
                 # this copy); only JSON is parsed here.
@@ -470,6 +486,25 @@ def _may_act_on_path(principal: Principal, path: dict[str, Any]) -> bool:
     if principal.role is not Role.OFFICER or named is None:
         return True
     return principal.officer_id is not None and named == principal.officer_id
+
+
+#: Request headers that name one thing (RFC 9110 5.3: not lists): sent twice, which was
+#: meant is a guess, so neither is taken.
+_SENT_ONCE = ("If-Match", "Idempotency-Key")
+
+
+def _check_sent_once(request: Request) -> None:
+    twice = [name for name in _SENT_ONCE if len(request.headers.getlist(name)) > 1]
+    if twice:
+        raise ApiProblem(
+            422,
+            "invalid-request",
+            f"send one {twice[0]} header",
+            errors=[
+                {"field": f"header.{name}", "message": "sent twice", "type": "value"}
+                for name in twice
+            ],
+        )
 
 
 def _check_parameters(request: Request) -> None:
