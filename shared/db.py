@@ -128,6 +128,11 @@ def hold_inserts(session: Session) -> None:
     session.info[_HELD] = {}
 
 
+def holding_inserts(session: Session) -> bool:
+    """This unit of work holds rows back (a rebuild): nothing will read them back soon."""
+    return _HELD in session.info
+
+
 def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
     """INSERT one row, now or, while rows are held, at the next ``flush_inserts``."""
     held: Held | None = session.info.get(_HELD)

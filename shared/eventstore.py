@@ -28,7 +28,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Select, Table, bindparam, func, select
+from sqlalchemy import BigInteger, Select, Table, and_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
 from shared.audit_index import index_event
@@ -37,6 +39,7 @@ from shared.db import Database, flush_inserts, hold_inserts
 from shared.errors import ConcurrentChange, NotFound
 from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
+from shared.reference_records import ReferenceRecords
 from shared.sealing import OWNERS, Keyring, SealingMapper
 from shared.tables import KernelTables
 from shared.transcodings import register_domain_types
@@ -73,19 +76,17 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         desc: bool = False,
         limit: int | None = None,
     ) -> list[StoredEvent]:
-        statement = self._select_events(gt is not None, lte is not None, desc, limit is not None)
-        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
-        with self.transaction(commit=False) as session:
-            found = [
-                StoredEvent(
-                    originator_id=row[0],
-                    originator_version=row[1],
-                    topic=row[2],
-                    state=bytes(row[3]),
-                )
-                for row in session.execute(statement, params)
-            ]
         sessions = self.datastore.scoped_session
+        ahead = _read_ahead_of(sessions, originator_id, gt, plain=lte is None and not desc)
+        if ahead is not None and limit is None:
+            found = ahead
+        else:
+            statement = self._select_events(
+                gt is not None, lte is not None, desc, limit is not None
+            )
+            params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
+            with self.transaction(commit=False) as session:
+                found = [_stored(row) for row in session.execute(statement, params)]
         if sessions is None or not sessions.registry.has():
             return found
         waiting = [
@@ -102,6 +103,42 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
             raise ConcurrentChange("the record was changed by someone else; reload and retry")
         merged = sorted([*found, *waiting], key=lambda s: s.originator_version, reverse=desc)
         return merged[:limit] if limit is not None else merged
+
+    def select_after(self, floors: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:
+        """Several records' events, each after its own version, in one statement
+        (PostgreSQL): the records a decision reads, asked for together."""
+        ids = list(floors)
+        found: dict[UUID, list[StoredEvent]] = {i: [] for i in ids}
+        with self.transaction(commit=False) as session:
+            rows = session.execute(
+                self._select_after(), {"ids": ids, "floors": [floors[i] for i in ids]}
+            )
+            for row in rows:
+                found[UUID(str(row[0]))].append(_stored(row))
+        return found
+
+    @functools.cache  # noqa: B019 - one recorder per application, for the process's life
+    def _select_after(self) -> Select[tuple[Any, ...]]:
+        c = cast(Table, self.events_record_cls.__table__).c
+        wanted = (
+            func.unnest(
+                bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+                bindparam("floors", type_=ARRAY(BigInteger)),
+            )
+            .table_valued("record_id", "floor")
+            .render_derived()
+        )
+        return (
+            select(c.originator_id, c.originator_version, c.topic, c.state)
+            .join(
+                wanted,
+                and_(
+                    c.originator_id == wanted.c.record_id,
+                    c.originator_version > wanted.c.floor,
+                ),
+            )
+            .order_by(c.originator_id, c.originator_version)
+        )
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
     def _select_events(
@@ -120,6 +157,37 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         version = c.originator_version
         statement = statement.order_by(version.desc() if desc else version)
         return statement.limit(bindparam("limit")) if limited else statement
+
+
+def _stored(row: Any) -> StoredEvent:
+    return StoredEvent(
+        originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3])
+    )
+
+
+#: Key in ``Session.info``: the records this unit of work queued on (``serialise_on``).
+_SERIALISED = "eventstore.serialised"
+
+
+#: Key in ``Session.info``: records read ahead (``LedgerApplication.read_ahead``), each as
+#: (the version read after, the events found), until a load takes them.
+_READ_AHEAD = "eventstore.read_ahead"
+
+
+def _read_ahead_of(
+    sessions: Any, originator_id: UUID | str, gt: int | None, *, plain: bool
+) -> list[StoredEvent] | None:
+    """The record's events as this unit of work read them ahead, if it did and the load
+    asks the same question (all its events after the same version); each is taken once."""
+    if sessions is None or not sessions.registry.has():
+        return None
+    ahead: dict[UUID, tuple[int, list[StoredEvent]]] | None = sessions().info.get(_READ_AHEAD)
+    if not ahead:
+        return None
+    entry = ahead.pop(UUID(str(originator_id)), None)
+    if entry is None or not plain or entry[0] != (gt or 0):
+        return None
+    return entry[1]
 
 
 def log_lock_key(events_table: str) -> int:
@@ -150,10 +218,16 @@ class LedgerApplication(Application[UUID]):
     #: The service's kernel tables (set by each service's application class).
     kernel: ClassVar[KernelTables]
 
+    #: Records every decision reads and few change, kept decoded between units of work and
+    #: checked against the log at each load (shared.reference_records). None may carry an
+    #: officer's sealed data.
+    reference_kinds: ClassVar[tuple[type[Aggregate], ...]] = ()
+
     def __init__(self, db: Database, *, clock: Clock, projector: Projector | None = None) -> None:
         self.db = db
         self.clock = clock
         self._projector = projector
+        self._references = ReferenceRecords()
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -254,8 +328,43 @@ class LedgerApplication(Application[UUID]):
         if self.db.is_sqlite:
             return  # one writer at a time already
         session = self.db.sessions()
+        session.info.setdefault(_SERIALISED, set()).update(ids)
         for key in sorted({_lock_key(i) for i in ids}):
             session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    @property
+    def _recorder(self) -> SerialisedRecorder:
+        return cast(SerialisedRecorder, self.recorder)
+
+    def _has_unsaved(self, record_id: UUID) -> bool:
+        """This unit of work stored events of the record that the log does not hold yet."""
+        sessions = self.db.sessions
+        return sessions.registry.has() and bool(
+            held(sessions(), type(self).kernel.events.name, record_id)
+        )
+
+    def serialised(self, record_id: UUID) -> bool:
+        """This unit of work has queued on the record (``serialise_on``): it means to change
+        it."""
+        sessions = self.db.sessions
+        return sessions.registry.has() and record_id in sessions().info.get(_SERIALISED, ())
+
+    def read_ahead(self, *ids: UUID) -> None:
+        """Read these records' events in one statement, for the loads that follow in this
+        unit of work (each takes its own once): a decision reads the officer, the place
+        they go to and the delegation relied on, one round trip where it was three. A
+        record this unit of work loaded already is not read again, and a reference record
+        is read from the last event kept of it. Call it after ``serialise_on``, so that the
+        records queued on are read once their turn has come. On SQLite it does nothing."""
+        if self.db.is_sqlite:
+            return
+        info = self.db.sessions().info
+        loaded: dict[UUID, int] = info.get(LOADED_VERSIONS, {})
+        floors = {i: self._references.floor(i) for i in ids if i not in loaded}
+        if floors:
+            ahead = info.setdefault(_READ_AHEAD, {})
+            for record_id, found in self._recorder.select_after(floors).items():
+                ahead[record_id] = (floors[record_id], found)
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work: the events are sealed and projected now and
@@ -276,10 +385,17 @@ class LedgerApplication(Application[UUID]):
         """The record, or NotFound naming it as the caller did (``named``: a code or an
         officer id), never by an id the caller never sent."""
         aggregate: Aggregate | None
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
+        if kind in type(self).reference_kinds and not self._has_unsaved(aggregate_id):
+            aggregate = self._references.load(
+                aggregate_id,
+                lambda after: self._recorder.select_events(aggregate_id, gt=after or None),
+                self.mapper.to_domain_event,
+            )
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                aggregate = None
         if not isinstance(aggregate, kind):
             raise NotFound(f"{what} {named or aggregate_id} not found")
         if self.db.sessions.registry.has():

@@ -63,6 +63,12 @@ class DatabaseKeyring:
             return cache[officer_id]
         return self._lookup(officer_id)[1]
 
+    def read_to_write(self, officer_id: str) -> None:
+        """Read the officer's key under the shared lock ``for_writing`` takes, before their
+        record is opened with it: a unit of work that means to write about the officer then
+        reads the key once, not once to open the record and again to seal."""
+        self._lookup(officer_id, lock=True)
+
     def for_writing(self, officer_id: str) -> bytes:
         """The key to seal what is written about the officer. Read under a shared lock on
         the key's row, kept until this transaction ends: a disposal (which locks the row to

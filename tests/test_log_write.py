@@ -98,7 +98,43 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
     before = statements[:ordering]
     for table in ("postings", "audit_cases"):
         assert any(sql.startswith(f"INSERT INTO {table} ") for sql in before), table
-    assert any(sql.startswith("UPDATE idempotency_keys ") for sql in before)
+    # The answer kept under the key names the officers it concerns in the same statement.
+    assert any(
+        sql.startswith("WITH naming AS (INSERT INTO idempotency_officers ")
+        and "UPDATE idempotency_keys " in sql
+        for sql in before
+    )
+
+
+def test_a_decision_reads_its_records_together_and_the_officers_key_once(
+    client: TestClient,
+) -> None:
+    """After queueing on the officer, a decision reads the officer's and the place's events
+    in one statement, and the officer's key once, under the lock that sealing needs; its
+    answer is the posting's row as the INSERT returned it, not read back."""
+    statements = _statements_of_one_request(
+        client,
+        lambda: expect(
+            client.post(
+                "/postings/compulsory",
+                json=compulsory(),
+                headers={**DIRECTOR, "Idempotency-Key": "read-together"},
+            ),
+            201,
+        ),
+    )
+    before = statements[: statements.index("LOG ORDERING")]
+    reads = [sql for sql in before if sql.startswith(f"SELECT {EVENTS}.originator_id")]
+    together = [sql for sql in reads if "JOIN unnest(" in sql]
+    assert len(together) == 1
+    # The policy is read before the officer is queued on (the notice period is checked
+    # first); nothing else is read alone.
+    assert len(reads) == 2
+    keys = [sql for sql in before if "FROM officer_keys" in sql]
+    assert len(keys) == 1
+    assert keys[0].endswith("FOR SHARE")
+    assert not any(sql.startswith("SELECT postings.id") for sql in before)
+    assert any(sql.startswith("INSERT INTO postings ") and "RETURNING" in sql for sql in before)
 
 
 def test_a_record_saved_and_loaded_again_in_one_unit_of_work_has_its_new_events(

@@ -15,6 +15,7 @@ from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.main import create_app
 from shared.clock import FixedClock
 from shared.contracts import DecisionV1
+from shared.errors import Unavailable
 from shared.roles import Role
 from shared.settings import PostingsSettings
 
@@ -1038,6 +1039,48 @@ def test_an_roi_answer_that_cannot_be_read_is_a_503_and_nothing_is_stored(
     assert response.status_code == 503
     assert response.json()["service"] == "roi"
     assert listed["items"] == []
+
+
+class RoiThatGoesDown:
+    """The real ROI service until ``down`` is set; then it cannot be reached."""
+
+    def __init__(self, roi: RoiClient) -> None:
+        self._roi = roi
+        self.down = False
+        self.asked = 0
+
+    def status(self, **question: Any) -> dict[str, Any]:
+        self.asked += 1
+        if self.down:
+            raise Unavailable("the ROI service cannot be reached", service="roi")
+        return self._roi.status(**question)
+
+
+def test_a_decision_already_answered_is_answered_again_while_roi_is_down(
+    postings_settings: PostingsSettings, roi_question: RoiClient
+) -> None:
+    """A repeat is found by the key's claim, after ROI is asked; when ROI cannot be asked,
+    the key is looked up first, so a client retrying an answered decision gets its answer,
+    and only a decision never answered is the 503."""
+    roi = RoiThatGoesDown(roi_question)
+    app = create_app(postings_settings, clock=FixedClock(NOW), roi=roi)
+    with TestClient(app) as client:
+        set_up_force(client)
+        sent = {**DIRECTOR, "Idempotency-Key": "before-roi-went-down"}
+        first = client.post("/postings/compulsory", json=compulsory(), headers=sent)
+        assert first.status_code == 201
+        roi.down = True
+        again = client.post("/postings/compulsory", json=compulsory(), headers=sent)
+        fresh = client.post(
+            "/postings/compulsory",
+            json=compulsory(officer_id="K101"),
+            headers={**DIRECTOR, "Idempotency-Key": "after-roi-went-down"},
+        )
+        listed = expect(client.get("/postings", headers=HR), 200)
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert fresh.status_code == 503
+    assert fresh.json()["service"] == "roi"
+    assert [p["id"] for p in listed["items"]] == [first.json()["id"]]
 
 
 def test_a_posting_is_withdrawn_before_it_takes_effect_not_after(client: TestClient) -> None:

@@ -65,10 +65,14 @@ class PostingsApplication(LedgerApplication):
 
     # -- the records -------------------------------------------------------------------------
 
+    #: The records every decision reads and few change (shared.reference_records).
+    reference_kinds = (PolicySettings, Location, Unit, Delegation)
+
     def officer(self, officer_id: str) -> Officer:
-        return self.load(
-            officer_aggregate_id(officer_id), Officer, what="officer", named=officer_id
-        )
+        record_id = officer_aggregate_id(officer_id)
+        if self.serialised(record_id):
+            self.keyring.read_to_write(officer_id)
+        return self.load(record_id, Officer, what="officer", named=officer_id)
 
     def officer_to_change(self, officer_id: str, *also: UUID) -> Officer:
         """The officer's record for a command that changes it, after this unit of work has

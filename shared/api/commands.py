@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,7 @@ from shared.handling import (
     pause_before_running_again,
 )
 from shared.identity import Principal
+from shared.kept_answers import keep_answer
 from shared.keyring import written_about
 from shared.log_write import held
 from shared.refusals import keep, reasons_of, status_of
@@ -187,13 +188,19 @@ def run_command(
     key = headers.idempotency_key
     request = headers.request
     fingerprint = _fingerprint(request.method, request.url.path, payload)
-    if key is not None and _already_used(runtime, principal, key):
-        # Answer a plain repeat without asking other services anything.
-        return _replay(runtime, principal, key, fingerprint)
+    # A repeat is found by the key's claim in the unit of work (``_attempt``), so a first
+    # sending, nearly every command, pays no read of the key beforehand. Only when the
+    # other services cannot be asked (or refuse) is the key looked up first: a repeat of a
+    # command already answered is answered again whoever else is down.
     attempt = 0
     while True:
         attempt += 1
-        prepared = prepare() if prepare is not None else None
+        try:
+            prepared = prepare() if prepare is not None else None
+        except DomainError:
+            if key is not None and _already_used(runtime, principal, key):
+                return _replay(runtime, principal, key, fingerprint)
+            raise
         try:
             outcome = _attempt(runtime, principal, headers, key, fingerprint, handler, prepared)
         except _Replay:
@@ -256,23 +263,16 @@ def _attempt(
             raise
         if key is not None:
             # Whose personal data the stored answer may hold, for a disposal to forget it.
-            officers = written_about(session) | officer_ids_in(outcome.body)
-            if officers:
-                session.execute(
-                    insert(runtime.tables.idempotency_officers),
-                    [
-                        {"principal": principal.scope, "key": key, "officer_id": officer}
-                        for officer in sorted(officers)
-                    ],
-                )
-            session.execute(
-                update(table)
-                .where(table.c.principal == principal.scope, table.c.key == key)
-                .values(
-                    status_code=outcome.status_code,
-                    body=json.dumps(outcome.body),
-                    headers=json.dumps(outcome.headers()),
-                )
+            keep_answer(
+                session,
+                table,
+                runtime.tables.idempotency_officers,
+                scope=principal.scope,
+                key=key,
+                officers=written_about(session) | officer_ids_in(outcome.body),
+                status_code=outcome.status_code,
+                body=outcome.body,
+                headers=outcome.headers(),
             )
     return outcome
 

@@ -28,6 +28,7 @@ from services.postings.api.schemas import (
 )
 from services.postings.domain.kinds import WelfareFactor
 from services.postings.domain.policy import DEFAULT_NOTICE_DAYS
+from services.postings.projections.projector import decided_row
 from services.postings.projections.tables import (
     delegations,
     locations,
@@ -138,7 +139,7 @@ def posting_out(row: dict[str, Any], caller: Principal) -> PostingOut:
 
 
 def posting_view(session: Session, posting_id: str, caller: Principal) -> PostingOut:
-    row = _one(
+    row = decided_row(session, posting_id) or _one(
         session, select(postings).where(postings.c.id == posting_id), f"posting {posting_id}"
     )
     ensure_may_see(

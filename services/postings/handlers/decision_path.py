@@ -20,7 +20,9 @@ from services.postings.commands import Placement
 from services.postings.domain.delegation import Delegation
 from services.postings.domain.details import PostingDetails
 from services.postings.domain.kinds import PostingKind, Power
+from services.postings.domain.location import location_aggregate_id
 from services.postings.domain.officer import officer_aggregate_id
+from services.postings.domain.policy import POLICY_ID
 from services.postings.domain.posting import Posting
 from services.postings.domain.rules.s3_1_general import (
     OneOpenPostingAtATime,
@@ -131,10 +133,9 @@ def decide_posting(
     roi: RoiAsked,
 ) -> Saved:
     principal, now = actor.principal, app.clock.now()
-    app.serialise_on(
-        officer_aggregate_id(placement.officer_id),
-        *([terms.delegation.id] if terms.delegation else []),
-    )
+    officer_record = officer_aggregate_id(placement.officer_id)
+    app.serialise_on(officer_record, *([terms.delegation.id] if terms.delegation else []))
+    app.read_ahead(officer_record, location_aggregate_id(placement.to_location), POLICY_ID)
     officer = app.officer(placement.officer_id)
     destination = app.location(placement.to_location, field="to_location")
     checked = placement_checks(

@@ -36,7 +36,7 @@ from services.postings.projections.tables import (
     units,
 )
 from shared.arrival import place
-from shared.db import flush_inserts, insert_if_absent, insert_row
+from shared.db import flush_inserts, holding_inserts, insert_if_absent, insert_row
 from shared.envelope import jsonable
 
 Handler = Callable[[Session, Any], None]
@@ -56,6 +56,10 @@ class PostingsProjector:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             return
+        decided: dict[str, dict[str, Any]] | None = session.info.get(_DECIDED_ROWS)
+        if decided:
+            # A later event changes the posting's row: it is read from the table again.
+            decided.pop(str(event.originator_id), None)
         # Writes held back in a rebuild go first, unless this event only adds rows and
         # updates officers (other handlers read those tables or change their rows).
         if type(event) not in _APPEND_ONLY:
@@ -345,11 +349,25 @@ _DECIDED = insert(postings).values(
 )
 
 
+#: Key in ``Session.info``: the rows of the postings this unit of work decided, as the
+#: INSERT returned them, for the decision's answer (``decided_row``).
+_DECIDED_ROWS = "postings.decided_rows"
+_DECIDED_RETURNING = _DECIDED.returning(*postings.c)
+
+
+def decided_row(session: Session, posting_id: str) -> dict[str, Any] | None:
+    """The posting's row as this unit of work's decision wrote it, if it did and nothing
+    since changed it: the answer to a decision without reading back what it just wrote."""
+    decided: dict[str, dict[str, Any]] = session.info.get(_DECIDED_ROWS, {})
+    return decided.get(posting_id)
+
+
 @handles(Posting.Decided)
 def _posting_decided(session: Session, event: Posting.Decided) -> None:
     decision = event.decision
-    session.execute(
-        _DECIDED,
+    live = not holding_inserts(session)
+    written = session.execute(
+        _DECIDED_RETURNING if live else _DECIDED,
         dict(
             id=str(event.originator_id),
             # The panel's queue is in the order the log holds the decisions.
@@ -376,6 +394,9 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
             version=event.originator_version,
         ),
     )
+    if live:
+        row = written.one()._asdict()
+        session.info.setdefault(_DECIDED_ROWS, {})[row["id"]] = row
 
 
 @handles(Posting.DateConfirmed)

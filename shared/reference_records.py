@@ -1,0 +1,102 @@
+"""Reference records (the policy, places of duty, units, delegations) kept decoded between
+units of work, and checked against the log before each use (issue 18, point 3).
+
+Every decision reads the policy, the place the officer goes to and often a delegation.
+Each is a record of many events (a delegation gains one with every use), decoded and
+replayed from the first at every load. Here a service keeps each one as it was last read
+from the log, with its version and the stored bytes of its last event. A load then asks the
+log only for that last event and any after it, which the same round trip returns:
+
+- the kept event is still there, unchanged: the newer events, if any, are replayed onto a
+  copy of what was kept;
+- it is not (a restored or replaced database): the record is read again from its first
+  event, as if nothing were kept.
+
+So what is kept never stands in for the log; it saves decoding what the log still says. It
+is filled only from what the log holds (committed events), never from a unit of work's own
+unsaved changes, and each load gets its own copy, so a command that changes its copy
+changes nothing kept. The library's own aggregate cache is not used: it keeps aggregates as
+they are saved, before their transaction commits (ADR 0021).
+
+None of these records is sealed with an officer's key, so nothing kept outlives a disposal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+from eventsourcing.application import LRUCache
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import StoredEvent
+
+#: How many reference records a service keeps: more than a force has places, units and
+#: delegations; the least recently used goes first.
+KEPT_MAX = 4096
+
+
+@dataclass(frozen=True)
+class _Kept:
+    version: int
+    #: The last event's stored bytes, as the log held them when this was read.
+    last_state: bytes
+    #: Never handed out: each load gets its own copy.
+    aggregate: Aggregate
+
+
+class ReferenceRecords:
+    """The reference records one application keeps (thread-safe)."""
+
+    def __init__(self, maxsize: int = KEPT_MAX) -> None:
+        self._kept: LRUCache[UUID, _Kept] = LRUCache(maxsize=maxsize)
+
+    def _get(self, record_id: UUID) -> _Kept | None:
+        try:
+            return self._kept.get(record_id)
+        except KeyError:
+            return None
+
+    def _forget(self, record_id: UUID) -> None:
+        # Another thread may have forgotten it first.
+        with contextlib.suppress(KeyError):
+            self._kept.get(record_id, evict=True)
+
+    def floor(self, record_id: UUID) -> int:
+        """The version after which the log is asked for this record's events."""
+        kept = self._get(record_id)
+        return kept.version - 1 if kept is not None else 0
+
+    def load(
+        self,
+        record_id: UUID,
+        read_after: Callable[[int], list[StoredEvent]],
+        decode: Callable[[StoredEvent], object],
+    ) -> Aggregate | None:
+        """The record as the log holds it now (None if it holds none): ``read_after(v)``
+        gives the stored events after version v, ``decode`` one domain event."""
+        kept = self._get(record_id)
+        stored = read_after(kept.version - 1 if kept is not None else 0)
+        aggregate: Aggregate | None = None
+        newer = stored
+        if kept is not None:
+            first = stored[0] if stored else None
+            if (
+                first is not None
+                and first.originator_version == kept.version
+                and first.state == kept.last_state
+            ):
+                aggregate, newer = copy.deepcopy(kept.aggregate), stored[1:]
+            else:
+                # The log does not hold what was kept: read the record from its start.
+                self._forget(record_id)
+                stored = newer = read_after(0)
+        for event in newer:
+            aggregate = decode(event).mutate(aggregate)  # type: ignore[attr-defined]
+        if aggregate is not None and newer:
+            self._kept.put(
+                record_id, _Kept(aggregate.version, stored[-1].state, copy.deepcopy(aggregate))
+            )
+        return aggregate

@@ -1,0 +1,169 @@
+"""Reference records kept decoded between units of work (shared.reference_records): each
+load asks the log for the last event kept and any after it, so a change made anywhere (in
+another process too) is seen at the next load, a log that no longer holds what was kept is
+read again from its start, and a command's changes to its copy change nothing kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from services.postings.application import PostingsApplication
+from services.postings.clients.roi import RoiClient
+from services.postings.commands import SetNoticePeriod
+from services.postings.domain.policy import POLICY_ID, PolicySettings
+from services.postings.main import build_runtime
+from shared.clock import FixedClock
+from shared.handling import Actor, Command, Saved
+from shared.identity import Principal
+from shared.reference_records import ReferenceRecords
+from shared.roles import Role
+from shared.runtime import Runtime
+from shared.settings import PostingsSettings
+from tests.force import NOW
+
+DIRECTOR = Principal("dhr", Role.DIRECTOR_OF_HR)
+
+
+def send(runtime: Runtime, command: Command) -> Saved:
+    handler = runtime.handlers[type(command)]
+    actor = Actor(DIRECTOR, correlation_id="test")
+    with runtime.db.unit_of_work(write=True):
+        return handler.handle(command, actor, handler.prepare(command, actor))
+
+
+@pytest.fixture
+def two_processes(
+    postings_settings: PostingsSettings, roi_question: RoiClient
+) -> Iterator[tuple[Runtime, Runtime]]:
+    """Two postings applications on one database, as two processes of the service are."""
+    first = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
+    second = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
+    try:
+        yield first, second
+    finally:
+        first.db.close()
+        second.db.close()
+
+
+def notice_days(runtime: Runtime) -> int:
+    app = runtime.application
+    assert isinstance(app, PostingsApplication)
+    with runtime.db.unit_of_work(write=False):
+        return app.policy().notice_days
+
+
+class Decoded:
+    """Counts the events an application decodes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> None:
+        self.count = 0
+        mapper = runtime.application.mapper
+        decode = mapper.to_domain_event
+
+        def counted(stored: StoredEvent) -> Any:
+            self.count += 1
+            return decode(stored)
+
+        monkeypatch.setattr(mapper, "to_domain_event", counted)
+
+
+def test_a_change_made_by_another_process_is_seen_at_the_next_load(
+    two_processes: tuple[Runtime, Runtime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two_processes
+    send(second, SetNoticePeriod(days=40, rationale="Consulted the federation"))
+    decoded = Decoded(monkeypatch, first)
+    assert notice_days(first) == 40
+    assert decoded.count == 2  # read from its start: nothing was kept
+    assert notice_days(first) == 40
+    assert decoded.count == 2  # kept, and the log has nothing newer
+    send(second, SetNoticePeriod(days=35, rationale="Agreed with the federation"))
+    assert notice_days(first) == 35
+    assert decoded.count == 3  # only the newer event
+
+
+def test_a_commands_changes_to_its_copy_change_nothing_kept(
+    two_processes: tuple[Runtime, Runtime],
+) -> None:
+    runtime, _ = two_processes
+    send(runtime, SetNoticePeriod(days=40, rationale="Consulted the federation"))
+    app = runtime.application
+    assert notice_days(runtime) == 40
+    with runtime.db.unit_of_work(write=False):
+        policy = app.load(POLICY_ID, PolicySettings, what="policy")
+        policy.notice_days = 1  # changed in memory, never saved
+    assert notice_days(runtime) == 40
+
+
+def test_a_unit_of_work_reads_its_own_unsaved_change_and_nothing_keeps_it(
+    two_processes: tuple[Runtime, Runtime],
+) -> None:
+    runtime, _ = two_processes
+    send(runtime, SetNoticePeriod(days=40, rationale="Consulted the federation"))
+    handler = runtime.handlers[SetNoticePeriod]
+    command = SetNoticePeriod(days=21, rationale="Not committed")
+    actor = Actor(DIRECTOR, correlation_id="test")
+    with runtime.db.unit_of_work(write=False):
+        handler.handle(command, actor, None)
+        again = runtime.application.load(POLICY_ID, PolicySettings, what="policy")
+        assert again.notice_days == 21
+    # That unit of work rolled back: what is kept, and the log, say 40.
+    assert notice_days(runtime) == 40
+
+
+@dataclass
+class Counter:
+    """A record whose events add to a total: enough to replay."""
+
+    id: UUID
+    version: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class Added:
+    record_id: UUID
+    version: int
+    amount: int
+
+    def mutate(self, aggregate: Counter | None) -> Counter:
+        counter = aggregate or Counter(self.record_id)
+        counter.version, counter.total = self.version, counter.total + self.amount
+        return counter
+
+
+def test_a_log_that_no_longer_holds_what_was_kept_is_read_again_from_its_start() -> None:
+    record = uuid4()
+    log = [StoredEvent(record, v, "added", str(v).encode()) for v in (1, 2)]
+    asked: list[int] = []
+
+    def read_after(version: int) -> list[StoredEvent]:
+        asked.append(version)
+        return [s for s in log if s.originator_version > version]
+
+    def decode(stored: StoredEvent) -> Added:
+        return Added(record, stored.originator_version, int(stored.state))
+
+    kept = ReferenceRecords()
+
+    def total() -> int:
+        counter = kept.load(record, read_after, decode)
+        assert isinstance(counter, Counter)
+        return counter.total
+
+    assert total() == 3
+    assert kept.floor(record) == 1
+    # The database was restored from elsewhere: version 2 is another event now.
+    log[1] = StoredEvent(record, 2, "added", b"10")
+    assert total() == 11
+    assert asked == [0, 1, 0]
+    # And a log emptied of the record holds no record.
+    log.clear()
+    assert kept.load(record, read_after, decode) is None
+    assert kept.floor(record) == 0
