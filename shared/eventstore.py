@@ -388,6 +388,7 @@ class LedgerApplication(Application[UUID]):
         if kind in type(self).reference_kinds and not self._has_unsaved(aggregate_id):
             aggregate = self._references.load(
                 aggregate_id,
+                (kind,),
                 lambda after: self._recorder.select_events(aggregate_id, gt=after or None),
                 self.mapper.to_domain_event,
             )

@@ -32,6 +32,7 @@ from uuid import UUID
 from eventsourcing.application import LRUCache
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import TopicError, resolve_topic
 
 #: How many reference records a service keeps: more than a force has places, units and
 #: delegations; the least recently used goes first.
@@ -72,11 +73,18 @@ class ReferenceRecords:
     def load(
         self,
         record_id: UUID,
+        kinds: tuple[type[Aggregate], ...],
         read_after: Callable[[int], list[StoredEvent]],
         decode: Callable[[StoredEvent], object],
     ) -> Aggregate | None:
-        """The record as the log holds it now (None if it holds none): ``read_after(v)``
-        gives the stored events after version v, ``decode`` one domain event."""
+        """The record as the log holds it now, if it is one of ``kinds`` (else None, as if
+        the log held none): ``read_after(v)`` gives the stored events after version v,
+        ``decode`` one domain event.
+
+        The id comes from the caller (a delegation relied on, say), so it may name a record
+        of any kind: an officer's, whose events carry sealed personal data. A record is
+        known by its first event's topic before anything of it is decoded, and one of
+        another kind is neither decoded nor kept."""
         kept = self._get(record_id)
         stored = read_after(kept.version - 1 if kept is not None else 0)
         aggregate: Aggregate | None = None
@@ -93,6 +101,8 @@ class ReferenceRecords:
                 # The log does not hold what was kept: read the record from its start.
                 self._forget(record_id)
                 stored = newer = read_after(0)
+        if aggregate is None and stored and not _first_event_of(stored[0].topic, kinds):
+            return None
         for event in newer:
             aggregate = decode(event).mutate(aggregate)  # type: ignore[attr-defined]
         if aggregate is not None and newer:
@@ -100,3 +110,18 @@ class ReferenceRecords:
                 record_id, _Kept(aggregate.version, stored[-1].state, copy.deepcopy(aggregate))
             )
         return aggregate
+
+
+def _first_event_of(topic: str, kinds: tuple[type[Aggregate], ...]) -> bool:
+    """The event at this topic is one of these kinds' own: each declares its events inside
+    itself. The topic is resolved as the library resolves it, so a class renamed and
+    registered under its old topic is still known."""
+    try:
+        event_class = resolve_topic(topic)
+    except TopicError:
+        return False
+    return any(
+        getattr(event_class, "__module__", None) == kind.__module__
+        and getattr(event_class, "__qualname__", "").startswith(f"{kind.__qualname__}.")
+        for kind in kinds
+    )

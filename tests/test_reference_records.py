@@ -7,18 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
 
 from services.postings.application import PostingsApplication
 from services.postings.clients.roi import RoiClient
-from services.postings.commands import SetNoticePeriod
+from services.postings.commands import RegisterLocation, RegisterOfficer, SetNoticePeriod
+from services.postings.domain.delegation import Delegation
+from services.postings.domain.kinds import Rank
+from services.postings.domain.officer import Officer, officer_aggregate_id
 from services.postings.domain.policy import POLICY_ID, PolicySettings
 from services.postings.main import build_runtime
 from shared.clock import FixedClock
+from shared.errors import NotFound
 from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 from shared.reference_records import ReferenceRecords
@@ -26,6 +33,7 @@ from shared.roles import Role
 from shared.runtime import Runtime
 from shared.settings import PostingsSettings
 from tests.force import NOW
+from tests.helpers import LOCATIONS
 
 DIRECTOR = Principal("dhr", Role.DIRECTOR_OF_HR)
 
@@ -125,45 +133,81 @@ class Counter:
     version: int = 0
     total: int = 0
 
+    @dataclass(frozen=True)
+    class Added:
+        record_id: UUID
+        version: int
+        amount: int
 
-@dataclass(frozen=True)
-class Added:
-    record_id: UUID
-    version: int
-    amount: int
+        def mutate(self, aggregate: Counter | None) -> Counter:
+            counter = aggregate or Counter(self.record_id)
+            counter.version, counter.total = self.version, counter.total + self.amount
+            return counter
 
-    def mutate(self, aggregate: Counter | None) -> Counter:
-        counter = aggregate or Counter(self.record_id)
-        counter.version, counter.total = self.version, counter.total + self.amount
-        return counter
+
+ADDED = get_topic(Counter.Added)
+COUNTERS = cast(tuple[type[Aggregate], ...], (Counter,))
 
 
 def test_a_log_that_no_longer_holds_what_was_kept_is_read_again_from_its_start() -> None:
     record = uuid4()
-    log = [StoredEvent(record, v, "added", str(v).encode()) for v in (1, 2)]
+    log = [StoredEvent(record, v, ADDED, str(v).encode()) for v in (1, 2)]
     asked: list[int] = []
 
     def read_after(version: int) -> list[StoredEvent]:
         asked.append(version)
         return [s for s in log if s.originator_version > version]
 
-    def decode(stored: StoredEvent) -> Added:
-        return Added(record, stored.originator_version, int(stored.state))
+    def decode(stored: StoredEvent) -> Counter.Added:
+        return Counter.Added(record, stored.originator_version, int(stored.state))
 
     kept = ReferenceRecords()
 
     def total() -> int:
-        counter = kept.load(record, read_after, decode)
+        counter = kept.load(record, COUNTERS, read_after, decode)
         assert isinstance(counter, Counter)
         return counter.total
 
     assert total() == 3
     assert kept.floor(record) == 1
     # The database was restored from elsewhere: version 2 is another event now.
-    log[1] = StoredEvent(record, 2, "added", b"10")
+    log[1] = StoredEvent(record, 2, ADDED, b"10")
     assert total() == 11
     assert asked == [0, 1, 0]
     # And a log emptied of the record holds no record.
     log.clear()
-    assert kept.load(record, read_after, decode) is None
+    assert kept.load(record, COUNTERS, read_after, decode) is None
     assert kept.floor(record) == 0
+
+
+def test_an_id_naming_a_record_of_another_kind_is_neither_decoded_nor_kept(
+    two_processes: tuple[Runtime, Runtime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delegation id comes from the caller, and may name an officer's record, whose
+    events carry sealed personal data: it is not found, and nothing of it is opened or
+    kept (so nothing of it could outlive the officer's disposal)."""
+    runtime, _ = two_processes
+    name, division, town, lat, lon = LOCATIONS["maidstone"]
+    send(runtime, RegisterLocation("maidstone", name, division, town, lat, lon, "station"))
+    send(
+        runtime,
+        RegisterOfficer(
+            officer_id="K100",
+            name="Officer K100",
+            rank=Rank.CONSTABLE,
+            division="north",
+            place_of_duty="maidstone",
+            appointed_on=date(2019, 9, 2),
+            home_town="Ashford",
+        ),
+    )
+    record = officer_aggregate_id("K100")
+    app = runtime.application
+    decoded = Decoded(monkeypatch, runtime)
+    with runtime.db.unit_of_work(write=False), pytest.raises(NotFound):
+        app.load(record, Delegation, what="delegation")
+    assert decoded.count == 0
+    assert app._references.floor(record) == 0
+    # The officer is still read as an officer.
+    with runtime.db.unit_of_work(write=False):
+        assert app.load(record, Officer, what="officer").officer_id == "K100"
