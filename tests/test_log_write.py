@@ -68,18 +68,23 @@ def _statements_of_one_request(client: TestClient, send: Any) -> list[str]:
     return [sql for thread, sql in seen if thread == request_thread[0]]
 
 
-def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) -> None:
-    statements = _statements_of_one_request(
+def _statements_of_one_decision(client: TestClient, key: str) -> list[str]:
+    """The SQL of one compulsory posting decided, as ``_statements_of_one_request``."""
+    return _statements_of_one_request(
         client,
         lambda: expect(
             client.post(
                 "/postings/compulsory",
                 json=compulsory(),
-                headers={**DIRECTOR, "Idempotency-Key": "ordered-once"},
+                headers={**DIRECTOR, "Idempotency-Key": key},
             ),
             201,
         ),
     )
+
+
+def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) -> None:
+    statements = _statements_of_one_decision(client, "ordered-once")
     ordering = statements.index("LOG ORDERING")
     commit = statements.index("COMMIT", ordering)
     under = [sql.split(" (")[0].split(" VALUES")[0] for sql in statements[ordering + 1 : commit]]
@@ -112,17 +117,7 @@ def test_a_decision_reads_its_records_together_and_the_officers_key_once(
     """After queueing on the officer, a decision reads the officer's and the place's events
     in one statement, and the officer's key once, under the lock that sealing needs; its
     answer is the posting's row as the INSERT returned it, not read back."""
-    statements = _statements_of_one_request(
-        client,
-        lambda: expect(
-            client.post(
-                "/postings/compulsory",
-                json=compulsory(),
-                headers={**DIRECTOR, "Idempotency-Key": "read-together"},
-            ),
-            201,
-        ),
-    )
+    statements = _statements_of_one_decision(client, "read-together")
     before = statements[: statements.index("LOG ORDERING")]
     reads = [sql for sql in before if sql.startswith(f"SELECT {EVENTS}.originator_id")]
     together = [sql for sql in reads if "JOIN unnest(" in sql]
