@@ -10,15 +10,13 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import BigInteger, Select, and_, func, literal, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy import Select, and_, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from shared.envelope import event_type, jsonable, to_envelope
 from shared.errors import NotFound
 from shared.eventstore import LedgerApplication
-from shared.tables import KernelTables
+from shared.tables import RECORD_IDS, VERSIONS, KernelTables, records_at
 
 
 def chained_events(kernel: KernelTables) -> Select[Any]:
@@ -82,19 +80,14 @@ def _of_records(
     query: Select[Any], kernel: KernelTables, records: Sequence[tuple[UUID, int]], dialect: str
 ) -> Select[Any]:
     """Narrow ``query`` to the events at these records and versions, found by the log's
-    (record, version) index. On PostgreSQL the keys go as two arrays joined to the log: one
-    statement whatever their number, so it is prepared once, where a list of 100 pairs
-    made a new statement every time and took PostgreSQL ~4 ms to plan."""
+    (record, version) index. On PostgreSQL the keys go as two arrays joined to the log
+    (``records_at``): a list of 100 pairs made a new statement every time and took
+    PostgreSQL ~4 ms to plan."""
     events = kernel.events.c
     if dialect != "postgresql":
         return query.where(tuple_(events.originator_id, events.originator_version).in_(records))
-    keys = (
-        func.unnest(
-            literal([r for r, _ in records], ARRAY(PG_UUID(as_uuid=True))),
-            literal([v for _, v in records], ARRAY(BigInteger)),
-        )
-        .table_valued("record_id", "record_version")
-        .render_derived()
+    keys = records_at(
+        literal([r for r, _ in records], RECORD_IDS), literal([v for _, v in records], VERSIONS)
     )
     return query.join(
         keys,

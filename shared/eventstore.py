@@ -28,9 +28,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import BigInteger, Select, Table, and_, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy import Select, Table, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shared.audit_index import index_event
@@ -41,7 +39,7 @@ from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
 from shared.reference_records import ReferenceRecords
 from shared.sealing import OWNERS, Keyring, SealingMapper
-from shared.tables import KernelTables
+from shared.tables import RECORD_IDS, VERSIONS, KernelTables, records_at
 from shared.transcodings import register_domain_types
 
 A = TypeVar("A", bound=Aggregate)
@@ -77,8 +75,10 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         limit: int | None = None,
     ) -> list[StoredEvent]:
         sessions = self.datastore.scoped_session
-        ahead = _read_ahead_of(sessions, originator_id, gt, plain=lte is None and not desc)
-        if ahead is not None and limit is None:
+        ahead = _read_ahead_of(
+            sessions, originator_id, gt, plain=lte is None and not desc and limit is None
+        )
+        if ahead is not None:
             found = ahead
         else:
             statement = self._select_events(
@@ -120,21 +120,14 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
     def _select_after(self) -> Select[tuple[Any, ...]]:
         c = cast(Table, self.events_record_cls.__table__).c
-        wanted = (
-            func.unnest(
-                bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))),
-                bindparam("floors", type_=ARRAY(BigInteger)),
-            )
-            .table_valued("record_id", "floor")
-            .render_derived()
-        )
+        wanted = records_at(bindparam("ids", type_=RECORD_IDS), bindparam("floors", type_=VERSIONS))
         return (
             select(c.originator_id, c.originator_version, c.topic, c.state)
             .join(
                 wanted,
                 and_(
                     c.originator_id == wanted.c.record_id,
-                    c.originator_version > wanted.c.floor,
+                    c.originator_version > wanted.c.record_version,
                 ),
             )
             .order_by(c.originator_id, c.originator_version)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -18,8 +19,13 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    func,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import TableValuedAlias
 from sqlalchemy_utils.types.uuid import UUIDType
 
 from shared import lengths
@@ -188,3 +194,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: The types of the two arrays ``records_at`` joins: records' ids and versions.
+RECORD_IDS = ARRAY(PG_UUID(as_uuid=True))
+VERSIONS = ARRAY(BigInteger)
+
+
+def records_at(ids: ColumnElement[Any], versions: ColumnElement[Any]) -> TableValuedAlias:
+    """Records and versions sent as two arrays (``RECORD_IDS``, ``VERSIONS``: literals or
+    bound parameters), as rows ``(record_id, record_version)`` to join to a log on
+    PostgreSQL. One statement whatever their number, so it is prepared once, where a list of
+    pairs makes a new statement each time (the auditor's acts, a decision's records)."""
+    return func.unnest(ids, versions).table_valued("record_id", "record_version").render_derived()
