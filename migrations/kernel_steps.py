@@ -203,3 +203,29 @@ def arrival_by_count(columns: Sequence[tuple[str, str]]) -> None:
                 type_=sa.Integer(),
                 existing_nullable=False,
             )
+
+
+def create_record_snapshots() -> None:
+    """The last snapshot of each record of a kind that keeps them (shared.snapshots;
+    revision 0016 of postings, 0013 of appeals, 0012 of roi). Not a read model: a rebuild
+    leaves it, and a snapshot is checked against the log before it is used."""
+    op.create_table(
+        "record_snapshots",
+        sa.Column("record_id", sqlalchemy_utils.types.uuid.UUIDType(), nullable=False),
+        sa.Column(
+            "record_version",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("officer_id", sa.String(length=100), nullable=False),
+        sa.Column("shape", sa.String(length=64), nullable=False),
+        sa.Column("last_digest", sa.String(length=64), nullable=False),
+        sa.Column("state", sa.LargeBinary(), nullable=False),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("record_id"),
+    )
+    op.create_index("ix_record_snapshots_officer_id", "record_snapshots", ["officer_id"])
+
+
+def drop_record_snapshots() -> None:
+    op.drop_table("record_snapshots")

@@ -55,6 +55,7 @@ class Database:
         if write and self._sqlite_writer is not None:
             self._sqlite_writer.acquire()
         session = self.sessions()
+        session.info[_WRITING] = write
         try:
             yield session
             if write:
@@ -76,6 +77,15 @@ class Database:
     def close(self) -> None:
         self.sessions.remove()
         self.engine.dispose()
+
+
+#: Key in ``Session.info``: the unit of work commits what it writes.
+_WRITING = "db.writing"
+
+
+def writing(session: Session) -> bool:
+    """This unit of work commits (``unit_of_work(write=True)``): what it keeps stays."""
+    return bool(session.info.get(_WRITING))
 
 
 def _make_sqlite_transactional(engine: Engine) -> None:

@@ -104,11 +104,15 @@ class DisposalHandler(Handler[DisposeOfPersonalData, None]):
         )
         app.store(disposal)
         keyring.dispose(officer_id)
+        # Their records' snapshots hold their personal data, sealed with the key just
+        # destroyed: copies, so they go too.
+        session = app.db.sessions()
+        snapshots = type(app).kernel.snapshots
+        session.execute(delete(snapshots).where(snapshots.c.officer_id == officer_id))
         # Stored command answers that could replay their data: those the command wrote
         # about them or named them in (and, from before that was kept, those quoting them).
         kernel = type(app).kernel
         idempotency, quoted = kernel.idempotency, kernel.idempotency_officers
-        session = app.db.sessions()
         holding = select(quoted.c.principal, quoted.c.key).where(quoted.c.officer_id == officer_id)
         session.execute(
             delete(idempotency).where(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar, Protocol, TypeVar, cast, runtime_checkable
 from uuid import UUID
@@ -28,17 +29,25 @@ from eventsourcing.persistence import (
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Select, Table, and_, bindparam, func, select
+from sqlalchemy import CompoundSelect, Select, Table, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shared.audit_index import index_event
 from shared.clock import Clock
-from shared.db import Database, flush_inserts, hold_inserts
+from shared.db import Database, flush_inserts, hold_inserts, writing
 from shared.errors import ConcurrentChange, NotFound
 from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
-from shared.reference_records import ReferenceRecords
+from shared.reference_records import ReferenceRecords, first_event_of
 from shared.sealing import OWNERS, Keyring, SealingMapper
+from shared.snapshots import (
+    SNAPSHOT_AFTER,
+    Reading,
+    RecordSnapshots,
+    SnapshotRow,
+    read_ahead_statement,
+    shape_of,
+)
 from shared.tables import RECORD_IDS, VERSIONS, KernelTables, records_at
 from shared.transcodings import register_domain_types
 
@@ -104,18 +113,39 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         merged = sorted([*found, *waiting], key=lambda s: s.originator_version, reverse=desc)
         return merged[:limit] if limit is not None else merged
 
-    def select_after(self, floors: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:
+    def select_after(
+        self,
+        floors: dict[UUID, int],
+        snapshots: Table | None = None,
+        shapes: list[str] | None = None,
+    ) -> dict[UUID, Ahead]:
         """Several records' events, each after its own version, in one statement
-        (PostgreSQL): the records a decision reads, asked for together."""
+        (PostgreSQL): the records a decision reads, asked for together. With ``snapshots``,
+        a record's snapshot of one of these ``shapes`` comes too, with its events from the
+        snapshot's version (shared.snapshots)."""
         ids = list(floors)
         found: dict[UUID, list[StoredEvent]] = {i: [] for i in ids}
+        kept: dict[UUID, SnapshotRow] = {}
+        params: dict[str, Any] = {"ids": ids, "floors": [floors[i] for i in ids]}
+        if snapshots is not None:
+            statement: Any = self._select_after_with(snapshots)
+            params["shapes"] = shapes or []
+        else:
+            statement = self._select_after()
         with self.transaction(commit=False) as session:
-            rows = session.execute(
-                self._select_after(), {"ids": ids, "floors": [floors[i] for i in ids]}
-            )
-            for row in rows:
-                found[UUID(str(row[0]))].append(_stored(row))
-        return found
+            for row in session.execute(statement, params):
+                record_id = UUID(str(row[0]))
+                if snapshots is not None and row.officer_id is not None:
+                    kept[record_id] = SnapshotRow(
+                        record_id, row[1], row.officer_id, row.last_digest, bytes(row[3])
+                    )
+                else:
+                    found[record_id].append(_stored(row))
+        return {i: Ahead(floors[i], sorted(found[i], key=_version_of), kept.get(i)) for i in ids}
+
+    @functools.cache  # noqa: B019 - one recorder per application, for the process's life
+    def _select_after_with(self, snapshots: Table) -> CompoundSelect:
+        return read_ahead_statement(cast(Table, self.events_record_cls.__table__), snapshots)
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
     def _select_after(self) -> Select[tuple[Any, ...]]:
@@ -152,6 +182,20 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         return statement.limit(bindparam("limit")) if limited else statement
 
 
+def _version_of(stored: StoredEvent) -> int:
+    return stored.originator_version
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A record as ``read_ahead`` read it: its events after ``floor``, or, where a snapshot
+    of it came, the snapshot and its events from the snapshot's version."""
+
+    floor: int
+    stored: list[StoredEvent]
+    snapshot: SnapshotRow | None
+
+
 def _stored(row: Any) -> StoredEvent:
     return StoredEvent(
         originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3])
@@ -162,25 +206,28 @@ def _stored(row: Any) -> StoredEvent:
 _SERIALISED = "eventstore.serialised"
 
 
-#: Key in ``Session.info``: records read ahead (``LedgerApplication.read_ahead``), each as
-#: (the version read after, the events found), until a load takes them.
+#: Key in ``Session.info``: records read ahead (``LedgerApplication.read_ahead``), each an
+#: ``Ahead``, until a load takes it.
 _READ_AHEAD = "eventstore.read_ahead"
+
+
+def _take_ahead(sessions: Any, record_id: UUID | str) -> Ahead | None:
+    """The record as this unit of work read it ahead, if it did; each is taken once."""
+    if sessions is None or not sessions.registry.has():
+        return None
+    ahead: dict[UUID, Ahead] | None = sessions().info.get(_READ_AHEAD)
+    return ahead.pop(UUID(str(record_id)), None) if ahead else None
 
 
 def _read_ahead_of(
     sessions: Any, originator_id: UUID | str, gt: int | None, *, plain: bool
 ) -> list[StoredEvent] | None:
     """The record's events as this unit of work read them ahead, if it did and the load
-    asks the same question (all its events after the same version); each is taken once."""
-    if sessions is None or not sessions.registry.has():
+    asks the same question (all its events after the same version, no snapshot)."""
+    entry = _take_ahead(sessions, originator_id)
+    if entry is None or not plain or entry.floor != (gt or 0) or entry.snapshot is not None:
         return None
-    ahead: dict[UUID, tuple[int, list[StoredEvent]]] | None = sessions().info.get(_READ_AHEAD)
-    if not ahead:
-        return None
-    entry = ahead.pop(UUID(str(originator_id)), None)
-    if entry is None or not plain or entry[0] != (gt or 0):
-        return None
-    return entry[1]
+    return entry.stored
 
 
 def log_lock_key(events_table: str) -> int:
@@ -216,6 +263,10 @@ class LedgerApplication(Application[UUID]):
     #: officer's sealed data.
     reference_kinds: ClassVar[tuple[type[Aggregate], ...]] = ()
 
+    #: Records whose histories grow long (an officer's), read from their last snapshot and
+    #: the events after it (shared.snapshots). Each must name its officer (``officer_id``).
+    snapshot_kinds: ClassVar[tuple[type[Aggregate], ...]] = ()
+
     def __init__(self, db: Database, *, clock: Clock, projector: Projector | None = None) -> None:
         self.db = db
         self.clock = clock
@@ -230,6 +281,9 @@ class LedgerApplication(Application[UUID]):
         )
         # Binding the scoped session opened one on this thread; leave the thread clean.
         db.sessions.remove()
+        self._snapshots = RecordSnapshots(
+            type(self).kernel.snapshots, type(self).kernel.events, cast(SealingMapper, self.mapper)
+        )
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Personal data is sealed with the officer's key on the way in (ADR 0003)."""
@@ -355,9 +409,14 @@ class LedgerApplication(Application[UUID]):
         loaded: dict[UUID, int] = info.get(LOADED_VERSIONS, {})
         floors = {i: self._references.floor(i) for i in ids if i not in loaded}
         if floors:
-            ahead = info.setdefault(_READ_AHEAD, {})
-            for record_id, found in self._recorder.select_after(floors).items():
-                ahead[record_id] = (floors[record_id], found)
+            kinds = type(self).snapshot_kinds
+            info.setdefault(_READ_AHEAD, {}).update(
+                self._recorder.select_after(
+                    floors,
+                    type(self).kernel.snapshots if kinds else None,
+                    [shape_of(kind) for kind in kinds],
+                )
+            )
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work: the events are sealed and projected now and
@@ -385,6 +444,8 @@ class LedgerApplication(Application[UUID]):
                 lambda after: self._recorder.select_events(aggregate_id, gt=after or None),
                 self.mapper.to_domain_event,
             )
+        elif kind in type(self).snapshot_kinds and not self._has_unsaved(aggregate_id):
+            aggregate = self._load_from_snapshot(aggregate_id, kind)
         else:
             try:
                 aggregate = self.repository.get(aggregate_id)
@@ -401,6 +462,40 @@ class LedgerApplication(Application[UUID]):
             officers: list[str] = info.setdefault(OFFICERS_READ, [])
             if isinstance(concerned, str) and concerned not in officers:
                 officers.append(concerned)
+        return aggregate
+
+    def _load_from_snapshot(self, record_id: UUID, kind: type[A]) -> Aggregate | None:
+        """A record of a kind that keeps snapshots: from its snapshot and the events after
+        it, where the snapshot may be used; else from its first event, keeping a snapshot
+        if that was a long replay and this unit of work writes (shared.snapshots)."""
+        sessions = self.db.sessions
+        ahead = _take_ahead(sessions, record_id)
+        if ahead is not None and ahead.floor == 0:
+            reading = Reading(ahead.snapshot, ahead.stored)
+        else:
+            reading = self._snapshots.read(sessions(), record_id, kind)
+        opened = self._snapshots.open(kind, reading)
+        if opened is not None:
+            aggregate, newer = opened
+        else:
+            aggregate, newer = None, reading.stored
+            if reading.snapshot is not None:
+                # Not usable (the log or the code changed, or the key is gone): the record
+                # is read from its first event.
+                newer = self._recorder.select_events(record_id)
+            # The id may come from a caller: a record of another kind is not decoded.
+            if newer and not first_event_of(newer[0].topic, (kind,)):
+                return None
+        for stored in newer:
+            aggregate = self.mapper.to_domain_event(stored).mutate(aggregate)  # type: ignore[attr-defined]
+        session = sessions()
+        if aggregate is not None and len(newer) >= SNAPSHOT_AFTER and writing(session):
+            officer_id = getattr(aggregate, "officer_id", None)
+            if isinstance(officer_id, str):
+                # The key's row is taken as every writer takes it: a disposal waits for
+                # this unit of work, or this one finds the key gone and keeps nothing.
+                self.keyring.read_to_write(officer_id)
+                self._snapshots.keep(session, aggregate, newer[-1], self.clock.now())
         return aggregate
 
 

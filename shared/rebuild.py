@@ -45,8 +45,9 @@ def read_page(
 
 
 def kept_tables(kernel: KernelTables) -> set[str]:
-    """The kernel's tables that are not read models: the log and its chain, and what no
-    replay could write again (who read what, stored answers, positions, officers' keys)."""
+    """The kernel's tables that are not read models: the log and its chain, what no replay
+    could write again (who read what, stored answers, positions, officers' keys), and the
+    records' snapshots."""
     return {
         kernel.events.name,
         kernel.chain.name,
@@ -55,6 +56,8 @@ def kept_tables(kernel: KernelTables) -> set[str]:
         kernel.idempotency_officers.name,
         kernel.follower_positions.name,
         kernel.officer_keys.name,
+        # Checked against the log before each use; rebuilding them is not replaying.
+        kernel.snapshots.name,
     }
 
 

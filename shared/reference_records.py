@@ -101,7 +101,7 @@ class ReferenceRecords:
                 # The log does not hold what was kept: read the record from its start.
                 self._forget(record_id)
                 stored = newer = read_after(0)
-        if aggregate is None and stored and not _first_event_of(stored[0].topic, kinds):
+        if aggregate is None and stored and not first_event_of(stored[0].topic, kinds):
             return None
         for event in newer:
             aggregate = decode(event).mutate(aggregate)  # type: ignore[attr-defined]
@@ -112,7 +112,7 @@ class ReferenceRecords:
         return aggregate
 
 
-def _first_event_of(topic: str, kinds: tuple[type[Aggregate], ...]) -> bool:
+def first_event_of(topic: str, kinds: tuple[type[Aggregate], ...]) -> bool:
     """The event at this topic is one of these kinds' own: each declares its events inside
     itself. The topic is resolved as the library resolves it, so a class renamed and
     registered under its old topic is still known."""

@@ -45,6 +45,9 @@ DISPOSED = "[disposed]"
 #: What it reads as where the key is not at hand (an offline replay without keys).
 UNREADABLE = "[sealed]"
 
+#: What ``_unseal`` gives for bytes its key does not open (altered, or another key's).
+_NOT_OPENED = object()
+
 #: Which officer each aggregate being saved concerns (set around a save).
 OWNERS: ContextVar[dict[UUID, str]] = ContextVar("officer_owners", default={})  # noqa: B039
 
@@ -147,12 +150,42 @@ class SealingMapper(Mapper[UUID]):
         key = self.keyring.for_reading(sealed["officer"])
         if key is None:
             return _placeholder(sealed["kind"], self.keyring.missing)
+        opened = self._unseal(sealed, key)
+        return _placeholder(sealed["kind"], UNREADABLE) if opened is _NOT_OPENED else opened
+
+    def _unseal(self, sealed: dict[str, Any], key: bytes) -> Any:
         raw = base64.b64decode(sealed["data"])
         try:
             plain = _cipher(key).decrypt(raw[:12], raw[12:], sealed["officer"].encode())
         except InvalidTag:
-            return _placeholder(sealed["kind"], UNREADABLE)
+            return _NOT_OPENED
         return self.transcoder.decode(plain)["v"]
+
+    # -- a value sealed whole (a record's snapshot) ---------------------------------------
+
+    def seal_whole(self, officer_id: str, value: Any) -> bytes | None:
+        """The value sealed with the officer's key as one piece, in bytes; None if their key
+        is not at hand (disposed of, or none was ever made), when nothing is to be kept."""
+        key = self.keyring.for_reading(officer_id) if self.keyring is not None else None
+        if key is None:
+            return None
+        return self.transcoder.encode(self._seal(officer_id, key, value))
+
+    def open_whole(self, officer_id: str, data: bytes) -> tuple[bool, Any]:
+        """(opened, value) of what ``seal_whole`` gave: not opened where the officer's key is
+        gone, or the bytes were sealed for another officer or altered."""
+        try:
+            envelope = self.transcoder.decode(data)
+            sealed = envelope[SEALED]
+            if sealed["officer"] != officer_id:
+                return False, None
+        except (ValueError, KeyError, TypeError):
+            return False, None
+        key = self.keyring.for_reading(officer_id) if self.keyring is not None else None
+        if key is None:
+            return False, None
+        opened = self._unseal(sealed, key)
+        return (False, None) if opened is _NOT_OPENED else (True, opened)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         """The stored event opened, then upcast: an upcaster reads an old event's own

@@ -49,6 +49,7 @@ class KernelTables:
     audit_cases: Table
     audit_decisions: Table
     officer_keys: Table
+    snapshots: Table
 
     @classmethod
     def define(cls, metadata: MetaData, *, events_table: str) -> KernelTables:
@@ -162,6 +163,22 @@ class KernelTables:
             Column("created_at", UtcDateTime(), nullable=False),
             Column("disposed_at", UtcDateTime(), nullable=True),
         )
+        #: The last snapshot of each record of a kind that keeps them (shared.snapshots): a
+        #: copy of the record's state at a version, sealed with its officer's key, never
+        #: the only copy of anything (the log is).
+        snapshots = Table(
+            "record_snapshots",
+            metadata,
+            Column("record_id", UUIDType(), primary_key=True),
+            Column("record_version", _BIG_ID, nullable=False),
+            Column("officer_id", String(lengths.OFFICER_ID), nullable=False, index=True),
+            #: The code that computed the state (a snapshot taken by other code is not used).
+            Column("shape", String(lengths.SHA256_HEX), nullable=False),
+            #: The SHA-256 of the stored bytes of the record's event at ``record_version``.
+            Column("last_digest", String(lengths.SHA256_HEX), nullable=False),
+            Column("state", LargeBinary(), nullable=False),
+            Column("taken_at", UtcDateTime(), nullable=False),
+        )
         return cls(
             events=events,
             idempotency=idempotency,
@@ -172,6 +189,7 @@ class KernelTables:
             audit_cases=audit_cases,
             audit_decisions=audit_decisions,
             officer_keys=officer_keys,
+            snapshots=snapshots,
         )
 
 

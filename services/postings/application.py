@@ -21,12 +21,13 @@ from services.postings.domain.kinds import (
     WelfareFactor,
 )
 from services.postings.domain.location import Location, location_aggregate_id
-from services.postings.domain.officer import Officer, officer_aggregate_id
+from services.postings.domain.officer import Officer, StatedPreferences, officer_aggregate_id
 from services.postings.domain.panel import PanelSitting
 from services.postings.domain.policy import POLICY_ID, PolicySettings
 from services.postings.domain.posting import Posting
 from services.postings.domain.request1068 import TransferRequest
 from services.postings.domain.rules.s3_1_general import PdrOf, PlaceOfDutyIsRegistered
+from services.postings.domain.rules.s3_2_general_postings import Restriction
 from services.postings.domain.unit import Unit, unit_id
 from services.postings.domain.values import GeoPoint, PdrCycle
 from services.postings.projections.tables import kernel as postings_kernel
@@ -61,12 +62,18 @@ class PostingsApplication(LedgerApplication):
         BatchOutcome,
         Refusal,
         *DETAIL_TYPES,
+        # Held in an officer's snapshot, not in events.
+        Restriction,
+        StatedPreferences,
     )
 
     # -- the records -------------------------------------------------------------------------
 
     #: The records every decision reads and few change (shared.reference_records).
     reference_kinds = (PolicySettings, Location, Unit, Delegation)
+
+    #: An officer gains events for as long as they serve (shared.snapshots).
+    snapshot_kinds = (Officer,)
 
     def officer(self, officer_id: str) -> Officer:
         record_id = officer_aggregate_id(officer_id)

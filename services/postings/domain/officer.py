@@ -319,6 +319,18 @@ class Officer(Aggregate):
         self.postings_decided = 0
         self.appointment_posted_here = False
 
+    def snapshot_state(self) -> dict[str, Any]:
+        """The fields a snapshot keeps (shared.snapshots): the restrictions as a list, since
+        JSON keys are text and these are (location, source) pairs."""
+        state = dict(vars(self))
+        state["restrictions"] = list(self.restrictions.values())
+        return state
+
+    @staticmethod
+    def state_from_snapshot(state: dict[str, Any]) -> dict[str, Any]:
+        restrictions: list[Restriction] = state["restrictions"]
+        return {**state, "restrictions": {(r.location, r.source): r for r in restrictions}}
+
     @classmethod
     def register(cls, *, at: datetime, **details: Any) -> Officer:
         return cls._create(
