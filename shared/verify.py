@@ -62,11 +62,17 @@ def _signed(checkpoint: Checkpoint | None) -> dict[str, Any] | None:
 def _batches(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> Iterator[list[Any]]:
     """Rows in the order of the first column (the position), up to ``upto``, a batch at a
     time, as the driver's own tuples: this runs once per event of the log, and SQLAlchemy's
-    result rows would double the cost of reading them."""
+    result rows would double the cost of reading them.
+
+    The bound ``upto`` is applied here, not in the statement: with a range bounded on both
+    sides, PostgreSQL estimated a few thousand rows on a log whose statistics lagged behind
+    it (one just written), and read and sorted the whole rest of the log for every batch
+    (22,600 events/s on a million, against 127,600). Bounded below only, the batch is the
+    next rows of the primary key's index, whatever the statistics say."""
     key = columns[0]
     compiled = (
         select(*columns)
-        .where(key > bindparam("after"), key <= upto)
+        .where(key > bindparam("after"))
         .order_by(key)
         .limit(BATCH)
         .compile(dialect=engine.dialect)
@@ -88,6 +94,9 @@ def _batches(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> It
                 cursor.execute(str(compiled), params)
             batch = cursor.fetchall()
             cursor.close()
+        if batch and batch[-1][0] > upto:
+            yield [row for row in batch if row[0] <= upto]
+            return
         yield batch
         if len(batch) < BATCH:
             return

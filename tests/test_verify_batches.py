@@ -1,0 +1,36 @@
+"""Verification reads the log a batch at a time up to the position it started from, and
+bounds it in Python: a statement bounded on both sides let PostgreSQL, with statistics
+behind a freshly written log, read and sort the rest of the log for every batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, event, insert
+
+from shared import verify
+
+
+def test_batches_stop_at_the_bound_which_no_statement_carries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = create_engine("sqlite://")
+    metadata = MetaData()
+    log = Table(
+        "log", metadata, Column("position", Integer, primary_key=True), Column("x", Integer)
+    )
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(log), [{"position": p, "x": p * 10} for p in range(1, 11)])
+    sent: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(*args: Any) -> None:
+        sent.append(args[2])
+
+    monkeypatch.setattr(verify, "BATCH", 3)
+    batches = list(verify._batches(engine, [log.c.position, log.c.x], upto=7))
+    assert [[row[0] for row in batch] for batch in batches] == [[1, 2, 3], [4, 5, 6], [7]]
+    # Each batch is the next rows of the primary key, bounded below only.
+    assert all("<=" not in statement for statement in sent)
