@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from shared.envelope import event_type, jsonable, to_envelope
 from shared.errors import NotFound
 from shared.eventstore import LedgerApplication
+from shared.sealing import decoded_counting_opened
 from shared.tables import RECORD_IDS, VERSIONS, KernelTables, records_at
 
 
@@ -44,24 +45,48 @@ def stored_events(
     """Stored events with their place in the chain, in log order, each as (row, domain
     event): those of ``records`` (each a record and version), or every event of the case
     ``case_id``. The row holds the position (``id``), record, version and hashes."""
+    for row in _chained_rows(session, kernel, records=records, case_id=case_id):
+        yield row, app.mapper.to_domain_event(_stored(row))
+
+
+def stored_events_opened(
+    session: Session,
+    app: LedgerApplication,
+    kernel: KernelTables,
+    records: Sequence[tuple[UUID, int]],
+) -> Iterator[tuple[Any, Any, set[str]]]:
+    """As ``stored_events`` for ``records``, each with the officers whose sealed values it
+    opened (for what is kept of it: shared.api.kept_acts)."""
+    for row in _chained_rows(session, kernel, records=records, case_id=None):
+        event, opened = decoded_counting_opened(app.mapper, _stored(row))
+        yield row, event, opened
+
+
+def _chained_rows(
+    session: Session,
+    kernel: KernelTables,
+    *,
+    records: Sequence[tuple[UUID, int]] | None,
+    case_id: UUID | None,
+) -> Sequence[Any]:
     if records is not None and not records:
-        return
+        return []
     events = kernel.events.c
     query = chained_events(kernel)
     if records is not None:
         query = _of_records(query, kernel, records, session.get_bind().dialect.name)
     if case_id is not None:
         query = query.where(events.originator_id == case_id)
-    for row in session.execute(query.order_by(events.id)):
-        event = app.mapper.to_domain_event(
-            StoredEvent(
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=row.state,
-            )
-        )
-        yield row, event
+    return session.execute(query.order_by(events.id)).all()
+
+
+def _stored(row: Any) -> StoredEvent:
+    return StoredEvent(
+        originator_id=row.originator_id,
+        originator_version=row.originator_version,
+        topic=row.topic,
+        state=row.state,
+    )
 
 
 def stored_entries(

@@ -117,6 +117,21 @@ class DatabaseKeyring:
         self._cache()[officer_id] = None
         return bool(getattr(result, "rowcount", 0))
 
+    def held(self, officer_ids: set[str]) -> set[str]:
+        """Which of these officers' keys still exist, asked in one statement and kept for
+        this unit of work as ``for_reading`` keeps them."""
+        cache = self._cache()
+        asked = officer_ids - cache.keys()
+        if asked:
+            rows = self._db.sessions().execute(
+                select(self._table.c.officer_id, self._table.c.key).where(
+                    self._table.c.officer_id.in_(sorted(asked))
+                )
+            )
+            for row in rows:
+                cache[row.officer_id] = bytes(row.key) if row.key is not None else None
+        return {o for o in officer_ids if cache.get(o) is not None}
+
     def keys_of(self, officer_ids: set[str]) -> dict[str, bytes]:
         """The keys of these officers that still exist (for an export's key file)."""
         rows = self._db.sessions().execute(

@@ -48,6 +48,10 @@ UNREADABLE = "[sealed]"
 #: What ``_unseal`` gives for bytes its key does not open (altered, or another key's).
 _NOT_OPENED = object()
 
+#: The officers whose sealed values were opened, while a caller counts them
+#: (``counting_opened``): what an answer built from those values holds of whom.
+_OPENED: ContextVar[set[str] | None] = ContextVar("officers_opened", default=None)
+
 #: Which officer each aggregate being saved concerns (set around a save).
 OWNERS: ContextVar[dict[UUID, str]] = ContextVar("officer_owners", default={})  # noqa: B039
 
@@ -87,6 +91,17 @@ def officer_of(event: Any) -> str | None:
     if isinstance(own, str):
         return own
     return OWNERS.get().get(event.originator_id)
+
+
+def decoded_counting_opened(mapper: Mapper[UUID], stored: StoredEvent) -> tuple[Any, set[str]]:
+    """The stored event decoded, and the officers whose sealed values it opened (with
+    their keys): what is kept of it must not outlive those keys."""
+    opened: set[str] = set()
+    token = _OPENED.set(opened)
+    try:
+        return mapper.to_domain_event(stored), opened
+    finally:
+        _OPENED.reset(token)
 
 
 class SealingMapper(Mapper[UUID]):
@@ -151,7 +166,12 @@ class SealingMapper(Mapper[UUID]):
         if key is None:
             return _placeholder(sealed["kind"], self.keyring.missing)
         opened = self._unseal(sealed, key)
-        return _placeholder(sealed["kind"], UNREADABLE) if opened is _NOT_OPENED else opened
+        if opened is _NOT_OPENED:
+            return _placeholder(sealed["kind"], UNREADABLE)
+        counted = _OPENED.get()
+        if counted is not None:
+            counted.add(sealed["officer"])
+        return opened
 
     def _unseal(self, sealed: dict[str, Any], key: bytes) -> Any:
         raw = base64.b64decode(sealed["data"])

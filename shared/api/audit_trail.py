@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from shared import lengths
 from shared.api.feed import EventEnvelope
+from shared.api.kept_acts import kept_acts
 from shared.api.pagination import Page, PageParams, Paging, fetch_page
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.api.schemas import Moment
-from shared.audit_trail import act_entry, case_history, case_state_at, stored_events
+from shared.audit_trail import case_history, case_state_at
 from shared.roles import Role
 from shared.runtime import Runtime
 
@@ -141,8 +142,6 @@ def decisions_page(
         query = query.where(index.c.occurred_at >= where.decided_from)
     if where.decided_to is not None:
         query = query.where(index.c.occurred_at <= where.decided_to)
-    service = runtime.settings.service_name
-    app = runtime.application
     with runtime.db.unit_of_work(write=False) as session:
         rows = fetch_page(
             session,
@@ -151,19 +150,11 @@ def decisions_page(
             paging=paging,
             convert=lambda r: r,
         )
-        # Each act's stored event, and so its position in the log: the index names the
-        # event by record and version, as it is written before the log numbers it.
-        records = [(r["record_id"], r["record_version"]) for r in rows.items]
-        stored = {
-            (row.originator_id, row.originator_version): (row, event)
-            for row, event in stored_events(session, app, runtime.tables, records=records)
-        }
-    contracts = runtime.contracts
-    acts = []
-    for r in rows.items:
-        row, event = stored[(r["record_id"], r["record_version"])]
-        published = contracts.publish(row.id, event, reader).data
-        acts.append(AuditAct(**act_entry(service, r, row, event, published)))
+        # Each act from its stored event (the index names it by record and version, as it
+        # is written before the log numbers it), or as built before (shared.api.kept_acts).
+        acts = kept_acts(runtime).acts(
+            session, runtime, rows.items, reader, lambda act: AuditAct(**act)
+        )
     return Page(
         items=acts,
         limit=rows.limit,
