@@ -111,10 +111,10 @@ class SealingMapper(Mapper[UUID]):
 
     # -- sealing ------------------------------------------------------------------------
 
-    def _seal(self, officer_id: str, key: bytes, value: Any) -> dict[str, Any]:
+    def _seal(self, officer_id: str, key: bytes, value: Any, bound_to: str = "") -> dict[str, Any]:
         nonce = os.urandom(12)
         plain = self.transcoder.encode({"v": value})
-        sealed = _cipher(key).encrypt(nonce, plain, officer_id.encode())
+        sealed = _cipher(key).encrypt(nonce, plain, _associated(officer_id, bound_to))
         return {
             SEALED: {
                 "officer": officer_id,
@@ -173,38 +173,42 @@ class SealingMapper(Mapper[UUID]):
             counted.add(sealed["officer"])
         return opened
 
-    def _unseal(self, sealed: dict[str, Any], key: bytes) -> Any:
+    def _unseal(self, sealed: dict[str, Any], key: bytes, bound_to: str = "") -> Any:
         raw = base64.b64decode(sealed["data"])
         try:
-            plain = _cipher(key).decrypt(raw[:12], raw[12:], sealed["officer"].encode())
+            plain = _cipher(key).decrypt(
+                raw[:12], raw[12:], _associated(sealed["officer"], bound_to)
+            )
         except InvalidTag:
             return _NOT_OPENED
         return self.transcoder.decode(plain)["v"]
 
     # -- a value sealed whole (a record's snapshot) ---------------------------------------
 
-    def seal_whole(self, officer_id: str, value: Any) -> bytes | None:
-        """The value sealed with the officer's key as one piece, in bytes; None if their key
-        is not at hand (disposed of, or none was ever made), when nothing is to be kept."""
+    def seal_whole(self, officer_id: str, value: Any, bound_to: str) -> bytes | None:
+        """The value sealed with the officer's key as one piece, in bytes, and bound to
+        ``bound_to`` (what it is a copy of: a record at a version), so that it opens only
+        for that; None if their key is not at hand (disposed of, or none was ever made),
+        when nothing is to be kept."""
         key = self.keyring.for_reading(officer_id) if self.keyring is not None else None
         if key is None:
             return None
-        return self.transcoder.encode(self._seal(officer_id, key, value))
+        return self.transcoder.encode(self._seal(officer_id, key, value, bound_to))
 
-    def open_whole(self, officer_id: str, data: bytes) -> tuple[bool, Any]:
+    def open_whole(self, officer_id: str, data: bytes, bound_to: str) -> tuple[bool, Any]:
         """(opened, value) of what ``seal_whole`` gave: not opened where the officer's key is
-        gone, or the bytes were sealed for another officer or altered."""
-        try:
-            envelope = self.transcoder.decode(data)
-            sealed = envelope[SEALED]
-            if sealed["officer"] != officer_id:
-                return False, None
-        except (ValueError, KeyError, TypeError):
-            return False, None
+        gone, or the bytes were sealed for another officer or another ``bound_to`` (copied
+        from another row), altered, or no longer decode with this code."""
         key = self.keyring.for_reading(officer_id) if self.keyring is not None else None
         if key is None:
             return False, None
-        opened = self._unseal(sealed, key)
+        try:
+            sealed = self.transcoder.decode(data)[SEALED]
+            if sealed["officer"] != officer_id:
+                return False, None
+            opened = self._unseal(sealed, key, bound_to)
+        except Exception:  # whatever the bytes hold, they are not used
+            return False, None
         return (False, None) if opened is _NOT_OPENED else (True, opened)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -239,6 +243,12 @@ class SealingMapper(Mapper[UUID]):
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
+
+
+def _associated(officer_id: str, bound_to: str) -> bytes:
+    """The data a sealed value is authenticated with besides its bytes: the officer, and
+    for a value sealed whole, what it is a copy of."""
+    return officer_id.encode() if not bound_to else f"{officer_id}\n{bound_to}".encode()
 
 
 class FileKeyring:

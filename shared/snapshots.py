@@ -11,9 +11,10 @@ that read its events before.
   record is read from its first event, as if there were no snapshot.
 - **Sealed like the events.** The state holds the officer's personal data (name, home
   town, welfare factors, the places they would rather serve), so it is sealed whole with
-  the officer's key. A disposal deletes the officer's snapshots as it destroys the key; a
-  snapshot that escaped it (it cannot: writing one takes the key's row as every writer
-  does) could not be opened.
+  the officer's key, and bound to its row (record, version, digest, shape): a state copied
+  into another row does not open there. A disposal deletes the officer's snapshots as it
+  destroys the key; a snapshot that escaped it (it cannot: writing one takes the key's row
+  as every writer does) could not be opened.
 - **Taken by the load that needed it.** A unit of work that writes and has replayed at
   least ``SNAPSHOT_AFTER`` events of the record beyond its base keeps the state it built,
   at the version the log held. Never from unsaved changes: a record with events this unit
@@ -27,10 +28,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import inspect
-import sys
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
@@ -57,6 +59,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from shared import ledger, transcodings
 from shared.sealing import SealingMapper
 from shared.tables import RECORD_IDS, VERSIONS, records_at
 
@@ -70,13 +73,25 @@ _OWN = ("_id", "_version", "_pending_events")
 
 @functools.cache
 def shape_of(kind: type[Aggregate]) -> str:
-    """The code that computes a record of this kind from its events: the source of the
-    module that declares the kind and its events. A snapshot taken by other code (a
-    release that changed how an event applies) is not used, so no snapshot needs
-    upcasting: it is taken again."""
-    source = inspect.getsource(sys.modules[kind.__module__])
-    version = getattr(kind, "class_version", 1)
-    return hashlib.sha256(f"{kind.__qualname__}:{version}:{source}".encode()).hexdigest()
+    """The code that computes a record of this kind from its events, and the values its
+    state holds: the source of every module of the package that declares the kind (its
+    events, values, enums and rules) and of the kernel's transcodings and decisions. A
+    snapshot taken by other code (a release that changed any of them) is not used, so no
+    snapshot needs upcasting: it is taken again."""
+    package = importlib.import_module(kind.__module__.rpartition(".")[0])
+    files = sorted(path for folder in package.__path__ for path in Path(folder).rglob("*.py"))
+    files += [Path(inspect.getfile(m)) for m in (transcodings, ledger)]
+    hashed = hashlib.sha256(f"{kind.__module__}.{kind.__qualname__}".encode())
+    for path in files:
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
+
+
+def _bound(record_id: UUID, version: int, last_digest: str, kind: type[Aggregate]) -> str:
+    """What a snapshot's sealed state is a copy of, authenticated with it: a state copied
+    into another row (another officer's, or the same officer's at another version) does
+    not open there."""
+    return f"snapshot:{record_id}:{version}:{last_digest}:{shape_of(kind)}"
 
 
 def digest(stored: StoredEvent) -> str:
@@ -148,10 +163,17 @@ class RecordSnapshots:
         at = stored[0]
         if at.originator_version != snapshot.version or digest(at) != snapshot.last_digest:
             return None
-        opened, state = self._mapper.open_whole(snapshot.officer_id, snapshot.state)
+        bound = _bound(snapshot.record_id, snapshot.version, snapshot.last_digest, kind)
+        opened, state = self._mapper.open_whole(snapshot.officer_id, snapshot.state, bound)
         if not opened or not isinstance(state, dict):
             return None
-        return restored(kind, snapshot, state), stored[1:]
+        try:
+            aggregate = restored(kind, snapshot, state)
+        except Exception:  # a state this code cannot restore is not used
+            return None
+        if getattr(aggregate, "officer_id", None) != snapshot.officer_id:
+            return None
+        return aggregate, stored[1:]
 
     def keep(
         self, session: Session, aggregate: Aggregate, last: StoredEvent, now: datetime
@@ -161,7 +183,9 @@ class RecordSnapshots:
         officer_id = getattr(aggregate, "officer_id", None)
         if not isinstance(officer_id, str) or last.originator_version != aggregate.version:
             return
-        sealed = self._mapper.seal_whole(officer_id, state_of(aggregate))
+        kind = type(aggregate)
+        bound = _bound(aggregate.id, aggregate.version, digest(last), kind)
+        sealed = self._mapper.seal_whole(officer_id, state_of(aggregate), bound)
         if sealed is None:
             return
         session.execute(

@@ -5,12 +5,16 @@ with their disposal; and units of work racing to keep one leave one, on PostgreS
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import threading
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import delete, select, update
@@ -34,9 +38,9 @@ from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 from shared.roles import Role
 from shared.runtime import Runtime
-from shared.sealing import DISPOSED
+from shared.sealing import DISPOSED, SEALED
 from shared.settings import PostingsSettings
-from shared.snapshots import SNAPSHOT_AFTER
+from shared.snapshots import SNAPSHOT_AFTER, _bound
 from tests.force import NOW
 from tests.helpers import LOCATIONS
 
@@ -195,6 +199,93 @@ def test_a_snapshot_the_log_or_the_code_no_longer_agrees_with_is_not_used(
     assert fields(loaded(runtime)) == fields(whole)
     assert decoded.count == 0
     assert snapshot_row(runtime).record_version == whole.version
+
+
+def spoil(runtime: Runtime, **values: Any) -> None:
+    table = runtime.tables.snapshots
+    with runtime.db.unit_of_work(write=True) as session:
+        session.execute(update(table).where(table.c.record_id == RECORD).values(**values))
+
+
+def test_a_sealed_state_opens_only_in_the_row_it_was_taken_for(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state is authenticated with the record, version and event it is a copy of: one
+    copied from another row (the same officer's older snapshot, or another officer's with
+    that officer's id) is not used, and nothing is later sealed with the wrong key."""
+    long_history(runtime, changes=SNAPSHOT_AFTER)
+    older = snapshot_row(runtime)
+    for n in range(SNAPSHOT_AFTER):
+        send(runtime, ChangeOfficer(OFFICER_ID, {"skills": [f"later {n}"]}))
+    newer = snapshot_row(runtime)
+    assert newer.record_version > older.record_version
+    whole = replayed(runtime)
+    decoded = Decoded(monkeypatch, runtime)
+    spoil(runtime, state=older.state)
+    assert fields(loaded(runtime)) == fields(whole)
+    assert decoded.count == whole.version
+    # Another officer's sealed state, with their id: the state opens with their key, but
+    # not for this row.
+    send(
+        runtime,
+        RegisterOfficer(
+            officer_id="K200",
+            name="Officer K200",
+            rank=Rank.SERGEANT,
+            division="north",
+            place_of_duty="maidstone",
+            appointed_on=date(2015, 4, 1),
+            home_town="Dover",
+        ),
+    )
+    other = officer_aggregate_id("K200")
+    app = app_of(runtime)
+    table = runtime.tables.snapshots
+    with runtime.db.unit_of_work(write=True) as session:
+        officer = app.officer("K200")
+        app._snapshots.keep(session, officer, app.recorder.select_events(other)[-1], NOW)
+        theirs = session.execute(select(table).where(table.c.record_id == other)).one()
+    spoil(runtime, state=theirs.state, officer_id="K200")
+    decoded.count = 0
+    assert loaded(runtime).officer_id == OFFICER_ID
+    assert decoded.count == whole.version
+
+
+def _unknown_rank(state: dict[str, Any]) -> None:
+    state["rank"]["_data_"] = "constable_renamed"
+
+
+def _restrictions_gone(state: dict[str, Any]) -> None:
+    del state["restrictions"]
+
+
+@pytest.mark.parametrize(
+    "change", [_restrictions_gone, _unknown_rank], ids=["field-gone", "value-unknown"]
+)
+def test_a_state_this_code_cannot_restore_is_not_used(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, change: Any
+) -> None:
+    """Sealed properly, with the officer's key and for the right row, but no longer what
+    this code restores (a field gone, an enum's value unknown): the record is read from its
+    first event, not refused."""
+    long_history(runtime, changes=SNAPSHOT_AFTER)
+    row = snapshot_row(runtime)
+    aad = f"{OFFICER_ID}\n" + _bound(RECORD, row.record_version, row.last_digest, Officer)
+    with runtime.db.unit_of_work(write=False):
+        key = app_of(runtime).keyring.for_reading(OFFICER_ID)
+    assert key is not None
+    envelope = json.loads(row.state)
+    raw = base64.b64decode(envelope[SEALED]["data"])
+    plain = json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], aad.encode()))
+    change(plain["v"])
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, json.dumps(plain).encode(), aad.encode())
+    envelope[SEALED]["data"] = base64.b64encode(nonce + sealed).decode()
+    spoil(runtime, state=json.dumps(envelope).encode())
+    whole = replayed(runtime)
+    decoded = Decoded(monkeypatch, runtime)
+    assert fields(loaded(runtime)) == fields(whole)
+    assert decoded.count == whole.version
 
 
 def test_a_read_keeps_no_snapshot(runtime: Runtime) -> None:
