@@ -12,7 +12,10 @@ from fastapi.testclient import TestClient
 
 from services.postings.clients.roi import RoiClient
 from shared import migrate
+from shared.clock import FixedClock
+from shared.runtime import Runtime
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
+from tests.force import NOW
 from tests.support import pg
 from tests.support.roi import in_process_roi
 
@@ -94,6 +97,23 @@ def roi_question(database_urls: dict[str, str]) -> Iterator[RoiClient]:
     """The real ROI service on this test's ROI database, for postings to ask."""
     with in_process_roi(database_urls["roi"]) as roi:
         yield roi
+
+
+@pytest.fixture
+def two_processes(
+    postings_settings: PostingsSettings, roi_question: RoiClient
+) -> Iterator[tuple[Runtime, Runtime]]:
+    """Two postings applications on one database, as two processes of the service are,
+    driven in process (tests.support.runtimes)."""
+    from services.postings.main import build_runtime
+
+    first = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
+    second = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
+    try:
+        yield first, second
+    finally:
+        first.db.close()
+        second.db.close()
 
 
 @pytest.fixture

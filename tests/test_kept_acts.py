@@ -5,74 +5,31 @@ row that says otherwise has its act built again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import StoredEvent
 from sqlalchemy import update
 
-from services.postings.clients.roi import RoiClient
-from services.postings.commands import RegisterLocation, RegisterOfficer, RestrictLocation
-from services.postings.domain.kinds import Rank
-from services.postings.main import build_runtime
+from services.postings.commands import RestrictLocation
 from shared.api.audit_trail import DecisionFilter, decisions_page
 from shared.api.kept_acts import KeptActs
 from shared.api.pagination import PageParams
-from shared.clock import FixedClock
 from shared.disposal import DisposeOfPersonalData
-from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 from shared.roles import Role
 from shared.runtime import Runtime
 from shared.sealing import DISPOSED
-from shared.settings import PostingsSettings
-from tests.force import NOW
-from tests.helpers import LOCATIONS
+from tests.support.runtimes import Decoded, constable, places, send
 
 DIRECTOR = Principal("dhr", Role.DIRECTOR_OF_HR)
 PSD = Principal("psd-1", Role.PSD)
 REASON = "A matter under investigation at Ashford"
 
 
-def send(runtime: Runtime, command: Command, principal: Principal = DIRECTOR) -> Saved:
-    handler = runtime.handlers[type(command)]
-    actor = Actor(principal, correlation_id="test")
-    with runtime.db.unit_of_work(write=True):
-        return handler.handle(command, actor, handler.prepare(command, actor))
-
-
-@pytest.fixture
-def two_processes(
-    postings_settings: PostingsSettings, roi_question: RoiClient
-) -> Iterator[tuple[Runtime, Runtime]]:
-    """Two postings applications on one database, as two processes of the service are."""
-    first = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    second = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    try:
-        yield first, second
-    finally:
-        first.db.close()
-        second.db.close()
-
-
 def restricted_officer(runtime: Runtime) -> None:
-    for code in ("maidstone", "ashford"):
-        name, division, town, lat, lon = LOCATIONS[code]
-        send(runtime, RegisterLocation(code, name, division, town, lat, lon, "station"))
-    send(
-        runtime,
-        RegisterOfficer(
-            officer_id="K100",
-            name="Officer K100",
-            rank=Rank.CONSTABLE,
-            division="north",
-            place_of_duty="maidstone",
-            appointed_on=date(2019, 9, 2),
-            home_town="Ashford",
-        ),
-    )
+    places(runtime, "maidstone", "ashford")
+    constable(runtime)
     send(runtime, RestrictLocation("K100", "ashford", REASON), PSD)
 
 
@@ -81,21 +38,6 @@ def page(runtime: Runtime, reader: Role = Role.AUDITOR) -> list[dict[str, Any]]:
         runtime, DecisionFilter(officer_id="K100"), PageParams(limit=100, offset=0), reader=reader
     )
     return [act.model_dump() for act in found.items]
-
-
-class Decoded:
-    """Counts the events an application decodes."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> None:
-        self.count = 0
-        mapper = runtime.application.mapper
-        decode = mapper.to_domain_event
-
-        def counted(stored: StoredEvent) -> Any:
-            self.count += 1
-            return decode(stored)
-
-        monkeypatch.setattr(mapper, "to_domain_event", counted)
 
 
 def restriction(acts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -5,10 +5,8 @@ read again from its start, and a command's changes to its copy change nothing ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, cast
+from typing import cast
 from uuid import UUID, uuid4
 
 import pytest
@@ -17,46 +15,19 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from services.postings.application import PostingsApplication
-from services.postings.clients.roi import RoiClient
-from services.postings.commands import RegisterLocation, RegisterOfficer, SetNoticePeriod
+from services.postings.commands import SetNoticePeriod
 from services.postings.domain.delegation import Delegation
-from services.postings.domain.kinds import Rank
 from services.postings.domain.officer import Officer, officer_aggregate_id
 from services.postings.domain.policy import POLICY_ID, PolicySettings
-from services.postings.main import build_runtime
-from shared.clock import FixedClock
 from shared.errors import NotFound
-from shared.handling import Actor, Command, Saved
+from shared.handling import Actor
 from shared.identity import Principal
 from shared.reference_records import ReferenceRecords
 from shared.roles import Role
 from shared.runtime import Runtime
-from shared.settings import PostingsSettings
-from tests.force import NOW
-from tests.helpers import LOCATIONS
+from tests.support.runtimes import Decoded, constable, places, send
 
 DIRECTOR = Principal("dhr", Role.DIRECTOR_OF_HR)
-
-
-def send(runtime: Runtime, command: Command) -> Saved:
-    handler = runtime.handlers[type(command)]
-    actor = Actor(DIRECTOR, correlation_id="test")
-    with runtime.db.unit_of_work(write=True):
-        return handler.handle(command, actor, handler.prepare(command, actor))
-
-
-@pytest.fixture
-def two_processes(
-    postings_settings: PostingsSettings, roi_question: RoiClient
-) -> Iterator[tuple[Runtime, Runtime]]:
-    """Two postings applications on one database, as two processes of the service are."""
-    first = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    second = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    try:
-        yield first, second
-    finally:
-        first.db.close()
-        second.db.close()
 
 
 def notice_days(runtime: Runtime) -> int:
@@ -64,21 +35,6 @@ def notice_days(runtime: Runtime) -> int:
     assert isinstance(app, PostingsApplication)
     with runtime.db.unit_of_work(write=False):
         return app.policy().notice_days
-
-
-class Decoded:
-    """Counts the events an application decodes."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> None:
-        self.count = 0
-        mapper = runtime.application.mapper
-        decode = mapper.to_domain_event
-
-        def counted(stored: StoredEvent) -> Any:
-            self.count += 1
-            return decode(stored)
-
-        monkeypatch.setattr(mapper, "to_domain_event", counted)
 
 
 def test_a_change_made_by_another_process_is_seen_at_the_next_load(
@@ -187,20 +143,8 @@ def test_an_id_naming_a_record_of_another_kind_is_neither_decoded_nor_kept(
     events carry sealed personal data: it is not found, and nothing of it is opened or
     kept (so nothing of it could outlive the officer's disposal)."""
     runtime, _ = two_processes
-    name, division, town, lat, lon = LOCATIONS["maidstone"]
-    send(runtime, RegisterLocation("maidstone", name, division, town, lat, lon, "station"))
-    send(
-        runtime,
-        RegisterOfficer(
-            officer_id="K100",
-            name="Officer K100",
-            rank=Rank.CONSTABLE,
-            division="north",
-            place_of_duty="maidstone",
-            appointed_on=date(2019, 9, 2),
-            home_town="Ashford",
-        ),
-    )
+    places(runtime, "maidstone")
+    constable(runtime)
     record = officer_aggregate_id("K100")
     app = runtime.application
     decoded = Decoded(monkeypatch, runtime)

@@ -9,40 +9,31 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import StoredEvent
 from sqlalchemy import delete, select, update
 
 from services.postings.application import PostingsApplication
-from services.postings.clients.roi import RoiClient
 from services.postings.commands import (
     ChangeOfficer,
     RecordPdr,
-    RegisterLocation,
-    RegisterOfficer,
     RestrictLocation,
     StatePreferences,
 )
 from services.postings.domain.kinds import Rank, WelfareFactor
 from services.postings.domain.officer import Officer, officer_aggregate_id
-from services.postings.main import build_runtime
-from shared.clock import FixedClock
 from shared.disposal import DisposeOfPersonalData
-from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 from shared.roles import Role
 from shared.runtime import Runtime
 from shared.sealing import DISPOSED, SEALED
-from shared.settings import PostingsSettings
 from shared.snapshots import SNAPSHOT_AFTER, _bound
 from tests.force import NOW
-from tests.helpers import LOCATIONS
+from tests.support.runtimes import Decoded, constable, places, send
 
 DIRECTOR = Principal("dhr", Role.DIRECTOR_OF_HR)
 PSD = Principal("psd-1", Role.PSD)
@@ -50,20 +41,9 @@ OFFICER_ID = "K100"
 RECORD = officer_aggregate_id(OFFICER_ID)
 
 
-def send(runtime: Runtime, command: Command, principal: Principal = DIRECTOR) -> Saved:
-    handler = runtime.handlers[type(command)]
-    actor = Actor(principal, correlation_id="test")
-    with runtime.db.unit_of_work(write=True):
-        return handler.handle(command, actor, handler.prepare(command, actor))
-
-
 @pytest.fixture
-def runtime(postings_settings: PostingsSettings, roi_question: RoiClient) -> Iterator[Runtime]:
-    built = build_runtime(postings_settings, clock=FixedClock(NOW), roi=roi_question)
-    try:
-        yield built
-    finally:
-        built.db.close()
+def runtime(two_processes: tuple[Runtime, Runtime]) -> Runtime:
+    return two_processes[0]
 
 
 def app_of(runtime: Runtime) -> PostingsApplication:
@@ -75,22 +55,8 @@ def app_of(runtime: Runtime) -> PostingsApplication:
 def long_history(runtime: Runtime, changes: int) -> None:
     """An officer with a restriction, stated preferences, a PDR and ``changes`` changes of
     details: every kind of field a snapshot must hold."""
-    for code in ("maidstone", "ashford"):
-        name, division, town, lat, lon = LOCATIONS[code]
-        send(runtime, RegisterLocation(code, name, division, town, lat, lon, "station"))
-    send(
-        runtime,
-        RegisterOfficer(
-            officer_id=OFFICER_ID,
-            name="Officer K100",
-            rank=Rank.CONSTABLE,
-            division="north",
-            place_of_duty="maidstone",
-            appointed_on=date(2019, 9, 2),
-            home_town="Ashford",
-            welfare_factors=[WelfareFactor.OCCUPATIONAL_HEALTH],
-        ),
-    )
+    places(runtime, "maidstone", "ashford")
+    constable(runtime, OFFICER_ID, welfare_factors=[WelfareFactor.OCCUPATIONAL_HEALTH])
     send(runtime, RestrictLocation(OFFICER_ID, "ashford", "A matter under investigation"), PSD)
     send(
         runtime,
@@ -100,21 +66,6 @@ def long_history(runtime: Runtime, changes: int) -> None:
     send(runtime, RecordPdr(OFFICER_ID, due_on=date(2027, 3, 31)))
     for n in range(changes):
         send(runtime, ChangeOfficer(OFFICER_ID, {"skills": [f"skill {n}"]}))
-
-
-class Decoded:
-    """Counts the events an application decodes."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, runtime: Runtime) -> None:
-        self.count = 0
-        mapper = runtime.application.mapper
-        decode = mapper.to_domain_event
-
-        def counted(stored: StoredEvent) -> Any:
-            self.count += 1
-            return decode(stored)
-
-        monkeypatch.setattr(mapper, "to_domain_event", counted)
 
 
 def snapshot_row(runtime: Runtime) -> Any:
@@ -226,18 +177,7 @@ def test_a_sealed_state_opens_only_in_the_row_it_was_taken_for(
     assert decoded.count == whole.version
     # Another officer's sealed state, with their id: the state opens with their key, but
     # not for this row.
-    send(
-        runtime,
-        RegisterOfficer(
-            officer_id="K200",
-            name="Officer K200",
-            rank=Rank.SERGEANT,
-            division="north",
-            place_of_duty="maidstone",
-            appointed_on=date(2015, 4, 1),
-            home_town="Dover",
-        ),
-    )
+    constable(runtime, "K200", rank=Rank.SERGEANT, home_town="Dover")
     other = officer_aggregate_id("K200")
     app = app_of(runtime)
     table = runtime.tables.snapshots
