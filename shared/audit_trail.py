@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.envelope import event_type, jsonable, to_envelope
 from shared.errors import NotFound
-from shared.eventstore import LedgerApplication
+from shared.eventstore import LedgerApplication, stored_event
 from shared.sealing import decoded_counting_opened
 from shared.tables import RECORD_IDS, VERSIONS, KernelTables, records_at
 
@@ -35,18 +35,14 @@ def chained_events(kernel: KernelTables) -> Select[Any]:
 
 
 def stored_events(
-    session: Session,
-    app: LedgerApplication,
-    kernel: KernelTables,
-    *,
-    records: Sequence[tuple[UUID, int]] | None = None,
-    case_id: UUID | None = None,
+    session: Session, app: LedgerApplication, kernel: KernelTables, *, case_id: UUID
 ) -> Iterator[tuple[Any, Any]]:
-    """Stored events with their place in the chain, in log order, each as (row, domain
-    event): those of ``records`` (each a record and version), or every event of the case
-    ``case_id``. The row holds the position (``id``), record, version and hashes."""
-    for row in _chained_rows(session, kernel, records=records, case_id=case_id):
-        yield row, app.mapper.to_domain_event(_stored(row))
+    """Every stored event of the case ``case_id`` with its place in the chain, in log
+    order, each as (row, domain event). The row holds the position (``id``), record,
+    version and hashes."""
+    query = chained_events(kernel).where(kernel.events.c.originator_id == case_id)
+    for row in session.execute(query.order_by(kernel.events.c.id)).all():
+        yield row, app.mapper.to_domain_event(stored_event(row))
 
 
 def stored_events_opened(
@@ -55,38 +51,15 @@ def stored_events_opened(
     kernel: KernelTables,
     records: Sequence[tuple[UUID, int]],
 ) -> Iterator[tuple[Any, Any, set[str]]]:
-    """As ``stored_events`` for ``records``, each with the officers whose sealed values it
-    opened (for what is kept of it: shared.api.kept_acts)."""
-    for row in _chained_rows(session, kernel, records=records, case_id=None):
-        event, opened = decoded_counting_opened(app.mapper, _stored(row))
+    """The stored events at these records and versions, as ``stored_events`` gives them,
+    each with the officers whose sealed values it opened (for what is kept of it:
+    shared.api.kept_acts)."""
+    if not records:
+        return
+    query = _of_records(chained_events(kernel), kernel, records, session.get_bind().dialect.name)
+    for row in session.execute(query.order_by(kernel.events.c.id)).all():
+        event, opened = decoded_counting_opened(app.mapper, stored_event(row))
         yield row, event, opened
-
-
-def _chained_rows(
-    session: Session,
-    kernel: KernelTables,
-    *,
-    records: Sequence[tuple[UUID, int]] | None,
-    case_id: UUID | None,
-) -> Sequence[Any]:
-    if records is not None and not records:
-        return []
-    events = kernel.events.c
-    query = chained_events(kernel)
-    if records is not None:
-        query = _of_records(query, kernel, records, session.get_bind().dialect.name)
-    if case_id is not None:
-        query = query.where(events.originator_id == case_id)
-    return session.execute(query.order_by(events.id)).all()
-
-
-def _stored(row: Any) -> StoredEvent:
-    return StoredEvent(
-        originator_id=row.originator_id,
-        originator_version=row.originator_version,
-        topic=row.topic,
-        state=row.state,
-    )
 
 
 def stored_entries(

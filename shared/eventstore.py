@@ -29,7 +29,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import CompoundSelect, Select, Table, and_, bindparam, func, select
+from sqlalchemy import CompoundSelect, Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shared.audit_index import index_event
@@ -48,7 +48,7 @@ from shared.snapshots import (
     read_ahead_statement,
     shape_of,
 )
-from shared.tables import RECORD_IDS, VERSIONS, KernelTables, records_at
+from shared.tables import KernelTables
 from shared.transcodings import register_domain_types
 
 A = TypeVar("A", bound=Aggregate)
@@ -95,7 +95,7 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
             )
             params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
             with self.transaction(commit=False) as session:
-                found = [_stored(row) for row in session.execute(statement, params)]
+                found = [stored_event(row) for row in session.execute(statement, params)]
         if sessions is None or not sessions.registry.has():
             return found
         waiting = [
@@ -114,54 +114,37 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         return merged[:limit] if limit is not None else merged
 
     def select_after(
-        self,
-        floors: dict[UUID, int],
-        snapshots: Table | None = None,
-        shapes: list[str] | None = None,
+        self, floors: dict[UUID, int], snapshots: Table, shapes: list[str]
     ) -> dict[UUID, Ahead]:
         """Several records' events, each after its own version, in one statement
-        (PostgreSQL): the records a decision reads, asked for together. With ``snapshots``,
-        a record's snapshot of one of these ``shapes`` comes too, with its events from the
-        snapshot's version (shared.snapshots)."""
+        (PostgreSQL): the records a decision reads, asked for together. A record's snapshot
+        of one of these ``shapes`` comes too, with its events from the snapshot's version
+        (shared.snapshots)."""
         ids = list(floors)
         found: dict[UUID, list[StoredEvent]] = {i: [] for i in ids}
         kept: dict[UUID, SnapshotRow] = {}
-        params: dict[str, Any] = {"ids": ids, "floors": [floors[i] for i in ids]}
-        if snapshots is not None:
-            statement: Any = self._select_after_with(snapshots)
-            params["shapes"] = shapes or []
-        else:
-            statement = self._select_after()
+        params = {"ids": ids, "floors": [floors[i] for i in ids], "shapes": shapes}
         with self.transaction(commit=False) as session:
-            for row in session.execute(statement, params):
-                record_id = UUID(str(row[0]))
-                if snapshots is not None and row.officer_id is not None:
+            for row in session.execute(self._select_after(snapshots), params):
+                record_id = UUID(str(row.originator_id))
+                if row.officer_id is not None:
                     kept[record_id] = SnapshotRow(
-                        record_id, row[1], row.officer_id, row.last_digest, bytes(row[3])
+                        record_id,
+                        row.originator_version,
+                        row.officer_id,
+                        row.last_digest,
+                        bytes(row.state),
                     )
                 else:
-                    found[record_id].append(_stored(row))
-        return {i: Ahead(floors[i], sorted(found[i], key=_version_of), kept.get(i)) for i in ids}
+                    found[record_id].append(stored_event(row))
+        return {
+            i: Ahead(floors[i], Reading(kept.get(i), sorted(found[i], key=_version_of)))
+            for i in ids
+        }
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
-    def _select_after_with(self, snapshots: Table) -> CompoundSelect:
+    def _select_after(self, snapshots: Table) -> CompoundSelect:
         return read_ahead_statement(cast(Table, self.events_record_cls.__table__), snapshots)
-
-    @functools.cache  # noqa: B019 - one recorder per application, for the process's life
-    def _select_after(self) -> Select[tuple[Any, ...]]:
-        c = cast(Table, self.events_record_cls.__table__).c
-        wanted = records_at(bindparam("ids", type_=RECORD_IDS), bindparam("floors", type_=VERSIONS))
-        return (
-            select(c.originator_id, c.originator_version, c.topic, c.state)
-            .join(
-                wanted,
-                and_(
-                    c.originator_id == wanted.c.record_id,
-                    c.originator_version > wanted.c.record_version,
-                ),
-            )
-            .order_by(c.originator_id, c.originator_version)
-        )
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
     def _select_events(
@@ -188,17 +171,21 @@ def _version_of(stored: StoredEvent) -> int:
 
 @dataclass(frozen=True)
 class Ahead:
-    """A record as ``read_ahead`` read it: its events after ``floor``, or, where a snapshot
-    of it came, the snapshot and its events from the snapshot's version."""
+    """A record as ``read_ahead`` read it, after version ``floor``: its events, or, where a
+    snapshot of it came, the snapshot and its events from the snapshot's version."""
 
     floor: int
-    stored: list[StoredEvent]
-    snapshot: SnapshotRow | None
+    reading: Reading
 
 
-def _stored(row: Any) -> StoredEvent:
+def stored_event(row: Any) -> StoredEvent:
+    """A row of a log (its ``originator_id``, ``originator_version``, ``topic`` and
+    ``state`` columns) as the library's stored event."""
     return StoredEvent(
-        originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3])
+        originator_id=row.originator_id,
+        originator_version=row.originator_version,
+        topic=row.topic,
+        state=bytes(row.state),
     )
 
 
@@ -225,9 +212,9 @@ def _read_ahead_of(
     """The record's events as this unit of work read them ahead, if it did and the load
     asks the same question (all its events after the same version, no snapshot)."""
     entry = _take_ahead(sessions, originator_id)
-    if entry is None or not plain or entry.floor != (gt or 0) or entry.snapshot is not None:
+    if entry is None or not plain or entry.floor != (gt or 0) or entry.reading.snapshot:
         return None
-    return entry.stored
+    return entry.reading.stored
 
 
 def log_lock_key(events_table: str) -> int:
@@ -409,13 +396,9 @@ class LedgerApplication(Application[UUID]):
         loaded: dict[UUID, int] = info.get(LOADED_VERSIONS, {})
         floors = {i: self._references.floor(i) for i in ids if i not in loaded}
         if floors:
-            kinds = type(self).snapshot_kinds
+            shapes = [shape_of(kind) for kind in type(self).snapshot_kinds]
             info.setdefault(_READ_AHEAD, {}).update(
-                self._recorder.select_after(
-                    floors,
-                    type(self).kernel.snapshots if kinds else None,
-                    [shape_of(kind) for kind in kinds],
-                )
+                self._recorder.select_after(floors, type(self).kernel.snapshots, shapes)
             )
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
@@ -471,7 +454,7 @@ class LedgerApplication(Application[UUID]):
         sessions = self.db.sessions
         ahead = _take_ahead(sessions, record_id)
         if ahead is not None and ahead.floor == 0:
-            reading = Reading(ahead.snapshot, ahead.stored)
+            reading = ahead.reading
         else:
             reading = self._snapshots.read(sessions(), record_id, kind)
         opened = self._snapshots.open(kind, reading)

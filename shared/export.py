@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from shared.audit_trail import chained_events
 from shared.envelope import to_envelope
+from shared.eventstore import stored_event
 from shared.hashchain import GENESIS
 from shared.tables import KernelTables
 
@@ -128,15 +129,8 @@ def export_lines(
             progress(read)
         if cases is not None and str(row.originator_id) not in cases:
             continue
-        state = bytes(row.state)
-        event = mapper.to_domain_event(
-            StoredEvent(
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=state,
-            )
-        )
+        stored = stored_event(row)
+        event = mapper.to_domain_event(stored)
         at = event.timestamp  # type: ignore[attr-defined]
         if (since and at < since) or (until and at > until):
             continue
@@ -145,7 +139,7 @@ def export_lines(
             "originator_id": str(row.originator_id),
             "originator_version": row.originator_version,
             "topic": row.topic,
-            "state": base64.b64encode(state).decode(),
+            "state": base64.b64encode(stored.state).decode(),
             "leaf_hash": row.leaf_hash,
             "prev_chain_hash": prev_chain_hash,
             "chain_hash": row.chain_hash,

@@ -118,18 +118,11 @@ class DatabaseKeyring:
         return bool(getattr(result, "rowcount", 0))
 
     def held(self, officer_ids: set[str]) -> set[str]:
-        """Which of these officers' keys still exist, asked in one statement and kept for
-        this unit of work as ``for_reading`` keeps them."""
+        """Which of these officers' keys still exist, asked in one statement for those this
+        unit of work has not read yet, and kept for it as ``for_reading`` keeps them."""
         cache = self._cache()
-        asked = officer_ids - cache.keys()
-        if asked:
-            rows = self._db.sessions().execute(
-                select(self._table.c.officer_id, self._table.c.key).where(
-                    self._table.c.officer_id.in_(sorted(asked))
-                )
-            )
-            for row in rows:
-                cache[row.officer_id] = bytes(row.key) if row.key is not None else None
+        if asked := officer_ids - cache.keys():
+            cache.update(self.keys_of(asked))
         return {o for o in officer_ids if cache.get(o) is not None}
 
     def keys_of(self, officer_ids: set[str]) -> dict[str, bytes]:

@@ -23,16 +23,16 @@ None of these records is sealed with an officer's key, so nothing kept outlives 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from eventsourcing.application import LRUCache
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import TopicError, resolve_topic
+
+from shared.kept import Kept
 
 #: How many reference records a service keeps: more than a force has places, units and
 #: delegations; the least recently used goes first.
@@ -52,22 +52,11 @@ class ReferenceRecords:
     """The reference records one application keeps (thread-safe)."""
 
     def __init__(self, maxsize: int = KEPT_MAX) -> None:
-        self._kept: LRUCache[UUID, _Kept] = LRUCache(maxsize=maxsize)
-
-    def _get(self, record_id: UUID) -> _Kept | None:
-        try:
-            return self._kept.get(record_id)
-        except KeyError:
-            return None
-
-    def _forget(self, record_id: UUID) -> None:
-        # Another thread may have forgotten it first.
-        with contextlib.suppress(KeyError):
-            self._kept.get(record_id, evict=True)
+        self._kept: Kept[UUID, _Kept] = Kept(maxsize)
 
     def floor(self, record_id: UUID) -> int:
         """The version after which the log is asked for this record's events."""
-        kept = self._get(record_id)
+        kept = self._kept.get(record_id)
         return kept.version - 1 if kept is not None else 0
 
     def load(
@@ -85,7 +74,7 @@ class ReferenceRecords:
         of any kind: an officer's, whose events carry sealed personal data. A record is
         known by its first event's topic before anything of it is decoded, and one of
         another kind is neither decoded nor kept."""
-        kept = self._get(record_id)
+        kept = self._kept.get(record_id)
         stored = read_after(kept.version - 1 if kept is not None else 0)
         aggregate: Aggregate | None = None
         newer = stored
@@ -99,7 +88,7 @@ class ReferenceRecords:
                 aggregate, newer = copy.deepcopy(kept.aggregate), stored[1:]
             else:
                 # The log does not hold what was kept: read the record from its start.
-                self._forget(record_id)
+                self._kept.forget(record_id)
                 stored = newer = read_after(0)
         if aggregate is None and stored and not first_event_of(stored[0].topic, kinds):
             return None

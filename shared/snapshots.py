@@ -183,8 +183,8 @@ class RecordSnapshots:
         officer_id = getattr(aggregate, "officer_id", None)
         if not isinstance(officer_id, str) or last.originator_version != aggregate.version:
             return
-        kind = type(aggregate)
-        bound = _bound(aggregate.id, aggregate.version, digest(last), kind)
+        last_digest = digest(last)
+        bound = _bound(aggregate.id, aggregate.version, last_digest, type(aggregate))
         sealed = self._mapper.seal_whole(officer_id, state_of(aggregate), bound)
         if sealed is None:
             return
@@ -195,7 +195,7 @@ class RecordSnapshots:
                 "record_version": aggregate.version,
                 "officer_id": officer_id,
                 "shape": shape_of(type(aggregate)),
-                "last_digest": digest(last),
+                "last_digest": last_digest,
                 "state": sealed,
                 "taken_at": now,
             },
@@ -249,17 +249,7 @@ def _upsert(table: Table, dialect: str) -> Insert:
         Insert,
         statement.on_conflict_do_update(
             index_elements=[table.c.record_id],
-            set_={
-                name: excluded[name]
-                for name in (
-                    "record_version",
-                    "officer_id",
-                    "shape",
-                    "last_digest",
-                    "state",
-                    "taken_at",
-                )
-            },
+            set_={c.name: excluded[c.name] for c in table.c if c.name != "record_id"},
             where=table.c.record_version < excluded.record_version,
         ),
     )

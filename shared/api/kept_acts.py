@@ -23,16 +23,15 @@ What makes it safe:
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import LRUCache
 from sqlalchemy.orm import Session
 
 from shared.audit_trail import act_entry, stored_events_opened
+from shared.kept import Kept
 from shared.roles import Role
 from shared.runtime import Runtime
 
@@ -64,17 +63,7 @@ class KeptActs:
     """One service's acts, as built for each role (thread-safe)."""
 
     def __init__(self, maxsize: int = KEPT_MAX) -> None:
-        self._kept: LRUCache[tuple[UUID, int, Role], _Kept] = LRUCache(maxsize=maxsize)
-
-    def _get(self, key: tuple[UUID, int, Role]) -> _Kept | None:
-        try:
-            return self._kept.get(key)
-        except KeyError:
-            return None
-
-    def _forget(self, key: tuple[UUID, int, Role]) -> None:
-        with contextlib.suppress(KeyError):
-            self._kept.get(key, evict=True)
+        self._kept: Kept[tuple[UUID, int, Role], _Kept] = Kept(maxsize)
 
     def acts(
         self,
@@ -90,7 +79,7 @@ class KeptActs:
         keys = [(row["record_id"], row["record_version"], reader) for row in rows]
         kept: dict[int, _Kept] = {}
         for i, (key, row) in enumerate(zip(keys, rows, strict=True)):
-            found = self._get(key)
+            found = self._kept.get(key)
             if found is not None and found.agrees_with(row):
                 kept[i] = found
         whose = frozenset().union(*(k.officers for k in kept.values()))
@@ -98,7 +87,7 @@ class KeptActs:
             held = runtime.application.keyring.held(set(whose))
             for i in [i for i, k in kept.items() if not k.officers <= held]:
                 del kept[i]
-                self._forget(keys[i])
+                self._kept.forget(keys[i])
         missing = [i for i in range(len(rows)) if i not in kept]
         if missing:
             made = self._build(session, runtime, [rows[i] for i in missing], reader, build)
