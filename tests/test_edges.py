@@ -584,6 +584,21 @@ def test_a_body_of_another_media_type_is_a_415(
     assert count_events(postings_settings.database_url) == before
 
 
+def test_a_query_parameter_sent_twice_is_refused_naming_it(postings_client: TestClient) -> None:
+    """No endpoint takes a list in its query: the framework would take the last value, so
+    an auditor filtering by two officers would be shown one without being told."""
+    auditor = bearer(Role.AUDITOR)
+    twice = postings_client.get(
+        "/audit/decisions?officer_id=K100&officer_id=K101&limit=1&limit=2", headers=auditor
+    )
+    once = postings_client.get("/audit/decisions?officer_id=K100&limit=2", headers=auditor)
+
+    found = problem(twice, 422)
+    assert [e["field"] for e in found["errors"]] == ["query.limit", "query.officer_id"]
+    assert found["detail"] == "send limit once"
+    assert once.status_code == 200, once.text
+
+
 def test_a_field_named_twice_in_one_object_is_refused(postings_client: TestClient) -> None:
     body = b'{"code": "dover", "code": "ashford", "name": "Dover", "division": "east"}'
 
