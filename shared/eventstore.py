@@ -71,6 +71,15 @@ class BatchingProjector(Projector, Protocol):
     def flush_batch(self, session: Session) -> None: ...
 
 
+@runtime_checkable
+class RecountingProjector(Projector, Protocol):
+    """A projector whose read models include figures the database keeps by itself as rows
+    change (triggers), which a rebuild pauses (shared.rebuild.REBUILDING): ``recount``
+    counts them afresh from the replayed rows."""
+
+    def recount(self, session: Session) -> None: ...
+
+
 class SerialisedRecorder(SQLAlchemyApplicationRecorder):
     """The library's recorder, reading a record's events with those this unit of work
     stored and has not yet written to the log (shared.log_write writes them at commit)."""
@@ -351,6 +360,11 @@ class LedgerApplication(Application[UUID]):
             self._projector.flush_batch(session)
         else:
             flush_inserts(session)
+
+    def recount(self, session: Session) -> None:
+        """At the end of a rebuild: what the database keeps by itself, counted afresh."""
+        if isinstance(self._projector, RecountingProjector):
+            self._projector.recount(session)
 
     def serialise_on(self, *ids: UUID) -> None:
         """Queue this unit of work behind any other that holds one of these records (on

@@ -100,6 +100,9 @@ def rebuild_read_models(
             # rebuild lock (shared.eventstore), so the rebuild takes that lock alone first.
             for key in (rebuild_lock_key(kernel.events.name), log_lock_key(kernel.events.name)):
                 session.execute(select(func.pg_advisory_xact_lock(key)))
+            # The counts the database keeps by trigger wait for the end (``recount``): kept
+            # row by row, the deletes and the replay would cost a trigger's work each.
+            session.execute(select(func.set_config(REBUILDING, "on", True)))
         # The decoder reads from here on, while the old rows are deleted.
         pages = decoder.pages() if decoder else _decoded_here(session, application, kernel)
         for table in read_models:
@@ -115,8 +118,13 @@ def rebuild_read_models(
                 replayed += len(page)
                 if progress:
                     progress(replayed)
+        application.recount(session)
         return replayed
 
+
+#: Set for a rebuild's transaction on PostgreSQL: the triggers that keep counts (postings'
+#: strength, migration 0017) leave them to the rebuild, which counts afresh at its end.
+REBUILDING = "officer_postings.rebuilding"
 
 #: From this many events, a rebuild on PostgreSQL decodes on a second process
 #: (shared.decoding): below it, starting that process costs more than it saves.

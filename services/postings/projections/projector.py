@@ -18,6 +18,7 @@ from services.postings.domain.policy import PolicySettings
 from services.postings.domain.posting import Posting
 from services.postings.domain.request1068 import TransferRequest
 from services.postings.domain.unit import Unit
+from services.postings.projections.strength import recount
 from services.postings.projections.tables import (
     delegations,
     establishment,
@@ -71,6 +72,9 @@ class PostingsProjector:
 
     def flush_batch(self, session: Session) -> None:
         flush_batch(session)
+
+    def recount(self, session: Session) -> None:
+        recount(session)
 
 
 # The officer's row, and the officer id of an aggregate, are the most frequent statements

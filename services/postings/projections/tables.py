@@ -239,6 +239,25 @@ establishment = Table(
     Column("target", Integer, nullable=False),
 )
 
+#: Strength by division and rank, kept by the database itself (migration 0017's triggers on
+#: ``officers`` and ``postings``) so that a decision reads two rows where it counted a
+#: division's officers and every planned posting (L1800 3.1.2): ``now`` officers, of whom
+#: ``leaving`` have a planned posting, and ``joining`` planned postings into the division.
+#: Each writing transaction adds to its own ``slot`` (on PostgreSQL one it holds by an
+#: advisory lock until it ends), so concurrent decisions never wait on one another's
+#: counts; a division's figure is the sum over its slots. A rebuild counts afresh into
+#: slot 0 (services.postings.projections.strength).
+strength_counts = Table(
+    "strength_counts",
+    metadata,
+    Column("division", String(lengths.CODE), primary_key=True),
+    Column("rank", String(lengths.KEYWORD), primary_key=True),
+    Column("slot", Integer, primary_key=True, autoincrement=False),
+    Column("now", Integer, nullable=False),
+    Column("leaving", Integer, nullable=False),
+    Column("joining", Integer, nullable=False),
+)
+
 #: Postings that took effect, waiting to be written to Employee Central as EmpJob rows
 #: (issue 7): filled in the Moved event's own transaction, so none is lost; not rebuilt,
 #: so none is sent twice. Delivered at least once, keyed so that a repeat is harmless.
