@@ -3,21 +3,19 @@ roles of every endpoint written into its OpenAPI description."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.concurrency import run_in_threadpool
 
 from shared.api import audit, audit_export, audit_trail, feed, health, retention
+from shared.api.consulting import ConsultationLog
 from shared.api.edge import MAX_DIGITS, BodyLimit
 from shared.api.limits import ExpensiveQueries
 from shared.api.problems import error_responses, install_problem_handlers, problem_schema
 from shared.api.schemas import without_null
-from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
 from shared.runtime import Runtime
 
 
@@ -51,37 +49,8 @@ def build_api(
     app.state.expensive_queries = ExpensiveQueries(runtime.settings.expensive_queries_per_minute)
     install_problem_handlers(app)
 
-    @app.middleware("http")
-    async def _consultation_log(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        principal = getattr(request.state, "principal", None)
-        if (
-            request.method != "GET"
-            or response.status_code != 200
-            or principal is None
-            or principal.role in NOT_PEOPLE
-            # The log of consultations names officers but holds none of their data.
-            or request.url.path == "/audit/consultations"
-            or not response.headers.get("content-type", "").startswith("application/json")
-        ):
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        officers = officer_ids_in(json.loads(body))
-        if officers:
-            route = request.scope.get("route")
-            what = getattr(route, "path", request.url.path)
-            await run_in_threadpool(
-                record_consultation, runtime, request, principal, officers, what
-            )
-        return Response(
-            content=body,
-            status_code=response.status_code,
-            headers=dict(response.headers),
-            media_type=response.media_type,
-        )
-
+    # Innermost of the middlewares: it sees the answer the route gave.
+    app.add_middleware(ConsultationLog, runtime=runtime)
     # Outermost: a body too large is refused before anything else reads it.
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     if runtime.settings.cors_origins:

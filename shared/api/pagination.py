@@ -56,9 +56,13 @@ def fetch_page(
 ) -> Page[T]:
     """One page of a read-model query, with the total it is a page of."""
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.order_by(*order_by).limit(paging.limit).offset(paging.offset)
-    ).all()
+    # A page past the end, or of nothing, is known empty from the count: no second round
+    # trip (the officer's timeline asks appeals and ROI every time, mostly of nothing).
+    rows = (
+        session.execute(query.order_by(*order_by).limit(paging.limit).offset(paging.offset)).all()
+        if paging.offset < total
+        else []
+    )
     return Page(
         items=[convert(row._asdict()) for row in rows],
         limit=paging.limit,
