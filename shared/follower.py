@@ -42,6 +42,7 @@ class Follower:
         clock: Clock,
         batch_size: int = 100,
         poll_seconds: float = 1.0,
+        linger_seconds: float = 0.0,
     ) -> None:
         self.feed = feed
         self._db = db
@@ -51,6 +52,9 @@ class Follower:
         self._clock = clock
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
+        self._linger_seconds = min(linger_seconds, poll_seconds)
+        #: How many items the last read gave: fewer than a batch means the feed's end.
+        self._read_last = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock_connection: Connection | None = None
@@ -91,6 +95,7 @@ class Follower:
     def run_once(self) -> int:
         """Apply the next batch; returns how many events took effect."""
         items = self._client.read(after=self.position(), limit=self._batch_size)
+        self._read_last = len(items)
         if not items:
             return 0
         try:
@@ -189,6 +194,10 @@ class Follower:
                 )
             if applied == 0:
                 self._stop.wait(self._poll_seconds)
+            elif self._read_last < self._batch_size:
+                # At the feed's end: let the next events gather rather than read them one
+                # decision at a time. A full batch reads on at once (catching up).
+                self._stop.wait(self._linger_seconds)
 
     def _hold_lock(self) -> bool:
         if self._db.is_sqlite:

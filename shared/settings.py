@@ -56,6 +56,11 @@ class ServiceSettings(BaseSettings):
 
     follower_poll_seconds: float = Field(default=1.0, gt=0)
     follower_batch_size: int = Field(default=100, ge=1, le=1000)
+    #: After a batch that reached the feed's end, how long a follower lets events gather
+    #: before it reads again (never longer than ``follower_poll_seconds``): under load each
+    #: read then carries several decisions' events, where it carried one or two, and each
+    #: read costs both services a request and the follower a transaction.
+    follower_linger_seconds: float = Field(default=0.1, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> ServiceSettings:

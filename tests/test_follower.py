@@ -269,3 +269,54 @@ def test_appeals_runtime_follows_postings_in_the_background(
         )
     finally:
         runtime.stop()
+
+
+class _Waits:
+    """Stands for the follower's stop flag: records each wait, and stops the follower once
+    it has waited ``until`` times."""
+
+    def __init__(self, until: int) -> None:
+        self.waited: list[float] = []
+        self._until = until
+
+    def is_set(self) -> bool:
+        return len(self.waited) >= self._until
+
+    def wait(self, seconds: float) -> bool:
+        self.waited.append(seconds)
+        return self.is_set()
+
+    def set(self) -> None:
+        self._until = len(self.waited)
+
+
+def test_a_follower_reads_on_while_batches_are_full_and_lets_events_gather_at_the_end(
+    postings_live: LiveServer, database_urls: dict[str, str]
+) -> None:
+    """Catching up, each full batch is followed by the next read at once; a batch that
+    reached the feed's end is followed by a short wait for more events to gather (so that
+    under load one read carries several decisions), and an empty read by the poll interval."""
+    decide_postings(postings_live.url, 3)  # 9 events: batches of 4, 4 and 1
+    appeals = AppealsSettings(database_url=database_urls["appeals"], postings_url=postings_live.url)
+    db = Database(appeals.database_url)
+    follower = Follower(
+        feed=FEED,
+        db=db,
+        tables=appeals_kernel,
+        client=FeedClient(appeals.postings_url, service_token_provider(appeals)),
+        handler=appeals_follower_handler(db),
+        clock=SystemClock(),
+        batch_size=4,
+        poll_seconds=2.0,
+        linger_seconds=0.25,
+    )
+    waits = _Waits(until=2)
+    follower._stop = waits  # type: ignore[assignment]
+    try:
+        follower._loop()
+        position = follower.position()
+    finally:
+        follower.stop()
+        db.close()
+    assert waits.waited == [0.25, 2.0]
+    assert position == upstream_events(postings_live.url)

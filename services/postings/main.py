@@ -59,6 +59,7 @@ def build_runtime(
                 clock=clock,
                 batch_size=settings.follower_batch_size,
                 poll_seconds=settings.follower_poll_seconds,
+                linger_seconds=settings.follower_linger_seconds,
             )
         )
     hr_link = HrSystem(settings, application, handlers)
