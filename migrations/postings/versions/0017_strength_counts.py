@@ -124,28 +124,28 @@ def _postgresql() -> None:
             END LOOP;
             RAISE EXCEPTION 'no strength slot is free';
         END $$""")
-    op.execute(f"""
-        CREATE FUNCTION strength_of_officers() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            taken integer := strength_slot();
-        BEGIN
-            IF TG_OP <> 'INSERT' THEN {_officer("OLD", "-1", "taken")}; END IF;
-            IF TG_OP <> 'DELETE' THEN {_officer("NEW", "1", "taken")}; END IF;
-            RETURN NULL;
-        END $$""")
-    op.execute(f"""
-        CREATE FUNCTION strength_of_postings() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            taken integer := strength_slot();
-        BEGIN
-            IF TG_OP <> 'INSERT' AND OLD.state IN {PLANNED} THEN
-                {_posting("OLD", "-1", "taken")};
-            END IF;
-            IF TG_OP <> 'DELETE' AND NEW.state IN {PLANNED} THEN
-                {_posting("NEW", "1", "taken")};
-            END IF;
-            RETURN NULL;
-        END $$""")
+    # What the row was is taken away, what it is added, in the transaction's slot.
+    for function, was, now in (
+        (
+            "strength_of_officers",
+            _officer("OLD", "-1", "taken"),
+            _officer("NEW", "1", "taken"),
+        ),
+        (
+            "strength_of_postings",
+            _posting("OLD", "-1", "taken", planned=True),
+            _posting("NEW", "1", "taken", planned=True),
+        ),
+    ):
+        op.execute(f"""
+            CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                taken integer := strength_slot();
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN {was}; END IF;
+                IF TG_OP <> 'DELETE' THEN {now}; END IF;
+                RETURN NULL;
+            END $$""")
     for name, table, when, function in (
         ("strength_officers_added", "INSERT OR DELETE ON officers", KEEPING, "officers"),
         (
