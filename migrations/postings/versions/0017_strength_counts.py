@@ -97,10 +97,16 @@ OFFICER_CHANGED = (
     "(OLD.division IS DISTINCT FROM NEW.division OR OLD.rank IS DISTINCT FROM NEW.rank"
     " OR OLD.officer_id IS DISTINCT FROM NEW.officer_id)"
 )
+# A posting counts the same while it stays planned at the same division and officer (its
+# date confirmed, say): such a change fires nothing. Besides saving the work, the trigger
+# then never reads an officer whose row a concurrent change (the HR sync) is moving: a
+# confirmation does not queue on the officer as decisions, withdrawals and moves do, and
+# reading the officer once for what the row was and again for what it is could count the
+# posting at both divisions.
 POSTING_CHANGED = (
-    f"(OLD.state IN {PLANNED} OR NEW.state IN {PLANNED}) AND (OLD.state IS DISTINCT FROM"
-    " NEW.state OR OLD.division IS DISTINCT FROM NEW.division"
-    " OR OLD.officer_id IS DISTINCT FROM NEW.officer_id)"
+    f"((OLD.state IN {PLANNED}) IS DISTINCT FROM (NEW.state IN {PLANNED})"
+    f" OR (NEW.state IN {PLANNED} AND (OLD.division IS DISTINCT FROM NEW.division"
+    " OR OLD.officer_id IS DISTINCT FROM NEW.officer_id)))"
 )
 
 
