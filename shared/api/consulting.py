@@ -51,9 +51,10 @@ class ConsultationLog:
                 return
             held.append(message.get("body", b""))
             if not message.get("more_body", False):
-                await self._record(scope, b"".join(held))
+                body = b"".join(held)
+                await self._record(scope, body)
                 await send(start)
-                await send({"type": "http.response.body", "body": b"".join(held)})
+                await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, holding)
 

@@ -11,7 +11,8 @@ changes them (a decision, the HR sync, a disposal), and the decision reads the s
   lock that it holds until it ends: concurrent decisions into one division never wait on
   each other's counts, nor deadlock on them. SQLite has one writer, and slot 0.
 - A rebuild sets ``officer_postings.rebuilding`` for its transaction, and the triggers
-  leave the counts to it: it counts afresh once the read models are replayed.
+  leave the counts to it: it counts afresh once the read models are replayed. This
+  revision leaves the table empty for the rebuild that follows every move forward.
 
 Revision ID: 0017
 Revises: 0016
@@ -213,23 +214,6 @@ def _sqlite() -> None:
         )
 
 
-#: The counts of the tables as they are (the same as the rebuild's, strength.recount).
-COUNT_AFRESH = f"""
-    INSERT INTO strength_counts (division, rank, slot, now, leaving, joining)
-    SELECT division, rank, 0, sum(now), sum(leaving), sum(joining) FROM (
-        SELECT division, rank, 1 AS now, 0 AS leaving, 0 AS joining FROM officers
-        UNION ALL
-        SELECT officers.division, officers.rank, 0, 1, 0
-        FROM postings JOIN officers ON officers.officer_id = postings.officer_id
-        WHERE postings.state IN {PLANNED}
-        UNION ALL
-        SELECT postings.division, officers.rank, 0, 0, 1
-        FROM postings JOIN officers ON officers.officer_id = postings.officer_id
-        WHERE postings.state IN {PLANNED}
-    ) AS contributions
-    GROUP BY division, rank"""
-
-
 def upgrade() -> None:
     op.create_table(
         "strength_counts",
@@ -245,7 +229,8 @@ def upgrade() -> None:
         _postgresql()
     else:
         _sqlite()
-    op.execute(COUNT_AFRESH)
+    # Empty until counted: a database that moves forward has its read models rebuilt from
+    # the log (shared.cli), and the rebuild counts the strength afresh at its end.
 
 
 def downgrade() -> None:
