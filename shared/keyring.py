@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import Database, insert_if_absent
@@ -124,6 +124,12 @@ class DatabaseKeyring:
         if asked := officer_ids - cache.keys():
             cache.update(self.keys_of(asked))
         return {o for o in officer_ids if cache.get(o) is not None}
+
+    def held_of(self, officer_id: str) -> ColumnElement[bool]:
+        """Whether the officer's key still exists (``held``), as an expression to ask within
+        another statement; the database answers it once for the statement."""
+        keys = self._table.c
+        return exists().where(keys.officer_id == officer_id, keys.key.is_not(None))
 
     def keys_of(self, officer_ids: set[str]) -> dict[str, bytes]:
         """The keys of these officers that still exist (for an export's key file)."""

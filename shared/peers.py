@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import orjson
 
 from shared.errors import PeerRefused, Unavailable
 
@@ -21,7 +22,7 @@ def answer_of(response: httpx.Response, *, service: str, what: str) -> Any:
     """The JSON of a 200 answer; otherwise the refusal or unavailability it means."""
     if response.status_code == 200:
         try:
-            return response.json()
+            return orjson.loads(response.content)
         except ValueError as exc:
             raise Unavailable(
                 f"the {service} service's answer about {what} is not JSON", service=service

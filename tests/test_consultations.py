@@ -4,8 +4,14 @@ the auditor can query it. It keeps no copy of what was read."""
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import json
+from typing import Any
 
+from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.consultations import officer_ids_in, officer_ids_in_json
 from shared.roles import Role
 from tests.force import AUDITOR, expect, officer
 from tests.helpers import HR, register_officer
@@ -56,3 +62,35 @@ def test_machines_and_refused_reads_are_not_consultations(postings_client: TestC
 
 def test_only_auditors_read_the_consultation_log(postings_client: TestClient) -> None:
     assert postings_client.get("/audit/consultations", headers=HR).status_code == 403
+
+
+#: Strings built of the pieces that could fool a reading of the text: quotes, backslashes,
+#: the key itself, colons, white space and a non-ASCII letter.
+_TRICKY_TEXT = st.lists(
+    st.sampled_from(['"', "\\", ":", " ", "officer_id", '"officer_id":"K9"', "K1", "é", "\n"]),
+    max_size=6,
+).map("".join)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY_TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["officer_id", "facts", '"officer_id"', '"officer_id', 'x\\"officer_id']
+            )
+            | _TRICKY_TEXT,
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(document=_JSON, ensure_ascii=st.booleans(), indent=st.sampled_from([None, 2]))
+def test_officers_read_off_the_json_text_are_those_a_parse_finds(
+    document: Any, ensure_ascii: bool, indent: int | None
+) -> None:
+    text = json.dumps(document, ensure_ascii=ensure_ascii, indent=indent).encode()
+    assert officer_ids_in_json(text) == officer_ids_in(document)

@@ -1,5 +1,6 @@
 """A page of a read-model query (shared.api.pagination.fetch_page): the rows asked for with
-the total, and a page past the end known empty from the total, without asking again."""
+the total they are a page of, in one statement; a first page of nothing is a total of
+nothing, and only a page past the end asks for the total on its own."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ metadata = MetaData()
 numbers = Table("numbers", metadata, Column("n", Integer, primary_key=True))
 
 
-def _pages(rows: int, *pages: tuple[int, int]) -> list[tuple[list[int], int, int]]:
+def _pages(
+    rows: int, *pages: tuple[int, int], below: int | None = None
+) -> list[tuple[list[int], int, int]]:
     """Each page as (items, total, statements sent for it)."""
     engine = create_engine("sqlite://")
     metadata.create_all(engine)
@@ -28,7 +31,7 @@ def _pages(rows: int, *pages: tuple[int, int]) -> list[tuple[list[int], int, int
             sent.clear()
             page = fetch_page(
                 session,
-                select(numbers),
+                select(numbers) if below is None else select(numbers).where(numbers.c.n < below),
                 order_by=[numbers.c.n],
                 paging=PageParams(limit=limit, offset=offset),
                 convert=lambda row: int(row["n"]),
@@ -38,10 +41,15 @@ def _pages(rows: int, *pages: tuple[int, int]) -> list[tuple[list[int], int, int
     return answers
 
 
-def test_a_page_holds_its_rows_and_the_total() -> None:
-    assert _pages(5, (2, 0), (2, 4)) == [([0, 1], 5, 2), ([4], 5, 2)]
+def test_a_page_holds_its_rows_and_the_total_in_one_statement() -> None:
+    assert _pages(5, (2, 0), (2, 4)) == [([0, 1], 5, 1), ([4], 5, 1)]
 
 
-def test_a_page_of_nothing_or_past_the_end_asks_only_for_the_total() -> None:
+def test_the_total_counts_what_the_query_selects_not_the_table() -> None:
+    assert _pages(10, (2, 0), (2, 2), below=3) == [([0, 1], 3, 1), ([2], 3, 1)]
+
+
+def test_a_first_page_of_nothing_is_one_statement_and_past_the_end_asks_for_the_total() -> None:
     answers: list[Any] = _pages(0, (10, 0)) + _pages(3, (10, 3), (10, 50))
-    assert answers == [([], 0, 1), ([], 3, 1), ([], 3, 1)]
+    assert answers == [([], 0, 1), ([], 3, 2), ([], 3, 2)]
+    assert _pages(10, (5, 0), below=0) == [([], 0, 1)]

@@ -7,13 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from shared import lengths
-from shared.api.commands import CommandContext, CommandRequest, Outcome, run_command
+from shared.api.commands import CommandContext, CommandHeaders, Outcome, run_command
 from shared.api.pagination import Page, Paging, fetch_page
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.checkpoints import CheckpointStore
@@ -37,7 +37,7 @@ def verify(ctx: Operating) -> dict[str, Any]:
     return report.as_dict()
 
 
-def checkpoint(ctx: Operating, headers: Annotated[CommandRequest, Depends()]) -> JSONResponse:
+def checkpoint(ctx: Operating, headers: CommandHeaders) -> JSONResponse:
     runtime = ctx.runtime
 
     def sign(_: CommandContext) -> Outcome:

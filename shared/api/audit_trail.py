@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from shared import lengths
 from shared.api.feed import EventEnvelope
-from shared.api.kept_acts import kept_acts
+from shared.api.kept_acts import KEY_HELD, kept_acts
 from shared.api.pagination import Page, PageParams, Paging, fetch_page
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.api.schemas import Moment
@@ -127,6 +127,11 @@ def decisions_page(
     read them."""
     index = runtime.tables.audit_decisions
     query = select(index)
+    if where.officer_id is not None:
+        # One officer's acts (their timeline): whether their key still exists rides on the
+        # page's rows, for the acts kept as built, where it was one more statement.
+        held = runtime.application.keyring.held_of(where.officer_id)
+        query = select(index, held.label(KEY_HELD))
     for column, value in (
         (index.c.officer_id, where.officer_id),
         (index.c.clause, where.clause),

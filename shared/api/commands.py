@@ -166,8 +166,34 @@ class RecordCommandRequest(CommandRequest):
         self.any_version = if_match is not None and if_match.strip() == "*"
 
 
-CommandHeaders = Annotated[CommandRequest, Depends(CommandRequest)]
-RecordCommandHeaders = Annotated[RecordCommandRequest, Depends(RecordCommandRequest)]
+async def command_headers(
+    request: Request,
+    idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
+) -> CommandRequest:
+    """A command's headers, read on the event loop: a class as the dependency would be
+    made on a worker thread, a hop for what takes microseconds (ADR 0025)."""
+    return CommandRequest(request, idempotency_key)
+
+
+async def record_command_headers(
+    request: Request,
+    idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The record\'s version as its ETag gave it, e.g. "3" (or *)',
+            pattern=IF_MATCH_PATTERN,
+            max_length=30,
+        ),
+    ] = None,
+) -> RecordCommandRequest:
+    """A command's headers on an existing record, read on the event loop (ADR 0025)."""
+    return RecordCommandRequest(request, idempotency_key, if_match)
+
+
+CommandHeaders = Annotated[CommandRequest, Depends(command_headers)]
+RecordCommandHeaders = Annotated[RecordCommandRequest, Depends(record_command_headers)]
 
 
 class _Replay(Exception):

@@ -8,13 +8,11 @@ passes straight through, and only a GET's 200 of JSON is held until it is record
 
 from __future__ import annotations
 
-import json
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.consultations import NOT_PEOPLE, officer_ids_in, record_consultation
+from shared.consultations import NOT_PEOPLE, officer_ids_in_json, record_consultation
 from shared.runtime import Runtime
 
 #: The log of consultations names officers but holds none of their data.
@@ -63,7 +61,7 @@ class ConsultationLog:
         principal = scope.get("state", {}).get("principal")
         if principal is None or principal.role in NOT_PEOPLE:
             return
-        officers = officer_ids_in(json.loads(body)) if body else set()
+        officers = officer_ids_in_json(body)
         if not officers:
             return
         route = scope.get("route")

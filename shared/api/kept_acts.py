@@ -16,9 +16,10 @@ What makes it safe:
   and clause must be what the row says, or the act is built again (a rebuilt or restored
   database).
 - **Never past an officer's key**: an act keeps the officers whose sealed values it
-  opened. At each use their keys must still exist (asked of the database in one statement
-  per page, within the page's own transaction); after a disposal the act is built again,
-  reading "[disposed]", and the one kept is forgotten.
+  opened. At each use their keys must still exist, as the page's own statement says of
+  each row's officer (``KEY_HELD``), or one more statement in the page's transaction says
+  of any other; after a disposal the act is built again, reading "[disposed]", and the one
+  kept is forgotten.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ from shared.runtime import Runtime
 
 #: Acts kept per service: a few officers' timelines and the pages an auditor turns.
 KEPT_MAX = 8192
+
+#: An index row's field saying whether its officer's key still exists, read with the row
+#: (``DatabaseKeyring.held_of``) where a page is one officer's.
+KEY_HELD = "officer_key_held"
 
 #: The index row's fields an act repeats, checked at each use.
 _FROM_INDEX = ("case_id", "case_type", "officer_id", "kind", "actor_id", "actor_role", "clause")
@@ -84,7 +89,10 @@ class KeptActs:
                 kept[i] = found
         whose = frozenset().union(*(k.officers for k in kept.values()))
         if whose:
-            held = runtime.application.keyring.held(set(whose))
+            said = {r["officer_id"]: r[KEY_HELD] for r in rows if KEY_HELD in r}
+            held = {o for o in whose if said.get(o)}
+            if unsaid := whose - said.keys():
+                held |= runtime.application.keyring.held(set(unsaid))
             for i in [i for i, k in kept.items() if not k.officers <= held]:
                 del kept[i]
                 self._kept.forget(keys[i])

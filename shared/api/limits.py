@@ -39,8 +39,9 @@ class ExpensiveQueries:
             return None
 
 
-def limit_expensive(request: Request) -> None:
-    """A route dependency: run after authentication, so the caller is known."""
+async def limit_expensive(request: Request) -> None:
+    """A route dependency: run after authentication, so the caller is known. Async, on the
+    event loop: the window is a few list operations under a lock (ADR 0025)."""
     principal = getattr(request.state, "principal", None)
     limiter: ExpensiveQueries = request.app.state.expensive_queries
     wait = limiter.admit(principal.scope if principal else "anonymous")

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 _bearer = HTTPBearer(auto_error=False, description="JWT issued for officer-postings")
 
 
-def get_runtime(request: Request) -> Runtime:
+# The dependencies here only read the request: async, they run on the event loop, where a
+# synchronous one is a hop to a worker thread each (ADR 0025).
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -29,7 +31,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
 
 
-def _caller(
+async def _caller(
     request: Request,
     # Documents the bearer scheme in OpenAPI; the edge has verified the token already.
     _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],

@@ -4,7 +4,7 @@ delegation, clause and the facts it relied on."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +41,12 @@ def _own(runtime: Any, officer_id: str, reader: Role) -> list[AuditAct]:
             return found
 
 
+#: The threads that ask appeals and ROI, kept for the process: two made and ended per
+#: request cost more than the questions' own Python. Each request takes two; past eight
+#: timelines at once, the questions queue here as they would at the peers.
+_ASKING = ThreadPoolExecutor(max_workers=16, thread_name_prefix="timeline-peers")
+
+
 def officer_timeline(ctx: Operating, officer_id: OfficerIdPath) -> Timeline:
     runtime = ctx.runtime
     settings = runtime.settings
@@ -48,21 +54,25 @@ def officer_timeline(ctx: Operating, officer_id: OfficerIdPath) -> Timeline:
     authorization = ctx.request.headers["authorization"]
     peers = (("appeals", settings.appeals_url), ("roi", settings.roi_url))
     # Appeals and ROI are asked at once, while postings reads its own part.
-    with ThreadPoolExecutor(max_workers=len(peers)) as pool:
-        asked = [
-            pool.submit(
-                officer_decisions,
-                service,
-                url,
-                officer_id,
-                authorization,
-                timeout=settings.roi_timeout_seconds,
-            )
-            for service, url in peers
-        ]
+    asked = [
+        _ASKING.submit(
+            officer_decisions,
+            service,
+            url,
+            officer_id,
+            authorization,
+            timeout=settings.roi_timeout_seconds,
+        )
+        for service, url in peers
+    ]
+    try:
         entries = _own(runtime, officer_id, ctx.caller.role)
-        for answer in asked:
-            entries += [AuditAct(**item) for item in answer.result()]
+    finally:
+        # Whatever postings' part came to, the questions end before the answer (each is
+        # bounded by its timeout): none outlives the request it was asked for.
+        wait(asked)
+    for answer in asked:
+        entries += [AuditAct(**item) for item in answer.result()]
     entries.sort(key=lambda e: datetime.fromisoformat(e.occurred_at))
     counts: dict[str, int] = {"postings": 0, "appeals": 0, "roi": 0}
     for entry in entries:
