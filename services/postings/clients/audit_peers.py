@@ -10,24 +10,23 @@ from typing import Any
 import httpx
 
 from shared.errors import Unavailable
+from shared.kept_gets import KeptGets
 from shared.peers import answer_of
 
 PAGE = 100
 
-_clients: dict[tuple[str, float], httpx.Client] = {}
+_clients: dict[tuple[str, float], KeptGets] = {}
 _clients_lock = threading.Lock()
 
 
-def _client(base_url: str, timeout: float) -> httpx.Client:
-    """One client per peer, kept for the process: making an httpx client costs ~30 ms (it
-    builds a TLS context), more than the timeline's own queries. Clients are thread-safe;
-    the caller's token goes with each request, never into the client."""
+def _client(base_url: str, timeout: float) -> KeptGets:
+    """One client per peer, kept for the process, with a connection kept per thread (the
+    timeline's asking threads are kept too). The caller's token goes with each request,
+    never into the client."""
     with _clients_lock:
         client = _clients.get((base_url, timeout))
         if client is None:
-            client = _clients[(base_url, timeout)] = httpx.Client(
-                base_url=base_url, timeout=timeout
-            )
+            client = _clients[(base_url, timeout)] = KeptGets(base_url, timeout=timeout)
         return client
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, StrictBool
 
 from shared.errors import Unavailable
 from shared.feed_client import service_token_provider
+from shared.kept_gets import Gets, KeptGets
 from shared.peers import answer_of
 from shared.settings import PostingsSettings
 
@@ -42,7 +43,7 @@ class RoiQuestion(Protocol):
 
 
 class RoiClient:
-    def __init__(self, http: httpx.Client, token: Callable[[], str]) -> None:
+    def __init__(self, http: Gets, token: Callable[[], str]) -> None:
         self._http = http
         self._token = token
 
@@ -50,9 +51,15 @@ class RoiClient:
     def from_settings(
         cls, settings: PostingsSettings, *, transport: httpx.BaseTransport | None = None
     ) -> RoiClient:
-        http = httpx.Client(
-            base_url=settings.roi_url, timeout=settings.roi_timeout_seconds, transport=transport
-        )
+        http: KeptGets | httpx.Client
+        if transport is None:
+            # Asked before every decision: a kept connection per thread, by the standard
+            # library's client (shared.kept_gets).
+            http = KeptGets(settings.roi_url, timeout=settings.roi_timeout_seconds)
+        else:
+            http = httpx.Client(
+                base_url=settings.roi_url, timeout=settings.roi_timeout_seconds, transport=transport
+            )
         return cls(http, service_token_provider(settings))
 
     def status(self, *, officer_id: str, on: date, to_location: str) -> dict[str, Any]:

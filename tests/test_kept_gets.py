@@ -1,0 +1,144 @@
+"""GETs to a peer over connections kept per thread (shared.kept_gets): the answer as sent,
+one connection reused, a connection the peer closed replaced without the caller seeing it,
+and every failure an ``httpx.HTTPError`` (which the callers turn into a 503: they fail
+closed), over real HTTP to a real server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+
+from shared import kept_gets
+from shared.kept_gets import KeptGets
+from tests.support.live import LiveServer, free_port
+
+RELEASE = threading.Event()
+
+
+def _peer() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/echo/{name}")
+    def echo(name: str, request: Request) -> dict[str, object]:
+        client = request.client
+        return {
+            "name": name,
+            "query": dict(request.query_params),
+            "authorization": request.headers.get("authorization"),
+            "client_port": client.port if client else None,
+        }
+
+    @app.get("/closing")
+    def closing() -> Response:
+        return Response(
+            '{"closing": true}', media_type="application/json", headers={"Connection": "close"}
+        )
+
+    @app.get("/slow")
+    def slow() -> dict[str, bool]:
+        RELEASE.wait(timeout=60)  # until the test has seen the client give up
+        return {"late": True}
+
+    @app.get("/big")
+    def big() -> Response:
+        return Response(b"x" * 4096)
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def peer() -> Iterator[str]:
+    with LiveServer(_peer()) as server:
+        yield server.url
+
+
+def test_the_answer_is_the_peers_with_the_query_and_headers_sent(peer: str) -> None:
+    gets = KeptGets(peer, timeout=10)
+    try:
+        answer = gets.get(
+            "/echo/K 100",
+            params={"on": "2026-12-06", "n": 3},
+            headers={"Authorization": "Bearer t"},
+        )
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/json"
+        body = answer.json()
+        assert body["name"] == "K 100"
+        assert body["query"] == {"on": "2026-12-06", "n": "3"}
+        assert body["authorization"] == "Bearer t"
+    finally:
+        gets.close()
+
+
+def test_one_connection_per_thread_is_kept_and_reused(peer: str) -> None:
+    gets = KeptGets(peer, timeout=10)
+    try:
+        ports = {gets.get("/echo/a").json()["client_port"] for _ in range(5)}
+        assert len(ports) == 1
+        other: list[int] = []
+        thread = threading.Thread(
+            target=lambda: other.append(gets.get("/echo/b").json()["client_port"])
+        )
+        thread.start()
+        thread.join()
+        assert other
+        assert other[0] not in ports
+    finally:
+        gets.close()
+
+
+def test_a_connection_the_peer_closed_is_replaced_unseen(peer: str) -> None:
+    gets = KeptGets(peer, timeout=10)
+    try:
+        first = gets.get("/echo/a").json()["client_port"]
+        assert gets.get("/closing").json() == {"closing": True}
+        assert gets.get("/echo/a").json()["client_port"] != first
+        # Closed under it, as a peer's keep-alive running out would.
+        kept = gets.get("/echo/a").json()["client_port"]
+        for conn in list(gets._all):
+            if conn.sock is not None:
+                conn.sock.shutdown(2)
+        assert gets.get("/echo/a").json()["client_port"] != kept
+    finally:
+        gets.close()
+
+
+def test_a_peer_not_there_is_an_http_error() -> None:
+    gets = KeptGets(f"http://127.0.0.1:{free_port()}", timeout=5)
+    with pytest.raises(httpx.TransportError):
+        gets.get("/echo/a")
+
+
+def test_a_peer_that_does_not_answer_in_time_is_a_timeout(peer: str) -> None:
+    gets = KeptGets(peer, timeout=0.3)
+    RELEASE.clear()
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            gets.get("/slow")
+    finally:
+        RELEASE.set()
+        gets.close()
+
+
+def test_an_answer_past_the_limit_is_refused(peer: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept_gets, "MAX_ANSWER_BYTES", 1024)
+    gets = KeptGets(peer, timeout=10)
+    try:
+        with pytest.raises(httpx.TransportError, match="more than 1024 bytes"):
+            gets.get("/big")
+        assert gets.get("/echo/a").status_code == 200  # a new connection after it
+    finally:
+        gets.close()
+
+
+def test_an_address_that_is_not_http_is_refused_when_made() -> None:
+    with pytest.raises(ValueError, match="not an http"):
+        KeptGets("ftp://peer", timeout=1)
