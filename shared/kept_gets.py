@@ -97,6 +97,13 @@ class KeptGets:
             if len(body) > MAX_ANSWER_BYTES:
                 self._forget(conn)
                 raise httpx.TransportError(f"an answer of more than {MAX_ANSWER_BYTES} bytes")
+            if answer.length:
+                # Fewer bytes came than its Content-Length said, and the peer closed:
+                # http.client's read(n) returns what came, where httpx raised.
+                self._forget(conn)
+                raise httpx.RemoteProtocolError(
+                    f"the answer ended {answer.length} bytes short of its length"
+                )
             if answer.will_close:
                 self._forget(conn)
             return httpx.Response(

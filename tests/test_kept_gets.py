@@ -5,6 +5,7 @@ closed), over real HTTP to a real server."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -142,3 +143,34 @@ def test_an_answer_past_the_limit_is_refused(peer: str, monkeypatch: pytest.Monk
 def test_an_address_that_is_not_http_is_refused_when_made() -> None:
     with pytest.raises(ValueError, match="not an http"):
         KeptGets("ftp://peer", timeout=1)
+
+
+def _short_peer(sent: bytes) -> tuple[str, threading.Thread]:
+    """A peer that answers one request with ``sent``, whatever it is, and closes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        with listener:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(sent)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", thread
+
+
+def test_an_answer_shorter_than_its_length_is_an_http_error() -> None:
+    url, peer = _short_peer(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{}"
+    )
+    gets = KeptGets(url, timeout=10)
+    try:
+        with pytest.raises(httpx.RemoteProtocolError, match="98 bytes short"):
+            gets.get("/echo/a")
+    finally:
+        gets.close()
+        peer.join(timeout=10)

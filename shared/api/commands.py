@@ -116,6 +116,14 @@ _IDEMPOTENCY_KEY = Header(
 )
 
 
+_IF_MATCH = Header(
+    alias="If-Match",
+    description='The record\'s version as its ETag gave it, e.g. "3" (or *)',
+    pattern=IF_MATCH_PATTERN,
+    max_length=30,
+)
+
+
 class CommandRequest:
     """The headers of a command that creates a record, or acts on no single record: an
     If-Match sent to it is refused, since there is no version it could mean."""
@@ -124,11 +132,7 @@ class CommandRequest:
     #: If-Match: * (any version of a record that exists).
     any_version: bool = False
 
-    def __init__(
-        self,
-        request: Request,
-        idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
-    ) -> None:
+    def __init__(self, request: Request, idempotency_key: str | None = None) -> None:
         self.request = request
         self.idempotency_key = idempotency_key
         self.correlation_id = _correlation_id(request)
@@ -146,18 +150,7 @@ class RecordCommandRequest(CommandRequest):
     caller last saw (its ETag), and the command is refused with 409 if it moved on."""
 
     def __init__(
-        self,
-        request: Request,
-        idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
-        if_match: Annotated[
-            str | None,
-            Header(
-                alias="If-Match",
-                description='The record\'s version as its ETag gave it, e.g. "3" (or *)',
-                pattern=IF_MATCH_PATTERN,
-                max_length=30,
-            ),
-        ] = None,
+        self, request: Request, idempotency_key: str | None = None, if_match: str | None = None
     ) -> None:
         self.request = request
         self.idempotency_key = idempotency_key
@@ -178,15 +171,7 @@ async def command_headers(
 async def record_command_headers(
     request: Request,
     idempotency_key: Annotated[str | None, _IDEMPOTENCY_KEY] = None,
-    if_match: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            description='The record\'s version as its ETag gave it, e.g. "3" (or *)',
-            pattern=IF_MATCH_PATTERN,
-            max_length=30,
-        ),
-    ] = None,
+    if_match: Annotated[str | None, _IF_MATCH] = None,
 ) -> RecordCommandRequest:
     """A command's headers on an existing record, read on the event loop (ADR 0025)."""
     return RecordCommandRequest(request, idempotency_key, if_match)
