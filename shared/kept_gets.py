@@ -54,13 +54,12 @@ class KeptGets:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) address: {base_url!r}")
         self._base_url = base_url.rstrip("/")
-        self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port
         self._prefix = parts.path.rstrip("/")
         self._timeout = timeout
         # Made once: a TLS context costs tens of milliseconds.
-        self._tls = ssl.create_default_context() if self._https else None
+        self._tls = ssl.create_default_context() if parts.scheme == "https" else None
         self._local = threading.local()
         self._all: set[http.client.HTTPConnection] = set()
         self._lock = threading.Lock()

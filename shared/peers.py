@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import orjson
 
 from shared.errors import PeerRefused, Unavailable
 
@@ -22,7 +21,7 @@ def answer_of(response: httpx.Response, *, service: str, what: str) -> Any:
     """The JSON of a 200 answer; otherwise the refusal or unavailability it means."""
     if response.status_code == 200:
         try:
-            return orjson.loads(response.content)
+            return response.json()
         except ValueError as exc:
             raise Unavailable(
                 f"the {service} service's answer about {what} is not JSON", service=service

@@ -18,7 +18,7 @@ from services.postings.api import (
     timeline,
 )
 from services.postings.application import PostingsApplication
-from services.postings.clients.roi import RoiClient, RoiQuestion
+from services.postings.clients.roi import RoiQuestion, roi_question
 from services.postings.contracts import contracts
 from services.postings.followers.appeals_feed import FEED as APPEALS_FEED
 from services.postings.followers.appeals_feed import appeals_handler
@@ -46,7 +46,7 @@ def build_runtime(
     clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
     application = PostingsApplication(db, clock=clock, projector=PostingsProjector())
-    handlers = build_handlers(application, roi or RoiClient.from_settings(settings))
+    handlers = build_handlers(application, roi or roi_question(settings))
     followers = []
     if settings.appeals_url:
         followers.append(

@@ -126,12 +126,14 @@ def decisions_page(
     """One page of this service's acts matching ``where``, oldest first, as ``reader`` may
     read them."""
     index = runtime.tables.audit_decisions
-    query = select(index)
-    if where.officer_id is not None:
-        # One officer's acts (their timeline): whether their key still exists rides on the
-        # page's rows, for the acts kept as built, where it was one more statement.
-        held = runtime.application.keyring.held_of(where.officer_id)
-        query = select(index, held.label(KEY_HELD))
+    # One officer's acts (their timeline): whether their key still exists rides on the
+    # page's rows, for the acts kept as built, where it was one more statement.
+    keyring = runtime.application.keyring
+    query = (
+        select(index)
+        if where.officer_id is None
+        else select(index, keyring.held_of(where.officer_id).label(KEY_HELD))
+    )
     for column, value in (
         (index.c.officer_id, where.officer_id),
         (index.c.clause, where.clause),

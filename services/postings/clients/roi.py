@@ -47,21 +47,6 @@ class RoiClient:
         self._http = http
         self._token = token
 
-    @classmethod
-    def from_settings(
-        cls, settings: PostingsSettings, *, transport: httpx.BaseTransport | None = None
-    ) -> RoiClient:
-        http: KeptGets | httpx.Client
-        if transport is None:
-            # Asked before every decision: a kept connection per thread, by the standard
-            # library's client (shared.kept_gets).
-            http = KeptGets(settings.roi_url, timeout=settings.roi_timeout_seconds)
-        else:
-            http = httpx.Client(
-                base_url=settings.roi_url, timeout=settings.roi_timeout_seconds, transport=transport
-            )
-        return cls(http, service_token_provider(settings))
-
     def status(self, *, officer_id: str, on: date, to_location: str) -> dict[str, Any]:
         try:
             response = self._http.get(
@@ -88,3 +73,15 @@ class RoiNotConfigured:
 
     def status(self, *, officer_id: str, on: date, to_location: str) -> dict[str, Any]:
         raise Unavailable("no ROI service is configured for postings", service="roi")
+
+
+def roi_question(settings: PostingsSettings) -> RoiQuestion:
+    """The ROI service as the settings name it, asked before every decision over a kept
+    connection per thread (shared.kept_gets, ADR 0026); none named, every decision that
+    needs it is refused as unavailable (503), and postings still starts."""
+    if not settings.roi_url:
+        return RoiNotConfigured()
+    return RoiClient(
+        KeptGets(settings.roi_url, timeout=settings.roi_timeout_seconds),
+        service_token_provider(settings),
+    )
