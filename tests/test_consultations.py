@@ -50,6 +50,21 @@ def test_reads_of_personal_data_by_people_are_recorded_without_the_data(
     }
 
 
+def test_an_answer_naming_the_officer_only_in_its_address_is_a_consultation(
+    postings_client: TestClient,
+) -> None:
+    """Their restrictions, personal file and notifications name them in the path alone."""
+    register_officer(postings_client, "K100")
+    for what in ("restrictions", "personal-file", "notifications"):
+        expect(postings_client.get(f"/officers/K100/{what}", headers=HR), 200)
+
+    assert [e["what"] for e in consulted(postings_client, officer_id="K100")] == [
+        "/officers/{officer_id}/restrictions",
+        "/officers/{officer_id}/personal-file",
+        "/officers/{officer_id}/notifications",
+    ]
+
+
 def test_machines_and_refused_reads_are_not_consultations(postings_client: TestClient) -> None:
     register_officer(postings_client, "K100")
 

@@ -1,5 +1,6 @@
-"""The consultation log at the edge: every successful read of JSON that names officers, by a
-person, is recorded (shared.consultations) before the answer leaves.
+"""The consultation log at the edge: every successful read of JSON that names officers (in
+the answer, or as the officer its address is about), by a person, is recorded
+(shared.consultations) before the answer leaves.
 
 A plain ASGI middleware. Starlette's ``BaseHTTPMiddleware`` ran every request, commands
 and the feed included, through a task and a pair of memory streams to look at its answer;
@@ -62,6 +63,12 @@ class ConsultationLog:
         if principal is None or principal.role in NOT_PEOPLE:
             return
         officers = officer_ids_in_json(body)
+        # An answer about one officer may name them only in its address (their
+        # restrictions, personal file, notifications): the read is of their data all the
+        # same (found by the outside tester).
+        named = scope.get("path_params", {}).get("officer_id")
+        if isinstance(named, str) and named:
+            officers.add(named)
         if not officers:
             return
         route = scope.get("route")
