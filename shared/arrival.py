@@ -25,8 +25,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Column, Table, Update, bindparam, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from shared import unnest
 from shared.db import insert_row
 
 #: The value of a row's place until the log numbers its event: never seen by another unit
@@ -90,6 +92,40 @@ def number(session: Session, positions: dict[Event, int]) -> None:
             table.insert(),
             [{**row, column: positions[event]} for column, row, event in waiting],
         )
+
+
+def numbering_parts(
+    session: Session, dialect: Dialect, positions: dict[Event, int]
+) -> list[unnest.Fragment]:
+    """As ``number``, but as parts of one statement (PostgreSQL, ``shared.unnest``): an
+    UPDATE per table numbered, an INSERT per table that waited. A row numbered twice in this
+    unit of work takes its last event's position, as the UPDATEs run one by one would give
+    it; a table numbered in two columns has its second numbered now, apart, since one
+    statement may not change a row twice."""
+    to_number: dict[tuple[Table, str], list[tuple[str, Event]]]
+    to_number = session.info.pop(_TO_NUMBER, None) or {}
+    parts: list[unnest.Fragment] = []
+    updated: set[Table] = set()
+    for (table, column), rows in to_number.items():
+        if table in updated:
+            session.execute(
+                _numbering(table, column),
+                [{"row_id": row_id, "arrival_position": positions[e]} for row_id, e in rows],
+            )
+            continue
+        updated.add(table)
+        last = {row_id: positions[event] for row_id, event in rows}
+        parts.append(unnest.update_by_id(dialect, table, column, last, f"n{len(parts)}"))
+    to_insert: dict[Table, list[tuple[str, dict[str, Any], Event]]]
+    to_insert = session.info.pop(_TO_INSERT, None) or {}
+    for table, waiting in to_insert.items():
+        rows_by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for column, row, event in waiting:
+            numbered = {**row, column: positions[event]}
+            rows_by_columns[tuple(numbered)].append(numbered)
+        for columns, rows in rows_by_columns.items():
+            parts.append(unnest.insert(dialect, table, columns, rows, f"i{len(parts)}"))
+    return parts
 
 
 def forget(session: Session) -> None:

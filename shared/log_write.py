@@ -15,6 +15,7 @@ ordering, and the ordering is held until commit, so ids commit in the order they
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,11 +23,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import Table, event, func, insert, select
+from sqlalchemy import Table, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared import arrival, ordering_timings
+from shared import arrival, ordering_timings, unnest
 from shared.errors import ConcurrentChange
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
 
@@ -73,11 +74,45 @@ def held(session: Session, events_table: str, originator_id: UUID) -> list[Store
 
 def _write(session: Session, log: PendingLog) -> None:
     """Under the log's ordering: insert the events, read the chain head, extend the chain."""
-    if log.lock_key is not None:
-        asked_at = time.time()
-        session.execute(select(func.pg_advisory_xact_lock(log.lock_key)))
-        if ordering_timings.RECORDING is not None:
-            ordering_timings.RECORDING.granted(session, asked_at, time.time())
+    if log.lock_key is None:
+        _write_one_by_one(session, log)
+        return
+    connection = session.connection()
+    asked_at = time.time()
+    connection.exec_driver_sql(*_ordering(log.lock_key))
+    if ordering_timings.RECORDING is not None:
+        ordering_timings.RECORDING.granted(session, asked_at, time.time())
+    stored = log.stored
+    # One statement inserts the events and reads the chain head: it starts after the
+    # ordering was granted, so the head it reads is the last committed one.
+    ids, last = connection.exec_driver_sql(
+        _adding(log.events, log.chain),
+        {
+            "originator_ids": [s.originator_id for s in stored],
+            "originator_versions": [s.originator_version for s in stored],
+            "topics": [s.topic for s in stored],
+            "states": [s.state for s in stored],
+        },
+    ).one()
+    # The events were numbered in the order given (the insert reads them in that order),
+    # so their positions in ascending order are theirs in turn.
+    if len(ids) != len(stored):
+        raise RuntimeError("the log numbered a different count of events than it was given")
+    links = _links(last, ids, stored)
+    # The chain's links, and the rows listed in the log's order (shared.arrival), in one
+    # more statement.
+    dialect = connection.dialect
+    parts = [unnest.insert(dialect, log.chain, _LINK_COLUMNS, links, "chain")]
+    parts += arrival.numbering_parts(
+        session,
+        dialect,
+        {(s.originator_id, s.originator_version): p for p, s in zip(ids, stored, strict=True)},
+    )
+    connection.exec_driver_sql(*unnest.statement(parts))
+
+
+def _write_one_by_one(session: Session, log: PendingLog) -> None:
+    """SQLite, where one writer holds the database anyway: a statement each."""
     rows = [
         {
             "originator_id": s.originator_id,
@@ -96,19 +131,48 @@ def _write(session: Session, log: PendingLog) -> None:
     last = session.execute(
         select(chain.c.chain_hash).order_by(chain.c.position.desc()).limit(1)
     ).scalar()
+    session.execute(insert(chain), _links(last, ids, log.stored))
+    arrival.number(
+        session,
+        {(s.originator_id, s.originator_version): p for p, s in zip(ids, log.stored, strict=True)},
+    )
+
+
+_LINK_COLUMNS = ("position", "leaf_hash", "chain_hash")
+
+
+def _links(
+    last: str | None, ids: Sequence[int], stored: Sequence[StoredEvent]
+) -> list[dict[str, Any]]:
+    """The chain extended from its head ``last`` over the events at their positions."""
     head = bytes.fromhex(last) if last else GENESIS
     links = []
-    for position, s in zip(ids, log.stored, strict=True):
+    for position, s in zip(ids, stored, strict=True):
         leaf = leaf_hash(
             canonical_entry(position, s.originator_id, s.originator_version, s.topic, s.state)
         )
         head = extend(head, leaf)
         links.append({"position": position, "leaf_hash": leaf.hex(), "chain_hash": head.hex()})
-    session.execute(insert(chain), links)
-    # The rows listed in the order of arrival take their events' positions (shared.arrival).
-    arrival.number(
-        session,
-        {(s.originator_id, s.originator_version): p for p, s in zip(ids, log.stored, strict=True)},
+    return links
+
+
+def _ordering(lock_key: int) -> tuple[str, dict[str, int]]:
+    return "SELECT pg_advisory_xact_lock(%(log_ordering)s)", {"log_ordering": lock_key}
+
+
+@functools.cache
+def _adding(events: Table, chain: Table) -> str:
+    # Built once per log. The events are read in the order given (WITH ORDINALITY, ORDER
+    # BY), and numbered as they are read, as SQLAlchemy's own sorted inserts rely on.
+    # The names are the service's own tables', never a caller's text.
+    return (
+        f"WITH added AS (INSERT INTO {events.name} "  # noqa: S608
+        "(originator_id, originator_version, topic, state) "
+        "SELECT o, v, t, s FROM unnest(%(originator_ids)s::UUID[], "
+        "%(originator_versions)s::BIGINT[], %(topics)s::TEXT[], %(states)s::BYTEA[]) "
+        "WITH ORDINALITY AS given(o, v, t, s, n) ORDER BY n RETURNING id) "
+        "SELECT (SELECT array_agg(id ORDER BY id) FROM added), "
+        f"(SELECT chain_hash FROM {chain.name} ORDER BY position DESC LIMIT 1)"
     )
 
 

@@ -87,16 +87,17 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
     statements = _statements_of_one_decision(client, "ordered-once")
     ordering = statements.index("LOG ORDERING")
     commit = statements.index("COMMIT", ordering)
-    under = [sql.split(" (")[0].split(" VALUES")[0] for sql in statements[ordering + 1 : commit]]
-    assert under == [
-        f"INSERT INTO {EVENTS}",
-        f"SELECT {EVENTS}_chain.chain_hash FROM {EVENTS}_chain "
-        f"ORDER BY {EVENTS}_chain.position DESC LIMIT %(param_1)s::INTEGER",
+    adding, extending = statements[ordering + 1 : commit]
+    # One statement inserts the events and reads the chain head ...
+    assert adding.startswith(f"WITH added AS (INSERT INTO {EVENTS} ")
+    assert f"FROM {EVENTS}_chain ORDER BY position DESC LIMIT 1" in adding
+    # ... and one more extends the chain and gives the rows listed in the log's order their
+    # events' positions (shared.arrival): the posting in the panel's queue is numbered, the
+    # act is inserted numbered.
+    parts = [part.split("(")[0].strip() for part in extending.split(" AS (")[1:]]
+    assert parts == [
         f"INSERT INTO {EVENTS}_chain",
-        # The rows listed in the log's order take their events' positions (shared.arrival):
-        # the posting in the panel's queue is numbered, the act is inserted numbered.
-        "UPDATE postings SET decided_seq=%(arrival_position)s::BIGINT WHERE postings.id = "
-        "%(row_id)s::VARCHAR",
+        "UPDATE postings SET decided_seq = given.value FROM unnest",
         "INSERT INTO audit_decisions",
     ]
     # Everything else the decision writes went before, in the same transaction.

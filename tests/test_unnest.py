@@ -1,0 +1,107 @@
+"""Rows sent as one array per column (``shared.unnest``), as the log write sends everything
+that waits for the log's ordering: values reach the table as an INSERT would send them, a
+value too long for its column is refused rather than cut short, several tables go in one
+statement, and a row the log numbers twice takes its last event's position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, select
+from sqlalchemy.exc import DataError
+
+from shared import arrival, unnest
+from shared.db import Database
+from shared.tables import UtcDateTime
+
+metadata = MetaData()
+ROWS = Table(
+    "unnest_rows",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=True),
+    Column("at", UtcDateTime(), nullable=True),
+    Column("note", String(8), nullable=True),
+)
+
+
+@pytest.fixture
+def backend() -> str:
+    """PostgreSQL only: the log write sends arrays there; SQLite writes a statement each."""
+    return "postgresql"
+
+
+@pytest.fixture
+def db(database_urls: dict[str, str]) -> Iterator[Database]:
+    db = Database(database_urls["postings"])
+    metadata.create_all(db.engine)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _send(db: Database, parts: list[unnest.Fragment]) -> None:
+    with db.unit_of_work(write=True) as session:
+        session.connection().exec_driver_sql(*unnest.statement(parts))
+
+
+def _stored(db: Database) -> list[tuple[str, int | None, datetime | None, str | None]]:
+    with db.unit_of_work(write=False) as session:
+        rows = session.execute(select(ROWS).order_by(ROWS.c.id)).all()
+    return [(r.id, r.seq, r.at, r.note) for r in rows]
+
+
+def test_rows_arrive_as_an_insert_would_send_them(db: Database) -> None:
+    kent = timezone(timedelta(hours=1))
+    rows: list[dict[str, Any]] = [
+        {"id": "a", "seq": 1, "at": datetime(2026, 12, 6, 10, tzinfo=kent), "note": "first"},
+        {"id": "b", "seq": None, "at": None, "note": None},
+    ]
+    dialect = db.engine.dialect
+    _send(db, [unnest.insert(dialect, ROWS, ("id", "seq", "at", "note"), rows, "rows")])
+    assert _stored(db) == [
+        ("a", 1, datetime(2026, 12, 6, 9, tzinfo=UTC), "first"),
+        ("b", None, None, None),
+    ]
+
+
+def test_a_value_too_long_for_its_column_is_refused_and_nothing_is_stored(db: Database) -> None:
+    rows = [{"id": "a", "note": "short"}, {"id": "b", "note": "far too long"}]
+    with pytest.raises(DataError):
+        _send(db, [unnest.insert(db.engine.dialect, ROWS, ("id", "note"), rows, "rows")])
+    assert _stored(db) == []
+
+
+def test_several_tables_and_changes_go_in_one_statement(db: Database) -> None:
+    dialect = db.engine.dialect
+    _send(db, [unnest.insert(dialect, ROWS, ("id", "seq"), [{"id": "a", "seq": 0}], "first")])
+    _send(
+        db,
+        [
+            unnest.update_by_id(dialect, ROWS, "seq", {"a": 7}, "numbered"),
+            unnest.insert(dialect, ROWS, ("id", "seq"), [{"id": "b", "seq": 8}], "added"),
+        ],
+    )
+    assert _stored(db) == [("a", 7, None, None), ("b", 8, None, None)]
+
+
+def test_a_row_numbered_twice_takes_its_last_events_position(db: Database) -> None:
+    """A unit of work that projects two events of one record numbers its row twice; run one
+    by one the second UPDATE wins, and it does in one statement too."""
+    record = uuid4()
+    dialect = db.engine.dialect
+    _send(db, [unnest.insert(dialect, ROWS, ("id",), [{"id": str(record)}], "row")])
+    first = SimpleNamespace(originator_id=record, originator_version=1)
+    second = SimpleNamespace(originator_id=record, originator_version=2)
+    with db.unit_of_work(write=True) as session:
+        for event in (first, second):
+            assert arrival.place(session, event, ROWS.c.seq) == arrival.UNNUMBERED
+        parts = arrival.numbering_parts(session, dialect, {(record, 1): 41, (record, 2): 42})
+        session.connection().exec_driver_sql(*unnest.statement(parts))
+    assert _stored(db) == [(str(record), 42, None, None)]
