@@ -157,7 +157,8 @@ def _links(
 
 
 def _ordering(lock_key: int) -> tuple[str, dict[str, int]]:
-    return "SELECT pg_advisory_xact_lock(%(log_ordering)s)", {"log_ordering": lock_key}
+    # The key as BIGINT, the one-argument lock the rebuild takes with the same key.
+    return "SELECT pg_advisory_xact_lock(%(log_ordering)s::BIGINT)", {"log_ordering": lock_key}
 
 
 @functools.cache
