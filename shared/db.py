@@ -142,6 +142,11 @@ def insert_if_absent(
     SQLite alike): for effects that may be applied again, such as a replay. Whether the
     row was inserted. A row with the key that another transaction has inserted and not
     committed makes this wait for it, as a plain INSERT would."""
+    # Values given as the statement runs are matched to columns by name, and a name that is
+    # no column would be dropped without a word (``.values()`` refused it): refused here.
+    unknown = values.keys() - table.c.keys()
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
     statement = _inserting_if_absent(session.get_bind().dialect.name, table, tuple(key))
     return session.execute(statement, values).first() is not None
 

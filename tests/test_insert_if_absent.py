@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from services.appeals.projections.tables import posting_decisions
 from shared.db import Database, insert_if_absent
@@ -54,5 +55,22 @@ def test_a_row_goes_in_once_and_the_one_there_stays(database_urls: dict[str, str
             ("p-1", "K100", 1, None),
             ("p-2", "K100", 1, datetime(2026, 12, 6, 10, tzinfo=UTC)),
         ]
+    finally:
+        db.close()
+
+
+def test_a_value_for_no_column_is_refused_and_nothing_stored(
+    database_urls: dict[str, str],
+) -> None:
+    """A misspelt column would otherwise be dropped and its column left NULL or default."""
+    db = Database(database_urls["appeals"])
+    try:
+        with db.unit_of_work(write=True) as session, pytest.raises(ValueError, match="notifed"):
+            insert_if_absent(
+                session, posting_decisions, _decision("p-1", notifed_at=None), key=["posting_id"]
+            )
+        with db.unit_of_work(write=False) as session:
+            count = select(func.count()).select_from(posting_decisions)
+            assert session.execute(count).scalar() == 0
     finally:
         db.close()
