@@ -144,11 +144,17 @@ def insert_if_absent(
     committed makes this wait for it, as a plain INSERT would."""
     # Values given as the statement runs are matched to columns by name, and a name that is
     # no column would be dropped without a word (``.values()`` refused it): refused here.
-    unknown = values.keys() - table.c.keys()
+    unknown = values.keys() - _column_names(table)
     if unknown:
         raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
     statement = _inserting_if_absent(session.get_bind().dialect.name, table, tuple(key))
     return session.execute(statement, values).first() is not None
+
+
+@functools.cache
+def _column_names(table: Table) -> frozenset[str]:
+    # Asked for every event a follower applies: the table's names listed once.
+    return frozenset(table.c.keys())
 
 
 @functools.cache
