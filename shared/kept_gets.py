@@ -12,6 +12,7 @@ nothing (RFC 9110 9.2.2)."""
 from __future__ import annotations
 
 import http.client
+import select
 import ssl
 import threading
 from collections.abc import Mapping
@@ -117,7 +118,14 @@ class KeptGets:
         """This thread's connection, and whether it has been used before."""
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
         if conn is not None:
-            return conn, True
+            if not _has_waiting(conn):
+                return conn, True
+            # A kept connection says something while nobody asked: the peer closed it, or
+            # sent what no question was asked for. Either way, what waits on it is no
+            # answer to the next question, which would read it as its own (found by the
+            # outside tester: a fake peer's second, unasked answer decided another
+            # officer's posting).
+            self._forget(conn)
         if self._tls is not None:
             conn = http.client.HTTPSConnection(
                 self._host, self._port, timeout=self._timeout, context=self._tls
@@ -140,3 +148,12 @@ class KeptGets:
             kept, self._all = self._all, set()
         for conn in kept:
             conn.close()
+
+
+def _has_waiting(conn: http.client.HTTPConnection) -> bool:
+    """Whether the kept connection's socket has bytes, or its end, waiting to be read."""
+    sock = conn.sock
+    if sock is None:
+        return False
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request, Response
 
 from shared import kept_gets
 from shared.kept_gets import KeptGets
+from tests.support.http import eventually
 from tests.support.live import LiveServer, free_port
 
 RELEASE = threading.Event()
@@ -171,6 +172,50 @@ def test_an_answer_shorter_than_its_length_is_an_http_error() -> None:
     try:
         with pytest.raises(httpx.RemoteProtocolError, match="98 bytes short"):
             gets.get("/echo/a")
+    finally:
+        gets.close()
+        peer.join(timeout=10)
+
+
+def _answer(body: bytes) -> bytes:
+    return (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + b"Content-Length: %d\r\n\r\n" % len(body)
+        + body
+    )
+
+
+def test_what_a_kept_connection_says_unasked_is_never_the_next_answer() -> None:
+    """A peer that sends a second answer nobody asked for: the next question goes on a new
+    connection and reads its own answer, not the one waiting (found by the outside tester:
+    a fake ROI's unasked answer decided the next officer's posting)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2)
+    first_read = threading.Event()
+
+    def serve() -> None:
+        with listener:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(_answer(b'{"answer": "asked"}'))
+                first_read.wait(timeout=60)
+                conn.sendall(_answer(b'{"answer": "unasked"}'))
+                second, _ = listener.accept()
+                with second:
+                    second.recv(65536)
+                    second.sendall(_answer(b'{"answer": "the next"}'))
+
+    peer = threading.Thread(target=serve, daemon=True)
+    peer.start()
+    gets = KeptGets(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=10)
+    try:
+        assert gets.get("/roi").json() == {"answer": "asked"}
+        first_read.set()
+        kept = gets._local.conn
+        eventually(lambda: kept_gets._has_waiting(kept))
+        assert gets.get("/roi").json() == {"answer": "the next"}
     finally:
         gets.close()
         peer.join(timeout=10)
