@@ -74,10 +74,21 @@ class RoiAsked:
         return self.answer
 
 
+#: What an ROI answer names of the question it answers (the ROI service's ``RoiAnswer``).
+_ASKED = ("officer_id", "on", "to_location")
+
+
 def ask_roi(roi: RoiQuestion, *, officer_id: str, on: date, to_location: str) -> RoiAsked:
     """The ROI service's answer (L1800 3.9). An answer that is not the shape agreed is no
     answer: the decision fails closed."""
     raw = roi.status(officer_id=officer_id, on=on, to_location=to_location)
+    # ROI says what it answered about; an answer about another officer, day or move is
+    # another question's, and no answer to this one (found by the outside tester).
+    about = (officer_id, on.isoformat(), to_location)
+    if not isinstance(raw, dict) or tuple(raw.get(k) for k in _ASKED) != about:
+        raise Unavailable(
+            f"the ROI service's answer is not about {officer_id}'s move asked of it", service="roi"
+        )
     try:
         answer = RoiAnswer.model_validate(raw)
     except ValidationError as exc:
