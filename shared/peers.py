@@ -22,7 +22,9 @@ def answer_of(response: httpx.Response, *, service: str, what: str) -> Any:
     if response.status_code == 200:
         try:
             return response.json()
-        except ValueError as exc:
+        # JSON nested past the interpreter's depth is refused as RecursionError, not
+        # ValueError: no answer either (found by the outside tester, a 500 before).
+        except (ValueError, RecursionError) as exc:
             raise Unavailable(
                 f"the {service} service's answer about {what} is not JSON", service=service
             ) from exc
@@ -53,11 +55,11 @@ def _problem_of(response: httpx.Response) -> dict[str, Any] | None:
         return None
     try:
         body = response.json()
-    except ValueError:
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return None
+        return {k: _trimmed(body[k]) for k in PASSED_ON if k in body}
+    except (ValueError, RecursionError):  # nested past the interpreter's depth: no problem
         return None
-    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-        return None
-    return {k: _trimmed(body[k]) for k in PASSED_ON if k in body}
 
 
 def _trimmed(value: Any) -> Any:
