@@ -53,3 +53,36 @@ def test_a_first_page_of_nothing_is_one_statement_and_past_the_end_asks_for_the_
     answers: list[Any] = _pages(0, (10, 0)) + _pages(3, (10, 3), (10, 50))
     assert answers == [([], 0, 1), ([], 3, 2), ([], 3, 2)]
     assert _pages(10, (5, 0), below=0) == [([], 0, 1)]
+
+
+class _RowArrivesAfterTheFirstRead(Session):
+    """A session in which another writer's row lands just after the first statement."""
+
+    arrived = False
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().execute(*args, **kwargs)
+        if not self.arrived:
+            self.arrived = True
+            super().execute(numbers.insert(), [{"n": 3}])
+        return result
+
+
+def test_a_page_found_empty_while_a_row_arrives_at_its_offset_is_read_again() -> None:
+    """Counted apart, the total would take in the row the page missed: an empty page with a
+    total past its offset (found by the outside tester, paging while officers were added)."""
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as setup:
+        setup.execute(numbers.insert(), [{"n": n} for n in range(3)])
+        setup.commit()
+    with _RowArrivesAfterTheFirstRead(engine) as session:
+        page = fetch_page(
+            session,
+            select(numbers),
+            order_by=[numbers.c.n],
+            paging=PageParams(limit=10, offset=3),
+            convert=lambda row: int(row["n"]),
+        )
+    engine.dispose()
+    assert (page.items, page.total) == ([3], 4)
