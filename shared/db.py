@@ -47,6 +47,16 @@ class Database:
         self.sessions = scoped_session(
             sessionmaker(bind=self.engine, autoflush=True, expire_on_commit=False)
         )
+        # Reads run in READ ONLY transactions on PostgreSQL, so that they can end with COMMIT:
+        # psycopg forgets every prepared statement on a connection at ROLLBACK (and sends
+        # DEALLOCATE ALL), and reads share the pool with decisions, so a rollback after each
+        # read left no statement prepared and the server parsed and planned every one.
+        # The option is set as the connection is checked out and reset as it returns.
+        self._reading = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(postgresql_readonly=True)
+        )
         # SQLite has one writer at a time; serialising writers in-process avoids
         # "database is locked" when a read transaction would have to upgrade to a write.
         self._sqlite_writer = threading.Lock() if self.is_sqlite else None
@@ -54,16 +64,19 @@ class Database:
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[Session]:
         """A transaction bound to this thread's session. Commits on success when ``write``;
-        anything else (an error, or a read) rolls back, so a refused command stores nothing."""
+        an error rolls back, so a refused command stores nothing. A read on PostgreSQL is a
+        READ ONLY transaction, where a write is refused by the server, and it ends with
+        COMMIT (see ``_reading``); on SQLite it rolls back."""
         if self.sessions.registry.has():
             raise RuntimeError("a unit of work is already open on this thread")
         if write and self._sqlite_writer is not None:
             self._sqlite_writer.acquire()
         session = self.sessions()
         session.info[_WRITING] = write
+        session.bind = self.engine if write else self._reading
         try:
             yield session
-            if write:
+            if write or not self.is_sqlite:
                 session.commit()
             else:
                 session.rollback()

@@ -31,6 +31,7 @@ from tests.force import (
     force_client,  # noqa: F401 - this module's ``client``
 )
 from tests.support.http import eventually
+from tests.support.runtimes import abandoned
 
 EVENTS = postings_kernel.events.name
 
@@ -140,7 +141,7 @@ def test_a_record_saved_and_loaded_again_in_one_unit_of_work_has_its_new_events(
     client: TestClient,
 ) -> None:
     app = client.app.state.runtime.application  # type: ignore[attr-defined]
-    with app.db.unit_of_work(write=False) as session:
+    with abandoned(app.db) as session:
         place = Location.register(
             code="hythe",
             name="Hythe police station",
@@ -225,7 +226,7 @@ def test_a_record_saved_meanwhile_by_another_unit_of_work_is_a_lost_race(
         officer.open_a_posting(posting_id=uuid4(), kind=PostingKind.COMPULSORY, at=NOW)
         app.store(officer)
 
-    with app.db.unit_of_work(write=False):
+    with abandoned(app.db):
         stale = app.officer("K100")
         with ThreadPoolExecutor(1) as pool:
             pool.submit(lambda: _in_a_unit_of_work(app, open_a_posting)).result(timeout=120)

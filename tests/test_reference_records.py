@@ -25,7 +25,7 @@ from shared.identity import Principal
 from shared.reference_records import ReferenceRecords
 from shared.roles import Role
 from shared.runtime import Runtime
-from tests.support.runtimes import Decoded, constable, places, send
+from tests.support.runtimes import Decoded, abandoned, constable, places, send
 
 DIRECTOR = Principal("dhr", Role.DIRECTOR_OF_HR)
 
@@ -73,7 +73,7 @@ def test_a_unit_of_work_reads_its_own_unsaved_change_and_nothing_keeps_it(
     handler = runtime.handlers[SetNoticePeriod]
     command = SetNoticePeriod(days=21, rationale="Not committed")
     actor = Actor(DIRECTOR, correlation_id="test")
-    with runtime.db.unit_of_work(write=False):
+    with abandoned(runtime.db):
         handler.handle(command, actor, None)
         again = runtime.application.load(POLICY_ID, PolicySettings, what="policy")
         assert again.notice_days == 21

@@ -4,12 +4,16 @@ kept between units of work: reference records, snapshots, the auditor's acts).""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import StoredEvent
+from sqlalchemy.orm import Session
 
+from shared.db import Database
 from shared.handling import Actor, Command, Saved
 from shared.identity import Principal
 from shared.roles import Role
@@ -24,6 +28,19 @@ def send(runtime: Runtime, command: Command, principal: Principal = DIRECTOR) ->
     actor = Actor(principal, correlation_id="test")
     with runtime.db.unit_of_work(write=True):
         return handler.handle(command, actor, handler.prepare(command, actor))
+
+
+class _Abandon(Exception):
+    pass
+
+
+@contextmanager
+def abandoned(db: Database) -> Iterator[Session]:
+    """A unit of work that writes and is then abandoned, so that nothing it wrote stays: a
+    read cannot stand in for it, being READ ONLY on PostgreSQL."""
+    with suppress(_Abandon), db.unit_of_work(write=True) as session:
+        yield session
+        raise _Abandon
 
 
 class Decoded:

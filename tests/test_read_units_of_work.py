@@ -1,0 +1,73 @@
+"""A read (``unit_of_work(write=False)``) writes nothing on either backend. On PostgreSQL it
+is a READ ONLY transaction that ends with COMMIT, so the statements psycopg prepared on the
+connection stay prepared (a ROLLBACK makes psycopg deallocate them all, issue 18), and a
+write that follows on the same connection is not read-only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import DBAPIError
+
+from services.postings.projections.tables import kernel
+from shared.db import Database
+
+CONSULTATIONS = kernel.consultations
+ROW = {
+    "at": datetime(2026, 12, 6, tzinfo=UTC),
+    "actor_id": "auditor-1",
+    "actor_role": "auditor",
+    "officer_id": "K0001",
+    "what": "/officers",
+    "endpoint": "GET /officers",
+}
+
+
+def _count(db: Database) -> int:
+    with db.unit_of_work(write=False) as session:
+        return int(session.execute(select(func.count()).select_from(CONSULTATIONS)).scalar_one())
+
+
+def test_a_write_inside_a_read_is_not_kept(database_urls: dict[str, str], backend: str) -> None:
+    db = Database(database_urls["postings"])
+    try:
+        if backend == "postgresql":
+            refused = pytest.raises(DBAPIError, match="read-only transaction")
+            with refused, db.unit_of_work(write=False) as session:
+                session.execute(insert(CONSULTATIONS), ROW)
+        else:
+            # SQLite has no read-only transaction; the read rolls back what it did.
+            with db.unit_of_work(write=False) as session:
+                session.execute(insert(CONSULTATIONS), ROW)
+        assert _count(db) == 0
+
+        with db.unit_of_work(write=True) as session:
+            session.execute(insert(CONSULTATIONS), ROW)
+        assert _count(db) == 1
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_reads_keep_prepared_statements_and_writes_after_them_are_not_read_only(
+    database_urls: dict[str, str],
+) -> None:
+    db = Database(database_urls["postings"])
+    try:
+        # One thread, one unit of work at a time: the pool hands back the one connection.
+        for _ in range(8):
+            _count(db)
+        with db.unit_of_work(write=False) as session:
+            prepared = session.execute(
+                text("SELECT count(*) FROM pg_prepared_statements WHERE statement ILIKE :s"),
+                {"s": "%consultations%"},
+            ).scalar_one()
+            assert session.execute(text("SHOW transaction_read_only")).scalar_one() == "on"
+        assert prepared >= 1
+
+        with db.unit_of_work(write=True) as session:
+            assert session.execute(text("SHOW transaction_read_only")).scalar_one() == "off"
+    finally:
+        db.close()
