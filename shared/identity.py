@@ -13,6 +13,7 @@ import jwt
 from shared import forms, lengths
 from shared.roles import DIVISIONAL_ROLES, Role
 from shared.settings import ServiceSettings
+from shared.verified_tokens import VerifiedTokens
 
 
 class InvalidToken(Exception):
@@ -138,6 +139,7 @@ class TokenVerifier:
             if settings.jwt_algorithm == "RS256" and settings.jwks_url
             else None
         )
+        self._verified = VerifiedTokens()
 
     def _key(self, token: str) -> Any:
         if self._jwks is None:
@@ -156,6 +158,9 @@ class TokenVerifier:
         return keys[0].key
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.find(token)
+        if known is not None:
+            return known
         try:
             claims = jwt.decode(
                 token,
@@ -175,7 +180,9 @@ class TokenVerifier:
             raise InvalidToken("token signature is invalid") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken(f"token is invalid: {exc}") from exc
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        self._verified.keep(token, principal, claims)
+        return principal
 
 
 def mint_token(
