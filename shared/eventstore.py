@@ -205,6 +205,8 @@ _SERIALISED = "eventstore.serialised"
 #: Key in ``Session.info``: records read ahead (``LedgerApplication.read_ahead``), each an
 #: ``Ahead``, until a load takes it.
 _READ_AHEAD = "eventstore.read_ahead"
+#: Key in ``Session.info``: every record this unit of work has read ahead.
+_READ_AHEAD_ASKED = "eventstore.read_ahead_asked"
 
 
 def _take_ahead(sessions: Any, record_id: UUID | str) -> Ahead | None:
@@ -372,12 +374,14 @@ class LedgerApplication(Application[UUID]):
         work never wait for each other). The records' versions still guard every rule;
         this only spares a burst of commands on one record from losing the race again and
         again: they wait their turn instead of being run again. A unit of work takes all
-        its locks in one call, first; taking one it holds already is free."""
+        its locks in one call, first; one it holds already is not asked for again."""
         if self.db.is_sqlite:
             return  # one writer at a time already
         session = self.db.sessions()
-        session.info.setdefault(_SERIALISED, set()).update(ids)
-        for key in sorted({_lock_key(i) for i in ids}):
+        held: set[UUID] = session.info.setdefault(_SERIALISED, set())
+        new = {_lock_key(i) for i in ids if i not in held}
+        held.update(ids)
+        for key in sorted(new):
             session.execute(select(func.pg_advisory_xact_lock(key)))
 
     @property
@@ -403,12 +407,16 @@ class LedgerApplication(Application[UUID]):
         they go to and the delegation relied on, one round trip where it was three. A
         record this unit of work loaded already is not read again, and a reference record
         is read from the last event kept of it. Call it after ``serialise_on``, so that the
-        records queued on are read once their turn has come. On SQLite it does nothing."""
+        records queued on are read once their turn has come. A record read ahead once in this
+        unit of work is not read ahead again (a load finds it, or reads it as before). On
+        SQLite it does nothing."""
         if self.db.is_sqlite:
             return
         info = self.db.sessions().info
         loaded: dict[UUID, int] = info.get(LOADED_VERSIONS, {})
-        floors = {i: self._references.floor(i) for i in ids if i not in loaded}
+        asked: set[UUID] = info.setdefault(_READ_AHEAD_ASKED, set())
+        floors = {i: self._references.floor(i) for i in ids if i not in loaded and i not in asked}
+        asked.update(floors)
         if floors:
             shapes = [shape_of(kind) for kind in type(self).snapshot_kinds]
             info.setdefault(_READ_AHEAD, {}).update(

@@ -116,20 +116,23 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
 def test_a_decision_reads_its_records_together_and_the_officers_key_once(
     client: TestClient,
 ) -> None:
-    """After queueing on the officer, a decision reads the officer's and the place's events
-    in one statement, and the officer's key once, under the lock that sealing needs; its
-    answer is the posting's row as the INSERT returned it, not read back."""
+    """After queueing on the officer, a decision reads the officer's, the place's and the
+    policy's events in one statement (the handler reads the notice period first, after
+    queueing), and the officer's key once, under the lock that sealing needs; its answer is
+    the posting's row as the INSERT returned it, not read back. The officer is queued on
+    once."""
     statements = _statements_of_one_decision(client, "read-together")
     before = statements[: statements.index("LOG ORDERING")]
+    locks = [sql for sql in before if "pg_advisory_xact_lock(" in sql]
+    assert len(locks) == 1
     # The officer's snapshot, if one, comes with the events (shared.snapshots).
     reads = [
         sql for sql in before if sql.startswith((f"SELECT {EVENTS}.originator_id", "WITH kept AS"))
     ]
     together = [sql for sql in reads if "JOIN unnest(" in sql and "FROM record_snapshots" in sql]
     assert len(together) == 1
-    # The policy is read before the officer is queued on (the notice period is checked
-    # first); nothing else is read alone.
-    assert len(reads) == 2
+    # Nothing is read alone: not even the policy, whose notice period is read first.
+    assert len(reads) == 1
     keys = [sql for sql in before if "FROM officer_keys" in sql]
     assert len(keys) == 1
     assert keys[0].endswith("FOR SHARE")

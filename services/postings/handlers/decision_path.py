@@ -136,6 +136,19 @@ class PostingTerms:
     then: Callable[[Posting], Sequence[Aggregate]] | None = None
 
 
+def queue_for_decision(
+    app: PostingsApplication, placement: Placement, delegation: Delegation | None
+) -> None:
+    """Queue on the officer (and the delegation relied on), then read in one round trip the
+    records a decision loads: the officer, the place they go to and the policy. A handler
+    that reads the policy before ``decide_posting`` (a compulsory posting's notice period)
+    calls this first, so the policy is not read on its own; ``decide_posting`` calls it
+    again, and asks nothing it has asked already."""
+    officer_record = officer_aggregate_id(placement.officer_id)
+    app.serialise_on(officer_record, *([delegation.id] if delegation else []))
+    app.read_ahead(officer_record, location_aggregate_id(placement.to_location), POLICY_ID)
+
+
 def decide_posting(
     app: PostingsApplication,
     actor: Actor,
@@ -144,9 +157,7 @@ def decide_posting(
     roi: RoiAsked,
 ) -> Saved:
     principal, now = actor.principal, app.clock.now()
-    officer_record = officer_aggregate_id(placement.officer_id)
-    app.serialise_on(officer_record, *([terms.delegation.id] if terms.delegation else []))
-    app.read_ahead(officer_record, location_aggregate_id(placement.to_location), POLICY_ID)
+    queue_for_decision(app, placement, terms.delegation)
     officer = app.officer(placement.officer_id)
     destination = app.location(placement.to_location, field="to_location")
     checked = placement_checks(

@@ -47,6 +47,7 @@ from services.postings.handlers.decision_path import (
     RoiAsked,
     ask_roi,
     decide_posting,
+    queue_for_decision,
 )
 from shared.clock import london_date
 from shared.errors import NotPermitted, Violation
@@ -209,6 +210,7 @@ class DecideCompulsoryHandler(DecisionHandler[DecideCompulsory]):
             command.delegation_id,
             on=self.today(),
         )
+        queue_for_decision(self.app, command.placement, delegation)
         violations, details, facts = compulsory_terms(
             command.terms,
             likely_posting_date=command.placement.likely_posting_date,
@@ -285,6 +287,7 @@ class DecideSeniorHandler(DecisionHandler[DecideSenior]):
         delegation = delegation_relied_on(
             self.app, actor.principal, Power.SENIOR_POSTING, command.delegation_id, on=self.today()
         )
+        queue_for_decision(self.app, placement, delegation)
         confirmation: Confirmation | None = None
         facts: dict[str, Any] = {}
         if isinstance(command.terms, CompulsoryTerms):
