@@ -381,8 +381,17 @@ class LedgerApplication(Application[UUID]):
         held: set[UUID] = session.info.setdefault(_SERIALISED, set())
         new = {_lock_key(i) for i in ids if i not in held}
         held.update(ids)
-        for key in sorted(new):
-            session.execute(select(func.pg_advisory_xact_lock(key)))
+        locks = [func.pg_advisory_xact_lock(key) for key in sorted(new)]
+        if locks and not session.info.get(_PROJECTING):
+            # The share of the rebuild lock that storing takes (``_record``), taken now in
+            # the same statement, after the records' own: a round trip less per decision.
+            # The order is the one storing took them in; a rebuild takes no record's lock.
+            rebuild = rebuild_lock_key(type(self).kernel.events.name)
+            locks.append(func.pg_advisory_xact_lock_shared(rebuild))
+            session.info[_PROJECTING] = True
+        if locks:
+            # PostgreSQL evaluates a select list in order: the records' locks in key order.
+            session.execute(select(*locks))
 
     @property
     def _recorder(self) -> SerialisedRecorder:

@@ -120,11 +120,12 @@ def test_a_decision_reads_its_records_together_and_the_officers_key_once(
     policy's events in one statement (the handler reads the notice period first, after
     queueing), and the officer's key once, under the lock that sealing needs; its answer is
     the posting's row as the INSERT returned it, not read back. The officer is queued on
-    once."""
+    once, in the statement that takes the writer's share of the rebuild lock."""
     statements = _statements_of_one_decision(client, "read-together")
     before = statements[: statements.index("LOG ORDERING")]
-    locks = [sql for sql in before if "pg_advisory_xact_lock(" in sql]
+    locks = [sql for sql in before if "pg_advisory_xact_lock" in sql]
     assert len(locks) == 1
+    assert "pg_advisory_xact_lock_shared(" in locks[0]
     # The officer's snapshot, if one, comes with the events (shared.snapshots).
     reads = [
         sql for sql in before if sql.startswith((f"SELECT {EVENTS}.originator_id", "WITH kept AS"))
