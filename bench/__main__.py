@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 
 from bench.loadgen import LoadResult, closed_loop, open_loop
 from bench.report import write_report
-from bench.stack import ADMIN_URL, SERVICES, fresh_databases, running
+from bench.stack import ADMIN_URL, FLOOR_ALONE, SERVICES, fresh_databases, running
 from bench.usage import Meter, ordering_summary
 from shared.identity import mint_token
 from shared.roles import Role
@@ -178,13 +178,23 @@ def main() -> None:
     parser.add_argument(
         "--max-rate", type=int, default=600, help="decisions/s the seeding provides for"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes serving each service and the floor: by default one per core",
+    )
     parser.add_argument("--out", default="docs/performance.md")
     args = parser.parse_args()
-    results: dict[str, Any] = {"machine": machine(), "started": datetime.now(tz=UTC).isoformat()}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "processes": args.processes,
+        "started": datetime.now(tz=UTC).isoformat(),
+    }
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory() as workdir:
         urls = fresh_databases()
-        with running(urls, Path(workdir)) as stack:
+        with running(urls, Path(workdir), args.processes) as stack:
             base = stack.base
             with httpx.Client(base_url=base["postings"], timeout=30) as client:
                 for code, (name, division, town, lat, lon) in LOCATIONS.items():
@@ -235,13 +245,24 @@ def main() -> None:
             )
             results["half_saturation"] = {"offered_per_s": round(rate, 1), **half.as_dict()}
             settle(urls)
+            # The floor served as the services are, and by one process: at each level the
+            # better of the two, so that a second process never flatters the ratio.
             floors = []
             for workers in args.workers:
-                log(f"floor: one INSERT per request, {workers} concurrent requests")
-                run = asyncio.run(
-                    closed_loop(base["floor"], floor_row, {}, workers=workers, seconds=args.seconds)
-                )
-                floors.append({"workers": workers, **run.as_dict()})
+                best: dict[str, Any] | None = None
+                for floor in [name for name in (FLOOR_ALONE, "floor") if name in base]:
+                    log(f"{floor}: one INSERT per request, {workers} concurrent requests")
+                    run = asyncio.run(
+                        closed_loop(
+                            base[floor], floor_row, {}, workers=workers, seconds=args.seconds
+                        )
+                    )
+                    served = args.processes if floor == "floor" else 1
+                    measured = {"workers": workers, "processes": served, **run.as_dict()}
+                    if best is None or measured["throughput_per_s"] > best["throughput_per_s"]:
+                        best = measured
+                assert best is not None
+                floors.append(best)
             results["floor_sweep"] = floors
             results["floor"] = max(floors, key=lambda r: r["throughput_per_s"])
             log(f"generating {args.events} events")

@@ -1,5 +1,6 @@
 """The system under measurement: fresh PostgreSQL databases, migrated; the three services
-and the floor app as separate processes on loopback ports."""
+and the floor app as separate processes on loopback ports, each served by as many processes
+as asked (ADR 0027: a process per core), and the floor by one as well."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.floor import metadata as floor_metadata
 from shared import migrate
 from tests.support.live import free_port
 
@@ -43,11 +45,17 @@ def fresh_databases() -> dict[str, str]:
         engine.dispose()
     for service in SERVICES:
         migrate.upgrade(service, urls[service])
+    # Made here, once: the floor's processes would otherwise race to make it.
+    floor = create_engine(urls["floor"])
+    try:
+        floor_metadata.create_all(floor)
+    finally:
+        floor.dispose()
     return urls
 
 
 def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{url} exited while starting")
@@ -59,9 +67,14 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url} did not start")
 
 
+#: The floor served by one process, beside the floor served as the services are.
+FLOOR_ALONE = "floor-alone"
+
+
 @dataclass
 class Stack:
-    #: Each process's base URL and process id, by name (the services and the floor).
+    #: Each server's base URL and process id (the process that serves it, or that supervises
+    #: its processes), by name (the services and the floors).
     base: dict[str, str]
     pids: dict[str, int]
     workdir: Path
@@ -72,9 +85,13 @@ class Stack:
 
 
 @contextmanager
-def running(urls: dict[str, str], workdir: Path) -> Iterator[Stack]:
-    """The three services and the floor, each its own process."""
-    ports = {name: free_port() for name in (*SERVICES, "floor")}
+def running(urls: dict[str, str], workdir: Path, processes: int = 1) -> Iterator[Stack]:
+    """The three services and the floor, each served by ``processes`` processes; and, when
+    that is more than one, the floor served by one as well (``FLOOR_ALONE``), so that the
+    floor the decisions are judged against is the best of both."""
+    floors = ("floor", FLOOR_ALONE) if processes > 1 else ("floor",)
+    names = (*SERVICES, *floors)
+    ports = {name: free_port() for name in names}
     base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = dict(os.environ)
     for service in SERVICES:
@@ -104,29 +121,33 @@ def running(urls: dict[str, str], workdir: Path) -> Iterator[Stack]:
                         "--no-migrate",
                         "--log-level",
                         "warning",
+                        "--workers",
+                        str(processes),
                     ],
                     env=env,
                 )
             )
-        children.append(
-            subprocess.Popen(  # noqa: S603 - our own module
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bench.floor:create_app",
-                    "--factory",
-                    "--port",
-                    str(ports["floor"]),
-                    "--log-level",
-                    "warning",
-                ],
-                env=env,
+        for floor in floors:
+            children.append(
+                subprocess.Popen(  # noqa: S603 - our own module
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "bench.floor:create_app",
+                        "--factory",
+                        "--port",
+                        str(ports[floor]),
+                        "--log-level",
+                        "warning",
+                        "--workers",
+                        str(processes if floor == "floor" else 1),
+                    ],
+                    env=env,
+                )
             )
-        )
-        for name, child in zip((*SERVICES, "floor"), children, strict=True):
+        for name, child in zip(names, children, strict=True):
             _wait(base[name], child)
-        names = (*SERVICES, "floor")
         yield Stack(base, {n: c.pid for n, c in zip(names, children, strict=True)}, workdir)
     finally:
         for child in children:

@@ -16,11 +16,40 @@ from typing import Any
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def _stat(pid: int) -> list[str] | None:
+    """A process's fields after the command name (proc(5): the name in field 2 may hold
+    spaces, so fields are counted after its ')'), or None if it has ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process and every process below it (a server run as several processes is a
+    supervisor and its workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        fields = _stat(int(stat.parent.name))
+        if fields is not None:
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        queue.extend(children.get(current, []))
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User and system time of a process, all its threads included (proc(5), fields 14-15;
-    the command name in field 2 may hold spaces, so fields are counted after its ')')."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    """User and system time of a process and the processes below it, all their threads
+    included (proc(5), fields 14-15)."""
+    total = 0.0
+    for each in _descendants(pid):
+        fields = _stat(each)
+        if fields is not None:
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
 
 
 def database_cpu_seconds() -> float:
