@@ -59,16 +59,21 @@ class VerifiedTokens:
         """``token`` has just been verified in full, and named ``principal``."""
         if len(token) > TOKEN_LONGEST:
             return
-        # As PyJWT reads them (int()); each has been checked to be a number.
-        valid_from = max(
-            (int(claims[name]) for name in ("nbf", "iat") if name in claims), default=0
-        )
-        kept = _Kept(
-            principal,
-            float(valid_from),
-            float(int(claims["exp"])),
-            time.monotonic() + self._fresh_for,
-        )
+        try:
+            # As PyJWT reads them (int()); each has been checked to be a number.
+            valid_from = max(
+                (int(claims[name]) for name in ("nbf", "iat") if name in claims), default=0
+            )
+            kept = _Kept(
+                principal,
+                float(valid_from),
+                float(int(claims["exp"])),
+                time.monotonic() + self._fresh_for,
+            )
+        except (OverflowError, ValueError):
+            # A time past what a float holds is one PyJWT compares as an integer and may
+            # accept: such a token is verified in full every time, never kept, never a 500.
+            return
         with self._lock:
             while len(self._kept) >= self._kept_max:
                 self._kept.pop(next(iter(self._kept)))

@@ -99,3 +99,17 @@ def test_a_very_long_token_is_never_kept() -> None:
     token = "t" * 5000
     kept.keep(token, SOMEONE, {"iat": now(), "exp": now() + 600})
     assert kept.find(token) is None
+
+
+@pytest.mark.parametrize("times", [{"exp": 10**400}, {"iat": -(10**400)}])
+def test_a_valid_token_with_a_time_past_a_float_is_verified_in_full_not_kept(
+    times: dict[str, int],
+) -> None:
+    """PyJWT compares its times as integers of any size, so it accepts these; keeping them
+    would turn them into floats, which cannot hold them (found by the outside tester: a 500)."""
+    verifier = TokenVerifier(SETTINGS)
+    token = jwt.encode(claims(**times), DEV_JWT_SECRET, algorithm="HS256")
+
+    assert verifier.verify(token).subject == "someone"
+    assert verifier._verified.find(token) is None
+    assert verifier.verify(token).subject == "someone"
