@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from pydantic import ValidationError
@@ -137,15 +138,17 @@ class PostingTerms:
 
 
 def queue_for_decision(
-    app: PostingsApplication, placement: Placement, delegation: Delegation | None
+    app: PostingsApplication, placement: Placement, delegation_id: UUID | None
 ) -> None:
-    """Queue on the officer (and the delegation relied on), then read in one round trip the
+    """Queue on the officer (and the delegation named), then read in one round trip the
     records a decision loads: the officer, the place they go to and the policy. A handler
-    that reads the policy before ``decide_posting`` (a compulsory posting's notice period)
-    calls this first, so the policy is not read on its own; ``decide_posting`` calls it
-    again, and asks nothing it has asked already."""
+    that reads the delegation or the policy before ``decide_posting`` (a compulsory
+    posting's notice period) calls this first: the delegation is then read once its turn
+    has come, so decisions relying on one delegation wait for each other's use of it rather
+    than lose the race to it and run again, and the policy is not read on its own.
+    ``decide_posting`` calls it again, and asks nothing it has asked already."""
     officer_record = officer_aggregate_id(placement.officer_id)
-    app.serialise_on(officer_record, *([delegation.id] if delegation else []))
+    app.serialise_on(officer_record, *([delegation_id] if delegation_id else []))
     app.read_ahead(officer_record, location_aggregate_id(placement.to_location), POLICY_ID)
 
 
@@ -157,7 +160,7 @@ def decide_posting(
     roi: RoiAsked,
 ) -> Saved:
     principal, now = actor.principal, app.clock.now()
-    queue_for_decision(app, placement, terms.delegation)
+    queue_for_decision(app, placement, terms.delegation.id if terms.delegation else None)
     officer = app.officer(placement.officer_id)
     destination = app.location(placement.to_location, field="to_location")
     checked = placement_checks(

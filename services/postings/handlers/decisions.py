@@ -203,6 +203,8 @@ class DecideCompulsoryHandler(DecisionHandler[DecideCompulsory]):
         """A compulsory / organisational-need posting by the Director of HR or delegate,
         rationale fully documented, preferences sought where possible, reasoning given and
         reasonable notice (L1800 3.7.1-3.7.2)."""
+        # Queued first: the delegation named is read once its turn has come.
+        queue_for_decision(self.app, command.placement, command.delegation_id)
         delegation = delegation_relied_on(
             self.app,
             actor.principal,
@@ -210,7 +212,6 @@ class DecideCompulsoryHandler(DecisionHandler[DecideCompulsory]):
             command.delegation_id,
             on=self.today(),
         )
-        queue_for_decision(self.app, command.placement, delegation)
         violations, details, facts = compulsory_terms(
             command.terms,
             likely_posting_date=command.placement.likely_posting_date,
@@ -284,10 +285,11 @@ class DecideSeniorHandler(DecisionHandler[DecideSenior]):
         compulsory flow (3.7.2: preferences, reasoning, notice) or the selection flow
         (3.4.1: written confirmation) as its decider says (DOMAIN.md interpretation)."""
         placement = command.placement
+        # Queued first: the delegation named is read once its turn has come.
+        queue_for_decision(self.app, placement, command.delegation_id)
         delegation = delegation_relied_on(
             self.app, actor.principal, Power.SENIOR_POSTING, command.delegation_id, on=self.today()
         )
-        queue_for_decision(self.app, placement, delegation)
         confirmation: Confirmation | None = None
         facts: dict[str, Any] = {}
         if isinstance(command.terms, CompulsoryTerms):
