@@ -174,6 +174,27 @@ def delegation_to_the_deputy(stack: Stack) -> str:
     return str(ok(stack.postings.post("/delegations", json=grant, headers=DIRECTOR), 201)["id"])
 
 
+def officers_registered(stack: Stack, first: int, count: int) -> list[str]:
+    """Constables K<first> onwards, ``count`` of them, registered through the API."""
+    officers = [f"K{first + n}" for n in range(count)]
+    for officer_id in officers:
+        ok(stack.postings.post("/officers", json=officer_body(officer_id), headers=HR), 201)
+    return officers
+
+
+def deputy_postings(stack: Stack, officers: list[str], delegation_id: str) -> list[Call]:
+    """A compulsory posting of each officer by the deputy, relying on the delegation."""
+    return [
+        stack.call(
+            "postings",
+            "/postings/compulsory",
+            compulsory(officer_id=officer_id, delegation_id=delegation_id),
+            DEPUTY,
+        )
+        for officer_id in officers
+    ]
+
+
 REVOCATION = {"rationale": "The Director is back from leave"}
 
 
@@ -423,20 +444,10 @@ def test_no_decision_is_taken_under_a_revoked_delegation(stack: Stack) -> None:
     log's order is the order of commits, since writers to one service's log are
     serialised, so the test checks order: every decision that succeeded is logged before
     the revocation, every other is refused naming the rule, and nothing else was stored."""
-    officers = [f"K{200 + n}" for n in range(1, RACERS)]
-    for officer_id in officers:
-        ok(stack.postings.post("/officers", json=officer_body(officer_id), headers=HR), 201)
+    officers = officers_registered(stack, 201, RACERS - 1)
     delegation_id = delegation_to_the_deputy(stack)
     start = stack.head("postings")
-    decisions = [
-        stack.call(
-            "postings",
-            "/postings/compulsory",
-            compulsory(officer_id=officer_id, delegation_id=delegation_id),
-            DEPUTY,
-        )
-        for officer_id in officers
-    ]
+    decisions = deputy_postings(stack, officers, delegation_id)
     revocation = stack.call(
         "postings", f"/delegations/{delegation_id}/revocation", REVOCATION, DIRECTOR
     )
@@ -484,23 +495,11 @@ def test_decisions_relying_on_one_delegation_queue_for_it_rather_than_run_again(
     on it has come, so no decision loses the race to it and runs again (found by the
     outside tester: read before its turn, ninety-six such decisions took up to 38 s). A
     decision run again leaves a gap in the log's positions, which its events had taken."""
-    officers = [f"K{300 + n}" for n in range(RACERS)]
-    for officer_id in officers:
-        ok(stack.postings.post("/officers", json=officer_body(officer_id), headers=HR), 201)
+    officers = officers_registered(stack, 300, RACERS)
     delegation_id = delegation_to_the_deputy(stack)
     start = stack.head("postings")
 
-    answers = race(
-        [
-            stack.call(
-                "postings",
-                "/postings/compulsory",
-                compulsory(officer_id=officer_id, delegation_id=delegation_id),
-                DEPUTY,
-            )
-            for officer_id in officers
-        ]
-    )
+    answers = race(deputy_postings(stack, officers, delegation_id))
 
     assert {a.status_code for a in answers} == {201}, summary(answers)
     uses = stack.logged("postings", start, "Delegation.Exercised")
