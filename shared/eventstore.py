@@ -326,13 +326,8 @@ class LedgerApplication(Application[UUID]):
         session = self.db.sessions()
         kernel = type(self).kernel
         events = processing_event.events
-        if not self.db.is_sqlite and not session.info.get(_PROJECTING):
-            # A rebuild empties and refills the read models in one transaction; this unit
-            # of work's rows wait for it rather than change rows the rebuild is replacing.
-            # Writers share this lock with one another, so it orders nothing among them.
-            key = rebuild_lock_key(kernel.events.name)
-            session.execute(select(func.pg_advisory_xact_lock_shared(key)))
-            session.info[_PROJECTING] = True
+        if not self.db.is_sqlite and (share := self._rebuild_share(session)):
+            session.execute(select(*share))
         hold(
             session,
             events=kernel.events,
@@ -382,16 +377,23 @@ class LedgerApplication(Application[UUID]):
         new = {_lock_key(i) for i in ids if i not in held}
         held.update(ids)
         locks = [func.pg_advisory_xact_lock(key) for key in sorted(new)]
-        if locks and not session.info.get(_PROJECTING):
+        if locks:
             # The share of the rebuild lock that storing takes (``_record``), taken now in
             # the same statement, after the records' own: a round trip less per decision.
             # The order is the one storing took them in; a rebuild takes no record's lock.
-            rebuild = rebuild_lock_key(type(self).kernel.events.name)
-            locks.append(func.pg_advisory_xact_lock_shared(rebuild))
-            session.info[_PROJECTING] = True
-        if locks:
+            locks += self._rebuild_share(session)
             # PostgreSQL evaluates a select list in order: the records' locks in key order.
             session.execute(select(*locks))
+
+    def _rebuild_share(self, session: Session) -> list[Any]:
+        """This unit of work's share of the rebuild lock, to take in a statement of the
+        caller's, if it has not taken it yet (PostgreSQL). A rebuild empties and refills the
+        read models in one transaction; a writer's rows wait for it rather than change rows
+        the rebuild is replacing. Writers share the lock, so it orders nothing among them."""
+        if session.info.get(_PROJECTING):
+            return []
+        session.info[_PROJECTING] = True
+        return [func.pg_advisory_xact_lock_shared(rebuild_lock_key(type(self).kernel.events.name))]
 
     @property
     def _recorder(self) -> SerialisedRecorder:
