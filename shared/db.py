@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from shared.migrate import ensure_sqlite_folder
@@ -31,8 +33,13 @@ from shared.migrate import ensure_sqlite_folder
 ALONE_MAX = 500
 
 
+#: A pooled connection idle longer than this is asked whether it still lives before it is
+#: used; one used more recently is trusted (see ``_ping_when_idle``).
+IDLE_PING_SECONDS = 1.0
+
+
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, idle_ping_seconds: float = IDLE_PING_SECONDS) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {}
@@ -40,22 +47,33 @@ class Database:
             ensure_sqlite_folder(url)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # Last in, first out: the connection used last is used next, so under load a
+            # few connections stay warm (their prepared statements with them) and the rest
+            # sit idle, to be asked whether they live when next wanted.
+            kwargs.update(pool_size=10, max_overflow=20, pool_use_lifo=True)
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _make_sqlite_transactional(self.engine)
+            self._reading = self.engine
+        else:
+            # Reads have a pool of their own, of connections in autocommit whose every
+            # transaction is READ ONLY (the server refuses a write in one). A read sends its
+            # statements alone, each its own transaction, with no BEGIN before it and no
+            # COMMIT after: a round trip a statement, where a transaction took two more.
+            # Reads were already READ COMMITTED, where each statement sees the database as
+            # it is when the statement starts, so nothing a read saw changes. No ROLLBACK
+            # is ever sent, so the statements psycopg prepared on a connection stay
+            # prepared (a ROLLBACK deallocates them all).
+            self._reading = create_engine(
+                self.url,
+                **kwargs,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"options": _read_only_options(self.url.query.get("options"))},
+            )
+            for engine in (self.engine, self._reading):
+                _ping_when_idle(engine, idle_ping_seconds)
         self.sessions = scoped_session(
             sessionmaker(bind=self.engine, autoflush=True, expire_on_commit=False)
-        )
-        # Reads run in READ ONLY transactions on PostgreSQL, so that they can end with COMMIT:
-        # psycopg forgets every prepared statement on a connection at ROLLBACK (and sends
-        # DEALLOCATE ALL), and reads share the pool with decisions, so a rollback after each
-        # read left no statement prepared and the server parsed and planned every one.
-        # The option is set as the connection is checked out and reset as it returns.
-        self._reading = (
-            self.engine
-            if self.is_sqlite
-            else self.engine.execution_options(postgresql_readonly=True)
         )
         # SQLite has one writer at a time; serialising writers in-process avoids
         # "database is locked" when a read transaction would have to upgrade to a write.
@@ -64,9 +82,9 @@ class Database:
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[Session]:
         """A transaction bound to this thread's session. Commits on success when ``write``;
-        an error rolls back, so a refused command stores nothing. A read on PostgreSQL is a
-        READ ONLY transaction, where a write is refused by the server, and it ends with
-        COMMIT (see ``_reading``); on SQLite it rolls back."""
+        an error rolls back, so a refused command stores nothing. A read on PostgreSQL runs
+        each statement as a READ ONLY transaction of its own, where a write is refused by
+        the server (see ``_reading``); on SQLite it is a transaction that rolls back."""
         if self.sessions.registry.has():
             raise RuntimeError("a unit of work is already open on this thread")
         if write and self._sqlite_writer is not None:
@@ -114,6 +132,44 @@ class Database:
     def close(self) -> None:
         self.sessions.remove()
         self.engine.dispose()
+        if self._reading is not self.engine:
+            self._reading.dispose()
+
+
+def _read_only_options(given: str | tuple[str, ...] | None) -> str:
+    """libpq's ``options`` for a reading connection: the URL's own, then every transaction
+    READ ONLY by default."""
+    own = " ".join([given] if isinstance(given, str) else list(given or ()))
+    return f"{own} -c default_transaction_read_only=on".strip()
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ask a pooled connection whether it still lives only when it has been idle longer than
+    ``idle_seconds``: the database may have restarted, or closed it, meanwhile. Asking at
+    every checkout (SQLAlchemy's ``pool_pre_ping``) cost a round trip before every unit of
+    work, a thirteenth of a decision's and a quarter of a one-statement read's. A connection
+    found dead is discarded and the pool hands out another (SQLAlchemy's
+    ``DisconnectionError`` protocol), so the caller never sees it."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned <= idle_seconds:
+            # A new connection was just made; a returned one was in use moments ago.
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the pooled connection had closed") from exc
+
+
+#: Key in a pooled connection's ``info``: when it was last returned to the pool.
+_RETURNED_AT = "db.returned_at"
 
 
 #: Key in ``Session.info``: the unit of work commits what it writes.

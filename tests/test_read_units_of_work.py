@@ -1,7 +1,7 @@
-"""A read (``unit_of_work(write=False)``) writes nothing on either backend. On PostgreSQL it
-is a READ ONLY transaction that ends with COMMIT, so the statements psycopg prepared on the
-connection stay prepared (a ROLLBACK makes psycopg deallocate them all, issue 18), and a
-write that follows on the same connection is not read-only."""
+"""A read (``unit_of_work(write=False)``) writes nothing on either backend. On PostgreSQL each
+of its statements is a READ ONLY transaction of its own, sent alone (no BEGIN, no COMMIT), on
+a pool of reading connections: the statements psycopg prepared on a connection stay prepared
+(a ROLLBACK makes psycopg deallocate them all, issue 18), and a write is not read-only."""
 
 from __future__ import annotations
 
@@ -69,5 +69,28 @@ def test_reads_keep_prepared_statements_and_writes_after_them_are_not_read_only(
 
         with db.unit_of_work(write=True) as session:
             assert session.execute(text("SHOW transaction_read_only")).scalar_one() == "off"
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_each_statement_of_a_read_is_its_own_transaction(database_urls: dict[str, str]) -> None:
+    db = Database(database_urls["postings"])
+    try:
+        with db.unit_of_work(write=False) as session:
+            session.execute(text("SELECT 1"))
+            # The two clocks agree during the first statement of a transaction only; after a
+            # BEGIN, no statement is the first.
+            alone = session.execute(
+                text("SELECT transaction_timestamp() = statement_timestamp()")
+            ).scalar_one()
+        assert alone is True
+
+        with db.unit_of_work(write=True) as session:
+            session.execute(text("SELECT 1"))
+            alone = session.execute(
+                text("SELECT transaction_timestamp() = statement_timestamp()")
+            ).scalar_one()
+        assert alone is False
     finally:
         db.close()
