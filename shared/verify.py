@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import zip_longest
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Engine, bindparam, func, select
+from sqlalchemy import ColumnElement, Engine, Text, bindparam, cast, func, select
 
 from shared.checkpoints import Checkpoint, CheckpointStore
-from shared.hashchain import GENESIS, Divergence, canonical_entry, extend, leaf_hash
+from shared.hashchain import GENESIS, Divergence, extend, stored_leaf_hash
 from shared.tables import KernelTables
 
 BATCH = 20000
@@ -103,24 +104,31 @@ def _batches(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> It
         after = batch[-1][0]
 
 
-def _rows(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> Iterator[Any]:
-    """The rows of ``_batches``, the next batch read while this one is hashed (reading
-    waits mostly on the database, which works on the other core meanwhile)."""
+def _read_ahead(batches: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """The batches, the next read while this one is hashed (reading waits mostly on the
+    database, which works on the other core meanwhile)."""
     with ThreadPoolExecutor(max_workers=1) as reader:
-        batches = _batches(engine, columns, upto)
         ahead = reader.submit(next, batches, None)
         while True:
             batch = ahead.result()
             if batch is None:
                 return
             ahead = reader.submit(next, batches, None)
-            yield from batch
+            yield batch
 
 
-def _uuid(value: UUID | bytes) -> UUID:
-    """The aggregate id as the driver gives it: PostgreSQL's a UUID, SQLite's the 16 bytes
-    the column type stored."""
-    return value if isinstance(value, UUID) else UUID(bytes=value)
+def _id_column(engine: Engine, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The aggregate id as text where the database can say it (PostgreSQL writes a UUID as
+    ``str(UUID)`` does): the driver then makes no UUID object per event."""
+    return cast(column, Text) if engine.dialect.name == "postgresql" else column
+
+
+def _id_text(value: UUID | bytes | str) -> str:
+    """The aggregate id as the driver gives it, as text: PostgreSQL's already is (see
+    ``_id_column``), SQLite's is the 16 bytes the column type stored."""
+    if isinstance(value, str):
+        return value
+    return str(value if isinstance(value, UUID) else UUID(bytes=value))
 
 
 def verify_log(
@@ -154,60 +162,64 @@ def verify_log(
     with engine.connect() as conn:
         found = conn.execute(select(*(func.coalesce(m, 0) for m in last))).one()
     upto = max(int(found[0]), int(found[1]))
-    events = _rows(engine, [e.id, e.originator_id, e.originator_version, e.topic, e.state], upto)
-    chained = _rows(engine, [c.position, c.leaf_hash, c.chain_hash], upto)
+    events = _read_ahead(
+        _batches(
+            engine,
+            [e.id, _id_column(engine, e.originator_id), e.originator_version, e.topic, e.state],
+            upto,
+        )
+    )
+    chained = _read_ahead(_batches(engine, [c.position, c.leaf_hash, c.chain_hash], upto))
     # Bound once: this loop runs once per event of the log.
-    entry_of, hash_leaf, hash_node, uuid_of = canonical_entry, leaf_hash, extend, _uuid
-    next_event, next_link = events.__next__, chained.__next__
+    hash_leaf, hash_node, id_text = stored_leaf_hash, extend, _id_text
     count, head = 0, GENESIS
-    event, link = next(events, None), next(chained, None)
-    while event is not None or link is not None:
-        # The lower of the two positions: where one side has a row the other lacks.
-        if event is None or (link is not None and link[0] < event[0]):
-            assert link is not None
-            report.events = count
-            report.divergence = Divergence(link[0], "an event in the chain is missing (deleted?)")
-            return report
-        position, originator_id, version, topic, state = event
-        if link is None or link[0] != position:
-            report.events = count
-            report.divergence = Divergence(position, "an event is not in the chain (inserted?)")
-            return report
-        leaf = hash_leaf(entry_of(position, uuid_of(originator_id), version, topic, state))
-        if leaf.hex() != link[1]:
-            report.events = count
-            report.divergence = Divergence(
-                position, "the event differs from what was chained (altered or reordered)"
-            )
-            return report
-        head = hash_node(head, leaf)
-        if head.hex() != link[2]:
-            report.events = count
-            report.divergence = Divergence(
-                position, "the stored chain does not follow from the events before it"
-            )
-            return report
-        count += 1
-        if count in checkpoints:
-            signed = checkpoints[count]
-            report.checkpoints_checked += 1
-            if signed.head != head.hex():
+    # The two streams are read a batch at a time, each the next BATCH rows by position, so
+    # while they agree their batches hold the same positions, pair by pair.
+    for event_batch, link_batch in zip_longest(events, chained, fillvalue=()):
+        for event, link in zip(event_batch, link_batch):  # noqa: B905 - unequal ends below
+            position, originator_id, version, topic, state = event
+            if link[0] != position:
+                report.events = count
+                report.divergence = _unpaired(event, link)
+                return report
+            leaf = hash_leaf(position, id_text(originator_id), version, topic, state)
+            if leaf.hex() != link[1]:
                 report.events = count
                 report.divergence = Divergence(
-                    position, f"the log differs from the checkpoint signed at {signed.signed_at}"
+                    position, "the event differs from what was chained (altered or reordered)"
                 )
                 return report
-            report.last_checkpoint = signed
-        if progress and count % BATCH == 0:
+            head = hash_node(head, leaf)
+            if head.hex() != link[2]:
+                report.events = count
+                report.divergence = Divergence(
+                    position, "the stored chain does not follow from the events before it"
+                )
+                return report
+            count += 1
+            if count in checkpoints:
+                signed = checkpoints[count]
+                report.checkpoints_checked += 1
+                if signed.head != head.hex():
+                    report.events = count
+                    report.divergence = Divergence(
+                        position,
+                        f"the log differs from the checkpoint signed at {signed.signed_at}",
+                    )
+                    return report
+                report.last_checkpoint = signed
+        if len(event_batch) != len(link_batch):
+            # One stream ended (a batch short of BATCH is its last) where the other went on:
+            # the first row past the shorter has no partner.
+            paired = min(len(event_batch), len(link_batch))
+            report.events = count
+            report.divergence = _unpaired(
+                event_batch[paired] if len(event_batch) > paired else None,
+                link_batch[paired] if len(link_batch) > paired else None,
+            )
+            return report
+        if progress:
             progress(count)
-        try:
-            event = next_event()
-        except StopIteration:
-            event = None
-        try:
-            link = next_link()
-        except StopIteration:
-            link = None
     report.events = count
     report.head = head.hex()
     beyond = [size for size in checkpoints if size > report.events]
@@ -217,6 +229,14 @@ def verify_log(
             f"the log has {report.events} events; a checkpoint signed {max(beyond)} (truncated?)",
         )
     return report
+
+
+def _unpaired(event: Any | None, link: Any | None) -> Divergence:
+    """Where the streams part: at the lower of the two positions, which the other lacks."""
+    if event is None or (link is not None and link[0] < event[0]):
+        assert link is not None
+        return Divergence(link[0], "an event in the chain is missing (deleted?)")
+    return Divergence(event[0], "an event is not in the chain (inserted?)")
 
 
 def write_checkpoint(

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, create_engine, delete, select, update
 
 from services.roi.projections.tables import kernel
-from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
+from shared import verify as verify_module
+from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash, stored_leaf_hash
 from shared.roles import Role
 from shared.settings import RoiSettings
 from tests.force import expect
@@ -140,10 +141,18 @@ def test_an_untouched_log_verifies(roi_client: TestClient) -> None:
     }
 
 
+@pytest.mark.parametrize("batch", [verify_module.BATCH, 2], ids=["one batch", "batches of 2"])
 @pytest.mark.parametrize("how", list(TAMPERING))
 def test_every_kind_of_tampering_is_found_at_its_position(
-    roi_client: TestClient, roi_settings: RoiSettings, how: str
+    roi_client: TestClient,
+    roi_settings: RoiSettings,
+    how: str,
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Read two at a time, the events and the chain part between batches when a row is
+    # missing on one side, and a stream ends a batch before the other.
+    monkeypatch.setattr(verify_module, "BATCH", batch)
     build_history(roi_client, courses=2)
     expect(roi_client.post("/audit/checkpoints", headers=AUDITOR), 201)  # size 2
     build_history(roi_client, courses=2)
@@ -226,6 +235,10 @@ def test_the_canonical_entry_is_byte_for_byte_the_sorted_json_encoding(
         separators=(",", ":"),
     ).encode()
     assert canonical_entry(position, originator, version, topic, state) == expected
+    # The verifier's one-step leaf, from the id as a UUID or as the text PostgreSQL gives.
+    leaf = leaf_hash(expected)
+    assert stored_leaf_hash(position, originator, version, topic, state) == leaf
+    assert stored_leaf_hash(position, str(originator), version, topic, state) == leaf
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])  # SQLite has one writer at a time
