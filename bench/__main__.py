@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ def main() -> None:
             # than they add (the floor itself falls by half or more from 8 to 32). Each
             # run also says what a decision cost each process, and how long the log's
             # ordering was waited for and held.
-            sweep, first = [], 0
+            sweep, floors, first = [], [], 0
             for workers in args.workers:
                 log(f"saturation: {workers} concurrent requests")
                 meter = Meter(services)
@@ -229,8 +230,14 @@ def main() -> None:
                 settle(urls)
                 first += run.sent
                 sweep.append({"workers": workers, **run.as_dict(), **meter.stop(run.ok)})
+                # The floor at the same level straight after: the machine's speed drifts by
+                # tens of percent within an hour, and a floor measured minutes later judged
+                # the decisions by another machine.
+                floors.append(_floor(base, workers, args.seconds, args.processes, log))
             results["saturation_sweep"] = sweep
             results["saturation"] = max(sweep, key=lambda r: r["throughput_per_s"])
+            results["floor_sweep"] = floors
+            results["floor"] = max(floors, key=lambda r: r["throughput_per_s"])
             rate = max(1.0, results["saturation"]["throughput_per_s"] / 2)
             log(f"offered load: half the saturation rate, {rate:.1f} decisions/s")
             half = asyncio.run(
@@ -245,26 +252,6 @@ def main() -> None:
             )
             results["half_saturation"] = {"offered_per_s": round(rate, 1), **half.as_dict()}
             settle(urls)
-            # The floor served as the services are, and by one process: at each level the
-            # better of the two, so that a second process never flatters the ratio.
-            floors = []
-            for workers in args.workers:
-                best: dict[str, Any] | None = None
-                for floor in [name for name in (FLOOR_ALONE, "floor") if name in base]:
-                    log(f"{floor}: one INSERT per request, {workers} concurrent requests")
-                    run = asyncio.run(
-                        closed_loop(
-                            base[floor], floor_row, {}, workers=workers, seconds=args.seconds
-                        )
-                    )
-                    served = args.processes if floor == "floor" else 1
-                    measured = {"workers": workers, "processes": served, **run.as_dict()}
-                    if best is None or measured["throughput_per_s"] > best["throughput_per_s"]:
-                        best = measured
-                assert best is not None
-                floors.append(best)
-            results["floor_sweep"] = floors
-            results["floor"] = max(floors, key=lambda r: r["throughput_per_s"])
             log(f"generating {args.events} events")
             results["generate"] = bulk("generate", urls["postings"], str(args.events))
             # Appeals follows postings' feed through the generated events too. Left to do it
@@ -297,6 +284,23 @@ def main() -> None:
     Path("var/bench-results.json").write_text(json.dumps(results, indent=1))
     write_report(results, Path(args.out), command=" ".join(["./dev bench", *sys.argv[1:]]))
     log(f"written to {args.out}")
+
+
+def _floor(
+    base: dict[str, str], workers: int, seconds: float, processes: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """The floor at one level of concurrency, served as the services are and by one process:
+    the better of the two, so that a second process never flatters the ratio."""
+    best: dict[str, Any] | None = None
+    for floor in [name for name in (FLOOR_ALONE, "floor") if name in base]:
+        log(f"{floor}: one INSERT per request, {workers} concurrent requests")
+        run = asyncio.run(closed_loop(base[floor], floor_row, {}, workers=workers, seconds=seconds))
+        served = processes if floor == "floor" else 1
+        measured = {"workers": workers, "processes": served, **run.as_dict()}
+        if best is None or measured["throughput_per_s"] > best["throughput_per_s"]:
+            best = measured
+    assert best is not None
+    return best
 
 
 async def _seed(base: str, count: int) -> dict[str, Any]:

@@ -141,7 +141,8 @@ and measures rebuild, verification and the auditor's timeline against it. Raw fi
 {table}
 
 Throughput by concurrency (closed loop, each level for the same time; the best is the
-saturation figure above):
+saturation figure above). The floor at each level is measured straight after the decisions
+at that level, so that both are measured on the machine as it was then:
 
 | concurrent requests | decisions | p50 | p99 | floor |
 | --- | --- | --- | --- | --- |
