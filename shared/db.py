@@ -5,6 +5,7 @@ commit together or not at all."""
 from __future__ import annotations
 
 import functools
+import select
 import threading
 import time
 from collections.abc import Iterator
@@ -47,10 +48,11 @@ class Database:
             ensure_sqlite_folder(url)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            # Last in, first out: the connection used last is used next, so under load a
-            # few connections stay warm (their prepared statements with them) and the rest
-            # sit idle, to be asked whether they live when next wanted.
-            kwargs.update(pool_size=10, max_overflow=20, pool_use_lifo=True)
+            # Two pools (below) of half the size one pool had: a process keeps as many
+            # connections idle, and opens as many at most, as it did with one. Last in,
+            # first out: the connection used last is used next, so under load a few stay
+            # warm (their prepared statements with them) and the rest sit idle.
+            kwargs.update(pool_size=5, max_overflow=10, pool_use_lifo=True)
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _make_sqlite_transactional(self.engine)
@@ -64,12 +66,8 @@ class Database:
             # it is when the statement starts, so nothing a read saw changes. No ROLLBACK
             # is ever sent, so the statements psycopg prepared on a connection stay
             # prepared (a ROLLBACK deallocates them all).
-            self._reading = create_engine(
-                self.url,
-                **kwargs,
-                isolation_level="AUTOCOMMIT",
-                connect_args={"options": _read_only_options(self.url.query.get("options"))},
-            )
+            self._reading = create_engine(self.url, **kwargs, isolation_level="AUTOCOMMIT")
+            _read_only_sessions(self._reading)
             for engine in (self.engine, self._reading):
                 _ping_when_idle(engine, idle_ping_seconds)
         self.sessions = scoped_session(
@@ -136,20 +134,28 @@ class Database:
             self._reading.dispose()
 
 
-def _read_only_options(given: str | tuple[str, ...] | None) -> str:
-    """libpq's ``options`` for a reading connection: the URL's own, then every transaction
-    READ ONLY by default."""
-    own = " ".join([given] if isinstance(given, str) else list(given or ()))
-    return f"{own} -c default_transaction_read_only=on".strip()
+def _read_only_sessions(engine: Engine) -> None:
+    """Every transaction on the engine's connections READ ONLY, set once as each connection
+    is made: a setting of the session, so the connection's own options (the URL's, or
+    PGOPTIONS) stay as they are for reads as for writes."""
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_connection: Any, _record: Any) -> None:
+        # In autocommit already (the engine's), so the setting is not undone by a rollback.
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET SESSION default_transaction_read_only = on")
 
 
 def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
-    """Ask a pooled connection whether it still lives only when it has been idle longer than
-    ``idle_seconds``: the database may have restarted, or closed it, meanwhile. Asking at
-    every checkout (SQLAlchemy's ``pool_pre_ping``) cost a round trip before every unit of
-    work, a thirteenth of a decision's and a quarter of a one-statement read's. A connection
-    found dead is discarded and the pool hands out another (SQLAlchemy's
-    ``DisconnectionError`` protocol), so the caller never sees it."""
+    """Ask a pooled connection whether it still lives when it has been idle longer than
+    ``idle_seconds``, or when the server has sent it something while it sat in the pool:
+    an idle connection is sent nothing but its end (a restart or an administrator closing
+    it sends a FATAL message, then closes the socket). Asking at every checkout
+    (SQLAlchemy's ``pool_pre_ping``) cost a round trip before every unit of work, a
+    thirteenth of a decision's and a quarter of a one-statement read's; looking at the
+    socket costs a system call. A connection found dead is discarded and the pool hands
+    out another (SQLAlchemy's ``DisconnectionError`` protocol), so the caller never sees
+    it."""
 
     @event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection: Any, record: Any) -> None:
@@ -159,13 +165,25 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         returned = record.info.get(_RETURNED_AT)
-        if returned is None or time.monotonic() - returned <= idle_seconds:
-            # A new connection was just made; a returned one was in use moments ago.
+        if returned is None:
+            return  # made just now
+        errors = engine.dialect.loaded_dbapi.Error
+        warm = time.monotonic() - returned <= idle_seconds
+        if warm and not _sent_something(dbapi_connection, errors):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
+        except errors as exc:
             raise DisconnectionError("the pooled connection had closed") from exc
+
+
+def _sent_something(dbapi_connection: Any, errors: type[Exception]) -> bool:
+    """Whether the server has written to this idle connection (or closed it)."""
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError, errors):
+        return True  # no socket to look at: asking will tell
+    return bool(readable)
 
 
 #: Key in a pooled connection's ``info``: when it was last returned to the pool.

@@ -1,6 +1,7 @@
-"""A pooled connection is asked whether it still lives only after it has sat idle (issue 18:
-asking before every unit of work cost a round trip each). One the server closed meanwhile is
-replaced, and the unit of work that wanted it never sees it."""
+"""A pooled connection is asked whether it still lives only after it has sat idle, or when the
+server has written to it while it sat in the pool (issue 18: asking before every unit of
+work cost a round trip each). One the server closed meanwhile is replaced, and the unit of
+work that wanted it never sees it, however recently it was used."""
 
 from __future__ import annotations
 
@@ -37,11 +38,14 @@ def _terminate(url: str, pid: int) -> None:
         engine.dispose()
 
 
+@pytest.mark.parametrize("idle", [0.0, 3600.0], ids=["asked as idle", "used moments ago"])
 @pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
-def test_a_connection_closed_while_idle_is_replaced_unseen(
-    database_urls: dict[str, str], write: bool
+def test_a_connection_closed_in_the_pool_is_replaced_unseen(
+    database_urls: dict[str, str], write: bool, idle: float
 ) -> None:
-    db = Database(database_urls["postings"], idle_ping_seconds=0)
+    # Used moments ago, it is not asked for its age; the server's closing it is seen on
+    # its socket.
+    db = Database(database_urls["postings"], idle_ping_seconds=idle)
     try:
         first = _backend_pid(db, write=write)
         _terminate(database_urls["postings"], first)

@@ -94,3 +94,17 @@ def test_each_statement_of_a_read_is_its_own_transaction(database_urls: dict[str
         assert alone is False
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_reads_keep_the_connections_own_settings(database_urls: dict[str, str]) -> None:
+    """Read-only is a setting of the reading session, made as it connects: the settings the
+    URL gives (or PGOPTIONS) hold for reads as for writes."""
+    url = f"{database_urls['postings']}?options=-c%20statement_timeout%3D4321"
+    db = Database(url)
+    try:
+        for write in (False, True):
+            with db.unit_of_work(write=write) as session:
+                assert session.execute(text("SHOW statement_timeout")).scalar_one() == "4321ms"
+    finally:
+        db.close()
