@@ -77,21 +77,15 @@ def test_reads_keep_prepared_statements_and_writes_after_them_are_not_read_only(
 def test_each_statement_of_a_read_is_its_own_transaction(database_urls: dict[str, str]) -> None:
     db = Database(database_urls["postings"])
     try:
-        with db.unit_of_work(write=False) as session:
-            session.execute(text("SELECT 1"))
-            # The two clocks agree during the first statement of a transaction only; after a
-            # BEGIN, no statement is the first.
-            alone = session.execute(
-                text("SELECT transaction_timestamp() = statement_timestamp()")
-            ).scalar_one()
-        assert alone is True
-
-        with db.unit_of_work(write=True) as session:
-            session.execute(text("SELECT 1"))
-            alone = session.execute(
-                text("SELECT transaction_timestamp() = statement_timestamp()")
-            ).scalar_one()
-        assert alone is False
+        # A read's second statement is alone; a write's follows its BEGIN.
+        for write, alone in ((False, True), (True, False)):
+            with db.unit_of_work(write=write) as session:
+                session.execute(text("SELECT 1"))
+                # The two clocks agree during the first statement of a transaction only.
+                first = session.execute(
+                    text("SELECT transaction_timestamp() = statement_timestamp()")
+                ).scalar_one()
+            assert first is alone
     finally:
         db.close()
 
