@@ -7,7 +7,6 @@ leaves can be added later without migrating data."""
 
 from __future__ import annotations
 
-import base64
 import binascii
 import functools
 import hashlib
@@ -28,13 +27,19 @@ def canonical_entry(
     what ``json.dumps(..., sort_keys=True, separators=(",", ":"))`` gives (a test holds the
     two equal), because verification runs it for every event of a log: one formatting of
     bytes, with each record's id and each topic turned into JSON once."""
-    return _ENTRY % (position, _json_id(originator_id), version, _b64(state), _json_string(topic))
+    return _ENTRY % (
+        position,
+        _json_id(originator_id),
+        version,
+        _b2a(state, newline=False),
+        _json_string(topic),
+    )
 
 
 _ENTRY = b'{"id":%d,"originator_id":%s,"originator_version":%d,"state":"%s","topic":%s}'
 _LEAF_ENTRY = _LEAF + _ENTRY
-_b64 = base64.b64encode
 _sha256 = hashlib.sha256
+#: base64.b64encode is this, with a Python call around it.
 _b2a = binascii.b2a_base64
 
 
@@ -56,15 +61,15 @@ def leaf_hash(entry: bytes) -> bytes:
 def stored_leaf_hash(
     position: int, originator_id: UUID | str, version: int, topic: str, state: bytes
 ) -> bytes:
-    """``leaf_hash(canonical_entry(...))`` in one formatting and one hash, the leaf's prefix
-    part of the format: verification runs it for every event of a log."""
+    """A stored event's leaf, ``leaf_hash(canonical_entry(...))``, in one formatting and one
+    hash, the leaf's prefix part of the format: what writing, verifying and replaying the
+    chain all compute, verification once for every event of a log."""
     return _sha256(
         _LEAF_ENTRY
         % (
             position,
             _json_id(originator_id),
             version,
-            # base64.b64encode is this and a Python call around it.
             _b2a(state, newline=False),
             _json_string(topic),
         )

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from shared import arrival, ordering_timings, unnest
 from shared.errors import ConcurrentChange
-from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash
+from shared.hashchain import GENESIS, extend, stored_leaf_hash
 
 #: Key in ``Session.info``: the events this unit of work stored, by log, not yet written.
 _PENDING = "log_write.pending"
@@ -148,9 +148,7 @@ def _links(
     head = bytes.fromhex(last) if last else GENESIS
     links = []
     for position, s in zip(ids, stored, strict=True):
-        leaf = leaf_hash(
-            canonical_entry(position, s.originator_id, s.originator_version, s.topic, s.state)
-        )
+        leaf = stored_leaf_hash(position, s.originator_id, s.originator_version, s.topic, s.state)
         head = extend(head, leaf)
         links.append({"position": position, "leaf_hash": leaf.hex(), "chain_hash": head.hex()})
     return links

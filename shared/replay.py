@@ -17,7 +17,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 
 from shared.audit_trail import state_of
 from shared.checkpoints import Checkpoint, verify_signature
-from shared.hashchain import canonical_entry, extend, leaf_hash
+from shared.hashchain import extend, stored_leaf_hash
 
 
 @dataclass
@@ -82,10 +82,8 @@ def replay_export(
         item = json.loads(text)
         position = item["position"]
         state = base64.b64decode(item["state"])
-        leaf = leaf_hash(
-            canonical_entry(
-                position, item["originator_id"], item["originator_version"], item["topic"], state
-            )
+        leaf = stored_leaf_hash(
+            position, item["originator_id"], item["originator_version"], item["topic"], state
         )
         if leaf.hex() != item["leaf_hash"]:
             report.problems.append({"position": position, "reason": "the event was altered"})
