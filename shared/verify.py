@@ -123,12 +123,10 @@ def _id_column(engine: Engine, column: ColumnElement[Any]) -> ColumnElement[Any]
     return cast(column, Text) if engine.dialect.name == "postgresql" else column
 
 
-def _id_text(value: UUID | bytes | str) -> str:
+def _id_text(value: bytes | str) -> str:
     """The aggregate id as the driver gives it, as text: PostgreSQL's already is (see
     ``_id_column``), SQLite's is the 16 bytes the column type stored."""
-    if isinstance(value, str):
-        return value
-    return str(value if isinstance(value, UUID) else UUID(bytes=value))
+    return value if isinstance(value, str) else str(UUID(bytes=value))
 
 
 def verify_log(
@@ -179,45 +177,33 @@ def verify_log(
         for event, link in zip(event_batch, link_batch):  # noqa: B905 - unequal ends below
             position, originator_id, version, topic, state = event
             if link[0] != position:
-                report.events = count
-                report.divergence = _unpaired(event, link)
-                return report
+                return _diverged(report, count, _unpaired(event, link))
             leaf = hash_leaf(position, id_text(originator_id), version, topic, state)
             if leaf.hex() != link[1]:
-                report.events = count
-                report.divergence = Divergence(
-                    position, "the event differs from what was chained (altered or reordered)"
-                )
-                return report
+                return _diverged(report, count, Divergence(position, _ALTERED))
             head = hash_node(head, leaf)
             if head.hex() != link[2]:
-                report.events = count
-                report.divergence = Divergence(
-                    position, "the stored chain does not follow from the events before it"
-                )
-                return report
+                return _diverged(report, count, Divergence(position, _UNCHAINED))
             count += 1
             if count in checkpoints:
                 signed = checkpoints[count]
                 report.checkpoints_checked += 1
                 if signed.head != head.hex():
-                    report.events = count
-                    report.divergence = Divergence(
-                        position,
-                        f"the log differs from the checkpoint signed at {signed.signed_at}",
-                    )
-                    return report
+                    differs = f"the log differs from the checkpoint signed at {signed.signed_at}"
+                    return _diverged(report, count, Divergence(position, differs))
                 report.last_checkpoint = signed
         if len(event_batch) != len(link_batch):
             # One stream ended (a batch short of BATCH is its last) where the other went on:
             # the first row past the shorter has no partner.
             paired = min(len(event_batch), len(link_batch))
-            report.events = count
-            report.divergence = _unpaired(
-                event_batch[paired] if len(event_batch) > paired else None,
-                link_batch[paired] if len(link_batch) > paired else None,
+            return _diverged(
+                report,
+                count,
+                _unpaired(
+                    event_batch[paired] if len(event_batch) > paired else None,
+                    link_batch[paired] if len(link_batch) > paired else None,
+                ),
             )
-            return report
         if progress:
             progress(count)
     report.events = count
@@ -228,6 +214,17 @@ def verify_log(
             report.events + 1,
             f"the log has {report.events} events; a checkpoint signed {max(beyond)} (truncated?)",
         )
+    return report
+
+
+_ALTERED = "the event differs from what was chained (altered or reordered)"
+_UNCHAINED = "the stored chain does not follow from the events before it"
+
+
+def _diverged(report: VerifyReport, verified: int, divergence: Divergence) -> VerifyReport:
+    """The report, stopped at the first divergence, ``verified`` events before it."""
+    report.events = verified
+    report.divergence = divergence
     return report
 
 
