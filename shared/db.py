@@ -141,7 +141,8 @@ def _read_only_sessions(engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _read_only(dbapi_connection: Any, _record: Any) -> None:
-        # In autocommit already (the engine's), so the setting is not undone by a rollback.
+        # Autocommit, as the engine's isolation level makes it anyway, from the start: the
+        # setting then needs no COMMIT, and no rollback can undo it.
         dbapi_connection.autocommit = True
         dbapi_connection.execute("SET SESSION default_transaction_read_only = on")
 
@@ -157,6 +158,8 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
     out another (SQLAlchemy's ``DisconnectionError`` protocol), so the caller never sees
     it."""
 
+    errors = engine.dialect.loaded_dbapi.Error
+
     @event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection: Any, record: Any) -> None:
         if record is not None:
@@ -167,7 +170,6 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
         returned = record.info.get(_RETURNED_AT)
         if returned is None:
             return  # made just now
-        errors = engine.dialect.loaded_dbapi.Error
         warm = time.monotonic() - returned <= idle_seconds
         if warm and not _sent_something(dbapi_connection, errors):
             return
