@@ -18,4 +18,7 @@ COPY --from=console-assets /frontend/node_modules/govuk-frontend/dist ./services
 COPY --from=console-assets /frontend/dist ./services/console/frontend/dist
 COPY migrations ./migrations
 COPY alembic.ini ./
+# Compiled here, as pip compiled the packages: PYTHONDONTWRITEBYTECODE (and a user who may
+# not write) would otherwise have every process compile every module it imports.
+RUN python -m compileall -q shared services migrations
 USER nobody

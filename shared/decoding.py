@@ -107,8 +107,10 @@ def _decode(where: str, url: str, page_size: int, ready: Any, go: Any, pages: An
         ready.set()
         if not _told(go):
             return
-        mapper = application.offline_mapper(DatabaseKeyring(db, kernel.officer_keys, SystemClock()))
+        keyring = DatabaseKeyring(db, kernel.officer_keys, SystemClock())
         with db.unit_of_work(write=False) as session, collector_paused() as paused:
+            # Read once told: the rebuild holds the log by then (see KeysAsRead).
+            mapper = application.offline_mapper(keyring.as_read_now())
             after = 0
             while True:
                 page = read_page(session, kernel, after, page_size)

@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Engine, Text, bindparam, cast, func, select
 
 from shared.checkpoints import Checkpoint, CheckpointStore
+from shared.db import driver_rows
 from shared.hashchain import GENESIS, Divergence, extend, stored_leaf_hash
 from shared.tables import KernelTables
 
@@ -80,21 +81,8 @@ def _batches(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> It
     )
     after = -1
     while True:
-        params = compiled.construct_params({"after": after})
         with engine.connect() as conn:
-            driver = conn.connection.driver_connection
-            # PostgreSQL's binary form: the stored bytes as they are, not hex text to decode.
-            cursor = (
-                driver.cursor(binary=True)  # type: ignore[union-attr]
-                if engine.dialect.name == "postgresql"
-                else driver.cursor()  # type: ignore[union-attr]
-            )
-            if compiled.positiontup is not None:
-                cursor.execute(str(compiled), [params[name] for name in compiled.positiontup])
-            else:
-                cursor.execute(str(compiled), params)
-            batch = cursor.fetchall()
-            cursor.close()
+            batch = driver_rows(conn, compiled, {"after": after})
         if batch and batch[-1][0] > upto:
             yield [row for row in batch if row[0] <= upto]
             return
