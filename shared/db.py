@@ -347,8 +347,11 @@ def driver_rows(connection: Connection, compiled: Compiled, params: dict[str, An
     """``compiled``'s rows on ``connection`` (in its transaction), as the driver's own
     tuples: for the reads that walk the whole log (verification, a rebuild), where building
     SQLAlchemy's rows cost as much again as reading them. On PostgreSQL the values come in
-    its binary form, bytes as they are stored where the text form is hex to decode. No
-    result processing is applied: the caller converts what its columns need."""
+    its binary form, bytes as they are stored where the text form is hex to decode.
+
+    What SQLAlchemy would do around the statement is not done: no result processing (the
+    caller converts what its columns need), no bind processing of parameters (pass values
+    the driver takes as they are: integers, text), and no expanding of ``in_`` lists."""
     values: dict[str, Any] = dict(compiled.construct_params(params) or {})
     # Drivers that take parameters by position (SQLite's) name them in this order.
     positions: list[str] | None = getattr(compiled, "positiontup", None)
