@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from shared.eventstore import LedgerApplication
 from shared.export import export_log, officer_keys
 from shared.replay import case_states, load_checkpoints, replay_export
-from shared.sealing import FileKeyring
+from shared.sealing import HeldKeys
 from shared.settings import SETTINGS_BY_SERVICE
 
 #: Where each service's application class lives: replay needs only its mapper.
@@ -30,7 +30,7 @@ APPLICATIONS = {
 }
 
 
-def service_mapper(service: str, keyring: FileKeyring | None = None) -> Mapper[Any]:
+def service_mapper(service: str, keyring: HeldKeys | None = None) -> Mapper[Any]:
     module, name = APPLICATIONS[service]
     application: type[LedgerApplication] = getattr(importlib.import_module(module), name)
     return application.offline_mapper(keyring)
@@ -88,7 +88,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     checkpoints, public_key = (
         load_checkpoints(Path(args.checkpoints)) if args.checkpoints else ([], None)
     )
-    keyring = FileKeyring(json.loads(Path(args.keys).read_text())["keys"]) if args.keys else None
+    keyring = (
+        HeldKeys.from_export(json.loads(Path(args.keys).read_text())["keys"]) if args.keys else None
+    )
     with Path(args.export).open() as lines:
         report, aggregates = replay_export(
             lines,

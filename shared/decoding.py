@@ -109,7 +109,7 @@ def _decode(where: str, url: str, page_size: int, ready: Any, go: Any, pages: An
             return
         keyring = DatabaseKeyring(db, kernel.officer_keys, SystemClock())
         with db.unit_of_work(write=False) as session, collector_paused() as paused:
-            # Read once told: the rebuild holds the log by then (see KeysAsRead).
+            # Read once told: the rebuild holds the log by then (see DatabaseKeyring.as_read_now).
             mapper = application.offline_mapper(keyring.as_read_now())
             after = 0
             while True:

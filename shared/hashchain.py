@@ -27,7 +27,13 @@ def canonical_entry(
     what ``json.dumps(..., sort_keys=True, separators=(",", ":"))`` gives (a test holds the
     two equal), because verification runs it for every event of a log: one formatting of
     bytes, with each record's id and each topic turned into JSON once."""
-    return _ENTRY % (
+    return _ENTRY % _entry_fields(position, originator_id, version, topic, state)
+
+
+def _entry_fields(
+    position: int, originator_id: UUID | str, version: int, topic: str, state: bytes
+) -> tuple[int, bytes, int, bytes, bytes]:
+    return (
         position,
         _json_id(originator_id),
         version,
@@ -65,14 +71,7 @@ def stored_leaf_hash(
     hash, the leaf's prefix part of the format: what writing, verifying and replaying the
     chain all compute, verification once for every event of a log."""
     return _sha256(
-        _LEAF_ENTRY
-        % (
-            position,
-            _json_id(originator_id),
-            version,
-            _b2a(state, newline=False),
-            _json_string(topic),
-        )
+        _LEAF_ENTRY % _entry_fields(position, originator_id, version, topic, state)
     ).digest()
 
 

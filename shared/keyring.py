@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.db import Database, insert_if_absent
 from shared.rules.retention import NothingIsRecordedAfterDisposal
-from shared.sealing import DISPOSED
+from shared.sealing import DISPOSED, HeldKeys
 
 #: Key in ``Session.info``: the officers whose personal data this unit of work sealed.
 WRITTEN_ABOUT = "officer_keys_written_about"
@@ -140,30 +140,16 @@ class DatabaseKeyring:
         )
         return {row.officer_id: bytes(row.key) for row in rows}
 
-    def as_read_now(self) -> KeysAsRead:
+    def as_read_now(self) -> HeldKeys:
         """Every officer's key as this unit of work reads them now, in one statement, for a
-        replay of the whole log that writes nothing."""
+        replay of the whole log that writes nothing: the rebuild's decoder
+        (shared.decoding), which asked an officer at a time (3,000 statements for 300,000
+        events, 2.3 s of 11 s of decoding). Read once the rebuild holds the log, they are
+        the keys of the log it reads: a key is made, and a disposal destroys one, only in a
+        transaction that commits through the log, after the rebuild. An officer with no
+        key, or none any more, reads as disposed, as from the database."""
         rows = self._db.sessions().execute(select(self._table.c.officer_id, self._table.c.key))
-        return KeysAsRead(
-            {row.officer_id: bytes(row.key) if row.key is not None else None for row in rows}
+        return HeldKeys(
+            {row.officer_id: bytes(row.key) if row.key is not None else None for row in rows},
+            missing=DISPOSED,
         )
-
-
-class KeysAsRead:
-    """Officers' keys as read at one moment (``DatabaseKeyring.as_read_now``), for the
-    rebuild's decoder (shared.decoding): read an officer at a time, 300,000 events asked
-    3,000 statements (2.3 s of 11 s of decoding), and every sealed field looked in the unit
-    of work's cache. Read once the rebuild holds the log, they are the keys of the log it
-    reads: a disposal commits with its event, which waits for the rebuild. An officer with
-    no key, or none any more, reads as disposed, as from the database."""
-
-    missing = DISPOSED
-
-    def __init__(self, keys: dict[str, bytes | None]) -> None:
-        self._keys = keys
-
-    def for_writing(self, officer_id: str) -> bytes:
-        raise PermissionError("a replay writes nothing")
-
-    def for_reading(self, officer_id: str) -> bytes | None:
-        return self._keys.get(officer_id)

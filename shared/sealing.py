@@ -251,16 +251,25 @@ def _associated(officer_id: str, bound_to: str) -> bytes:
     return officer_id.encode() if not bound_to else f"{officer_id}\n{bound_to}".encode()
 
 
-class FileKeyring:
-    """Keys handed to an auditor with an export, for an offline replay: read-only."""
+class HeldKeys:
+    """Officers' keys held in memory, for a replay that writes nothing: those handed to an
+    auditor with an export (``from_export``), or every key a service's database held at one
+    moment (``DatabaseKeyring.as_read_now``, for the rebuild's decoder). ``missing``: what a
+    value reads as whose officer's key is not among them."""
 
-    missing = UNREADABLE
+    def __init__(self, keys: dict[str, bytes | None], *, missing: str) -> None:
+        self._keys = keys
+        self.missing = missing
 
-    def __init__(self, keys: dict[str, str]) -> None:
-        self._keys = {officer: base64.b64decode(key) for officer, key in keys.items()}
+    @classmethod
+    def from_export(cls, keys: dict[str, str]) -> HeldKeys:
+        """The key file of an export: base64 keys, and what it lacks is unreadable here."""
+        return cls(
+            {officer: base64.b64decode(key) for officer, key in keys.items()}, missing=UNREADABLE
+        )
 
     def for_writing(self, officer_id: str) -> bytes:
-        raise PermissionError("an offline replay writes nothing")
+        raise PermissionError("a replay writes nothing")
 
     def for_reading(self, officer_id: str) -> bytes | None:
         return self._keys.get(officer_id)
