@@ -10,7 +10,7 @@ TARGETS = {
     "sustained": "judged against the floor, below",
     "p99_at_half": "p99 ≤ 100 ms at half the saturation rate",
     "floor_ratio": "≥ 0.3 of the floor",
-    "rebuild": "≤ 60 s within 1 GiB for 1,000,000 events",
+    "rebuild": "≤ 60 s and ≤ 8 times the plain ordered read, within 1 GiB, for 1,000,000 events",
     "verify": "≥ 100,000 events/s",
     "timeline": "p99 ≤ 20 ms",
 }
@@ -75,7 +75,9 @@ def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
             f"{rebuild['peak_mib']} MiB; a plain ordered read takes {read['seconds']} s "
             f"(rebuild/read {rebuild_ratio:.1f} times)",
             TARGETS["rebuild"],
-            _met(rebuild["seconds"] <= 60 and rebuild["peak_mib"] <= 1024)
+            # Both lines: 60 s on this machine, and 8 times the read on whatever hour of it
+            # the run fell in (issue 18, point 4).
+            _met(rebuild["seconds"] <= 60 and rebuild_ratio <= 8 and rebuild["peak_mib"] <= 1024)
             if rebuild["events"] >= 1_000_000
             else "not judged: fewer than 1,000,000 events this run",
         ),
