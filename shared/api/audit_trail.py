@@ -4,13 +4,11 @@ as it stood at any past moment (issue 6; L1 record keeping)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from shared import lengths
@@ -65,59 +63,30 @@ class CaseState(BaseModel):
     state: dict[str, Any]
 
 
-def search_decisions(
-    ctx: Operating,
-    paging: Paging,
-    officer_id: Annotated[str | None, Query(max_length=lengths.OFFICER_ID)] = None,
-    clause: Annotated[
-        str | None, Query(max_length=lengths.CLAUSE, description="e.g. L1800 3.7.1")
-    ] = None,
-    actor_id: Annotated[
-        str | None, Query(max_length=lengths.SUBJECT, description="Who decided")
-    ] = None,
-    kind: Annotated[
-        str | None, Query(max_length=lengths.KEYWORD, description="Kind of case")
-    ] = None,
-    type: Annotated[
-        str | None, Query(max_length=lengths.EVENT_TYPE, description="Event type")
-    ] = None,
-    outcome: Annotated[
-        Literal["decided", "recorded", "refused"] | None,
-        Query(description="Decisions, acts that decide nothing, or refused commands"),
-    ] = None,
-    case_id: UUID | None = None,
-    decided_from: Annotated[Moment | None, Query(alias="from")] = None,
-    decided_to: Annotated[Moment | None, Query(alias="to")] = None,
-) -> Page[AuditAct]:
-    return decisions_page(
-        ctx.runtime,
-        DecisionFilter(
-            officer_id=officer_id,
-            clause=clause,
-            actor_id=actor_id,
-            kind=kind,
-            type=type,
-            outcome=outcome,
-            case_id=str(case_id) if case_id else None,
-            decided_from=decided_from,
-            decided_to=decided_to,
-        ),
-        paging,
-        reader=ctx.caller.role,
+class DecisionFilter(BaseModel):
+    """Which acts to list. Read from the query as one model: validated in one pass, where
+    FastAPI validated eleven parameters one by one (a third of a peer's CPU answering the
+    timeline's question). A name not listed here is ignored, as on every endpoint."""
+
+    model_config = ConfigDict(frozen=True)
+
+    officer_id: str | None = Field(None, max_length=lengths.OFFICER_ID)
+    clause: str | None = Field(None, max_length=lengths.CLAUSE, description="e.g. L1800 3.7.1")
+    actor_id: str | None = Field(None, max_length=lengths.SUBJECT, description="Who decided")
+    kind: str | None = Field(None, max_length=lengths.KEYWORD, description="Kind of case")
+    type: str | None = Field(None, max_length=lengths.EVENT_TYPE, description="Event type")
+    outcome: Literal["decided", "recorded", "refused"] | None = Field(
+        None, description="Decisions, acts that decide nothing, or refused commands"
     )
+    case_id: UUID | None = None
+    decided_from: Moment | None = Field(None, alias="from")
+    decided_to: Moment | None = Field(None, alias="to")
 
 
-@dataclass(frozen=True)
-class DecisionFilter:
-    officer_id: str | None = None
-    clause: str | None = None
-    actor_id: str | None = None
-    kind: str | None = None
-    type: str | None = None
-    outcome: str | None = None
-    case_id: str | None = None
-    decided_from: datetime | None = None
-    decided_to: datetime | None = None
+def search_decisions(
+    ctx: Operating, paging: Paging, where: Annotated[DecisionFilter, Query()]
+) -> Page[AuditAct]:
+    return decisions_page(ctx.runtime, where, paging, reader=ctx.caller.role)
 
 
 def decisions_page(
@@ -141,7 +110,7 @@ def decisions_page(
         (index.c.kind, where.kind),
         (index.c.event_type, where.type),
         (index.c.outcome, where.outcome),
-        (index.c.case_id, where.case_id),
+        (index.c.case_id, str(where.case_id) if where.case_id else None),
     ):
         if value is not None:
             query = query.where(column == value)
