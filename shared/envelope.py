@@ -8,10 +8,23 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+#: Values that are JSON as they are, by exact type (a subclass, such as a ``str`` enum, is
+#: not: it goes the long way).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
 
 def jsonable(value: Any) -> Any:
     """Plain JSON for a domain value: dates as ISO strings, enums by value, value objects
     as objects."""
+    # The plain cases first, by exact type: a decision's facts are mostly strings, numbers
+    # and dicts of them, and every feed item and auditor's act walks them (issue 18).
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else _key(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
