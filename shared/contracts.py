@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
+from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ConfigDict
 
 from shared.envelope import jsonable
@@ -118,6 +119,9 @@ class ContractMap:
     def __init__(self) -> None:
         self._mappers: dict[type[Any], Mapper] = {}
         self._models: dict[type[Any], type[Contract]] = {}
+        #: Each published type's stored topics, made at the first ``topics_of`` after the
+        #: last registration.
+        self._topics: dict[str, tuple[str, ...]] | None = None
 
     def maps(
         self, event_class: type[E], model: type[Contract]
@@ -129,6 +133,7 @@ class ContractMap:
                 raise ValueError(f"{event_class.__qualname__} is mapped twice")
             self._mappers[event_class] = mapper
             self._models[event_class] = model
+            self._topics = None
             return mapper
 
         return register
@@ -138,6 +143,16 @@ class ContractMap:
 
     def model_of(self, event_class: type[Any]) -> type[Contract]:
         return self._models[event_class]
+
+    def topics_of(self, types: Iterable[str]) -> list[str]:
+        """The stored topics of the events published as these ``types``, for a feed read
+        filtered to them; a type this service does not publish has none."""
+        if self._topics is None:
+            topics: dict[str, list[str]] = {}
+            for event_class, model in self._models.items():
+                topics.setdefault(model.TYPE, []).append(get_topic(event_class))
+            self._topics = {name: tuple(found) for name, found in topics.items()}
+        return sorted({topic for name in types for topic in self._topics.get(name, ())})
 
     def publish(self, position: int, event: Any, reader: Role) -> FeedItem:
         try:
@@ -161,6 +176,11 @@ class ContractMap:
 
 class UnknownContractVersion(Exception):
     """A feed item of a type this consumer follows, in a version it does not know."""
+
+
+def types_of(models: Iterable[type[Contract]]) -> list[str]:
+    """The published types of these models, as a follower asks its feed for them."""
+    return sorted({model.TYPE for model in models})
 
 
 def parse_item(item: dict[str, Any], models: Iterable[type[Contract]]) -> Contract | None:

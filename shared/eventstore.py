@@ -294,6 +294,10 @@ class LedgerApplication(Application[UUID]):
         assert isinstance(keyring, DatabaseKeyring)
         return keyring
 
+    def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
+        """A page of this log's events opened, each officer's key read once for the page."""
+        return cast(SealingMapper, self.mapper).to_domain_events(stored_events)
+
     def construct_factory(self, env: Any) -> InfrastructureFactory[Any]:
         factory = LedgerFactory(env)
         factory.datastore.set_scoped_session(self.db.sessions)

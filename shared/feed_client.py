@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,28 +20,48 @@ class FeedError(Exception):
     """The feed answered, but not with a page of events."""
 
 
+@dataclass(frozen=True)
+class FeedRead:
+    """One page of a feed: its items, and where to read on from (past events of the types
+    not asked for, when the page reached the feed's end)."""
+
+    items: list[dict[str, Any]]
+    last_id: int
+
+
 class FeedClient:
     def __init__(
         self,
         base_url: str,
         token: Callable[[], str],
         *,
+        types: Iterable[str] | None = None,
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """``types``: only the events published as these types, where a follower acts on
+        a few of a busy feed's types (the feed then passes over the rest without
+        decoding them); every event when None."""
+        if isinstance(types, str):
+            raise TypeError("types: name each type, not one string of them")
         self._token = token
+        self._types = sorted(set(types)) if types is not None else None
         self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 
-    def read(self, *, after: int, limit: int) -> list[dict[str, Any]]:
+    def read(self, *, after: int, limit: int) -> FeedRead:
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if self._types is not None:
+            params["types"] = ",".join(self._types)
         response = self._http.get(
-            "/events",
-            params={"after": after, "limit": limit},
-            headers={"Authorization": f"Bearer {self._token()}"},
+            "/events", params=params, headers={"Authorization": f"Bearer {self._token()}"}
         )
         if response.status_code != 200:
             raise FeedError(f"feed answered {response.status_code}: {response.text[:200]}")
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
+        page = response.json()
+        try:
+            return FeedRead(items=page["items"], last_id=int(page["last_id"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FeedError(f"feed answered a page without items or last_id: {exc}") from None
 
     def close(self) -> None:
         self._http.close()

@@ -94,25 +94,28 @@ class Follower:
 
     def run_once(self) -> int:
         """Apply the next batch; returns how many events took effect."""
-        items = self._client.read(after=self.position(), limit=self._batch_size)
-        self._read_last = len(items)
-        if not items:
+        after = self.position()
+        page = self._client.read(after=after, limit=self._batch_size)
+        self._read_last = len(page.items)
+        if not page.items:
+            if page.last_id > after:
+                # The feed passed over events this follower does not read, to its end.
+                self._pass_to(page.last_id)
             return 0
         try:
-            return self._apply_together(items)
+            return self._apply_together(page.items, page.last_id)
         except Exception:  # whatever it was, one item at a time says which
             log.debug("follower %s: a batch went item by item", self.feed)
-        applied = 0
-        for item in items:
-            if self._apply(item):
-                applied += 1
+        applied = sum(1 for item in page.items if self._apply(item))
+        self._pass_to(page.last_id)
         return applied
 
-    def _apply_together(self, items: list[dict[str, Any]]) -> int:
-        """A batch in one unit of work with the position after its last item: a busy
-        feed costs one transaction per batch, not one per event. If any item cannot be
-        applied with the others (it met a command at a record's version, or fails), the
-        batch is applied item by item instead, each with its own retries."""
+    def _apply_together(self, items: list[dict[str, Any]], read_to: int) -> int:
+        """A batch in one unit of work with the position after its last item (or where
+        the read passed to, past events not followed): a busy feed costs one transaction
+        per batch, not one per event. If any item cannot be applied with the others (it
+        met a command at a record's version, or fails), the batch is applied item by item
+        instead, each with its own retries."""
         applied = 0
         with self._db.unit_of_work(write=True) as session:
             current = self._read_position(session)
@@ -121,9 +124,17 @@ class Follower:
                     continue  # delivered again: already applied
                 self._handler(session, item)
                 applied += 1
-            if applied:
-                self._write_position(session, current, items[-1]["id"])
+            end = max(items[-1]["id"], read_to)
+            if end > current:
+                self._write_position(session, current, end)
         return applied
+
+    def _pass_to(self, position: int) -> None:
+        """The position moved on past events nothing here acts on; never back."""
+        with self._db.unit_of_work(write=True) as session:
+            current = self._read_position(session)
+            if position > current:
+                self._write_position(session, current, position)
 
     def _apply(self, item: dict[str, Any]) -> bool:
         """Apply one item with the position, in one unit of work; an effect that meets a

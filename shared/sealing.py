@@ -11,7 +11,7 @@ import base64
 import copy
 import functools
 import os
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, Protocol, cast
 from uuid import UUID
@@ -157,7 +157,7 @@ class SealingMapper(Mapper[UUID]):
 
     def _open(self, value: Any) -> Any:
         # Asked of every field of every event a replay reads: most are not sealed.
-        if not (isinstance(value, dict) and len(value) == 1 and SEALED in value):
+        if not _is_sealed(value):
             return value
         sealed = value[SEALED]
         if self.keyring is None:
@@ -215,7 +215,22 @@ class SealingMapper(Mapper[UUID]):
         """The stored event opened, then upcast: an upcaster reads an old event's own
         values (a typed value built from a mapping it once held, say), not the sealed
         envelope they are kept in. Otherwise as the library's mapper does it."""
-        cls = resolve_topic(stored_event.topic)
+        return self._opened(stored_event, self._decoded(stored_event))
+
+    def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
+        """A page of stored events opened, each officer's key read once for the page where
+        the keyring can read several at once (``read_ahead``): a feed's page names an
+        officer or two per decision, and asking for each key alone cost a statement per
+        officer, a quarter of serving the page (issue 18)."""
+        states = [self._decoded(stored) for stored in stored_events]
+        read_ahead = getattr(self.keyring, "read_ahead", None)
+        if read_ahead is not None:
+            read_ahead({officer for state in states for officer in _sealed_for(state)})
+        return [
+            self._opened(stored, state) for stored, state in zip(stored_events, states, strict=True)
+        ]
+
+    def _decoded(self, stored_event: StoredEvent) -> dict[str, Any]:
         try:
             state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         except Exception as exc:
@@ -224,6 +239,10 @@ class SealingMapper(Mapper[UUID]):
                 f"'{stored_event.topic}', originator_id '{stored_event.originator_id}' and "
                 f"originator_version {stored_event.originator_version}: {exc}"
             ) from exc
+        return state
+
+    def _opened(self, stored_event: StoredEvent, state: dict[str, Any]) -> Any:
+        cls = resolve_topic(stored_event.topic)
         for name, value in list(state.items()):
             state[name] = self._open(value)
         decision = state.get("decision")
@@ -243,6 +262,22 @@ class SealingMapper(Mapper[UUID]):
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
+
+
+def _sealed_for(state: dict[str, Any]) -> Iterator[str]:
+    """The officers whose keys open this decoded state's sealed values (where ``_open``
+    looks: its fields, and a decision's rationale and facts)."""
+    decision = state.get("decision")
+    values = list(state.values())
+    if isinstance(decision, Decision):
+        values += [decision.rationale, decision.facts]
+    for value in values:
+        if _is_sealed(value):
+            yield value[SEALED]["officer"]
+
+
+def _is_sealed(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and SEALED in value
 
 
 def _associated(officer_id: str, bound_to: str) -> bytes:

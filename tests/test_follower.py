@@ -25,7 +25,7 @@ from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app as create_postings
 from shared.clock import SystemClock
 from shared.db import Database
-from shared.feed_client import FeedClient, service_token_provider
+from shared.feed_client import FeedClient, FeedRead, service_token_provider
 from shared.follower import Follower
 from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings
@@ -140,7 +140,7 @@ def test_a_follower_killed_mid_feed_applies_every_event_exactly_once_after_resta
 class RewindingFeed(FeedClient):
     """At-least-once delivery at its worst: every page starts three events too early."""
 
-    def read(self, *, after: int, limit: int) -> list[dict[str, Any]]:
+    def read(self, *, after: int, limit: int) -> FeedRead:
         return super().read(after=max(0, after - 3), limit=limit)
 
 

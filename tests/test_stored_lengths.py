@@ -41,6 +41,7 @@ from services.roi.main import create_app as create_roi
 from services.roi.projections.tables import metadata as roi_metadata
 from shared import forms, lengths
 from shared.api.app import NO_NUL
+from shared.api.feed import FEED_TYPES_MAX, FEED_TYPES_PATTERN
 from shared.api.schemas import IDENTIFIER, NOT_BLANK
 from shared.roles import Role
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
@@ -165,6 +166,10 @@ def longest(one: StringField, stem: str) -> str:
     free = one.pattern in (None, NO_NUL, NOT_BLANK)
     if one.pattern == QUARTER:
         value = "2027-Q1"
+    elif one.pattern == FEED_TYPES_PATTERN:
+        # As many types as may be named, each at its longest: none that is published.
+        each = (one.max_length + 1) // FEED_TYPES_MAX - 1
+        value = ",".join(f"T{n:03}".ljust(each, "x") for n in range(FEED_TYPES_MAX))
     elif one.pattern in (IDENTIFIER, forms.SUBJECT) or (free and one.where != "body"):
         value = identifier(one.max_length, stem)
     elif free:
@@ -509,6 +514,7 @@ example(
     *_everywhere("GET", "/audit/consultations"),
     *_everywhere("GET", "/audit/decisions"),
     *_everywhere("GET", "/audit/export"),
+    *_everywhere("GET", "/events"),
 )(by(Role.AUDITOR))
 
 

@@ -9,12 +9,13 @@ from services.appeals.api import appeals, posting_decisions
 from services.appeals.application import AppealsApplication
 from services.appeals.clients.postings import AppealWindowClient, postings_feed
 from services.appeals.contracts import contracts
-from services.appeals.followers.postings_feed import FEED, postings_handler
+from services.appeals.followers.postings_feed import FEED, FOLLOWED, postings_handler
 from services.appeals.handlers import build_handlers
 from services.appeals.projections.projector import AppealsProjector
 from services.appeals.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
+from shared.contracts import types_of
 from shared.db import Database
 from shared.follower import Follower
 from shared.identity import TokenVerifier
@@ -44,7 +45,9 @@ def build_runtime(
                 feed=FEED,
                 db=db,
                 tables=kernel,
-                client=postings_feed(settings, transport=postings_transport),
+                client=postings_feed(
+                    settings, types=types_of(FOLLOWED), transport=postings_transport
+                ),
                 handler=postings_handler(handlers),
                 clock=clock,
                 batch_size=settings.follower_batch_size,

@@ -21,6 +21,7 @@ from services.postings.application import PostingsApplication
 from services.postings.clients.roi import RoiQuestion, roi_question
 from services.postings.contracts import contracts
 from services.postings.followers.appeals_feed import FEED as APPEALS_FEED
+from services.postings.followers.appeals_feed import FOLLOWED as APPEALS_FOLLOWED
 from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.handlers import build_handlers
 from services.postings.hr_system.connection import HrSystem
@@ -28,6 +29,7 @@ from services.postings.projections.projector import PostingsProjector
 from services.postings.projections.tables import kernel
 from shared.api.app import build_api
 from shared.clock import Clock, SystemClock
+from shared.contracts import types_of
 from shared.db import Database
 from shared.feed_client import FeedClient, service_token_provider
 from shared.follower import Follower
@@ -54,7 +56,11 @@ def build_runtime(
                 feed=APPEALS_FEED,
                 db=db,
                 tables=kernel,
-                client=FeedClient(settings.appeals_url, service_token_provider(settings)),
+                client=FeedClient(
+                    settings.appeals_url,
+                    service_token_provider(settings),
+                    types=types_of(APPEALS_FOLLOWED),
+                ),
                 handler=appeals_handler(application, handlers),
                 clock=clock,
                 batch_size=settings.follower_batch_size,

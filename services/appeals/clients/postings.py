@@ -3,7 +3,7 @@ own view of a decision has no notification yet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -18,9 +18,14 @@ from shared.settings import AppealsSettings
 
 
 def postings_feed(
-    settings: AppealsSettings, *, transport: httpx.BaseTransport | None = None
+    settings: AppealsSettings,
+    *,
+    types: Iterable[str] | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> FeedClient:
-    return FeedClient(settings.postings_url, service_token_provider(settings), transport=transport)
+    return FeedClient(
+        settings.postings_url, service_token_provider(settings), types=types, transport=transport
+    )
 
 
 class AppealWindow(BaseModel):

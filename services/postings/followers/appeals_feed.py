@@ -19,6 +19,8 @@ from shared.identity import Principal
 from shared.roles import Role
 
 FEED = "appeals"
+#: Version 1, and version 0 as an appeals service not yet upgraded serves it.
+FOLLOWED = (AppealDecidedV1, AppealDecidedV0)
 
 #: Who records the setting aside: this service, acting on the appeal's final outcome.
 FOLLOWER = Principal(subject="postings:appeals-feed", role=Role.SERVICE)
@@ -28,8 +30,7 @@ def appeals_handler(
     app: PostingsApplication, handlers: Handlers
 ) -> Callable[[Session, dict[str, Any]], None]:
     def handle(session: Session, item: dict[str, Any]) -> None:
-        # Version 0 too, as an appeals service not yet upgraded serves it.
-        published = parse_item(item, (AppealDecidedV1, AppealDecidedV0))
+        published = parse_item(item, FOLLOWED)
         if not isinstance(published, AppealDecidedV1 | AppealDecidedV0):
             return
         if published.outcome != "upheld":
