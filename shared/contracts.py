@@ -20,6 +20,7 @@ from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ConfigDict
 
 from shared.envelope import jsonable
+from shared.moved_topics import old_topics_of
 from shared.roles import Role
 
 REDACTED = "[redacted]"
@@ -146,11 +147,13 @@ class ContractMap:
 
     def topics_of(self, types: Iterable[str]) -> list[str]:
         """The stored topics of the events published as these ``types``, for a feed read
-        filtered to them; a type this service does not publish has none."""
+        filtered to them, those of classes since moved included; a type this service does
+        not publish has none."""
         if self._topics is None:
             topics: dict[str, list[str]] = {}
             for event_class, model in self._models.items():
-                topics.setdefault(model.TYPE, []).append(get_topic(event_class))
+                known = topics.setdefault(model.TYPE, [])
+                known += [get_topic(event_class), *old_topics_of(event_class)]
             self._topics = {name: tuple(found) for name, found in topics.items()}
         return sorted({topic for name in types for topic in self._topics.get(name, ())})
 

@@ -44,6 +44,8 @@ class FeedClient:
         decoding them); every event when None."""
         if isinstance(types, str):
             raise TypeError("types: name each type, not one string of them")
+        if types is not None and not (types := list(types)):
+            raise ValueError("types: name at least one type, or None for every event")
         self._token = token
         self._types = sorted(set(types)) if types is not None else None
         self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)

@@ -68,7 +68,9 @@ class DecisionFilter(BaseModel):
     FastAPI validated eleven parameters one by one (a third of a peer's CPU answering the
     timeline's question). A name not listed here is ignored, as on every endpoint."""
 
-    model_config = ConfigDict(frozen=True)
+    # By name too, so that code building one (the timeline) may say ``decided_from``: with
+    # aliases alone, a name would be taken for an unknown parameter and ignored.
+    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
 
     officer_id: str | None = Field(None, max_length=lengths.OFFICER_ID)
     clause: str | None = Field(None, max_length=lengths.CLAUSE, description="e.g. L1800 3.7.1")

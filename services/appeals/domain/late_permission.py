@@ -7,9 +7,9 @@ from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import register_topic
 
 from shared.ledger import Decision, DecisionEvent
+from shared.moved_topics import moved
 
 
 def late_permission_id(posting_id: UUID, appellant_id: str) -> UUID:
@@ -42,4 +42,4 @@ class LatePermission(Aggregate):
 
 # Stored before this class moved out of services.appeals.domain.appeal: its old topic (and
 # so its events' topics, which extend it) still resolve here.
-register_topic("services.appeals.domain.appeal:LatePermission", LatePermission)
+moved("services.appeals.domain.appeal:LatePermission", LatePermission)
