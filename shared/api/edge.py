@@ -358,7 +358,17 @@ class EdgeRoute(APIRoute):
     endpoint without roles is refused when the app is built: nothing is open by
     omission."""
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        #: What every path of this route starts with: its template up to a parameter.
+        self.literal_start = self.path_format.partition("{")[0]
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # A request is tried against each route in turn; most are told apart by how their
+        # path starts, without the pattern and FastAPI's work around it (issue 18). A path
+        # under a root path is left to the pattern, which strips it first.
+        if not scope.get("root_path") and not scope["path"].startswith(self.literal_start):
+            return Match.NONE, {}
         match, child = super().matches(scope)
         if (
             match is not Match.NONE
