@@ -55,3 +55,16 @@ def test_a_route_tells_paths_apart_as_its_pattern_does(service: str, tmp_path: P
             elif not route.param_convertors:
                 # (A parameterised route also gives way to a more literal path: edge.py.)
                 assert route.matches(asked)[0] is by_pattern, (route.path_format, path)
+
+
+def test_a_dependency_override_is_refused_rather_than_ignored(tmp_path: Path) -> None:
+    """The routes are the routers' own, made without the app: an override set on the app
+    would never be consulted (found by the outside tester)."""
+    from shared.api.limits import limit_expensive
+
+    app = app_of("roi", tmp_path)
+    with pytest.raises(TypeError, match="not served"):
+        app.dependency_overrides[limit_expensive] = lambda: None
+    with pytest.raises(TypeError, match="not served"):
+        app.dependency_overrides.update({limit_expensive: lambda: None})
+    assert app.dependency_overrides == {}

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import _DefaultLifespan
 
 from shared.api import audit, audit_export, audit_trail, feed, health, retention
 from shared.api.consulting import ConsultationLog
@@ -46,6 +47,7 @@ def build_api(
         redirect_slashes=False,
     )
     app.state.runtime = runtime
+    app.dependency_overrides = NoDependencyOverrides()
     app.state.expensive_queries = ExpensiveQueries(runtime.settings.expensive_queries_per_minute)
     install_problem_handlers(app)
 
@@ -82,10 +84,31 @@ def _serve(app: FastAPI, router: APIRouter) -> None:
     bookkeeping in the scope for every route it tries, twice over: 60 to 100 µs for a route
     near the end of postings' 87 (issue 18). Our routers give each route its prefix, tags,
     answers and dependencies when it is made, and have no handlers of their own to run at
-    startup, so nothing ``include_router`` would add is lost."""
-    if router.on_startup or router.on_shutdown:
-        raise RuntimeError("a router with startup or shutdown handlers must be included")
+    startup, so nothing ``include_router`` would add is lost. What it would add and this
+    does not: the app's dependency overrides (refused, ``NoDependencyOverrides``), and a
+    route added to the router after the app is built (none is)."""
+    if (
+        router.on_startup
+        or router.on_shutdown
+        or not isinstance(router.lifespan_context, _DefaultLifespan)
+    ):
+        raise RuntimeError("a router with startup, shutdown or lifespan handlers is included")
     app.router.routes.extend(router.routes)
+
+
+class NoDependencyOverrides(dict[Any, Any]):
+    """``app.dependency_overrides``, refusing any: the routes are the routers' own
+    (``_serve``), made without the app, so an override would be ignored without a word.
+    An app is built from settings instead (tests included)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError("dependency overrides are not served: build the app from settings")
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("dependency overrides are not served: build the app from settings")
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        raise TypeError("dependency overrides are not served: build the app from settings")
 
 
 def _errors_are_problems(operation: dict[str, Any]) -> None:
