@@ -68,3 +68,29 @@ def test_a_dependency_override_is_refused_rather_than_ignored(tmp_path: Path) ->
     with pytest.raises(TypeError, match="not served"):
         app.dependency_overrides.update({limit_expensive: lambda: None})
     assert app.dependency_overrides == {}
+
+
+@pytest.mark.parametrize("root_path", ["", "/api"])
+def test_under_a_root_path_a_path_is_routed_and_answered_as_without_one(
+    root_path: str, tmp_path: Path
+) -> None:
+    """Served under a root path (a proxy's prefix), a path reaches the same route, and a
+    method it does not allow is answered with the methods it does (found by the outside
+    tester: the Allow header was empty under a root path)."""
+    from fastapi.testclient import TestClient
+
+    from shared.roles import Role
+    from tests.support.tokens import bearer
+
+    with TestClient(app_of("roi", tmp_path), root_path=root_path) as client:
+        auditor = bearer(Role.AUDITOR)
+        # Reached: the route asks who is calling (its database is not needed to say so).
+        assert client.get(f"{root_path}/audit/decisions").status_code == 401
+        assert client.get(f"{root_path}/nowhere").status_code == 404
+        refused = client.delete(f"{root_path}/designations/K100", headers=auditor)
+        assert refused.status_code == 405
+        assert refused.headers["allow"] == "GET"
+        # A literal path that a parameterised one would swallow is still its own.
+        literal = client.get(f"{root_path}/designations/exceptional", headers=auditor)
+        assert literal.status_code == 405
+        assert literal.headers["allow"] == "POST"

@@ -31,6 +31,7 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette._utils import get_route_path
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
@@ -365,15 +366,16 @@ class EdgeRoute(APIRoute):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         # A request is tried against each route in turn; most are told apart by how their
-        # path starts, without the pattern and FastAPI's work around it (issue 18). A path
-        # under a root path is left to the pattern, which strips it first.
-        if not scope.get("root_path") and not scope["path"].startswith(self.literal_start):
+        # path starts, without the pattern and FastAPI's work around it (issue 18). The
+        # path is the one the pattern is matched against: without the root path.
+        path = get_route_path(scope)
+        if not path.startswith(self.literal_start):
             return Match.NONE, {}
         match, child = super().matches(scope)
         if (
             match is not Match.NONE
             and self.param_convertors
-            and claimed_by_a_more_literal_path(scope["app"], scope["path"], self.path_format)
+            and claimed_by_a_more_literal_path(scope["app"], path, self.path_format)
         ):
             # The path is another resource's: let the router find it (and answer 405 there).
             return Match.NONE, {}

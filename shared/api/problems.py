@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
+from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.api.paths import allowed_methods
@@ -221,7 +222,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
-            headers["Allow"] = allowed_methods(request.app, request.url.path)
+            # The app's paths are without the root path it may be served under.
+            headers["Allow"] = allowed_methods(request.app, get_route_path(request.scope))
         return problem_response(
             request,
             exc.status_code,
