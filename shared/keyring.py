@@ -65,15 +65,11 @@ class DatabaseKeyring:
 
     def read_ahead(self, officer_ids: set[str]) -> None:
         """Read these officers' keys in one statement, for this unit of work's
-        ``for_reading``, where it has not read them yet (``SealingMapper.to_domain_events``).
-        An officer with no row is left to ``for_reading``, as if not asked."""
+        ``for_reading``, where it has not read them yet (``SealingMapper.to_domain_events``,
+        ``held``). An officer with no row is left to ``for_reading``, as if not asked."""
         cache = self._cache()
         if asked := officer_ids - cache.keys():
-            keys = self._table.c
-            for row in self._db.sessions().execute(
-                select(keys.officer_id, keys.key).where(keys.officer_id.in_(asked))
-            ):
-                cache[row.officer_id] = bytes(row.key) if row.key is not None else None
+            cache.update(self._keys_where(self._table.c.officer_id.in_(asked)))
 
     def read_to_write(self, officer_id: str) -> None:
         """Read the officer's key under the shared lock ``for_writing`` takes, before their
@@ -132,9 +128,8 @@ class DatabaseKeyring:
     def held(self, officer_ids: set[str]) -> set[str]:
         """Which of these officers' keys still exist, asked in one statement for those this
         unit of work has not read yet, and kept for it as ``for_reading`` keeps them."""
+        self.read_ahead(officer_ids)
         cache = self._cache()
-        if asked := officer_ids - cache.keys():
-            cache.update(self.keys_of(asked))
         return {o for o in officer_ids if cache.get(o) is not None}
 
     def held_of(self, officer_id: str) -> ColumnElement[bool]:
@@ -145,12 +140,9 @@ class DatabaseKeyring:
 
     def keys_of(self, officer_ids: set[str]) -> dict[str, bytes]:
         """The keys of these officers that still exist (for an export's key file)."""
-        rows = self._db.sessions().execute(
-            select(self._table.c.officer_id, self._table.c.key).where(
-                self._table.c.officer_id.in_(officer_ids), self._table.c.key.is_not(None)
-            )
-        )
-        return {row.officer_id: bytes(row.key) for row in rows}
+        keys = self._table.c
+        held = self._keys_where(keys.officer_id.in_(officer_ids), keys.key.is_not(None))
+        return {officer: key for officer, key in held.items() if key is not None}
 
     def as_read_now(self) -> HeldKeys:
         """Every officer's key as this unit of work reads them now, in one statement, for a
@@ -160,8 +152,11 @@ class DatabaseKeyring:
         the keys of the log it reads: a key is made, and a disposal destroys one, only in a
         transaction that commits through the log, after the rebuild. An officer with no
         key, or none any more, reads as disposed, as from the database."""
-        rows = self._db.sessions().execute(select(self._table.c.officer_id, self._table.c.key))
-        return HeldKeys(
-            {row.officer_id: bytes(row.key) if row.key is not None else None for row in rows},
-            missing=DISPOSED,
-        )
+        return HeldKeys(self._keys_where(), missing=DISPOSED)
+
+    def _keys_where(self, *where: ColumnElement[bool]) -> dict[str, bytes | None]:
+        """The officers' keys on the rows ``where`` picks, in one statement; None for a
+        disposed officer's."""
+        keys = self._table.c
+        rows = self._db.sessions().execute(select(keys.officer_id, keys.key).where(*where))
+        return {row.officer_id: bytes(row.key) if row.key is not None else None for row in rows}

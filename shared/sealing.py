@@ -40,6 +40,8 @@ def _cipher(key: bytes) -> AESGCM:
 
 
 SEALED = "_sealed_"
+#: A decision's parts sealed under the officer's key: what it says and what it relied on.
+DECISION_SEALED = ("rationale", "facts")
 #: What a sealed value reads as once its officer's key is destroyed.
 DISPOSED = "[disposed]"
 #: What it reads as where the key is not at hand (an offline replay without keys).
@@ -63,6 +65,10 @@ class Keyring(Protocol):
 
     def for_reading(self, officer_id: str) -> bytes | None:
         """The officer's key, or None if it was disposed or is not at hand."""
+        ...
+
+    def read_ahead(self, officer_ids: set[str]) -> None:
+        """Make these officers' keys ready for ``for_reading``, together (a page's)."""
         ...
 
     @property
@@ -138,16 +144,9 @@ class SealingMapper(Mapper[UUID]):
             state[name] = self._seal(officer_id, key, state[name])
         if seal_decision:
             sealed_decision = copy.copy(decision)
-            object.__setattr__(
-                sealed_decision,
-                "rationale",
-                self._seal(officer_id, key, decision.rationale),  # type: ignore[union-attr]
-            )
-            object.__setattr__(
-                sealed_decision,
-                "facts",
-                self._seal(officer_id, key, decision.facts),  # type: ignore[union-attr]
-            )
+            for name in DECISION_SEALED:
+                value = getattr(decision, name)
+                object.__setattr__(sealed_decision, name, self._seal(officer_id, key, value))
             state["decision"] = sealed_decision
         shadow = object.__new__(type(domain_event))
         object.__setattr__(shadow, "__dict__", state)
@@ -218,14 +217,13 @@ class SealingMapper(Mapper[UUID]):
         return self._opened(stored_event, self._decoded(stored_event))
 
     def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
-        """A page of stored events opened, each officer's key read once for the page where
-        the keyring can read several at once (``read_ahead``): a feed's page names an
-        officer or two per decision, and asking for each key alone cost a statement per
-        officer, a quarter of serving the page (issue 18)."""
+        """A page of stored events opened, each officer's key made ready once for the page
+        (``Keyring.read_ahead``): a feed's page names an officer or two per decision, and
+        asking the database for each key alone cost a statement per officer, a quarter of
+        serving the page (issue 18)."""
         states = [self._decoded(stored) for stored in stored_events]
-        read_ahead = getattr(self.keyring, "read_ahead", None)
-        if read_ahead is not None:
-            read_ahead({officer for state in states for officer in _sealed_for(state)})
+        if self.keyring is not None:
+            self.keyring.read_ahead({o for state in states for o in _sealed_for(state)})
         return [
             self._opened(stored, state) for stored, state in zip(stored_events, states, strict=True)
         ]
@@ -248,8 +246,8 @@ class SealingMapper(Mapper[UUID]):
         decision = state.get("decision")
         if isinstance(decision, Decision):
             opened = copy.copy(decision)
-            object.__setattr__(opened, "rationale", self._open(decision.rationale))
-            object.__setattr__(opened, "facts", self._open(decision.facts))
+            for name in DECISION_SEALED:
+                object.__setattr__(opened, name, self._open(getattr(decision, name)))
             state["decision"] = opened
         id_type = cast(Hashable, type(stored_event.originator_id))
         state["originator_id"] = find_id_convertor(cls, id_type)(stored_event.originator_id)
@@ -270,7 +268,7 @@ def _sealed_for(state: dict[str, Any]) -> Iterator[str]:
     decision = state.get("decision")
     values = list(state.values())
     if isinstance(decision, Decision):
-        values += [decision.rationale, decision.facts]
+        values += [getattr(decision, name) for name in DECISION_SEALED]
     for value in values:
         if _is_sealed(value):
             yield value[SEALED]["officer"]
@@ -305,6 +303,9 @@ class HeldKeys:
 
     def for_writing(self, officer_id: str) -> bytes:
         raise PermissionError("a replay writes nothing")
+
+    def read_ahead(self, officer_ids: set[str]) -> None:
+        """Nothing to do: every key is held already."""
 
     def for_reading(self, officer_id: str) -> bytes | None:
         return self._keys.get(officer_id)
