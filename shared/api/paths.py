@@ -26,7 +26,7 @@ def documented_paths(app: Any) -> list[DocumentedPath]:
     paths: list[DocumentedPath] | None = getattr(app.state, "documented_paths", None)
     if paths is None:
         methods: dict[str, set[str]] = {}
-        for template, verbs in _routes(app.router.routes, ""):
+        for template, verbs in _routes(app.router.routes):
             methods.setdefault(template, set()).update(verbs)
         paths = [
             DocumentedPath(
@@ -41,16 +41,11 @@ def documented_paths(app: Any) -> list[DocumentedPath]:
     return paths
 
 
-def _routes(routes: Any, prefix: str) -> Iterator[tuple[str, set[str]]]:
+def _routes(routes: Any) -> Iterator[tuple[str, set[str]]]:
+    # The routes sit in the app's own list, each with its whole path (shared.api.app._serve).
     for route in routes:
         if isinstance(route, APIRoute):
-            yield prefix + route.path_format, set(route.methods or ())
-        elif hasattr(route, "original_router"):
-            # A router included in the app (FastAPI keeps it whole, with its prefix apart).
-            context = getattr(route, "include_context", None)
-            yield from _routes(
-                route.original_router.routes, prefix + getattr(context, "prefix", "")
-            )
+            yield route.path_format, set(route.methods or ())
 
 
 def allowed_methods(app: Any, path: str) -> str:
