@@ -47,13 +47,14 @@ class FeedClient:
         if types is not None and not (types := list(types)):
             raise ValueError("types: name at least one type, or None for every event")
         self._token = token
-        self._types = sorted(set(types)) if types is not None else None
+        #: As the feed takes them: comma-separated, each once.
+        self._types = ",".join(sorted(set(types))) if types is not None else None
         self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
 
     def read(self, *, after: int, limit: int) -> FeedRead:
         params: dict[str, Any] = {"after": after, "limit": limit}
         if self._types is not None:
-            params["types"] = ",".join(self._types)
+            params["types"] = self._types
         response = self._http.get(
             "/events", params=params, headers={"Authorization": f"Bearer {self._token()}"}
         )

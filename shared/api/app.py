@@ -102,13 +102,16 @@ class NoDependencyOverrides(dict[Any, Any]):
     An app is built from settings instead (tests included)."""
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        raise TypeError("dependency overrides are not served: build the app from settings")
+        raise TypeError(_NOT_SERVED)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("dependency overrides are not served: build the app from settings")
+        raise TypeError(_NOT_SERVED)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        raise TypeError("dependency overrides are not served: build the app from settings")
+        raise TypeError(_NOT_SERVED)
+
+
+_NOT_SERVED = "dependency overrides are not served: build the app from settings"
 
 
 def _errors_are_problems(operation: dict[str, Any]) -> None:
