@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from shared.api.audit_trail import DecisionFilter
 from tests.force import DIRECTOR, HEAD_OF_RESOURCING, NOW, days, officer
 from tests.helpers import HR
 from tests.support.http import ok
@@ -103,6 +105,19 @@ def test_decisions_are_found_by_clause_decider_kind_and_date(system: System) -> 
         "Posting.Decided"
     ]
     assert found(clause="L1800 9.9.9") == []
+    # A filter is taken by its documented name alone: a field's own name in the query is
+    # an unknown parameter, ignored as every endpoint ignores one (found by the tester).
+    everything = found(outcome="decided")
+    assert found(decided_from=hour.isoformat(), outcome="decided") == everything
+    assert found(decided_to="garbage", outcome="decided") == everything
+
+
+def test_a_filter_built_in_code_refuses_a_name_it_does_not_have() -> None:
+    """Code names the fields (``decided_from``); a misspelt one is refused, not ignored."""
+    moment = NOW + timedelta(hours=1)
+    assert DecisionFilter(decided_from=moment).decided_from == moment
+    with pytest.raises(ValidationError):
+        DecisionFilter(decided_form=moment)  # type: ignore[call-arg]
 
 
 @pytest.mark.e2e

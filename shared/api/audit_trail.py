@@ -64,13 +64,13 @@ class CaseState(BaseModel):
 
 
 class DecisionFilter(BaseModel):
-    """Which acts to list. Read from the query as one model: validated in one pass, where
-    FastAPI validated eleven parameters one by one (a third of a peer's CPU answering the
-    timeline's question). A name not listed here is ignored, as on every endpoint."""
+    """Which acts to list, as code asks (the timeline): by the fields' names, and a name
+    that is not one is refused rather than ignored. The query gives it as
+    ``DecisionQuery``."""
 
-    # By name too, so that code building one (the timeline) may say ``decided_from``: with
-    # aliases alone, a name would be taken for an unknown parameter and ignored.
-    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True
+    )
 
     officer_id: str | None = Field(None, max_length=lengths.OFFICER_ID)
     clause: str | None = Field(None, max_length=lengths.CLAUSE, description="e.g. L1800 3.7.1")
@@ -85,8 +85,17 @@ class DecisionFilter(BaseModel):
     decided_to: Moment | None = Field(None, alias="to")
 
 
+class DecisionQuery(DecisionFilter):
+    """The filter as the query gives it, validated in one pass (FastAPI validated eleven
+    parameters one by one): by the documented names alone (``from``, ``to``), so that no
+    second spelling of one filter is taken, and a parameter that is not one is ignored, as
+    on every endpoint (the paging's among them)."""
+
+    model_config = ConfigDict(extra="ignore", validate_by_name=False)
+
+
 def search_decisions(
-    ctx: Operating, paging: Paging, where: Annotated[DecisionFilter, Query()]
+    ctx: Operating, paging: Paging, where: Annotated[DecisionQuery, Query()]
 ) -> Page[AuditAct]:
     return decisions_page(ctx.runtime, where, paging, reader=ctx.caller.role)
 
