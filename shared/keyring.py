@@ -132,9 +132,10 @@ class DatabaseKeyring:
         cache = self._cache()
         return {o for o in officer_ids if cache.get(o) is not None}
 
-    def held_of(self, officer_id: str) -> ColumnElement[bool]:
+    def held_of(self, officer_id: str | ColumnElement[str]) -> ColumnElement[bool]:
         """Whether the officer's key still exists (``held``), as an expression to ask within
-        another statement; the database answers it once for the statement."""
+        another statement; the database answers it once for the statement. The officer may
+        be a parameter bound when the statement is run (a statement built once)."""
         keys = self._table.c
         return exists().where(keys.officer_id == officer_id, keys.key.is_not(None))
 

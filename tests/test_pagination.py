@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, event, select
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session
 
-from shared.api.pagination import PageParams, fetch_page
+from shared.api.pagination import PageParams, PageQuery, fetch_page
 
 metadata = MetaData()
 numbers = Table("numbers", metadata, Column("n", Integer, primary_key=True))
@@ -86,3 +86,39 @@ def test_a_page_found_empty_while_a_row_arrives_at_its_offset_is_read_again() ->
         )
     engine.dispose()
     assert (page.items, page.total) == ([3], 4)
+
+
+def test_a_kept_page_query_reads_every_page_and_filter_value_with_the_one_statement() -> None:
+    """Built once (``PageQuery``), the statement SQLAlchemy runs is the same object at every
+    read, whatever the page and the values bound: it is compiled once and its result's
+    columns are not matched again to a new statement's."""
+    engine = create_engine("sqlite://")
+    metadata.create_all(engine)
+    invoked: list[Any] = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda conn, cursor, sql, params, context, many: invoked.append(context.invoked_statement),
+    )
+    pages = PageQuery(
+        select(numbers).where(numbers.c.n < bindparam("below", type_=Integer)), [numbers.c.n]
+    )
+    with Session(engine) as session:
+        session.execute(numbers.insert(), [{"n": n} for n in range(10)])
+        invoked.clear()
+        read = [
+            pages.read(session, PageParams(limit=limit, offset=offset), lambda r: r["n"], values)
+            for limit, offset, values in (
+                (2, 0, {"below": 5}),
+                (2, 4, {"below": 5}),
+                (3, 1, {"below": 9}),
+            )
+        ]
+    engine.dispose()
+    assert [(p.items, p.total, p.limit, p.offset) for p in read] == [
+        ([0, 1], 5, 2, 0),
+        ([4], 5, 2, 4),
+        ([1, 2, 3], 9, 3, 1),
+    ]
+    assert len(invoked) == 3
+    assert len({id(statement) for statement in invoked}) == 1

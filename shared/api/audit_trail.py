@@ -9,12 +9,12 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select
 
 from shared import lengths
 from shared.api.feed import EventEnvelope
 from shared.api.kept_acts import KEY_HELD, kept_acts
-from shared.api.pagination import Page, PageParams, Paging, fetch_page
+from shared.api.pagination import Page, PageParams, PageQuery, Paging
 from shared.api.routes import Operating, OperationRoute, QueryRoute, Reading, build_router
 from shared.api.schemas import Moment
 from shared.audit_trail import case_history, case_state_at
@@ -105,37 +105,14 @@ def decisions_page(
 ) -> Page[AuditAct]:
     """One page of this service's acts matching ``where``, oldest first, as ``reader`` may
     read them."""
-    index = runtime.tables.audit_decisions
-    # One officer's acts (their timeline): whether their key still exists rides on the
-    # page's rows, for the acts kept as built, where it was one more statement.
-    keyring = runtime.application.keyring
-    query = (
-        select(index)
-        if where.officer_id is None
-        else select(index, keyring.held_of(where.officer_id).label(KEY_HELD))
-    )
-    for column, value in (
-        (index.c.officer_id, where.officer_id),
-        (index.c.clause, where.clause),
-        (index.c.actor_id, where.actor_id),
-        (index.c.kind, where.kind),
-        (index.c.event_type, where.type),
-        (index.c.outcome, where.outcome),
-        (index.c.case_id, str(where.case_id) if where.case_id else None),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if where.decided_from is not None:
-        query = query.where(index.c.occurred_at >= where.decided_from)
-    if where.decided_to is not None:
-        query = query.where(index.c.occurred_at <= where.decided_to)
+    values = {
+        name: str(value) if isinstance(value, UUID) else value
+        for name, value in where.model_dump().items()
+        if value is not None
+    }
     with runtime.db.unit_of_work(write=False) as session:
-        rows = fetch_page(
-            session,
-            query,
-            order_by=[index.c.recorded_seq, index.c.record_id, index.c.record_version],
-            paging=paging,
-            convert=lambda r: r,
+        rows = _decisions_query(runtime, frozenset(values)).read(
+            session, paging, lambda r: r, values
         )
         # Each act from its stored event (the index names it by record and version, as it
         # is written before the log numbers it), or as built before (shared.api.kept_acts).
@@ -148,6 +125,50 @@ def decisions_page(
         offset=rows.offset,
         total=rows.total,
     )
+
+
+def _decisions_query(runtime: Runtime, given: frozenset[str]) -> PageQuery:
+    """The page statement for the filters ``given`` (by ``DecisionFilter``'s field names),
+    their values bound when it is read: built once for each set of filters a service is
+    asked, and kept (a few: the timeline's officer alone, and the auditor's searches)."""
+    kept: dict[frozenset[str], PageQuery] = runtime.extras.setdefault("decision_pages", {})
+    if (found := kept.get(given)) is not None:
+        return found
+    index = runtime.tables.audit_decisions
+    # One officer's acts (their timeline): whether their key still exists rides on the
+    # page's rows, for the acts kept as built, where it was one more statement.
+    query = (
+        select(index)
+        if "officer_id" not in given
+        else select(
+            index,
+            runtime.application.keyring.held_of(bindparam("officer_id", type_=String)).label(
+                KEY_HELD
+            ),
+        )
+    )
+    for name, column in _FILTERED_BY.items():
+        if name in given:
+            query = query.where(getattr(index.c, column) == bindparam(name))
+    if "decided_from" in given:
+        query = query.where(index.c.occurred_at >= bindparam("decided_from"))
+    if "decided_to" in given:
+        query = query.where(index.c.occurred_at <= bindparam("decided_to"))
+    made = PageQuery(query, [index.c.recorded_seq, index.c.record_id, index.c.record_version])
+    # Two threads making one shape at once make it twice; either is the same statement.
+    return kept.setdefault(given, made)
+
+
+#: The index's column each filter matches exactly, by the filter's name.
+_FILTERED_BY = {
+    "officer_id": "officer_id",
+    "clause": "clause",
+    "actor_id": "actor_id",
+    "kind": "kind",
+    "type": "event_type",
+    "outcome": "outcome",
+    "case_id": "case_id",
+}
 
 
 def history(ctx: Reading, case_id: UUID) -> list[CaseEvent]:
