@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from shared.eventstore import LedgerApplication
 from shared.export import export_log, officer_keys
 from shared.replay import case_states, load_checkpoints, replay_export
-from shared.sealing import HeldKeys
+from shared.sealing import HeldKeys, KeyFileError
 from shared.settings import SETTINGS_BY_SERVICE
 
 #: Where each service's application class lives: replay needs only its mapper.
@@ -88,9 +88,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     checkpoints, public_key = (
         load_checkpoints(Path(args.checkpoints)) if args.checkpoints else ([], None)
     )
-    keyring = (
-        HeldKeys.from_export(json.loads(Path(args.keys).read_text())["keys"]) if args.keys else None
-    )
+    try:
+        keyring = _key_file(args.keys) if args.keys else None
+    except KeyFileError as exc:
+        print(f"replay: {exc}", file=sys.stderr)
+        return 2
     with Path(args.export).open() as lines:
         report, aggregates = replay_export(
             lines,
@@ -105,6 +107,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 out.write(json.dumps(state, sort_keys=True) + "\n")
     print(json.dumps(report.as_dict()))
     return 0 if report.ok else 1
+
+
+def _key_file(path: str) -> HeldKeys:
+    try:
+        document = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise KeyFileError(f"cannot read the key file {path}: {exc}") from exc
+    return HeldKeys.from_export(document)
 
 
 def _moment(text: str) -> datetime:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.db import Database, insert_if_absent
 from shared.rules.retention import NothingIsRecordedAfterDisposal
-from shared.sealing import DISPOSED, HeldKeys
+from shared.sealing import DISPOSED, KEY_BYTES, HeldKeys
 
 #: Key in ``Session.info``: the officers whose personal data this unit of work sealed.
 WRITTEN_ABOUT = "officer_keys_written_about"
@@ -96,7 +96,11 @@ class DatabaseKeyring:
         insert_if_absent(
             self._db.sessions(),
             self._table,
-            {"officer_id": officer_id, "key": os.urandom(32), "created_at": self._clock.now()},
+            {
+                "officer_id": officer_id,
+                "key": os.urandom(KEY_BYTES),
+                "created_at": self._clock.now(),
+            },
             key=["officer_id"],
         )
         self._cache().pop(officer_id, None)

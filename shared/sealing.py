@@ -8,6 +8,7 @@ makes their personal data unreadable everywhere while the chain still verifies."
 from __future__ import annotations
 
 import base64
+import binascii
 import copy
 import functools
 import os
@@ -40,6 +41,8 @@ def _cipher(key: bytes) -> AESGCM:
 
 
 SEALED = "_sealed_"
+#: An officer's key: AES-256-GCM's.
+KEY_BYTES = 32
 #: A decision's parts sealed under the officer's key: what it says and what it relied on.
 DECISION_SEALED = ("rationale", "facts")
 #: What a sealed value reads as once its officer's key is destroyed.
@@ -284,6 +287,10 @@ def _associated(officer_id: str, bound_to: str) -> bytes:
     return officer_id.encode() if not bound_to else f"{officer_id}\n{bound_to}".encode()
 
 
+class KeyFileError(ValueError):
+    """A key file handed to a replay that is not one an export wrote."""
+
+
 class HeldKeys:
     """Officers' keys held in memory, for a replay that writes nothing: those handed to an
     auditor with an export (``from_export``), or every key a service's database held at one
@@ -295,11 +302,27 @@ class HeldKeys:
         self.missing = missing
 
     @classmethod
-    def from_export(cls, keys: dict[str, str]) -> HeldKeys:
-        """The key file of an export: base64 keys, and what it lacks is unreadable here."""
-        return cls(
-            {officer: base64.b64decode(key) for officer, key in keys.items()}, missing=UNREADABLE
-        )
+    def from_export(cls, document: Any) -> HeldKeys:
+        """The key file of an export (``{"service": ..., "keys": {officer: base64 key}}``),
+        and what it lacks is unreadable here. A file that is not one, or a key that is not
+        one, is refused before anything is read with it, naming what is wrong (an auditor's
+        replay ended in a traceback, or in a bare AssertionError for a key of the wrong
+        length)."""
+        keys = document.get("keys") if isinstance(document, dict) else None
+        if not isinstance(keys, dict):
+            raise KeyFileError('not a key file written by export: it has no "keys" object')
+        held: dict[str, bytes | None] = {}
+        for officer, text in keys.items():
+            try:
+                key = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
+            except binascii.Error:
+                key = b""
+            if len(key) != KEY_BYTES:
+                raise KeyFileError(
+                    f"the key file's key for officer {officer!r} is not {KEY_BYTES} bytes in base64"
+                )
+            held[officer] = key
+        return cls(held, missing=UNREADABLE)
 
     def for_writing(self, officer_id: str) -> bytes:
         raise PermissionError("a replay writes nothing")
