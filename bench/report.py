@@ -190,8 +190,13 @@ def _followed(results: dict[str, Any]) -> str:
     follow = results.get("follow")
     if not follow:
         return ""
-    rate = follow["events"] / follow["seconds"] if follow["seconds"] else 0
+    seconds = follow["seconds"]
+    if seconds < 1:
+        # Appeals asks its feed for the types it acts on alone (ADR 0005's addendum): past
+        # events of none of them, one read takes it to the end, and a rate says nothing.
+        return f", waits while appeals follows postings' feed through them ({seconds} s),"
+    rate = follow["events"] / seconds
     return (
         f", waits while appeals follows postings' feed through them "
-        f"({follow['seconds']} s, {rate:,.0f} events/s),"
+        f"({seconds} s, {rate:,.0f} events/s),"
     )

@@ -134,6 +134,9 @@ def _decisions_query(runtime: Runtime, given: frozenset[str]) -> PageQuery:
     kept: dict[frozenset[str], PageQuery] = runtime.extras.setdefault("decision_pages", {})
     if (found := kept.get(given)) is not None:
         return found
+    if unfiltered := given - _FILTERED_BY.keys() - {"decided_from", "decided_to"}:
+        # A filter added to DecisionFilter and not here would be ignored, not applied.
+        raise ValueError(f"no column of the audit index is filtered by {sorted(unfiltered)}")
     index = runtime.tables.audit_decisions
     # One officer's acts (their timeline): whether their key still exists rides on the
     # page's rows, for the acts kept as built, where it was one more statement.
