@@ -192,8 +192,9 @@ def _followed(results: dict[str, Any]) -> str:
         return ""
     seconds = follow["seconds"]
     if seconds < 1:
-        # Appeals asks its feed for the types it acts on alone (ADR 0005's addendum): past
-        # events of none of them, one read takes it to the end, and a rate says nothing.
+        # Under a second, a rate is the timer's noise: appeals asks its feed for the types it
+        # acts on alone (ADR 0005's addendum), and past events of none of them one read
+        # takes it to the end.
         return f", waits while appeals follows postings' feed through them ({seconds} s),"
     rate = follow["events"] / seconds
     return (

@@ -112,7 +112,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def _key_file(path: str) -> HeldKeys:
     try:
         document = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as exc:
+    # JSON nested past the interpreter's depth is refused as RecursionError, not ValueError.
+    except (OSError, ValueError, RecursionError) as exc:
         raise KeyFileError(f"cannot read the key file {path}: {exc}") from exc
     return HeldKeys.from_export(document)
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Column, Integer, MetaData, Table, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from shared.api.pagination import PageParams, PageQuery, fetch_page
+from shared.roles import Role
+from tests.support.tokens import bearer
 
 metadata = MetaData()
 numbers = Table("numbers", metadata, Column("n", Integer, primary_key=True))
@@ -122,3 +126,24 @@ def test_a_kept_page_query_reads_every_page_and_filter_value_with_the_one_statem
     ]
     assert len(invoked) == 3
     assert len({id(statement) for statement in invoked}) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("/locations", Role.HR_RESOURCE_PLANNING),
+        ("/audit/decisions", Role.AUDITOR),
+        ("/audit/decisions?officer_id=B1&outcome=decided", Role.AUDITOR),
+    ],
+)
+def test_a_page_at_the_largest_offset_allowed_is_an_empty_page(
+    postings_client: TestClient, path: str, role: Role
+) -> None:
+    """An offset may be up to 2**62: bound as a 32-bit INTEGER, one past 2**31 - 1 was an
+    error from PostgreSQL and a 500 (found by the review)."""
+    joiner = "&" if "?" in path else "?"
+    for offset in (2**31, 2**62):
+        answer = postings_client.get(f"{path}{joiner}offset={offset}&limit=1", headers=bearer(role))
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        assert (page["items"], page["offset"]) == ([], offset)

@@ -135,6 +135,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # As the services (shared.api.app): nothing is exported through OpenTelemetry, and
+        # FastAPI would ask its global providers on every request whether anything is.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.sessions = SessionStore(idle=timedelta(minutes=settings.session_idle_minutes))

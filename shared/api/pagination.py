@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shared.api.problems import ApiProblem
@@ -77,7 +77,9 @@ class PageQuery:
             query.add_columns(total_of.label(_TOTAL))
             .order_by(*order_by)
             .limit(bindparam(_LIMIT, type_=Integer))
-            .offset(bindparam(_OFFSET, type_=Integer))
+            # An offset may be up to 2**62 (``page_params``): bound as an INTEGER, one past
+            # 2**31 - 1 failed on PostgreSQL, where a literal offset had been a BIGINT.
+            .offset(bindparam(_OFFSET, type_=BigInteger))
         )
         self._total = select(total_of)
 
