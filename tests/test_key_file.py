@@ -59,3 +59,14 @@ def test_an_exports_key_file_holds_its_keys_and_lacks_the_rest() -> None:
     assert held.for_reading("B2") is None
     with pytest.raises(KeyFileError):
         HeldKeys.from_export({"keys": {"B1": GOOD + "="}})
+
+
+def test_a_refusal_names_a_long_officer_id_by_its_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_file = tmp_path / "postings.keys"
+    key_file.write_text('{"keys": {"' + "B" * 100_000 + '": "***"}}')
+    assert cmd_replay(_replay(tmp_path, str(key_file))) == 2
+    err = capsys.readouterr().err
+    assert f"officer '{'B' * 40}'..." in err
+    assert len(err) < 200
