@@ -318,8 +318,11 @@ class HeldKeys:
             except binascii.Error:
                 key = b""
             if len(key) != KEY_BYTES:
+                # The officer as far as a reader needs to find them: an id of a megabyte
+                # would otherwise make a line of a megabyte (found by the outside tester).
+                shown = repr(officer[:40]) + ("..." if len(officer) > 40 else "")
                 raise KeyFileError(
-                    f"the key file's key for officer {officer!r} is not {KEY_BYTES} bytes in base64"
+                    f"the key file's key for officer {shown} is not {KEY_BYTES} bytes in base64"
                 )
             held[officer] = key
         return cls(held, missing=UNREADABLE)
