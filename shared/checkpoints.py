@@ -37,8 +37,9 @@ def verify_signature(checkpoint: Checkpoint, public_key_pem: bytes) -> bool:
     if not isinstance(key, Ed25519PublicKey):
         return False
     try:
-        key.verify(base64.b64decode(checkpoint.signature), checkpoint.message())
-    except InvalidSignature:
+        key.verify(base64.b64decode(checkpoint.signature, validate=True), checkpoint.message())
+    # A signature that is not even base64 (a checkpoint file edited by hand) is as bad.
+    except (InvalidSignature, ValueError, TypeError):
         return False
     return True
 

@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import Mapper
 from sqlalchemy import create_engine
 
+from shared.checkpoints import Checkpoint
 from shared.eventstore import LedgerApplication
 from shared.export import export_log, officer_keys
 from shared.replay import case_states, load_checkpoints, replay_export
@@ -85,15 +88,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     """Verify an export against signed checkpoints and rebuild every case from it; the
     report goes to stdout, the rebuilt states (JSON Lines) to --states."""
-    checkpoints, public_key = (
-        load_checkpoints(Path(args.checkpoints)) if args.checkpoints else ([], None)
-    )
+    # What the replay is given is read first: one that cannot be read is refused with a
+    # line saying which and why (exit 2), before anything is verified.
     try:
+        checkpoints, public_key = _checkpoints(args.checkpoints) if args.checkpoints else ([], None)
         keyring = _key_file(args.keys) if args.keys else None
-    except KeyFileError as exc:
+        export = _opened(args.export)
+    except (KeyFileError, CannotRead) as exc:
         print(f"replay: {exc}", file=sys.stderr)
         return 2
-    with Path(args.export).open() as lines:
+    # Read as bytes: a line that is not UTF-8 is a problem on the report, by its number.
+    with export as lines:
         report, aggregates = replay_export(
             lines,
             lambda service: service_mapper(service, keyring),
@@ -107,6 +112,28 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 out.write(json.dumps(state, sort_keys=True) + "\n")
     print(json.dumps(report.as_dict()))
     return 0 if report.ok else 1
+
+
+class CannotRead(Exception):
+    """An input of the replay's that cannot be read as what it should be."""
+
+
+def _checkpoints(directory: str) -> tuple[list[Checkpoint], bytes]:
+    try:
+        checkpoints, public_key = load_checkpoints(Path(directory))
+        key = serialization.load_pem_public_key(public_key)
+    except (OSError, ValueError, TypeError, RecursionError) as exc:
+        raise CannotRead(f"cannot read the checkpoints in {directory}: {exc}") from exc
+    if not isinstance(key, Ed25519PublicKey):
+        raise CannotRead(f"the public key in {directory} is not the Ed25519 key checkpoints use")
+    return checkpoints, public_key
+
+
+def _opened(path: str) -> BinaryIO:
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise CannotRead(f"cannot read the export {path}: {exc}") from exc
 
 
 def _key_file(path: str) -> HeldKeys:

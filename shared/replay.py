@@ -52,7 +52,7 @@ def load_checkpoints(directory: Path) -> tuple[list[Checkpoint], bytes]:
 
 
 def replay_export(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     mappers: Callable[[str], Mapper[Any]],
     *,
     checkpoints: list[Checkpoint] | None = None,
@@ -60,12 +60,27 @@ def replay_export(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[ReplayReport, dict[str, Any]]:
     """Verify an export line by line and rebuild its cases; returns the report and the
-    aggregates by case id. ``mappers`` gives the service's mapper by service name."""
+    aggregates by case id. ``mappers`` gives the service's mapper by service name.
+
+    An export is evidence that may have been tampered with or cut short: a line that is
+    not an exported event is a problem on the report, by its line number, and the rest is
+    still verified; a first line that is no export's header ends the replay with that
+    problem alone. Neither ends it in a traceback."""
     report = ReplayReport()
     stream = iter(lines)
-    header = json.loads(next(stream))
-    report.service = header["service"]
-    mapper = mappers(report.service)
+    service = _service_of(next(stream, None))
+    mapper = None
+    if service is not None:
+        try:
+            mapper = mappers(service)
+        except KeyError:
+            service = None  # a service this tool does not know
+    if service is None or mapper is None:
+        report.problems.append(
+            {"line": 1, "reason": "the first line is not the header of an export of a service"}
+        )
+        return report, {}
+    report.service = service
     signed: dict[int, Checkpoint] = {}
     for checkpoint in checkpoints or []:
         if checkpoint.service != report.service:
@@ -78,10 +93,13 @@ def replay_export(
         signed[checkpoint.last_position] = checkpoint
     aggregates: dict[str, Any] = {}
     last: dict[str, Any] | None = None
-    for text in stream:
-        item = json.loads(text)
+    for line, text in enumerate(stream, start=2):
+        exported = _exported(text)
+        if isinstance(exported, str):
+            report.problems.append({"line": line, "reason": exported})
+            continue
+        item, state = exported
         position = item["position"]
-        state = base64.b64decode(item["state"])
         leaf = stored_leaf_hash(
             position, item["originator_id"], item["originator_version"], item["topic"], state
         )
@@ -123,6 +141,55 @@ def replay_export(
             progress(report.events)
     report.cases = len(aggregates)
     return report, aggregates
+
+
+def _service_of(header: str | bytes | None) -> str | None:
+    """The service an export's header line names, or None if it is not one."""
+    parsed = _json(header) if header is not None else None
+    service = parsed.get("service") if isinstance(parsed, dict) else None
+    return service if isinstance(service, str) and service else None
+
+
+#: What each line of an export holds besides the event as published, and of what type.
+_EXPORTED = {
+    "position": int,
+    "originator_id": str,
+    "originator_version": int,
+    "topic": str,
+    "state": str,
+    "leaf_hash": str,
+    "prev_chain_hash": str,
+    "chain_hash": str,
+}
+_HASHES = ("leaf_hash", "prev_chain_hash", "chain_hash")
+
+
+def _exported(text: str | bytes) -> tuple[dict[str, Any], bytes] | str:
+    """A line's exported event and its stored state, or why the line is not one."""
+    item = _json(text)
+    if not isinstance(item, dict):
+        return "not an exported event: not a JSON object"
+    for name, kind in _EXPORTED.items():
+        value = item.get(name)
+        # A bool is an int to Python, never a position or a version.
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return f"not an exported event: no {name} of its type"
+    try:
+        UUID(item["originator_id"])
+        state = base64.b64decode(item["state"], validate=True)
+        for name in _HASHES:
+            bytes.fromhex(item[name])
+    except ValueError:
+        return "not an exported event: its id, state or hashes are malformed"
+    return item, state
+
+
+def _json(text: str | bytes) -> Any:
+    """The line's JSON, or None: not JSON, not UTF-8, or nested past the interpreter's depth."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def case_states(aggregates: dict[str, Any]) -> Iterable[dict[str, Any]]:

@@ -1,0 +1,129 @@
+"""What a replay is given that is not what export wrote (``python -m shared.cli replay``):
+an export is evidence that may have been tampered with or cut short, so a line that is not
+an exported event is a problem on the report, by its line number, and the rest is still
+verified; a checkpoint directory or an export that cannot be read at all is refused with
+one line and exit code 2. Never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+
+from services.postings.projections.tables import kernel
+from shared.cli_audit import cmd_replay, service_mapper
+from shared.export import export_log
+from shared.replay import replay_export
+from shared.roles import Role
+from shared.settings import PostingsSettings
+from tests.support.tokens import bearer
+
+HR = bearer(Role.HR_RESOURCE_PLANNING)
+
+
+def _export(client: TestClient, settings: PostingsSettings) -> list[str]:
+    for code in ("maidstone", "tonbridge"):
+        body: dict[str, object] = {"code": code, "name": code.title(), "division": "north"}
+        body |= {"town": code.title(), "lat": 51.2, "lon": 0.5}
+        assert client.post("/locations", json=body, headers=HR).status_code == 201
+    engine = create_engine(settings.effective_database_url)
+    out = io.StringIO()
+    try:
+        export_log(
+            engine,
+            kernel,
+            service_mapper("postings"),
+            out,
+            service="postings",
+            exported_at=datetime.now(tz=UTC),
+        )
+    finally:
+        engine.dispose()
+    return out.getvalue().splitlines()
+
+
+def test_lines_that_are_not_exported_events_are_problems_and_the_rest_is_verified(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    header, *events = _export(postings_client, postings_settings)
+    assert len(events) >= 2
+    not_events: list[str | bytes] = [
+        "not json",
+        "[1, 2]",
+        '{"position": true}',
+        b"\xff\xfe not UTF-8",
+        "[" * 100_000 + "]" * 100_000,
+        events[0].replace('"state": "', '"state": "*'),
+    ]
+    lines: list[str | bytes] = [header, events[0], *not_events, *events[1:]]
+    report, aggregates = replay_export(lines, service_mapper)
+    assert report.events == len(events)
+    assert report.cases == len(aggregates) >= 2
+    assert [p["line"] for p in report.problems] == list(range(3, 3 + len(not_events)))
+    assert all(p["reason"].startswith("not an exported event") for p in report.problems)
+    assert not report.ok
+
+
+@pytest.mark.parametrize(
+    "first", [None, "", "not json", "[]", '{"service": 7}', '{"service": "payroll"}']
+)
+def test_an_export_without_a_header_naming_a_service_is_one_problem(first: str | None) -> None:
+    report, aggregates = replay_export([] if first is None else [first], service_mapper)
+    assert (report.ok, aggregates, report.events) == (False, {}, 0)
+    assert report.problems == [
+        {"line": 1, "reason": "the first line is not the header of an export of a service"}
+    ]
+
+
+def _replay(export: Path, checkpoints: Path | None = None) -> argparse.Namespace:
+    return argparse.Namespace(
+        export=str(export),
+        checkpoints=str(checkpoints) if checkpoints else None,
+        states=None,
+        keys=None,
+    )
+
+
+def test_an_export_that_cannot_be_read_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cmd_replay(_replay(tmp_path / "absent.jsonl")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("replay: cannot read the export")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("checkpoints", "public_key", "named"),
+    [
+        (None, None, "cannot read the checkpoints"),
+        ("not json\n", "", "cannot read the checkpoints"),
+        ('{"service": "postings"}\n', "", "cannot read the checkpoints"),
+        ("[1]\n", "", "cannot read the checkpoints"),
+        ("", "not a key", "cannot read the checkpoints"),
+    ],
+)
+def test_a_checkpoint_directory_that_cannot_be_read_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    checkpoints: str | None,
+    public_key: str | None,
+    named: str,
+) -> None:
+    directory = tmp_path / "audit"
+    directory.mkdir()
+    if checkpoints is not None:
+        (directory / "checkpoints.jsonl").write_text(checkpoints)
+    if public_key is not None:
+        (directory / "public-key.pem").write_text(public_key)
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    assert cmd_replay(_replay(export, directory)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"replay: {named}")
+    assert "Traceback" not in err
