@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ HR = bearer(Role.HR_RESOURCE_PLANNING)
 
 
 def _export(client: TestClient, settings: PostingsSettings) -> list[str]:
-    for code in ("maidstone", "tonbridge"):
+    for code in ("maidstone", "tonbridge", "ashford"):
         body: dict[str, object] = {"code": code, "name": code.title(), "division": "north"}
         body |= {"town": code.title(), "lat": 51.2, "lon": 0.5}
         assert client.post("/locations", json=body, headers=HR).status_code == 201
@@ -51,7 +52,7 @@ def test_lines_that_are_not_exported_events_are_problems_and_the_rest_is_verifie
     postings_client: TestClient, postings_settings: PostingsSettings
 ) -> None:
     header, *events = _export(postings_client, postings_settings)
-    assert len(events) >= 2
+    assert len(events) >= 3
     not_events: list[str | bytes] = [
         "not json",
         "[1, 2]",
@@ -127,3 +128,42 @@ def test_a_checkpoint_directory_that_cannot_be_read_is_refused(
     err = capsys.readouterr().err
     assert err.startswith(f"replay: {named}")
     assert "Traceback" not in err
+
+
+def test_an_event_deleted_repeated_or_moved_in_a_whole_export_breaks_the_chain(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    """An export of the whole log chains every line to the one before it, the first to the
+    chain's start: the outside tester deleted and swapped lines, and the replay said ok."""
+    header, *events = _export(postings_client, postings_settings)
+    assert replay_export([header, *events], service_mapper)[0].ok
+    for altered in (
+        events[1:],  # the first deleted
+        [events[0], *events[2:]],  # one in the middle deleted
+        [events[1], events[0], *events[2:]],  # two swapped
+        [events[0], events[0], *events[1:]],  # one there twice
+    ):
+        report, _ = replay_export([header, *altered], service_mapper)
+        assert {p["reason"] for p in report.problems} & {
+            "does not follow the event before it",
+            "is out of order, or there twice",
+        }
+
+
+def test_a_topic_outside_the_service_is_not_imported(
+    postings_client: TestClient,
+    postings_settings: PostingsSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A topic names a module to import: one beside the export ran its code (found by the
+    outside tester). Only the service's own modules and the shared kernel's are replayed."""
+    header, *events = _export(postings_client, postings_settings)
+    ran = tmp_path / "ran"
+    (tmp_path / "planted_beside_export.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = json.loads(events[0])
+    first["topic"] = "planted_beside_export:" + first["topic"].partition(":")[2]
+    report, _ = replay_export([header, json.dumps(first), *events[1:]], service_mapper)
+    assert not ran.exists()
+    assert {"position": first["position"], "reason": "the event was altered"} in report.problems
