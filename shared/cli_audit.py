@@ -94,6 +94,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         checkpoints, public_key = _checkpoints(args.checkpoints) if args.checkpoints else ([], None)
         keyring = _key_file(args.keys) if args.keys else None
         export = _opened(args.export)
+        if args.states and args.states != "-":
+            _writable(args.states)
     except (KeyFileError, CannotRead) as exc:
         print(f"replay: {exc}", file=sys.stderr)
         return 2
@@ -126,7 +128,31 @@ def _checkpoints(directory: str) -> tuple[list[Checkpoint], bytes]:
         raise CannotRead(f"cannot read the checkpoints in {directory}: {exc}") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise CannotRead(f"the public key in {directory} is not the Ed25519 key checkpoints use")
+    for checkpoint in checkpoints:
+        # Fields of another type (a list for a position) failed later, in the replay.
+        if not all(isinstance(getattr(checkpoint, name), kind) for name, kind in _CHECKPOINT):
+            raise CannotRead(f"a checkpoint in {directory} is not one a service wrote")
     return checkpoints, public_key
+
+
+#: A checkpoint's fields as a service writes them (shared.checkpoints.Checkpoint).
+_CHECKPOINT = (
+    ("service", str),
+    ("size", int),
+    ("last_position", int),
+    ("head", str),
+    ("signed_at", str),
+    ("signature", str),
+)
+
+
+def _writable(path: str) -> None:
+    """Found out before the replay, not after it, where the report was lost with the
+    states (found by the outside tester: a directory given for them)."""
+    try:
+        Path(path).open("w").close()
+    except OSError as exc:
+        raise CannotRead(f"cannot write the states to {path}: {exc}") from exc
 
 
 def _opened(path: str) -> BinaryIO:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,8 @@ _EXPORTED = {
     "chain_hash": str,
 }
 _HASHES = ("leaf_hash", "prev_chain_hash", "chain_hash")
+#: A hash as export writes it; ``bytes.fromhex`` alone also took spaces and any length.
+_HASH = re.compile("[0-9a-f]{64}")
 
 
 def _exported(text: str | bytes) -> tuple[dict[str, Any], bytes] | str:
@@ -206,13 +209,13 @@ def _exported(text: str | bytes) -> tuple[dict[str, Any], bytes] | str:
         # A bool is an int to Python, never a position or a version.
         if not isinstance(value, kind) or isinstance(value, bool):
             return f"not an exported event: no {name} of its type"
+    if not all(_HASH.fullmatch(item[name]) for name in _HASHES):
+        return "not an exported event: its hashes are not SHA-256 in hex"
     try:
         UUID(item["originator_id"])
         state = base64.b64decode(item["state"], validate=True)
-        for name in _HASHES:
-            bytes.fromhex(item[name])
     except ValueError:
-        return "not an exported event: its id, state or hashes are malformed"
+        return "not an exported event: its id or state is malformed"
     return item, state
 
 

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
@@ -167,3 +169,56 @@ def test_a_topic_outside_the_service_is_not_imported(
     report, _ = replay_export([header, json.dumps(first), *events[1:]], service_mapper)
     assert not ran.exists()
     assert {"position": first["position"], "reason": "the event was altered"} in report.problems
+
+
+def test_a_hash_not_written_as_export_writes_it_is_not_an_exported_event(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    header, *events = _export(postings_client, postings_settings)
+    first = json.loads(events[0])
+    spaced = {**first, "prev_chain_hash": " ".join(["00"] * 32)}
+    short = {**first, "leaf_hash": "00"}
+    report, _ = replay_export(
+        [header, json.dumps(spaced), json.dumps(short), *events], service_mapper
+    )
+    assert report.problems[:2] == [
+        {"line": 2, "reason": "not an exported event: its hashes are not SHA-256 in hex"},
+        {"line": 3, "reason": "not an exported event: its hashes are not SHA-256 in hex"},
+    ]
+
+
+def test_states_that_cannot_be_written_are_refused_before_the_replay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    args = _replay(export)
+    args.states = str(tmp_path)  # a directory
+    assert cmd_replay(args) == 2
+    assert capsys.readouterr().err.startswith("replay: cannot write the states")
+
+
+def test_a_checkpoint_of_fields_of_other_types_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = tmp_path / "audit"
+    directory.mkdir()
+    public = Ed25519PrivateKey.generate().public_key()
+    (directory / "public-key.pem").write_bytes(
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    checkpoint = {
+        "service": "postings",
+        "size": 3,
+        "last_position": [3],
+        "head": "00" * 32,
+        "signed_at": "2026-12-06T00:00:00+00:00",
+        "signature": "",
+    }
+    (directory / "checkpoints.jsonl").write_text(json.dumps(checkpoint) + "\n")
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    assert cmd_replay(_replay(export, directory)) == 2
+    assert "is not one a service wrote" in capsys.readouterr().err
