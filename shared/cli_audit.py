@@ -100,14 +100,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"replay: {exc}", file=sys.stderr)
         return 2
     # Read as bytes: a line that is not UTF-8 is a problem on the report, by its number.
-    with export as lines:
-        report, aggregates = replay_export(
-            lines,
-            lambda service: service_mapper(service, keyring),
-            checkpoints=checkpoints,
-            public_key_pem=public_key,
-            progress=_progress("verified and replayed"),
-        )
+    try:
+        with export as lines:
+            report, aggregates = replay_export(
+                lines,
+                lambda service: service_mapper(service, keyring),
+                checkpoints=checkpoints,
+                public_key_pem=public_key,
+                progress=_progress("verified and replayed"),
+            )
+    except OSError as exc:  # the file failed while it was read
+        print(f"replay: cannot read the export {args.export}: {exc}", file=sys.stderr)
+        return 2
     if args.states:
         with _output(args.states) as out:
             for state in case_states(aggregates):

@@ -88,6 +88,12 @@ def replay_export(
         return report, {}
     report.service = service
     signed: dict[int, Checkpoint] = {}
+    if checkpoints and all(c.service != report.service for c in checkpoints):
+        # Another service's checkpoints anchor nothing here: said, not passed over in
+        # silence (found by the outside tester).
+        report.problems.append(
+            {"position": 0, "reason": "none of the checkpoints given is this service's"}
+        )
     for checkpoint in checkpoints or []:
         if checkpoint.service != report.service:
             continue

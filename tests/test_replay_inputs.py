@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from services.postings.projections.tables import kernel
+from shared import cli_audit
+from shared.checkpoints import Checkpoint
 from shared.cli_audit import cmd_replay, service_mapper
 from shared.export import export_log
 from shared.replay import replay_export
@@ -222,3 +225,33 @@ def test_a_checkpoint_of_fields_of_other_types_is_refused(
     export.write_text('{"service": "postings"}\n')
     assert cmd_replay(_replay(export, directory)) == 2
     assert "is not one a service wrote" in capsys.readouterr().err
+
+
+def test_checkpoints_none_of_which_is_the_services_are_a_problem(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    header, *events = _export(postings_client, postings_settings)
+    appeals = Checkpoint(
+        service="appeals", size=1, last_position=1, head="00" * 32, signed_at="", signature=""
+    )
+    report, _ = replay_export([header, *events], service_mapper, checkpoints=[appeals])
+    assert report.problems == [
+        {"position": 0, "reason": "none of the checkpoints given is this service's"}
+    ]
+    assert replay_export([header, *events], service_mapper, checkpoints=[])[0].ok
+
+
+class _FailsWhileRead(io.BytesIO):
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"service": "postings"}\n'
+        raise OSError(5, "Input/output error")
+
+
+def test_an_export_that_fails_while_it_is_read_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_audit, "_opened", lambda path: _FailsWhileRead())
+    assert cmd_replay(_replay(tmp_path / "export.jsonl")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("replay: cannot read the export")
+    assert "Traceback" not in err
