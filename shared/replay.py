@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,11 +46,24 @@ class ReplayReport:
 
 
 def load_checkpoints(directory: Path) -> tuple[list[Checkpoint], bytes]:
-    """A checkpoint directory's checkpoints and its public key: all replay needs of it."""
+    """A checkpoint directory's checkpoints and its public key: all replay needs of it. A
+    checkpoint whose fields are not of the types a service writes is a ValueError here, where
+    one of a list for a position failed later, in the replay (found by the outside tester)."""
     lines = (directory / "checkpoints.jsonl").read_text().splitlines()
-    return [Checkpoint(**json.loads(line)) for line in lines if line], (
-        directory / "public-key.pem"
-    ).read_bytes()
+    checkpoints = [Checkpoint(**json.loads(line)) for line in lines if line]
+    for checkpoint in checkpoints:
+        if not all(_of_type(getattr(checkpoint, n), k) for n, k in _CHECKPOINT_FIELDS.items()):
+            raise ValueError("a checkpoint's fields are not of the types a service writes")
+    return checkpoints, (directory / "public-key.pem").read_bytes()
+
+
+#: A checkpoint's fields and their types, as the class declares them.
+_CHECKPOINT_FIELDS = typing.get_type_hints(Checkpoint)
+
+
+def _of_type(value: Any, kind: type) -> bool:
+    # A bool is an int to Python, never a position, a size or a version.
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 def replay_export(
@@ -116,7 +130,8 @@ def replay_export(
         leaf = stored_leaf_hash(
             position, item["originator_id"], item["originator_version"], item["topic"], state
         )
-        if leaf.hex() != item["leaf_hash"]:
+        altered = leaf.hex() != item["leaf_hash"]
+        if altered:
             report.problems.append({"position": position, "reason": "the event was altered"})
         if extend(bytes.fromhex(item["prev_chain_hash"]), leaf).hex() != item["chain_hash"]:
             report.problems.append({"position": position, "reason": "the chain link is broken"})
@@ -139,11 +154,11 @@ def replay_export(
                     {"position": position, "reason": f"differs from the checkpoint of {match.size}"}
                 )
         case = item["originator_id"]
-        if leaf.hex() != item["leaf_hash"] or not _of_the_service(item["topic"], service):
+        if altered or not _of_the_service(item["topic"], service):
             # What is not as it was stored is not replayed: its bytes are not the service's
             # event, and a topic names a module to import (found by the outside tester: a
             # topic of a module beside the export ran that module's code).
-            if leaf.hex() == item["leaf_hash"]:
+            if not altered:
                 report.problems.append(
                     {"position": position, "reason": "is not an event of this service"}
                 )
@@ -211,9 +226,7 @@ def _exported(text: str | bytes) -> tuple[dict[str, Any], bytes] | str:
     if not isinstance(item, dict):
         return "not an exported event: not a JSON object"
     for name, kind in _EXPORTED.items():
-        value = item.get(name)
-        # A bool is an int to Python, never a position or a version.
-        if not isinstance(value, kind) or isinstance(value, bool):
+        if not _of_type(item.get(name), kind):
             return f"not an exported event: no {name} of its type"
     if not all(_HASH.fullmatch(item[name]) for name in _HASHES):
         return "not an exported event: its hashes are not SHA-256 in hex"

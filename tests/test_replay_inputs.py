@@ -224,7 +224,7 @@ def test_a_checkpoint_of_fields_of_other_types_is_refused(
     export = tmp_path / "export.jsonl"
     export.write_text('{"service": "postings"}\n')
     assert cmd_replay(_replay(export, directory)) == 2
-    assert "is not one a service wrote" in capsys.readouterr().err
+    assert "not of the types a service writes" in capsys.readouterr().err
 
 
 def test_checkpoints_none_of_which_is_the_services_are_a_problem(
