@@ -154,10 +154,11 @@ def replay_export(
                     {"position": position, "reason": f"differs from the checkpoint of {match.size}"}
                 )
         case = item["originator_id"]
-        if altered or not _of_the_service(item["topic"], service):
+        if altered or not all(_of_the_service(t, service) for t in _topics_of(item, state)):
             # What is not as it was stored is not replayed: its bytes are not the service's
             # event, and a topic names a module to import (found by the outside tester: a
-            # topic of a module beside the export ran that module's code).
+            # topic of a module beside the export ran that module's code, first the event's
+            # own, then the class a creation event names in its state).
             if not altered:
                 report.problems.append(
                     {"position": position, "reason": "is not an event of this service"}
@@ -197,9 +198,19 @@ def _unfiltered(filters: Any) -> bool:
     return isinstance(filters, dict) and all(value is None for value in filters.values())
 
 
-def _of_the_service(topic: str, service: str) -> bool:
+def _topics_of(item: dict[str, Any], state: bytes) -> list[Any]:
+    """Every topic that replaying the line would import: the event's class, and the
+    record's class that a creation event's state names (the event library resolves both)."""
+    stored = _json(state)
+    named = stored.get("originator_topic") if isinstance(stored, dict) else None
+    return [item["topic"]] if named is None else [item["topic"], named]
+
+
+def _of_the_service(topic: Any, service: str) -> bool:
     """Whether a topic names a class of the service's own modules or the shared kernel's:
     only those are imported to replay an event."""
+    if not isinstance(topic, str):
+        return False
     module = topic.partition(":")[0]
     return module.startswith((f"services.{service}.", "shared."))
 

@@ -7,6 +7,7 @@ one line and exit code 2. Never a traceback."""
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import json
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from shared import cli_audit
 from shared.checkpoints import Checkpoint
 from shared.cli_audit import cmd_replay, service_mapper
 from shared.export import export_log
+from shared.hashchain import GENESIS, extend, stored_leaf_hash
 from shared.replay import replay_export
 from shared.roles import Role
 from shared.settings import PostingsSettings
@@ -255,3 +257,40 @@ def test_an_export_that_fails_while_it_is_read_is_refused(
     err = capsys.readouterr().err
     assert err.startswith("replay: cannot read the export")
     assert "Traceback" not in err
+
+
+def test_a_record_class_outside_the_service_named_in_a_state_is_not_imported(
+    postings_client: TestClient,
+    postings_settings: PostingsSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A creation event's state names its record's class, which the event library imports
+    as it replays it: a forged export whose hashes were recomputed ran a module beside it
+    that way (found by the outside tester)."""
+    header, *events = _export(postings_client, postings_settings)
+    ran = tmp_path / "ran"
+    (tmp_path / "planted_in_state.py").write_text(f"open({str(ran)!r}, 'w').close()\\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    forged = json.loads(events[0])
+    state = json.loads(base64.b64decode(forged["state"]))
+    assert "originator_topic" in state
+    state["originator_topic"] = "planted_in_state:Thing"
+    raw = json.dumps(state).encode()
+    leaf = stored_leaf_hash(
+        forged["position"],
+        forged["originator_id"],
+        forged["originator_version"],
+        forged["topic"],
+        raw,
+    )
+    forged |= {
+        "state": base64.b64encode(raw).decode(),
+        "leaf_hash": leaf.hex(),
+        "chain_hash": extend(GENESIS, leaf).hex(),
+    }
+    report, _ = replay_export([header, json.dumps(forged)], service_mapper)
+    assert not ran.exists()
+    assert report.problems == [
+        {"position": forged["position"], "reason": "is not an event of this service"}
+    ]
