@@ -161,7 +161,9 @@ class SealingMapper(Mapper[UUID]):
         # Asked of every field of every event a replay reads: most are not sealed.
         if not _is_sealed(value):
             return value
-        sealed = value[SEALED]
+        return self._open_sealed(value[SEALED])
+
+    def _open_sealed(self, sealed: dict[str, Any]) -> Any:
         if self.keyring is None:
             return _placeholder(sealed["kind"], UNREADABLE)
         key = self.keyring.for_reading(sealed["officer"])
@@ -244,14 +246,20 @@ class SealingMapper(Mapper[UUID]):
 
     def _opened(self, stored_event: StoredEvent, state: dict[str, Any]) -> Any:
         cls = resolve_topic(stored_event.topic)
-        for name, value in list(state.items()):
-            state[name] = self._open(value)
+        # A rebuild asks this of every event in the log, and most fields are not sealed:
+        # the test is made here, not in a call per field, and values are replaced in place
+        # (no key is added or removed while the state is walked).
+        for name, value in state.items():
+            if type(value) is dict and len(value) == 1 and SEALED in value:
+                state[name] = self._open_sealed(value[SEALED])
         decision = state.get("decision")
         if isinstance(decision, Decision):
-            opened = copy.copy(decision)
+            # The decision was made by this decoding alone (``_decoded``): it is opened
+            # where it is, not copied first.
             for name in DECISION_SEALED:
-                object.__setattr__(opened, name, self._open(getattr(decision, name)))
-            state["decision"] = opened
+                value = getattr(decision, name)
+                if _is_sealed(value):
+                    object.__setattr__(decision, name, self._open_sealed(value[SEALED]))
         id_type = cast(Hashable, type(stored_event.originator_id))
         state["originator_id"] = find_id_convertor(cls, id_type)(stored_event.originator_id)
         state["originator_version"] = stored_event.originator_version
