@@ -5,6 +5,7 @@ commit together or not at all."""
 from __future__ import annotations
 
 import functools
+import operator
 import select
 import threading
 import time
@@ -326,21 +327,26 @@ def _copy(
     connection = session.connection()
     dialect = connection.dialect
     quote = dialect.identifier_preparer
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    # Only the columns whose type processes a value are visited one by one: of an audit
+    # row's fourteen values, three are.
+    processed = [
+        (at, process)
+        for at, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
+    pick = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     names = ", ".join(quote.quote(name) for name in columns)
     statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
     driver = connection.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row(
-                [
-                    row[name] if process is None else process(row[name])
-                    for name, process in zip(columns, processors, strict=True)
-                ]
-            )
+            values = pick(row)
+            if processed:
+                values = list(values)
+                for at, process in processed:
+                    values[at] = process(values[at])
+            copy.write_row(values)
 
 
 def driver_rows(connection: Connection, compiled: Compiled, params: dict[str, Any]) -> list[Any]:
