@@ -157,12 +157,6 @@ class SealingMapper(Mapper[UUID]):
 
     # -- unsealing ----------------------------------------------------------------------
 
-    def _open(self, value: Any) -> Any:
-        # Asked of every field of every event a replay reads: most are not sealed.
-        if not _is_sealed(value):
-            return value
-        return self._open_sealed(value[SEALED])
-
     def _open_sealed(self, sealed: dict[str, Any]) -> Any:
         if self.keyring is None:
             return _placeholder(sealed["kind"], UNREADABLE)
@@ -246,11 +240,9 @@ class SealingMapper(Mapper[UUID]):
 
     def _opened(self, stored_event: StoredEvent, state: dict[str, Any]) -> Any:
         cls = resolve_topic(stored_event.topic)
-        # A rebuild asks this of every event in the log, and most fields are not sealed:
-        # the test is made here, not in a call per field, and values are replaced in place
-        # (no key is added or removed while the state is walked).
+        # Values are replaced in place: no key is added or removed while the state is walked.
         for name, value in state.items():
-            if type(value) is dict and len(value) == 1 and SEALED in value:
+            if _is_sealed(value):
                 state[name] = self._open_sealed(value[SEALED])
         decision = state.get("decision")
         if isinstance(decision, Decision):
@@ -286,7 +278,9 @@ def _sealed_for(state: dict[str, Any]) -> Iterator[str]:
 
 
 def _is_sealed(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and SEALED in value
+    # Asked of every field of every event a replay reads: most are not sealed. Decoded JSON
+    # holds plain dicts only, so the type is compared, not looked up among its bases.
+    return type(value) is dict and len(value) == 1 and SEALED in value
 
 
 def _associated(officer_id: str, bound_to: str) -> bytes:

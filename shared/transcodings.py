@@ -54,9 +54,12 @@ class DataclassAsDict(Transcoding):
         self.type = value_type
         self.name = f"value:{value_type.__module__}.{value_type.__qualname__}"
         self._type = value_type
-        # A value object with a ``__dict__`` is given its fields in one update; one with
-        # slots, field by field.
-        self._whole = "__dict__" in dir(object.__new__(value_type))
+        # A value object whose fields live in its ``__dict__`` (no class of it declares
+        # slots) is given them in one update, when the stored names are all its fields.
+        # Anything else goes field by field, as assignment would: a slot, or a stored name
+        # that is a property of the class, is refused as it always was.
+        self._fields = frozenset(f.name for f in dataclasses.fields(value_type))
+        self._whole = not any("__slots__" in vars(c) for c in value_type.__mro__[:-1])
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
@@ -64,7 +67,7 @@ class DataclassAsDict(Transcoding):
     def decode(self, data: dict[str, Any]) -> Any:
         # Bypass __post_init__: replaying an old event must never re-run today's rules.
         obj = object.__new__(self._type)
-        if self._whole:
+        if self._whole and self._fields.issuperset(data):
             # A rebuild decodes a decision with nearly every event: one update, not a
             # frozen dataclass's guarded assignment per field. The names are interned, as
             # assignment would: a rebuild's page then pickles each name once, not once

@@ -8,12 +8,33 @@ from datetime import UTC, datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, select
+from sqlalchemy import (
+    Column,
+    Dialect,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    create_engine,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy_utils.types.uuid import UUIDType
 
 from shared.db import COPY_FROM, flush_inserts, hold_inserts, insert_row
 from shared.tables import UtcDateTime
+
+
+class Shouted(TypeDecorator[str]):
+    """A type whose processing shows: a row written without it would read back as given."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else value.upper()
+
 
 metadata = MetaData()
 ONE = Table("held_one", metadata, Column("code", String(20), primary_key=True))
@@ -24,6 +45,7 @@ MANY = Table(
     Column("record_id", UUIDType(), nullable=False),
     Column("note", String(40), nullable=True),
     Column("at", UtcDateTime(), nullable=True),
+    Column("loud", Shouted(), nullable=True),
 )
 
 #: An hour east of UTC: stored as the same instant in UTC.
@@ -48,6 +70,7 @@ def test_held_rows_are_written_as_given(database_urls: dict[str, str], count: in
                         "record_id": ids[n],
                         "note": None if n % 2 else f"note {n}",
                         "at": None if n % 3 == 0 else datetime(2026, 1, 1, 9, n % 60, tzinfo=EAST),
+                        "loud": None if n % 5 == 0 else f"said {n}",
                     },
                 )
             flush_inserts(session)
@@ -64,3 +87,4 @@ def test_held_rows_are_written_as_given(database_urls: dict[str, str], count: in
         assert row.note == (None if n % 2 else f"note {n}")
         expected = None if n % 3 == 0 else datetime(2026, 1, 1, 8, n % 60, tzinfo=UTC)
         assert row.at == expected
+        assert row.loud == (None if n % 5 == 0 else f"SAID {n}")
