@@ -21,7 +21,7 @@ from sqlalchemy import create_engine
 from shared.checkpoints import Checkpoint
 from shared.eventstore import LedgerApplication
 from shared.export import export_log, officer_keys
-from shared.replay import case_states, load_checkpoints, replay_export
+from shared.replay import load_checkpoints, replay_export, write_states
 from shared.sealing import HeldKeys, KeyFileError
 from shared.settings import SETTINGS_BY_SERVICE
 
@@ -114,8 +114,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return 2
     if args.states:
         with _output(args.states) as out:
-            for state in case_states(aggregates):
-                out.write(json.dumps(state, sort_keys=True) + "\n")
+            write_states(aggregates, out, report)
     print(json.dumps(report.as_dict()))
     return 0 if report.ok else 1
 

@@ -10,9 +10,10 @@ import argparse
 import base64
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -26,7 +27,7 @@ from shared.checkpoints import Checkpoint
 from shared.cli_audit import cmd_replay, service_mapper
 from shared.export import export_log
 from shared.hashchain import GENESIS, extend, stored_leaf_hash
-from shared.replay import replay_export
+from shared.replay import replay_export, write_states
 from shared.roles import Role
 from shared.settings import PostingsSettings
 from tests.support.tokens import bearer
@@ -294,3 +295,83 @@ def test_a_record_class_outside_the_service_named_in_a_state_is_not_imported(
     assert report.problems == [
         {"position": forged["position"], "reason": "is not an event of this service"}
     ]
+
+
+def _forged(exported: str, change: Callable[[dict[str, Any]], None]) -> str:
+    """The exported event with its state changed by ``change`` and its hashes recomputed,
+    as the first of a whole export: what a forger who recomputes hashes sends."""
+    forged = json.loads(exported)
+    state = json.loads(base64.b64decode(forged["state"]))
+    change(state)
+    raw = json.dumps(state).encode()
+    leaf = stored_leaf_hash(
+        forged["position"],
+        forged["originator_id"],
+        forged["originator_version"],
+        forged["topic"],
+        raw,
+    )
+    forged |= {
+        "state": base64.b64encode(raw).decode(),
+        "leaf_hash": leaf.hex(),
+        "chain_hash": extend(GENESIS, leaf).hex(),
+    }
+    return json.dumps(forged)
+
+
+def _without_point_fields(state: dict[str, Any]) -> None:
+    state["point"]["_data_"] = {}
+
+
+def _not_a_number(state: dict[str, Any]) -> None:
+    state["name"] = float("nan")
+
+
+def _nested(state: dict[str, Any]) -> None:
+    deep: Any = "north"
+    for _ in range(600):
+        deep = [deep]
+    state["division"] = deep
+
+
+@pytest.mark.parametrize("change", [_without_point_fields, _not_a_number, _nested])
+def test_a_case_that_replays_but_cannot_be_written_is_a_problem(
+    postings_client: TestClient,
+    postings_settings: PostingsSettings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[dict[str, Any]], None],
+) -> None:
+    """A forged creation event (hashes recomputed) that replays into a case its states
+    cannot hold: a value without its fields, NaN, nesting past the interpreter's depth. The
+    case is a problem on the report and the other cases are written, where the replay ended
+    in a traceback with no report (found by the outside tester)."""
+    header, first, *_ = _export(postings_client, postings_settings)
+    forged = _forged(first, change)
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join([header, forged]) + "\n")
+    states = tmp_path / "states.jsonl"
+    args = _replay(export)
+    args.states = str(states)
+    assert cmd_replay(args) == 1
+    report = json.loads(capsys.readouterr().out)
+    case_id = json.loads(forged)["originator_id"]
+    assert report["problems"] == [{"case_id": case_id, "reason": report["problems"][0]["reason"]}]
+    assert report["problems"][0]["reason"].startswith("the rebuilt case cannot be written")
+    assert states.read_text() == ""
+
+
+def test_the_cases_that_can_be_written_are_written_beside_one_that_cannot(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    header, first, *events = _export(postings_client, postings_settings)
+    report, aggregates = replay_export([header, first, *events], service_mapper)
+    assert report.ok
+    assert len(aggregates) == 3
+    broken = next(iter(aggregates))
+    aggregates[broken].point = object.__new__(type(aggregates[broken].point))
+    out = io.StringIO()
+    write_states(aggregates, out, report)
+    written = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert sorted(s["case_id"] for s in written) == sorted(set(aggregates) - {broken})
+    assert [p["case_id"] for p in report.problems] == [broken]
