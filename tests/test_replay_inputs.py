@@ -273,27 +273,16 @@ def test_a_record_class_outside_the_service_named_in_a_state_is_not_imported(
     ran = tmp_path / "ran"
     (tmp_path / "planted_in_state.py").write_text(f"open({str(ran)!r}, 'w').close()\\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    forged = json.loads(events[0])
-    state = json.loads(base64.b64decode(forged["state"]))
-    assert "originator_topic" in state
-    state["originator_topic"] = "planted_in_state:Thing"
-    raw = json.dumps(state).encode()
-    leaf = stored_leaf_hash(
-        forged["position"],
-        forged["originator_id"],
-        forged["originator_version"],
-        forged["topic"],
-        raw,
-    )
-    forged |= {
-        "state": base64.b64encode(raw).decode(),
-        "leaf_hash": leaf.hex(),
-        "chain_hash": extend(GENESIS, leaf).hex(),
-    }
-    report, _ = replay_export([header, json.dumps(forged)], service_mapper)
+
+    def plant(state: dict[str, Any]) -> None:
+        assert "originator_topic" in state
+        state["originator_topic"] = "planted_in_state:Thing"
+
+    forged = _forged(events[0], plant)
+    report, _ = replay_export([header, forged], service_mapper)
     assert not ran.exists()
     assert report.problems == [
-        {"position": forged["position"], "reason": "is not an event of this service"}
+        {"position": json.loads(forged)["position"], "reason": "is not an event of this service"}
     ]
 
 
