@@ -154,32 +154,32 @@ def replay_export(
                     {"position": position, "reason": f"differs from the checkpoint of {match.size}"}
                 )
         case = item["originator_id"]
-        if altered or not all(_of_the_service(t, service) for t in _topics_of(item, state)):
-            # What is not as it was stored is not replayed: its bytes are not the service's
-            # event, and a topic names a module to import (found by the outside tester: a
-            # topic of a module beside the export ran that module's code, first the event's
-            # own, then the class a creation event names in its state).
-            if not altered:
+        # What is not as it was stored is not replayed: its bytes are not the service's
+        # event. Nor is an event whose class, or whose record's class (a creation event's
+        # state names it, imported as the event is applied), is not of the service's own
+        # modules or the shared kernel's: a topic names a module to import (found by the
+        # outside tester: a module beside the export ran its code each way).
+        if not altered and not _of_the_service(item["topic"], service):
+            report.problems.append({"position": position, "reason": _NOT_OF_THE_SERVICE})
+        elif not altered:
+            try:
+                event: Any = mapper.to_domain_event(
+                    StoredEvent(
+                        originator_id=UUID(case),
+                        originator_version=item["originator_version"],
+                        topic=item["topic"],
+                        state=state,
+                    )
+                )
+                named = getattr(event, "originator_topic", None)
+                if named is not None and not _of_the_service(named, service):
+                    report.problems.append({"position": position, "reason": _NOT_OF_THE_SERVICE})
+                else:
+                    aggregates[case] = event.mutate(aggregates.get(case))
+            except Exception as exc:
                 report.problems.append(
-                    {"position": position, "reason": "is not an event of this service"}
+                    {"position": position, "reason": f"cannot be replayed: {exc!r}"[:300]}
                 )
-            report.events += 1
-            last = item
-            continue
-        try:
-            event: Any = mapper.to_domain_event(
-                StoredEvent(
-                    originator_id=UUID(case),
-                    originator_version=item["originator_version"],
-                    topic=item["topic"],
-                    state=state,
-                )
-            )
-            aggregates[case] = event.mutate(aggregates.get(case))
-        except Exception as exc:
-            report.problems.append(
-                {"position": position, "reason": f"cannot be replayed: {exc!r}"[:300]}
-            )
         report.events += 1
         last = item
         if progress and report.events % 1000 == 0:
@@ -198,12 +198,8 @@ def _unfiltered(filters: Any) -> bool:
     return isinstance(filters, dict) and all(value is None for value in filters.values())
 
 
-def _topics_of(item: dict[str, Any], state: bytes) -> list[Any]:
-    """Every topic that replaying the line would import: the event's class, and the
-    record's class that a creation event's state names (the event library resolves both)."""
-    stored = _json(state)
-    named = stored.get("originator_topic") if isinstance(stored, dict) else None
-    return [item["topic"]] if named is None else [item["topic"], named]
+#: Why an event whose class, or whose record's class, is not the service's is not replayed.
+_NOT_OF_THE_SERVICE = "is not an event of this service"
 
 
 def _of_the_service(topic: Any, service: str) -> bool:
