@@ -93,9 +93,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         checkpoints, public_key = _checkpoints(args.checkpoints) if args.checkpoints else ([], None)
         keyring = _key_file(args.keys) if args.keys else None
-        export = _opened(args.export)
         if args.states and args.states != "-":
-            _writable(args.states)
+            _writable(args.states, _inputs(args))
+        export = _opened(args.export)
     except (KeyFileError, CannotRead) as exc:
         print(f"replay: {exc}", file=sys.stderr)
         return 2
@@ -112,10 +112,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except OSError as exc:  # the file failed while it was read
         print(f"replay: cannot read the export {args.export}: {exc}", file=sys.stderr)
         return 2
-    if args.states:
-        with _output(args.states) as out:
-            write_states(aggregates, out, report)
-    print(json.dumps(report.as_dict()))
+    try:
+        if args.states:
+            with _output(args.states) as out:
+                write_states(aggregates, out, report)
+        print(json.dumps(report.as_dict()), flush=True)
+    except OSError as exc:  # a full disk, a closed pipe: said in one line, not a traceback
+        print(f"replay: cannot write the states or the report: {exc}", file=sys.stderr)
+        return 2
     return 0 if report.ok else 1
 
 
@@ -134,11 +138,30 @@ def _checkpoints(directory: str) -> tuple[list[Checkpoint], bytes]:
     return checkpoints, public_key
 
 
-def _writable(path: str) -> None:
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """The files the replay reads."""
+    given = [Path(args.export), *([Path(args.keys)] if args.keys else [])]
+    if args.checkpoints:
+        directory = Path(args.checkpoints)
+        given += [directory / "checkpoints.jsonl", directory / "public-key.pem"]
+    return given
+
+
+def _writable(path: str, inputs: list[Path]) -> None:
     """Found out before the replay, not after it, where the report was lost with the
-    states (found by the outside tester: a directory given for them)."""
+    states (found by the outside tester: a directory given for them). Nothing is emptied
+    yet, and a path that is one of the replay's inputs is refused: writing the states
+    there destroyed the export or the officers' keys (found by the outside tester)."""
+    target = Path(path)
+    for read in inputs:
+        try:
+            same = target.exists() and read.exists() and target.samefile(read)
+        except OSError:
+            same = False
+        if same:
+            raise CannotRead(f"the states would be written over an input, {read}")
     try:
-        Path(path).open("w").close()
+        target.open("a").close()
     except OSError as exc:
         raise CannotRead(f"cannot write the states to {path}: {exc}") from exc
 

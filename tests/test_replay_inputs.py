@@ -286,12 +286,16 @@ def test_a_record_class_outside_the_service_named_in_a_state_is_not_imported(
     ]
 
 
-def _forged(exported: str, change: Callable[[dict[str, Any]], None]) -> str:
-    """The exported event with its state changed by ``change`` and its hashes recomputed,
-    as the first of a whole export: what a forger who recomputes hashes sends."""
+def _forged(
+    exported: str, change: Callable[[dict[str, Any]], None], topic: str | None = None
+) -> str:
+    """The exported event with its state changed by ``change`` (and its topic, if given)
+    and its hashes recomputed, as the first of a whole export: what a forger who
+    recomputes hashes sends."""
     forged = json.loads(exported)
     state = json.loads(base64.b64decode(forged["state"]))
     change(state)
+    forged["topic"] = topic or forged["topic"]
     raw = json.dumps(state).encode()
     leaf = stored_leaf_hash(
         forged["position"],
@@ -364,3 +368,68 @@ def test_the_cases_that_can_be_written_are_written_beside_one_that_cannot(
     written = [json.loads(line) for line in out.getvalue().splitlines()]
     assert sorted(s["case_id"] for s in written) == sorted(set(aggregates) - {broken})
     assert [p["case_id"] for p in report.problems] == [broken]
+
+
+def test_a_snapshot_in_an_export_is_not_replayed(
+    postings_client: TestClient,
+    postings_settings: PostingsSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A snapshot's state names the record's class, imported as it is applied, and its own
+    class is one of the service's: a forged one ran a module beside the export, and the
+    replay said ok (found by the outside tester). The log holds no snapshots."""
+    header, first, *_ = _export(postings_client, postings_settings)
+    ran = tmp_path / "ran"
+    (tmp_path / "planted_in_snapshot.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def snapshot(state: dict[str, Any]) -> None:
+        state.clear()
+        state |= {
+            "timestamp": {"_type_": "datetime_iso", "_data_": "2026-11-22T10:00:00+00:00"},
+            "topic": "planted_in_snapshot:Thing",
+            "state": {},
+        }
+
+    forged = _forged(first, snapshot, topic="services.postings.domain.officer:Officer.Snapshot")
+    report, aggregates = replay_export([header, forged], service_mapper)
+    assert not ran.exists()
+    assert aggregates == {}
+    assert report.problems == [
+        {"position": json.loads(forged)["position"], "reason": "is not an event of this service"}
+    ]
+
+
+@pytest.mark.parametrize("input_", ["export", "keys"])
+def test_states_written_over_an_input_are_refused_and_the_input_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], input_: str
+) -> None:
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    keys = tmp_path / "keys.json"
+    keys.write_text('{"service": "postings", "keys": {}}')
+    args = _replay(export)
+    args.keys = str(keys)
+    args.states = str(export if input_ == "export" else keys)
+    kept = Path(args.states).read_text()
+    assert cmd_replay(args) == 2
+    assert "the states would be written over an input" in capsys.readouterr().err
+    assert Path(args.states).read_text() == kept
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs a device that is always full")
+def test_states_that_fail_as_they_are_written_are_said_in_one_line(
+    postings_client: TestClient,
+    postings_settings: PostingsSettings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join(_export(postings_client, postings_settings)) + "\n")
+    args = _replay(export)
+    args.states = "/dev/full"
+    assert cmd_replay(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("replay: cannot write the states or the report")
+    assert len(err.strip().splitlines()) == 1
