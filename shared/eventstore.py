@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     StoredEvent,
+    Transcoder,
     UUIDAsHex,
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
@@ -36,6 +37,7 @@ from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, flush_inserts, hold_inserts, writing
 from shared.errors import ConcurrentChange, NotFound
+from shared.event_json import EventTranscoder
 from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
 from shared.reference_records import ReferenceRecords, first_event_of
@@ -303,6 +305,11 @@ class LedgerApplication(Application[UUID]):
         factory.datastore.set_scoped_session(self.db.sessions)
         return factory
 
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = EventTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         type(self).register_all_transcodings(transcoder)
 
@@ -319,7 +326,7 @@ class LedgerApplication(Application[UUID]):
         """The mapper this service stores events with, needing no database or running
         service: for replaying an export independently (with the officers' keys if the
         auditor was given them; without, personal data stays sealed)."""
-        transcoder = JSONTranscoder()
+        transcoder = EventTranscoder()
         cls.register_all_transcodings(transcoder)
         return SealingMapper(transcoder, keyring)
 

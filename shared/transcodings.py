@@ -36,12 +36,20 @@ class EnumByValue(Transcoding):
         self.type = enum_type
         self.name = f"enum:{enum_type.__module__}.{enum_type.__qualname__}"
         self._enum = enum_type
+        self._members: dict[Any, Enum] = enum_type._value2member_map_
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self._enum(data)
+        # A member by its value straight from the enum's own index: calling the enum class
+        # to look it up was a sixth of a rebuild's decoding. Anything not found there (an
+        # unhashable value, a value the enum maps by ``_missing_``, or none) goes through the
+        # call, which finds it or refuses it as it always did.
+        try:
+            return self._members[data]
+        except (KeyError, TypeError):
+            return self._enum(data)
 
 
 class DataclassAsDict(Transcoding):
