@@ -26,6 +26,10 @@ an event reads back the same whichever way it goes:
   refusal first, in a dropped value;
 - anything that is not ``bytes`` (the library's decoder takes bytes alone).
 
+The one difference left: called within a few frames of Python's recursion limit, a text
+read here may read where the library's decoder would stop (this path takes fewer frames);
+never the other way round.
+
 msgspec keeps one string object per short key it reads, and reuses it only for a key whose
 bytes are the same (it compares them: ``src/msgspec/_core.c``, the JSON decoder's dict key
 cache). orjson was tried first and not kept: its key cache matches keys by hash alone, and
@@ -92,7 +96,12 @@ class EventTranscoder(JSONTranscoder):
             kind = type(item)
             # Replacing a key's value while iterating is allowed; no key is added.
             if kind is dict:
-                if len(item) == 2 and _TYPE in item and type(item.get(_DATA)) not in _NESTING:
+                if (
+                    len(item) == 2
+                    and _TYPE in item
+                    and _DATA in item
+                    and type(item[_DATA]) not in _NESTING
+                ):
                     # Most members are a transcoded plain value (a time, a date, a member of
                     # an enum): decoded here, without a call to walk what holds no more.
                     named[0] += 1

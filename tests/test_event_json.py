@@ -88,8 +88,9 @@ def test_an_event_with_values_of_every_kind_reads_back_the_same() -> None:
             "empty": {},
             "none": None,
             "flag": True,
-            # Two keys that are not a transcoded value.
+            # Two keys that are not a transcoded value, one holding one.
             "pair": {"_type_": "x", "other": 1},
+            "holding": {"_type_": "x", "other": {"on": date(2027, 1, 4)}},
         }
     )
     got = _same(text)
