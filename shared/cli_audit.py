@@ -155,8 +155,8 @@ def _writable(path: str, inputs: list[Path]) -> None:
     target = Path(path)
     for read in inputs:
         try:
-            same = target.exists() and read.exists() and target.samefile(read)
-        except OSError:
+            same = target.samefile(read)
+        except OSError:  # either does not exist (yet): not the same file
             same = False
         if same:
             raise CannotRead(f"the states would be written over an input, {read}")

@@ -50,8 +50,7 @@ _parse = msgspec.json.Decoder().decode
 
 #: The key of a transcoded value (the library's ``_encode_obj``), as the key appears in a text
 #: written without escapes, and the start of an escape that could hide it.
-_TYPE, _DATA = "_type_", "_data_"
-_NESTING = (dict, list)
+_TYPE = "_type_"
 _NAMED = b'"_type_"'
 _ESCAPED = b"\\u"
 
@@ -96,18 +95,7 @@ class EventTranscoder(JSONTranscoder):
             kind = type(item)
             # Replacing a key's value while iterating is allowed; no key is added.
             if kind is dict:
-                if (
-                    len(item) == 2
-                    and _TYPE in item
-                    and _DATA in item
-                    and type(item[_DATA]) not in _NESTING
-                ):
-                    # Most members are a transcoded plain value (a time, a date, a member of
-                    # an enum): decoded here, without a call to walk what holds no more.
-                    named[0] += 1
-                    value[name] = self._decode_obj(item)
-                else:
-                    value[name] = self._object(item, depth + 1, named)
+                value[name] = self._object(item, depth + 1, named)
             elif kind is list:
                 value[name] = self._array(item, depth + 1, named)
         if _TYPE in value:

@@ -306,12 +306,15 @@ class LedgerApplication(Application[UUID]):
         return factory
 
     def construct_transcoder(self) -> Transcoder:
-        transcoder = EventTranscoder()
-        self.register_transcodings(transcoder)
-        return transcoder
+        return type(self).event_transcoder()
 
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        type(self).register_all_transcodings(transcoder)
+    @classmethod
+    def event_transcoder(cls) -> EventTranscoder:
+        """What this service's events are read and written with (ADR 0029), online and in
+        an offline replay alike."""
+        transcoder = EventTranscoder()
+        cls.register_all_transcodings(transcoder)
+        return transcoder
 
     @classmethod
     def register_all_transcodings(cls, transcoder: JSONTranscoder) -> None:
@@ -326,9 +329,7 @@ class LedgerApplication(Application[UUID]):
         """The mapper this service stores events with, needing no database or running
         service: for replaying an export independently (with the officers' keys if the
         auditor was given them; without, personal data stays sealed)."""
-        transcoder = EventTranscoder()
-        cls.register_all_transcodings(transcoder)
-        return SealingMapper(transcoder, keyring)
+        return SealingMapper(cls.event_transcoder(), keyring)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Seal the events and bring the read models up to date now; the log write waits for
