@@ -4,6 +4,7 @@ replay such an export with no service running (issue 6)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
@@ -93,7 +94,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     try:
         checkpoints, public_key = _checkpoints(args.checkpoints) if args.checkpoints else ([], None)
         keyring = _key_file(args.keys) if args.keys else None
-        if args.states and args.states != "-":
+        if args.states is not None and args.states != "-":
             _writable(args.states, _inputs(args))
         export = _opened(args.export)
     except (KeyFileError, CannotRead) as exc:
@@ -113,7 +114,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"replay: cannot read the export {args.export}: {exc}", file=sys.stderr)
         return 2
     try:
-        if args.states:
+        if args.states is not None:
             with _output(args.states) as out:
                 write_states(aggregates, out, report)
         print(json.dumps(report.as_dict()), flush=True)
@@ -139,11 +140,14 @@ def _checkpoints(directory: str) -> tuple[list[Checkpoint], bytes]:
 
 
 def _inputs(args: argparse.Namespace) -> list[Path]:
-    """The files the replay reads."""
+    """The files the replay reads, and those beside its checkpoints."""
     given = [Path(args.export), *([Path(args.keys)] if args.keys else [])]
     if args.checkpoints:
-        directory = Path(args.checkpoints)
-        given += [directory / "checkpoints.jsonl", directory / "public-key.pem"]
+        # Every file in the directory, not only the two read: it may be a service's own,
+        # with its signing key beside them (found by the outside tester).
+        # Not a directory to read: the replay says so as it reads the checkpoints.
+        with contextlib.suppress(OSError):
+            given += [entry for entry in Path(args.checkpoints).iterdir() if entry.is_file()]
     return given
 
 

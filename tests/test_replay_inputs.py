@@ -23,7 +23,7 @@ from sqlalchemy import create_engine
 
 from services.postings.projections.tables import kernel
 from shared import cli_audit
-from shared.checkpoints import Checkpoint
+from shared.checkpoints import Checkpoint, CheckpointStore
 from shared.cli_audit import cmd_replay, service_mapper
 from shared.export import export_log
 from shared.hashchain import GENESIS, extend, stored_leaf_hash
@@ -433,3 +433,34 @@ def test_states_that_fail_as_they_are_written_are_said_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("replay: cannot write the states or the report")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_states_are_not_written_over_a_file_beside_the_checkpoints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The checkpoint directory may be a service's own, its signing key beside the files
+    # the replay reads (found by the outside tester: the states emptied it).
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    checkpoints = tmp_path / "audit"
+    CheckpointStore(checkpoints).public_key()  # makes the service's keys, as it does
+    (checkpoints / "checkpoints.jsonl").touch()
+    signing_key = checkpoints / "signing-key.pem"
+    kept = signing_key.read_bytes()
+    args = _replay(export)
+    args.checkpoints = str(checkpoints)
+    args.states = str(signing_key)
+    assert cmd_replay(args) == 2
+    assert "the states would be written over an input" in capsys.readouterr().err
+    assert signing_key.read_bytes() == kept
+
+
+def test_an_empty_states_path_is_refused_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    args = _replay(export)
+    args.states = ""
+    assert cmd_replay(args) == 2
+    assert "cannot write the states" in capsys.readouterr().err
