@@ -16,7 +16,7 @@ from shared.clock import FixedClock
 from shared.runtime import Runtime
 from shared.settings import AppealsSettings, PostingsSettings, RoiSettings
 from tests.force import NOW
-from tests.support import pg
+from tests.support import pg, pg_reuse
 from tests.support.roi import in_process_roi
 
 #: The browser journeys' fixtures, for every journey module.
@@ -37,8 +37,11 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 
 
 @pytest.fixture(scope="session")
-def pg_templates() -> None:
+def pg_templates() -> Iterator[None]:
     pg.prepare()
+    yield
+    # The databases this process emptied for its next tests, when there are none.
+    pg_reuse.drop_idle()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -63,12 +66,12 @@ def database_urls(
         yield urls
         return
     request.getfixturevalue("pg_templates")
-    clones = pg.Clones()
+    clones = pg.Clones(pg_reuse.lend)
     try:
         yield clones
     finally:
-        for url in clones.made():
-            pg.drop(url)
+        for service, url in clones.made():
+            pg_reuse.give_back(service, url)
 
 
 @pytest.fixture
@@ -138,9 +141,9 @@ def roi_client(roi_settings: RoiSettings) -> Iterator[TestClient]:
 def pg_database_urls(pg_templates: None) -> Iterator[dict[str, str]]:
     """Fresh PostgreSQL databases for the services, shared by one module's tests (the
     console's tests each work on officers of their own)."""
-    urls = {service: pg.clone(service) for service in migrate.SERVICES}
+    urls = {service: pg_reuse.lend(service) for service in migrate.SERVICES}
     try:
         yield urls
     finally:
-        for url in urls.values():
-            pg.drop(url)
+        for service, url in urls.items():
+            pg_reuse.give_back(service, url)

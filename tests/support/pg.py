@@ -10,7 +10,7 @@ import hashlib
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, text
@@ -106,14 +106,18 @@ def clone(service: str) -> str:
 
 
 class Clones(dict[str, str]):
-    """A test's databases, each cloned when first asked for: a test of postings alone
-    never pays for appeals' and ROI's. Anything that walks the whole mapping gets them
-    all."""
+    """A test's databases, each made when first asked for (``make``: a fresh clone by
+    default): a test of postings alone never pays for appeals' and ROI's. Anything that
+    walks the whole mapping gets them all."""
+
+    def __init__(self, make: Callable[[str], str] = clone) -> None:
+        super().__init__()
+        self._make = make
 
     def __missing__(self, service: str) -> str:
         if service not in migrate.SERVICES:
             raise KeyError(service)
-        url = self[service] = clone(service)
+        url = self[service] = self._make(service)
         return url
 
     def _all(self) -> None:
@@ -143,9 +147,9 @@ class Clones(dict[str, str]):
         self._all()
         return super().items()
 
-    def made(self) -> list[str]:
-        """The databases cloned so far, without cloning the rest."""
-        return list(dict.values(self))
+    def made(self) -> list[tuple[str, str]]:
+        """The databases made so far, by service, without making the rest."""
+        return list(dict.items(self))
 
 
 def drop(url: str) -> None:
