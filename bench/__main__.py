@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench.loadgen import LoadResult, closed_loop, open_loop
+from bench.loadgen import LoadResult, closed_loop, generator_quiet, open_loop
 from bench.report import write_report
 from bench.stack import ADMIN_URL, FLOOR_ALONE, SERVICES, fresh_databases, running
 from bench.usage import Meter, ordering_summary
@@ -124,7 +124,7 @@ def bulk(step: str, *args: str) -> dict[str, Any]:
 
 def timeline(base: str, officer_id: str, repeats: int) -> LoadResult:
     latencies = []
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with httpx.Client(base_url=base, timeout=30) as client, generator_quiet():
         started = time.perf_counter()
         for _ in range(repeats):
             t = time.perf_counter()
