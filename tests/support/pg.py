@@ -1,5 +1,6 @@
 """Test databases on the machine's PostgreSQL: one template per service, built by the
-migrations, from which each test clones a fresh database in milliseconds.
+migrations, from which a test's databases are cloned (and then emptied and lent to the
+process's next test: tests.support.pg_reuse).
 
 ``python -m tests.support.pg prepare`` (run by ``./dev test``) builds the templates; the test
 suite calls the same code, so running pytest alone works too."""
