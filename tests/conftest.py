@@ -70,8 +70,7 @@ def database_urls(
     try:
         yield clones
     finally:
-        for service, url in clones.made():
-            pg_reuse.give_back(service, url)
+        pg_reuse.give_back_all(clones.made())
 
 
 @pytest.fixture
@@ -141,9 +140,10 @@ def roi_client(roi_settings: RoiSettings) -> Iterator[TestClient]:
 def pg_database_urls(pg_templates: None) -> Iterator[dict[str, str]]:
     """Fresh PostgreSQL databases for the services, shared by one module's tests (the
     console's tests each work on officers of their own)."""
-    urls = {service: pg_reuse.lend(service) for service in migrate.SERVICES}
+    urls: dict[str, str] = {}
     try:
+        for service in migrate.SERVICES:
+            urls[service] = pg_reuse.lend(service)
         yield urls
     finally:
-        for service, url in urls.items():
-            pg_reuse.give_back(service, url)
+        pg_reuse.give_back_all(list(urls.items()))

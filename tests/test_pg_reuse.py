@@ -146,6 +146,15 @@ def test_a_session_the_last_test_left_open_is_ended(lent: list[str]) -> None:
         "GRANT SELECT ON roi_events TO PUBLIC",
         "CREATE SCHEMA extra",
         "ALTER DATABASE \"{database}\" SET work_mem = '8MB'",
+        "ALTER SEQUENCE roi_events_id_seq MAXVALUE 5",
+        "ALTER TABLE roi_events ENABLE ROW LEVEL SECURITY",
+        "ALTER TABLE roi_events ALTER COLUMN topic SET STATISTICS 5",
+        "ALTER TABLE roi_events REPLICA IDENTITY FULL",
+        "GRANT SELECT (topic) ON roi_events TO PUBLIC",
+        "ALTER TABLE designations SET UNLOGGED",
+        "ALTER TABLE roi_events CLUSTER ON roi_events_pkey",
+        "COMMENT ON TABLE roi_events IS 'changed'",
+        "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC",
     ],
     ids=[
         "table",
@@ -161,6 +170,15 @@ def test_a_session_the_last_test_left_open_is_ended(lent: list[str]) -> None:
         "grant",
         "schema",
         "setting",
+        "sequence-bounds",
+        "row-security",
+        "statistics-target",
+        "replica-identity",
+        "column-grant",
+        "unlogged",
+        "clustered",
+        "comment",
+        "default-privileges",
     ],
 )
 def test_a_database_whose_catalog_changed_is_dropped_not_lent_again(
@@ -179,3 +197,50 @@ def test_a_database_whose_catalog_changed_is_dropped_not_lent_again(
     pg_reuse.give_back(SERVICE, url)
 
     assert _idle() == idle, "nothing kept for another test"
+
+
+def test_a_table_written_to_is_back_to_empty_files_not_dead_rows(lent: list[str]) -> None:
+    url = pg_reuse.lend(SERVICE)
+    lent.append(url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO roi_events (originator_id, originator_version, topic, state) "
+                    "SELECT gen_random_uuid(), 1, 't', '\\x00' FROM generate_series(1, 500)"
+                )
+            )
+    finally:
+        engine.dispose()
+
+    again = _lend_again(lent, url)
+
+    engine = create_engine(again)
+    try:
+        assert _scalar(engine, "SELECT pg_relation_size('roi_events')") == 0
+    finally:
+        engine.dispose()
+
+
+def test_an_interrupted_emptying_drops_the_database_under_its_new_name(
+    lent: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = pg_reuse.lend(SERVICE)
+    lent.append(url)
+    renamed: list[str] = []
+
+    def interrupted(service: str, url: str) -> bool:
+        renamed.append(url)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pg_reuse, "_emptied", interrupted)
+    idle = _idle()
+
+    with pytest.raises(KeyboardInterrupt):
+        pg_reuse.give_back(SERVICE, url)
+
+    assert _idle() == idle
+    assert renamed
+    assert not _exists(renamed[0])
+    assert not _exists(url)

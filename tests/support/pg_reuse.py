@@ -16,10 +16,13 @@ What the next test gets is what a clone would be:
   grants, settings, the migrations' revision) must equal the fresh clone's, or the
   database is dropped instead. A clone keeps its template's object ids, so the digest of a
   fresh clone is the template's.
-- Its rows are gone and its sequences restart: the templates hold rows in
-  ``alembic_version`` alone, which the emptying keeps.
+- Its rows are gone, each table it wrote to is truncated to empty files, and its sequences
+  restart: the templates hold rows in ``alembic_version`` alone, which the emptying keeps.
+  Planner statistics an ``ANALYZE`` gathered would stay; nothing here runs one, and
+  autovacuum, where it is on, would gather them on a clone as well.
 
-Anything that goes wrong while emptying drops the database, as before."""
+Anything that goes wrong while emptying (an interruption too) drops the database, as before.
+A worker killed outright leaves its idle databases behind, as it left its current ones."""
 
 from __future__ import annotations
 
@@ -39,31 +42,34 @@ _FRESH: dict[str, str] = {}
 #: again only with the very catalog its template gave it.
 _CATALOG = """
 SELECT md5(string_agg(item, E'\\n' ORDER BY item)) FROM (
-  SELECT format('class %s %s %s %s %s %s %s', c.oid, c.relname, c.relnamespace, c.relkind,
-                c.relnatts, c.relacl, c.reloptions)
+  SELECT format('class %s %s %s %s %s %s %s %s %s %s %s %s', c.oid, c.relname,
+                c.relnamespace, c.relkind, c.relnatts, c.relacl, c.reloptions, c.relowner,
+                c.relpersistence, c.relreplident, c.relrowsecurity, c.relforcerowsecurity)
     FROM pg_class c
    WHERE c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
      AND c.relpersistence <> 't'
   UNION ALL
-  SELECT format('column %s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname, a.atttypid,
-                a.attnotnull, a.atthasdef, a.attisdropped)
+  SELECT format('column %s %s %s %s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname,
+                a.atttypid, a.attnotnull, a.atthasdef, a.attisdropped, a.attstattarget,
+                a.attacl, a.attcollation)
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
    WHERE c.relnamespace = 'public'::regnamespace
   UNION ALL
-  SELECT format('index %s %s', indexrelid, indisvalid) FROM pg_index
+  SELECT format('index %s %s %s', indexrelid, indisvalid, indisclustered) FROM pg_index
   UNION ALL
   SELECT format('default %s %s', oid, md5(pg_get_expr(adbin, adrelid))) FROM pg_attrdef
   UNION ALL
-  SELECT format('constraint %s %s', oid, convalidated) FROM pg_constraint
+  SELECT format('constraint %s %s %s', oid, conname, convalidated) FROM pg_constraint
   UNION ALL
-  SELECT format('trigger %s %s', oid, tgenabled) FROM pg_trigger
+  SELECT format('trigger %s %s %s', oid, tgname, tgenabled) FROM pg_trigger
   UNION ALL
   SELECT format('rule %s', r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
    WHERE c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
   UNION ALL
   SELECT format('policy %s', oid) FROM pg_policy
   UNION ALL
-  SELECT format('function %s %s %s', oid, md5(prosrc), proacl) FROM pg_proc
+  SELECT format('function %s %s %s %s %s %s', oid, md5(prosrc), proacl, proconfig, prosecdef,
+                provolatile) FROM pg_proc
    WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
   UNION ALL
   SELECT format('type %s', oid) FROM pg_type
@@ -72,8 +78,15 @@ SELECT md5(string_agg(item, E'\\n' ORDER BY item)) FROM (
   SELECT format('schema %s %s %s', oid, nspname, nspacl) FROM pg_namespace
    WHERE nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
   UNION ALL
-  SELECT format('sequence %s %s %s %s', seqrelid, seqstart, seqincrement, seqcycle)
+  SELECT format('sequence %s %s %s %s %s %s %s', seqrelid, seqstart, seqincrement, seqmin,
+                seqmax, seqcache, seqcycle)
     FROM pg_sequence
+  UNION ALL
+  SELECT format('default privileges %s %s %s %s', defaclrole, defaclnamespace, defaclobjtype,
+                defaclacl) FROM pg_default_acl
+  UNION ALL
+  SELECT format('comment %s %s %s %s', objoid, classoid, objsubid, md5(description))
+    FROM pg_description WHERE objoid >= 16384
   UNION ALL
   SELECT format('extension %s %s', oid, extversion) FROM pg_extension
   UNION ALL
@@ -84,7 +97,8 @@ SELECT md5(string_agg(item, E'\\n' ORDER BY item)) FROM (
   SELECT format('settings %s %s', setrole, setconfig) FROM pg_db_role_setting
    WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
   UNION ALL
-  SELECT format('database %s %s %s', datacl, datconnlimit, datallowconn) FROM pg_database
+  SELECT format('database %s %s %s %s', datdba, datacl, datconnlimit, datallowconn)
+    FROM pg_database
    WHERE datname = current_database()
   UNION ALL
   SELECT format('prepared %s', gid) FROM pg_prepared_xacts WHERE database = current_database()
@@ -93,12 +107,15 @@ SELECT md5(string_agg(item, E'\\n' ORDER BY item)) FROM (
 ) AS catalog(item)
 """
 
-#: The statements that empty a database: every table's rows but the migrations' revision,
-#: with triggers and foreign-key checks off (``replica``) so that order does not matter and
-#: no trigger writes again, then every sequence back to its start.
-_EMPTYING = """
-SELECT string_agg(format('DELETE FROM public.%I', tablename), '; ' ORDER BY tablename)
-  FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'
+#: The tables a test wrote to (any storage at all: a fresh clone's tables have none), but
+#: the migrations' revision. Truncated, each is back to a fresh clone's empty files, where
+#: deleting its rows would leave them dead (autovacuum may be off, as on this machine) and
+#: each next test's scans slower.
+_WRITTEN = """
+SELECT string_agg(format('%I.%I', relnamespace::regnamespace, relname), ', ' ORDER BY relname)
+  FROM pg_class
+ WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')
+   AND relname <> 'alembic_version' AND pg_relation_size(oid) > 0
 """
 _RESTARTING = """
 SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false)
@@ -122,31 +139,57 @@ def lend(service: str) -> str:
         return idle.pop()
     url = pg.clone(service)
     if service not in _FRESH:
-        _FRESH[service] = _digest(url)
+        try:
+            _FRESH[service] = _digest(url)
+        except BaseException:
+            pg.drop(url)
+            raise
     return url
 
 
 def give_back(service: str, url: str) -> None:
     """After the test: emptied for the next, or dropped if that cannot be done faithfully."""
+    renamed = pg.database_url(f"{pg.CLONE_PREFIX}{service}_{uuid.uuid4().hex[:12]}")
     try:
-        renamed = _renamed(service, url)
+        _rename(url, renamed)
     except Exception:
+        # A session that would not end, or came back: dropped (with force) instead.
         pg.drop(url)
         return
+    except BaseException:
+        # Interrupted: dropped under whichever name it has, not lost between the two.
+        pg.drop(url)
+        pg.drop(renamed)
+        raise
     try:
         emptied = _emptied(service, renamed)
     except Exception:
         emptied = False
+    except BaseException:
+        # Interrupted (Ctrl-C): the database is dropped, not lost between two names.
+        pg.drop(renamed)
+        raise
     if emptied:
         _IDLE.setdefault(service, []).append(renamed)
     else:
         pg.drop(renamed)
 
 
-def _renamed(service: str, url: str) -> str:
-    """Every session on the database ended, then the database under a new name."""
-    old = make_url(url).database
-    new = f"{pg.CLONE_PREFIX}{service}_{uuid.uuid4().hex[:12]}"
+def give_back_all(lent: list[tuple[str, str]]) -> None:
+    """A test's databases, by service, each given back even if another could not be."""
+    failed: BaseException | None = None
+    for service, url in lent:
+        try:
+            give_back(service, url)
+        except BaseException as error:  # raised again once all are given back
+            failed = failed or error
+    if failed is not None:
+        raise failed
+
+
+def _rename(url: str, renamed: str) -> None:
+    """Every session on the database ended, then the database under its new name."""
+    old, new = make_url(url).database, make_url(renamed).database
     engine = create_engine(pg.admin_url(), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -160,7 +203,6 @@ def _renamed(service: str, url: str) -> str:
             conn.execute(text(f'ALTER DATABASE "{old}" RENAME TO "{new}"'))
     finally:
         engine.dispose()
-    return pg.database_url(new)
 
 
 def _emptied(service: str, url: str) -> bool:
@@ -171,10 +213,11 @@ def _emptied(service: str, url: str) -> bool:
         with engine.begin() as conn:
             if str(conn.execute(text(_CATALOG)).scalar_one()) != _FRESH.get(service):
                 return False
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            deleting = conn.execute(text(_EMPTYING)).scalar_one()
-            if deleting:
-                conn.exec_driver_sql(deleting)
+            written = conn.execute(text(_WRITTEN)).scalar_one()
+            if written:
+                # CASCADE: a table that refers to a written one is emptied with it.
+                conn.exec_driver_sql(f"TRUNCATE {written} RESTART IDENTITY CASCADE")
+            # Every sequence, whether a truncated table owns it or not.
             conn.execute(text(_RESTARTING)).all()
         return True
     finally:
