@@ -54,7 +54,7 @@ class LoadResult:
 def generator_quiet() -> AbstractContextManager[object]:
     """The load generator's own cycle collector paused while it times requests. Its process
     holds the services' modules (it mints their tokens), so a full collection walked
-    hundreds of thousands of objects: measured, 73 to 129 ms, once every few hundred
+    hundreds of thousands of objects: measured, 112 to 129 ms, about once in 300
     timelines, each time counted as the latency of the one request it delayed. What the
     phase makes is freed by reference counting, and collected after it."""
     return collector_paused()
