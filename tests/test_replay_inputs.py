@@ -98,6 +98,14 @@ def _replay(export: Path, checkpoints: Path | None = None) -> argparse.Namespace
     )
 
 
+def _header_only(tmp_path: Path) -> Path:
+    """An export of postings with a header and no events: enough for the checks of the
+    replay's inputs, which come before any event is read."""
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"service": "postings"}\n')
+    return export
+
+
 def test_an_export_that_cannot_be_read_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -130,8 +138,7 @@ def test_a_checkpoint_directory_that_cannot_be_read_is_refused(
         (directory / "checkpoints.jsonl").write_text(checkpoints)
     if public_key is not None:
         (directory / "public-key.pem").write_text(public_key)
-    export = tmp_path / "export.jsonl"
-    export.write_text('{"service": "postings"}\n')
+    export = _header_only(tmp_path)
     assert cmd_replay(_replay(export, directory)) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"replay: {named}")
@@ -196,8 +203,7 @@ def test_a_hash_not_written_as_export_writes_it_is_not_an_exported_event(
 def test_states_that_cannot_be_written_are_refused_before_the_replay(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    export = tmp_path / "export.jsonl"
-    export.write_text('{"service": "postings"}\n')
+    export = _header_only(tmp_path)
     args = _replay(export)
     args.states = str(tmp_path)  # a directory
     assert cmd_replay(args) == 2
@@ -224,8 +230,7 @@ def test_a_checkpoint_of_fields_of_other_types_is_refused(
         "signature": "",
     }
     (directory / "checkpoints.jsonl").write_text(json.dumps(checkpoint) + "\n")
-    export = tmp_path / "export.jsonl"
-    export.write_text('{"service": "postings"}\n')
+    export = _header_only(tmp_path)
     assert cmd_replay(_replay(export, directory)) == 2
     assert "not of the types a service writes" in capsys.readouterr().err
 
@@ -405,8 +410,7 @@ def test_a_snapshot_in_an_export_is_not_replayed(
 def test_states_written_over_an_input_are_refused_and_the_input_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], input_: str
 ) -> None:
-    export = tmp_path / "export.jsonl"
-    export.write_text('{"service": "postings"}\n')
+    export = _header_only(tmp_path)
     keys = tmp_path / "keys.json"
     keys.write_text('{"service": "postings", "keys": {}}')
     args = _replay(export)
@@ -440,8 +444,7 @@ def test_states_are_not_written_over_a_file_beside_the_checkpoints(
 ) -> None:
     # The checkpoint directory may be a service's own, its signing key beside the files
     # the replay reads (found by the outside tester: the states emptied it).
-    export = tmp_path / "export.jsonl"
-    export.write_text('{"service": "postings"}\n')
+    export = _header_only(tmp_path)
     checkpoints = tmp_path / "audit"
     CheckpointStore(checkpoints).public_key()  # makes the service's keys, as it does
     (checkpoints / "checkpoints.jsonl").touch()
@@ -458,8 +461,7 @@ def test_states_are_not_written_over_a_file_beside_the_checkpoints(
 def test_an_empty_states_path_is_refused_not_ignored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    export = tmp_path / "export.jsonl"
-    export.write_text('{"service": "postings"}\n')
+    export = _header_only(tmp_path)
     args = _replay(export)
     args.states = ""
     assert cmd_replay(args) == 2

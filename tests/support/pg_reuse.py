@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.support import pg
@@ -123,11 +123,15 @@ SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, 
 """
 
 
+def _catalog(conn: Connection) -> str:
+    return str(conn.execute(text(_CATALOG)).scalar_one())
+
+
 def _digest(url: str) -> str:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return str(conn.execute(text(_CATALOG)).scalar_one())
+            return _catalog(conn)
     finally:
         engine.dispose()
 
@@ -211,7 +215,7 @@ def _emptied(service: str, url: str) -> bool:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            if str(conn.execute(text(_CATALOG)).scalar_one()) != _FRESH.get(service):
+            if _catalog(conn) != _FRESH.get(service):
                 return False
             written = conn.execute(text(_WRITTEN)).scalar_one()
             if written:
