@@ -155,6 +155,11 @@ def test_a_session_the_last_test_left_open_is_ended(lent: list[str]) -> None:
         "ALTER TABLE roi_events CLUSTER ON roi_events_pkey",
         "COMMENT ON TABLE roi_events IS 'changed'",
         "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC",
+        "ALTER SEQUENCE roi_events_id_seq OWNED BY NONE",
+        "CREATE STATISTICS extra_stats ON topic, state FROM roi_events",
+        "INSERT INTO roi_events (originator_id, originator_version, topic, state) "
+        "VALUES (gen_random_uuid(), 1, 't', '\\x00'); ANALYZE roi_events",
+        "ALTER TABLE designations ALTER COLUMN quarter TYPE varchar(40)",
     ],
     ids=[
         "table",
@@ -179,6 +184,10 @@ def test_a_session_the_last_test_left_open_is_ended(lent: list[str]) -> None:
         "clustered",
         "comment",
         "default-privileges",
+        "sequence-ownership",
+        "extended-statistics",
+        "statistics",
+        "column-type",
     ],
 )
 def test_a_database_whose_catalog_changed_is_dropped_not_lent_again(
@@ -244,3 +253,31 @@ def test_an_interrupted_emptying_drops_the_database_under_its_new_name(
     assert renamed
     assert not _exists(renamed[0])
     assert not _exists(url)
+
+
+def test_a_trigger_redefined_in_place_is_a_changed_catalog(lent: list[str]) -> None:
+    """Postings' strength triggers: one replaced keeps its id and name."""
+    url = pg_reuse.lend("postings")
+    lent.append(url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            trigger, table, function = conn.execute(
+                text(
+                    "SELECT t.tgname, t.tgrelid::regclass::text, t.tgfoid::regproc::text "
+                    "FROM pg_trigger t WHERE NOT t.tgisinternal LIMIT 1"
+                )
+            ).one()
+            conn.execute(
+                text(
+                    f"CREATE OR REPLACE TRIGGER {trigger} AFTER TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                )
+            )
+    finally:
+        engine.dispose()
+    idle = len(pg_reuse._IDLE.get("postings", []))
+
+    pg_reuse.give_back("postings", url)
+
+    assert len(pg_reuse._IDLE.get("postings", [])) == idle, "nothing kept for another test"

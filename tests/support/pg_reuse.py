@@ -18,8 +18,8 @@ What the next test gets is what a clone would be:
   fresh clone is the template's.
 - Its rows are gone, each table it wrote to is truncated to empty files, and its sequences
   restart: the templates hold rows in ``alembic_version`` alone, which the emptying keeps.
-  Planner statistics an ``ANALYZE`` gathered would stay; nothing here runs one, and
-  autovacuum, where it is on, would gather them on a clone as well.
+  Its counters of rows and scans are reset; planner statistics an ``ANALYZE`` gathered
+  count as a change of the catalog.
 
 Anything that goes wrong while emptying (an interruption too) drops the database, as before.
 A worker killed outright leaves its idle databases behind, as it left its current ones."""
@@ -49,27 +49,32 @@ SELECT md5(string_agg(item, E'\\n' ORDER BY item)) FROM (
    WHERE c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
      AND c.relpersistence <> 't'
   UNION ALL
-  SELECT format('column %s %s %s %s %s %s %s %s %s %s', a.attrelid, a.attnum, a.attname,
-                a.atttypid, a.attnotnull, a.atthasdef, a.attisdropped, a.attstattarget,
-                a.attacl, a.attcollation)
+  SELECT format('column %s %s %s %s %s %s %s %s %s %s %s %s %s', a.attrelid, a.attnum,
+                a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.atthasdef, a.attisdropped,
+                a.attstattarget, a.attacl, a.attcollation, a.attidentity, a.attgenerated)
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
    WHERE c.relnamespace = 'public'::regnamespace
   UNION ALL
-  SELECT format('index %s %s %s', indexrelid, indisvalid, indisclustered) FROM pg_index
+  SELECT format('index %s %s %s %s', indexrelid, md5(pg_get_indexdef(indexrelid)), indisvalid,
+                indisclustered) FROM pg_index
   UNION ALL
   SELECT format('default %s %s', oid, md5(pg_get_expr(adbin, adrelid))) FROM pg_attrdef
   UNION ALL
-  SELECT format('constraint %s %s %s', oid, conname, convalidated) FROM pg_constraint
+  SELECT format('constraint %s %s %s %s %s %s', oid, conname, md5(pg_get_constraintdef(oid)),
+                convalidated, condeferrable, condeferred) FROM pg_constraint
   UNION ALL
-  SELECT format('trigger %s %s %s', oid, tgname, tgenabled) FROM pg_trigger
+  SELECT format('trigger %s %s %s', oid, md5(pg_get_triggerdef(oid)), tgenabled) FROM pg_trigger
   UNION ALL
-  SELECT format('rule %s', r.oid) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+  SELECT format('rule %s %s', r.oid, md5(pg_get_ruledef(r.oid)))
+    FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
    WHERE c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
   UNION ALL
-  SELECT format('policy %s', oid) FROM pg_policy
+  SELECT format('policy %s %s %s %s %s', oid, polcmd, polroles, pg_get_expr(polqual, polrelid),
+                pg_get_expr(polwithcheck, polrelid)) FROM pg_policy
   UNION ALL
-  SELECT format('function %s %s %s %s %s %s', oid, md5(prosrc), proacl, proconfig, prosecdef,
-                provolatile) FROM pg_proc
+  SELECT format('function %s %s %s %s %s %s %s %s %s %s %s %s %s %s', oid, md5(prosrc), proacl,
+                proconfig, prosecdef, provolatile, proisstrict, procost, prorows,
+                proparallel, proleakproof, prolang, proretset, prorettype) FROM pg_proc
    WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
   UNION ALL
   SELECT format('type %s', oid) FROM pg_type
@@ -87,6 +92,20 @@ SELECT md5(string_agg(item, E'\\n' ORDER BY item)) FROM (
   UNION ALL
   SELECT format('comment %s %s %s %s', objoid, classoid, objsubid, md5(description))
     FROM pg_description WHERE objoid >= 16384
+  UNION ALL
+  SELECT format('owned sequence %s %s %s %s', objid, refobjid, refobjsubid, deptype)
+    FROM pg_depend
+   WHERE classid = 'pg_class'::regclass AND objid IN (SELECT seqrelid FROM pg_sequence)
+  UNION ALL
+  SELECT format('inherits %s %s', inhrelid, inhparent) FROM pg_inherits
+  UNION ALL
+  SELECT format('enum %s %s', enumtypid, enumlabel) FROM pg_enum
+  UNION ALL
+  SELECT format('extended statistics %s', oid) FROM pg_statistic_ext
+  UNION ALL
+  -- What an ANALYZE gathered: a fresh clone has none (autovacuum, where it is on, may
+  -- gather some during a test, and the database is then dropped, not lent again).
+  SELECT format('statistics %s', count(*)) FROM pg_stats WHERE schemaname = 'public'
   UNION ALL
   SELECT format('extension %s %s', oid, extversion) FROM pg_extension
   UNION ALL
@@ -156,27 +175,25 @@ def give_back(service: str, url: str) -> None:
     renamed = pg.database_url(f"{pg.CLONE_PREFIX}{service}_{uuid.uuid4().hex[:12]}")
     try:
         _rename(url, renamed)
-    except Exception:
-        # A session that would not end, or came back: dropped (with force) instead.
-        pg.drop(url)
-        return
-    except BaseException:
-        # Interrupted: dropped under whichever name it has, not lost between the two.
-        pg.drop(url)
-        pg.drop(renamed)
+    except BaseException as error:
+        # A session that would not end or came back, or an interruption: dropped (with
+        # force) under either name, as the error may have come after the rename was made.
+        for name in (url, renamed):
+            pg.drop(name)
+        if isinstance(error, Exception):
+            return
         raise
+    emptied = False
     try:
         emptied = _emptied(service, renamed)
-    except Exception:
-        emptied = False
-    except BaseException:
-        # Interrupted (Ctrl-C) while emptying: dropped, never kept half emptied.
-        pg.drop(renamed)
-        raise
-    if emptied:
-        _IDLE.setdefault(service, []).append(renamed)
-    else:
-        pg.drop(renamed)
+    except Exception:  # dropped below: never lent half emptied
+        pass
+    finally:
+        # Kept or dropped even when interrupted (Ctrl-C), never lost between the two.
+        if emptied:
+            _IDLE.setdefault(service, []).append(renamed)
+        else:
+            pg.drop(renamed)
 
 
 def give_back_all(lent: list[tuple[str, str]]) -> None:
@@ -223,6 +240,8 @@ def _emptied(service: str, url: str) -> bool:
                 conn.exec_driver_sql(f"TRUNCATE {written} RESTART IDENTITY CASCADE")
             # Every sequence, whether a truncated table owns it or not.
             conn.execute(text(_RESTARTING)).all()
+            # The counts of rows and scans the last test's work left.
+            conn.execute(text("SELECT pg_stat_reset()"))
         return True
     finally:
         engine.dispose()
