@@ -29,7 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from shared import unnest
-from shared.db import insert_row
+from shared.held_writes import insert_row
 
 #: The value of a row's place until the log numbers its event: never seen by another unit
 #: of work, which sees the row only once it is committed, and so numbered.

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.arrival import insert_numbered
-from shared.db import insert_row
 from shared.envelope import event_type
+from shared.held_writes import insert_row
 from shared.ledger import Decision
 from shared.tables import KernelTables
 

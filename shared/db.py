@@ -5,7 +5,6 @@ commit together or not at all."""
 from __future__ import annotations
 
 import functools
-import operator
 import select
 import threading
 import time
@@ -255,98 +254,6 @@ def _inserting_if_absent(dialect: str, table: Table, key: tuple[str, ...]) -> In
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     # RETURNING says whether the row went in: the driver's row count does not (-1 here).
     return statement.on_conflict_do_nothing(index_elements=list(key)).returning(table.c[key[0]])
-
-
-#: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
-_HELD = "db.held_inserts"
-Held = dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]
-
-
-def hold_inserts(session: Session) -> None:
-    """From now on in this unit of work, ``insert_row`` holds rows back until
-    ``flush_inserts``, which sends them many at a time: for a rebuild, whose one
-    transaction would otherwise pay a round trip per read-model row."""
-    session.info[_HELD] = {}
-
-
-def holding_inserts(session: Session) -> bool:
-    """This unit of work holds rows back (a rebuild): nothing will read them back soon."""
-    return _HELD in session.info
-
-
-def insert_row(session: Session, table: Table, row: dict[str, Any]) -> None:
-    """INSERT one row, now or, while rows are held, at the next ``flush_inserts``."""
-    held: Held | None = session.info.get(_HELD)
-    if held is None:
-        session.execute(_insert_into(table), row)
-        return
-    held.setdefault((table, tuple(sorted(row))), []).append(row)
-
-
-@functools.cache
-def _insert_into(table: Table) -> Insert:
-    # Built once per table: building a statement, and its cache key, costs more than
-    # sending it.
-    return table.insert()
-
-
-def flush_inserts(session: Session) -> None:
-    """Send the held rows, a statement per table and set of columns, parents before the
-    tables that refer to them."""
-    held: Held | None = session.info.get(_HELD)
-    if not held:
-        return
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    for (table, columns), rows in sorted(
-        held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
-    ):
-        if postgresql and len(rows) >= COPY_FROM and not _defaults_made_in_python(table, columns):
-            _copy(session, table, columns, rows)
-        else:
-            session.execute(_insert_into(table), rows)
-    held.clear()
-
-
-#: Below this many rows, one multi-row INSERT costs less than COPY's own exchanges (a
-#: rebuild flushes before every event whose handler reads back, often with a few rows).
-COPY_FROM = 100
-
-
-def _defaults_made_in_python(table: Table, columns: tuple[str, ...]) -> bool:
-    """Whether a column the rows leave out would be filled by SQLAlchemy, not the database:
-    COPY knows nothing of that, so such rows go as INSERTs."""
-    return any(c.default is not None for c in table.columns if c.name not in columns)
-
-
-def _copy(
-    session: Session, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
-) -> None:
-    """Rows sent with PostgreSQL's COPY, in the unit of work's own transaction: a rebuild's
-    hundreds of thousands of rows are one stream per table, not a statement each. Each
-    value goes through its column type's bind processing, as an INSERT would send it."""
-    connection = session.connection()
-    dialect = connection.dialect
-    quote = dialect.identifier_preparer
-    # Only the columns whose type processes a value are visited one by one: of an audit
-    # row's fourteen values, three are.
-    processed = [
-        (at, process)
-        for at, name in enumerate(columns)
-        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
-    pick = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
-    names = ", ".join(quote.quote(name) for name in columns)
-    statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            values = pick(row)
-            if processed:
-                values = list(values)
-                for at, process in processed:
-                    values[at] = process(values[at])
-            copy.write_row(values)
 
 
 def driver_rows(connection: Connection, compiled: Compiled, params: dict[str, Any]) -> list[Any]:

@@ -35,9 +35,10 @@ from sqlalchemy.orm import Session
 
 from shared.audit_index import index_event
 from shared.clock import Clock
-from shared.db import Database, flush_inserts, hold_inserts, writing
+from shared.db import Database, writing
 from shared.errors import ConcurrentChange, NotFound
 from shared.event_json import EventTranscoder
+from shared.held_writes import flush_inserts, hold_inserts
 from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
 from shared.reference_records import ReferenceRecords, first_event_of

@@ -17,6 +17,7 @@ from shared.collection import collector_paused
 from shared.db import driver_rows
 from shared.decoding import Decoder
 from shared.eventstore import LedgerApplication, log_lock_key, rebuild_lock_key
+from shared.held_writes import writing_behind
 from shared.tables import KernelTables
 
 PAGE = 5000
@@ -122,6 +123,10 @@ def rebuild_read_models(
         pages = decoder.pages() if decoder else _decoded_here(session, application, kernel)
         for table in read_models:
             session.execute(delete(table))
+        # A large log on PostgreSQL (COPY): the database takes in a page's rows while the
+        # next is projected.
+        apart = decoder is not None and not application.db.is_sqlite
+        behind = stack.enter_context(writing_behind(session)) if apart else None
         application.begin_batch(session)
         with collector_paused() as paused:
             for page in pages:
@@ -129,6 +134,8 @@ def rebuild_read_models(
                     arrival.replaying(session, position)
                     application.project(session, event)
                 application.flush_batch(session)
+                if behind:
+                    behind.page_done()
                 paused.page_done()
                 replayed += len(page)
                 if progress:

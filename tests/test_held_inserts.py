@@ -1,28 +1,43 @@
-"""Rows a rebuild holds back (``shared.db.hold_inserts``) reach the database as an INSERT
+"""Rows a rebuild holds back (``shared.held_writes.hold_inserts``) reach the database as an INSERT
 would write them, whether they go as one statement or, on PostgreSQL and in number, by COPY:
 each value through its column type's processing, a table of one column as well."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from psycopg.errors import UniqueViolation
 from sqlalchemy import (
     Column,
     Dialect,
+    Engine,
     Integer,
     MetaData,
     String,
     Table,
     TypeDecorator,
     create_engine,
+    delete,
+    func,
     select,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy_utils.types.uuid import UUIDType
 
-from shared.db import COPY_FROM, flush_inserts, hold_inserts, insert_row
+from shared.held_writes import (
+    COPY_FROM,
+    flush_inserts,
+    hold_inserts,
+    insert_row,
+    update_rows,
+    writing_behind,
+)
 from shared.tables import UtcDateTime
 
 
@@ -88,3 +103,128 @@ def test_held_rows_are_written_as_given(database_urls: dict[str, str], count: in
         expected = None if n % 3 == 0 else datetime(2026, 1, 1, 8, n % 60, tzinfo=UTC)
         assert row.at == expected
         assert row.loud == (None if n % 5 == 0 else f"SAID {n}")
+
+
+# Writes sent behind (``shared.held_writes.writing_behind``): a rebuild of a large log on PostgreSQL
+# sends its held rows and merged updates from a thread of their own while it projects the
+# next page.
+
+
+@pytest.fixture
+def behind_engine(pg_database_urls: dict[str, str]) -> Iterator[Engine]:
+    engine = create_engine(pg_database_urls["postings"])
+    metadata.create_all(engine)
+    try:
+        yield engine
+    finally:
+        metadata.drop_all(engine)
+        engine.dispose()
+
+
+def _many(n: int, **values: Any) -> dict[str, Any]:
+    return {"n": n, "record_id": uuid4(), "note": None, "at": None, "loud": None, **values}
+
+
+def test_writes_sent_behind_reach_the_table_as_written_now(behind_engine: Engine) -> None:
+    """Rows and updates sent behind are stored as the same ones sent at once: each value
+    through its column type's processing, each update after the rows it changes."""
+    at = datetime(2026, 1, 1, 9, 30, tzinfo=EAST)
+    stored = {}
+    for mode in ("now", "behind"):
+        with Session(behind_engine) as session, session.begin():
+            session.execute(delete(MANY))
+            hold_inserts(session)
+            with writing_behind(session) if mode == "behind" else contextlib.nullcontext():
+                for n in range(3):
+                    insert_row(session, MANY, _many(n, note=f"note {n}"))
+                flush_inserts(session)
+                update_rows(
+                    session,
+                    MANY,
+                    "n",
+                    [{"n": n, "at": at, "loud": f"said {n}"} for n in range(2)],
+                )
+            rows = session.execute(
+                select(MANY.c.n, MANY.c.note, MANY.c.at, MANY.c.loud).order_by(MANY.c.n)
+            ).all()
+            stored[mode] = [tuple(row) for row in rows]
+    assert stored["behind"] == stored["now"]
+    assert stored["now"] == [
+        (0, "note 0", datetime(2026, 1, 1, 8, 30, tzinfo=UTC), "SAID 0"),
+        (1, "note 1", datetime(2026, 1, 1, 8, 30, tzinfo=UTC), "SAID 1"),
+        (2, "note 2", None, None),
+    ]
+
+
+def test_a_statement_waits_for_the_writes_sent_before_it(behind_engine: Engine) -> None:
+    """The thread may not have sent a page's rows yet when the unit of work reads: the read
+    waits, and sees them."""
+    release = threading.Event()
+    with Session(behind_engine) as session, session.begin():
+        hold_inserts(session)
+        with writing_behind(session) as behind:
+            behind.send(lambda: _after(release))
+            for n in range(COPY_FROM + 1):
+                insert_row(session, MANY, _many(n))
+            flush_inserts(session)
+            threading.Timer(0.05, release.set).start()
+            count = session.execute(select(func.count()).select_from(MANY)).scalar()
+    assert count == COPY_FROM + 1
+
+
+def _after(released: threading.Event, done: threading.Event | None = None) -> None:
+    # A write that takes its time: what comes after it is sent after it.
+    assert released.wait(60)
+    if done is not None:
+        done.set()
+
+
+def test_one_page_at_most_waits_behind_the_page_being_projected(behind_engine: Engine) -> None:
+    """``page_done`` returns once the writes of the page before are sent: however far the
+    database falls behind, the rows held in memory stay two pages' worth."""
+    release = threading.Event()
+    with Session(behind_engine) as session, session.begin():
+        hold_inserts(session)
+        with writing_behind(session) as behind:
+            first = threading.Event()
+            behind.send(lambda: _after(release, first))
+            behind.page_done()  # the first page: nothing before it to wait for
+            assert not first.is_set()
+            behind.send(lambda: None)
+            threading.Timer(0.05, release.set).start()
+            behind.page_done()  # waits for the first page
+            assert first.is_set()
+
+
+def test_a_write_that_fails_behind_fails_the_unit_of_work(behind_engine: Engine) -> None:
+    """Its error reaches the unit of work at its next statement or as it leaves, and nothing
+    of the unit of work is stored."""
+    # The driver's own error, as a COPY sent at once raises it.
+    with (  # noqa: PT012 - it is raised as the unit of work leaves
+        pytest.raises(UniqueViolation),
+        Session(behind_engine) as session,
+        session.begin(),
+    ):
+        hold_inserts(session)
+        with writing_behind(session):
+            for _ in range(2):
+                insert_row(session, MANY, _many(0))  # the same key twice
+            insert_row(session, ONE, {"code": "kept?"})
+            flush_inserts(session)
+    with Session(behind_engine) as session:
+        assert session.execute(select(func.count()).select_from(ONE)).scalar() == 0
+        assert session.execute(select(func.count()).select_from(MANY)).scalar() == 0
+
+
+def test_an_error_in_the_unit_of_work_is_not_hidden_by_one_behind(behind_engine: Engine) -> None:
+    with (  # noqa: PT012 - raised inside, after a write that fails behind
+        pytest.raises(LookupError, match="projecting"),
+        Session(behind_engine) as session,
+        session.begin(),
+    ):
+        hold_inserts(session)
+        with writing_behind(session):
+            for _ in range(2):
+                insert_row(session, MANY, _many(0))  # a write that will fail
+            flush_inserts(session)
+            raise LookupError("projecting")

@@ -1131,24 +1131,33 @@ def _read_models(client: TestClient) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.mark.parametrize(
-    ("decode_apart", "copy_from"),
-    [(False, None), (True, None), (True, 1)],
-    ids=["decoded-here", "decoded-apart", "decoded-apart-copied"],
+    ("decode_apart", "copy_from", "page"),
+    [(False, None, None), (True, None, None), (True, 1, None), (True, None, 2)],
+    ids=["decoded-here", "decoded-apart", "decoded-apart-copied", "decoded-apart-paged"],
 )
 def test_a_rebuild_reproduces_every_read_model_row_for_row(
-    client: TestClient, decode_apart: bool, copy_from: int | None, monkeypatch: pytest.MonkeyPatch
+    client: TestClient,
+    decode_apart: bool,
+    copy_from: int | None,
+    page: int | None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A rebuild holds writes back and sends them many at a time (officer updates merged,
     index rows and new rows batched), and may decode on a second process (as it does for a
     large log on PostgreSQL): the tables it leaves must be the live ones exactly,
     across restrictions added and lifted, an exception granted and used, a PDR, details
     changed, postings decided, confirmed and moved. On PostgreSQL a large flush goes by
-    COPY; this scenario's flushes are small, so one case sends every flush so."""
-    from shared import db, migrate
+    COPY; this scenario's flushes are small, so one case sends every flush so. Decoded
+    apart on PostgreSQL, each page's writes are sent from a thread of their own while the
+    next page is projected; one case makes every page two events, so that an officer's
+    row and its updates fall in different pages."""
+    from shared import held_writes, migrate, rebuild
     from shared.rebuild import rebuild_read_models
 
     if copy_from is not None:
-        monkeypatch.setattr(db, "COPY_FROM", copy_from)
+        monkeypatch.setattr(held_writes, "COPY_FROM", copy_from)
+    if page is not None:
+        monkeypatch.setattr(rebuild, "PAGE", page)
 
     mine = {"location": "dover", "rationale": "My mother lives next to the station"}
     expect(client.post("/officers/K100/restrictions", json=mine, headers=officer("K100")), 201)

@@ -37,8 +37,9 @@ from services.postings.projections.tables import (
     units,
 )
 from shared.arrival import place
-from shared.db import flush_inserts, holding_inserts, insert_if_absent, insert_row
+from shared.db import insert_if_absent
 from shared.envelope import jsonable
+from shared.held_writes import flush_inserts, holding_inserts, insert_row, update_rows
 
 Handler = Callable[[Session, Any], None]
 _HANDLERS: dict[type[Any], Handler] = {}
@@ -106,10 +107,10 @@ def flush_batch(session: Session) -> None:
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for aggregate, values in pending.items():
         by_columns.setdefault(tuple(sorted(values)), []).append(
-            {"b_aggregate": aggregate, **values}
+            {"aggregate_id": aggregate, **values}
         )
     for rows in by_columns.values():
-        session.execute(_UPDATE_OFFICER, rows)
+        update_rows(session, officers, "aggregate_id", rows)
     pending.clear()
 
 
