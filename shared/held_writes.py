@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, event, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
@@ -64,14 +65,14 @@ def flush_inserts(session: Session) -> None:
     if behind is not None:
         if not any(_defaults_made_in_python(t, c) for (t, c), _ in groups):
             for (table, columns), rows in groups:
-                behind.send(_copying(session, table, columns, rows))
+                behind.send(*_copying(session, table, columns, rows))
             return
         # Sent now, from here: after every write sent behind before them.
         behind.wait()
     postgresql = session.get_bind().dialect.name == "postgresql"
     for (table, columns), rows in groups:
         if postgresql and len(rows) >= COPY_FROM and not _defaults_made_in_python(table, columns):
-            _copying(session, table, columns, rows)()
+            _copying(session, table, columns, rows)[1]()
         else:
             session.execute(_insert_into(table), rows)
 
@@ -84,12 +85,12 @@ COPY_FROM = 100
 def _defaults_made_in_python(table: Table, columns: tuple[str, ...]) -> bool:
     """Whether a column the rows leave out would be filled by SQLAlchemy, not the database:
     COPY knows nothing of that, so such rows go as INSERTs."""
-    return any(c.default is not None for c in table.columns if c.name not in columns)
+    return any(c.default is not None for c in table.columns if c.key not in columns)
 
 
 def _copying(
     session: Session, table: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
-) -> Callable[[], None]:
+) -> tuple[str, Callable[[], None]]:
     """Rows sent with PostgreSQL's COPY, in the unit of work's own transaction: a rebuild's
     hundreds of thousands of rows are one stream per table, not a statement each. Each
     value goes through its column type's bind processing, as an INSERT would send it.
@@ -106,7 +107,8 @@ def _copying(
         if (process := _bind_processor(dialect, table, name)) is not None
     ]
     pick = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
-    names = ", ".join(quote.quote(name) for name in columns)
+    # The rows are keyed by each column's key, which may differ from its name.
+    names = ", ".join(quote.quote(table.c[key].name) for key in columns)
     statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
     driver = connection.connection.driver_connection
     assert driver is not None
@@ -121,7 +123,7 @@ def _copying(
                         values[at] = process(values[at])
                 copy.write_row(values)
 
-    return copy
+    return statement, copy
 
 
 #: Key in ``Session.info``: the writes a rebuild sends from a thread of their own.
@@ -136,42 +138,57 @@ class WritesBehind:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._dialect = connection.dialect
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        self._driver = driver
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="writes-behind")
         # One thread runs the writes in the order they were sent.
-        self._last_page: list[Future[None]] = []
-        self._this_page: list[Future[None]] = []
+        self._last_page: list[tuple[str, Future[None]]] = []
+        self._this_page: list[tuple[str, Future[None]]] = []
         event.listen(connection, "before_cursor_execute", self.wait)
 
-    def send(self, write: Callable[[], None]) -> None:
-        self._this_page.append(self._thread.submit(write))
+    def send(self, statement: str, write: Callable[[], None]) -> None:
+        """``write`` sends ``statement``, which names it if it fails."""
+        self._this_page.append((statement, self._thread.submit(write)))
 
     def page_done(self) -> None:
         """At most one page's writes wait behind the page being projected: the rows held
         in memory stay two pages' worth, however far the database falls behind."""
-        _wait(self._last_page)
+        self._wait(self._last_page)
         self._last_page, self._this_page = self._this_page, []
 
     def wait(self, *_: Any) -> None:
         """Until every write sent so far is done; raises the first error one met."""
-        _wait(self._last_page)
-        _wait(self._this_page)
+        self._wait(self._last_page)
+        self._wait(self._this_page)
+
+    def _wait(self, writes: list[tuple[str, Future[None]]]) -> None:
+        while writes:
+            statement, write = writes.pop(0)
+            try:
+                write.result()
+            except Exception as exc:
+                # As SQLAlchemy raises a statement's error (IntegrityError, OperationalError,
+                # ...), the write's statement named: it is raised at another statement.
+                error = self._dialect.loaded_dbapi.Error
+                raise DBAPIError.instance(statement, None, exc, error) from exc
 
     def close(self, failed: bool) -> None:
         event.remove(self._connection, "before_cursor_execute", self.wait)
-        try:
-            if failed:
-                # The unit of work rolls back anyway; what its writes met matters no more.
-                with contextlib.suppress(Exception):
-                    self.wait()
-            else:
+        if not failed:
+            try:
                 self.wait()
-        finally:
-            self._thread.shutdown()
-
-
-def _wait(writes: list[Future[None]]) -> None:
-    while writes:
-        writes.pop(0).result()
+            finally:
+                self._thread.shutdown()
+            return
+        # The unit of work rolls back: writes not begun are dropped, and the one under way
+        # is cancelled, so that an interrupted rebuild stops now, not once a write that
+        # waits for another transaction's lock gets it. The rollback waits for the thread.
+        self._thread.shutdown(wait=False, cancel_futures=True)
+        with contextlib.suppress(Exception):
+            self._driver.cancel_safe()
+        self._thread.shutdown(wait=True)
 
 
 @contextmanager
@@ -197,13 +214,22 @@ def update_rows(session: Session, table: Table, key: str, rows: list[dict[str, A
     if not rows:
         return
     behind: WritesBehind | None = session.info.get(_BEHIND)
-    if behind is None:
-        session.execute(
-            _update_by(table, key), [{"w_key": row[key], **_without(row, key)} for row in rows]
-        )
-        return
     columns = tuple(name for name in rows[0] if name != key)
-    behind.send(_updating(session, table, key, columns, rows))
+    if behind is not None and not _set_in_python(table, (key, *columns)):
+        behind.send(*_updating(session, table, key, columns, rows))
+        return
+    if behind is not None:
+        # Sent now, from here: after every write sent behind before it.
+        behind.wait()
+    session.execute(
+        _update_by(table, key), [{"w_key": row[key], **_without(row, key)} for row in rows]
+    )
+
+
+def _set_in_python(table: Table, columns: tuple[str, ...]) -> bool:
+    """Whether an UPDATE of these columns would have SQLAlchemy set others too (a column's
+    ``onupdate``): only an UPDATE through SQLAlchemy does that."""
+    return any(c.onupdate is not None for c in table.columns if c.key not in columns)
 
 
 @functools.cache
@@ -222,16 +248,19 @@ def _updating(
     key: str,
     columns: tuple[str, ...],
     rows: list[dict[str, Any]],
-) -> Callable[[], None]:
+) -> tuple[str, Callable[[], None]]:
     """As ``_copying``: made here, reading the session now, and run by the driver alone."""
     connection = session.connection()
     dialect = connection.dialect
     quote = dialect.identifier_preparer
-    # The names are the table's own columns, never a caller's text.
-    settings = ", ".join(f"{quote.quote(name)} = %(c{at})s" for at, name in enumerate(columns))
+    # The names are the table's own columns (a column's key may differ from its name),
+    # never a caller's text.
+    settings = ", ".join(
+        f"{quote.quote(table.c[name].name)} = %(c{at})s" for at, name in enumerate(columns)
+    )
     statement = (
         f"UPDATE {quote.format_table(table)} SET {settings} "  # noqa: S608
-        f"WHERE {quote.quote(key)} = %(key)s"
+        f"WHERE {quote.quote(table.c[key].name)} = %(key)s"
     )
     processors = [
         (f"c{at}", name, _bind_processor(dialect, table, name)) for at, name in enumerate(columns)
@@ -254,7 +283,7 @@ def _updating(
         with driver.cursor() as cursor:
             cursor.executemany(statement, params)
 
-    return update_them
+    return statement, update_them
 
 
 def _bind_processor(dialect: Any, table: Table, name: str) -> Callable[[Any], Any] | None:

@@ -26,7 +26,9 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy_utils.types.uuid import UUIDType
 
@@ -39,6 +41,7 @@ from shared.held_writes import (
     writing_behind,
 )
 from shared.tables import UtcDateTime
+from tests.support.http import eventually
 
 
 class Shouted(TypeDecorator[str]):
@@ -53,6 +56,14 @@ class Shouted(TypeDecorator[str]):
 
 metadata = MetaData()
 ONE = Table("held_one", metadata, Column("code", String(20), primary_key=True))
+#: A column named otherwise than its key, and one SQLAlchemy sets on every UPDATE.
+KEYED = Table(
+    "held_keyed",
+    metadata,
+    Column("n", Integer, primary_key=True),
+    Column("Display Name", String(40), key="display", nullable=True),
+    Column("touched", Integer, onupdate=42, nullable=False),
+)
 MANY = Table(
     "held_many",
     metadata,
@@ -163,7 +174,7 @@ def test_a_statement_waits_for_the_writes_sent_before_it(behind_engine: Engine) 
     with Session(behind_engine) as session, session.begin():
         hold_inserts(session)
         with writing_behind(session) as behind:
-            behind.send(lambda: _after(release))
+            behind.send("a slow write", lambda: _after(release))
             for n in range(COPY_FROM + 1):
                 insert_row(session, MANY, _many(n))
             flush_inserts(session)
@@ -187,10 +198,10 @@ def test_one_page_at_most_waits_behind_the_page_being_projected(behind_engine: E
         hold_inserts(session)
         with writing_behind(session) as behind:
             first = threading.Event()
-            behind.send(lambda: _after(release, first))
+            behind.send("a slow write", lambda: _after(release, first))
             behind.page_done()  # the first page: nothing before it to wait for
             assert not first.is_set()
-            behind.send(lambda: None)
+            behind.send("SELECT 1", lambda: None)
             threading.Timer(0.05, release.set).start()
             behind.page_done()  # waits for the first page
             assert first.is_set()
@@ -199,9 +210,9 @@ def test_one_page_at_most_waits_behind_the_page_being_projected(behind_engine: E
 def test_a_write_that_fails_behind_fails_the_unit_of_work(behind_engine: Engine) -> None:
     """Its error reaches the unit of work at its next statement or as it leaves, and nothing
     of the unit of work is stored."""
-    # The driver's own error, as a COPY sent at once raises it.
+    # Raised as SQLAlchemy raises a statement's error, the write's statement named.
     with (  # noqa: PT012 - it is raised as the unit of work leaves
-        pytest.raises(UniqueViolation),
+        pytest.raises(IntegrityError) as raised,
         Session(behind_engine) as session,
         session.begin(),
     ):
@@ -211,6 +222,8 @@ def test_a_write_that_fails_behind_fails_the_unit_of_work(behind_engine: Engine)
                 insert_row(session, MANY, _many(0))  # the same key twice
             insert_row(session, ONE, {"code": "kept?"})
             flush_inserts(session)
+    assert isinstance(raised.value.orig, UniqueViolation)
+    assert str(raised.value.statement).startswith("COPY held_many (")
     with Session(behind_engine) as session:
         assert session.execute(select(func.count()).select_from(ONE)).scalar() == 0
         assert session.execute(select(func.count()).select_from(MANY)).scalar() == 0
@@ -228,3 +241,70 @@ def test_an_error_in_the_unit_of_work_is_not_hidden_by_one_behind(behind_engine:
                 insert_row(session, MANY, _many(0))  # a write that will fail
             flush_inserts(session)
             raise LookupError("projecting")
+
+
+def test_updates_sent_behind_name_columns_and_set_what_sqlalchemy_sets(
+    behind_engine: Engine,
+) -> None:
+    """A column whose key is not its name is written under its name; an UPDATE of a table
+    with a column SQLAlchemy sets on every update (``onupdate``) is sent through SQLAlchemy,
+    after the writes sent before it."""
+    stored = {}
+    for mode in ("now", "behind"):
+        with Session(behind_engine) as session, session.begin():
+            session.execute(delete(KEYED))
+            hold_inserts(session)
+            with writing_behind(session) if mode == "behind" else contextlib.nullcontext():
+                for n in range(COPY_FROM + 1):
+                    insert_row(session, KEYED, {"n": n, "display": f"n{n}", "touched": 0})
+                flush_inserts(session)
+                update_rows(session, KEYED, "n", [{"n": 1, "display": "one"}])
+            rows = session.execute(select(KEYED).where(KEYED.c.n < 3).order_by(KEYED.c.n))
+            stored[mode] = [tuple(row) for row in rows]
+    assert stored["behind"] == stored["now"] == [(0, "n0", 0), (1, "one", 42), (2, "n2", 0)]
+
+
+def test_an_interrupted_rebuild_stops_while_a_write_waits_for_another_transaction(
+    behind_engine: Engine,
+) -> None:
+    """Ctrl-C reaches the rebuilding thread, not the one writing: leaving on an error
+    cancels the write under way (here waiting for another transaction's lock on a key it
+    inserts) and drops those not begun, rather than waiting for them."""
+    with behind_engine.connect() as other:
+        other.execute(MANY.insert(), _many(0))  # uncommitted: the rebuild's row waits on it
+        outcome: list[BaseException] = []
+
+        def rebuild() -> None:
+            try:
+                with Session(behind_engine) as session, session.begin():
+                    hold_inserts(session)
+                    with writing_behind(session) as behind:
+                        insert_row(session, MANY, _many(0))
+                        flush_inserts(session)
+                        behind.send("SELECT 1", lambda: None)  # one not begun
+                        eventually(lambda: _waiting_for_a_lock(behind_engine))
+                        raise KeyboardInterrupt
+            except BaseException as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=rebuild)
+        worker.start()
+        worker.join(120)
+        # It ended while the other transaction still held its row.
+        assert not worker.is_alive()
+        assert [type(exc) for exc in outcome] == [KeyboardInterrupt]
+        other.rollback()
+    assert not [t for t in threading.enumerate() if t.name.startswith("writes-behind")]
+
+
+def _waiting_for_a_lock(engine: Engine) -> bool:
+    # A transaction of its own each time: within one, the server's view of its sessions is
+    # read once and kept.
+    with engine.connect() as connection:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE 'COPY held_many%'"
+            )
+        ).scalar()
+    return bool(waiting)
