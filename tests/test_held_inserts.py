@@ -136,29 +136,31 @@ def _many(n: int, **values: Any) -> dict[str, Any]:
     return {"n": n, "record_id": uuid4(), "note": None, "at": None, "loud": None, **values}
 
 
+def _now_and_behind(engine: Engine, table: Table) -> Iterator[tuple[str, Session]]:
+    """A unit of work holding its rows, on an emptied ``table``: once writing at once, once
+    writing behind. What it reads waits for the writes before it, so it reads them all."""
+    for mode in ("now", "behind"):
+        with Session(engine) as session, session.begin():
+            session.execute(delete(table))
+            hold_inserts(session)
+            with writing_behind(session) if mode == "behind" else contextlib.nullcontext():
+                yield mode, session
+
+
 def test_writes_sent_behind_reach_the_table_as_written_now(behind_engine: Engine) -> None:
     """Rows and updates sent behind are stored as the same ones sent at once: each value
     through its column type's processing, each update after the rows it changes."""
     at = datetime(2026, 1, 1, 9, 30, tzinfo=EAST)
     stored = {}
-    for mode in ("now", "behind"):
-        with Session(behind_engine) as session, session.begin():
-            session.execute(delete(MANY))
-            hold_inserts(session)
-            with writing_behind(session) if mode == "behind" else contextlib.nullcontext():
-                for n in range(3):
-                    insert_row(session, MANY, _many(n, note=f"note {n}"))
-                flush_inserts(session)
-                update_rows(
-                    session,
-                    MANY,
-                    "n",
-                    [{"n": n, "at": at, "loud": f"said {n}"} for n in range(2)],
-                )
-            rows = session.execute(
-                select(MANY.c.n, MANY.c.note, MANY.c.at, MANY.c.loud).order_by(MANY.c.n)
-            ).all()
-            stored[mode] = [tuple(row) for row in rows]
+    for mode, session in _now_and_behind(behind_engine, MANY):
+        for n in range(3):
+            insert_row(session, MANY, _many(n, note=f"note {n}"))
+        flush_inserts(session)
+        update_rows(session, MANY, "n", [{"n": n, "at": at, "loud": f"said {n}"} for n in range(2)])
+        rows = session.execute(
+            select(MANY.c.n, MANY.c.note, MANY.c.at, MANY.c.loud).order_by(MANY.c.n)
+        ).all()
+        stored[mode] = [tuple(row) for row in rows]
     assert stored["behind"] == stored["now"]
     assert stored["now"] == [
         (0, "note 0", datetime(2026, 1, 1, 8, 30, tzinfo=UTC), "SAID 0"),
@@ -250,17 +252,13 @@ def test_updates_sent_behind_name_columns_and_set_what_sqlalchemy_sets(
     with a column SQLAlchemy sets on every update (``onupdate``) is sent through SQLAlchemy,
     after the writes sent before it."""
     stored = {}
-    for mode in ("now", "behind"):
-        with Session(behind_engine) as session, session.begin():
-            session.execute(delete(KEYED))
-            hold_inserts(session)
-            with writing_behind(session) if mode == "behind" else contextlib.nullcontext():
-                for n in range(COPY_FROM + 1):
-                    insert_row(session, KEYED, {"n": n, "display": f"n{n}", "touched": 0})
-                flush_inserts(session)
-                update_rows(session, KEYED, "n", [{"n": 1, "display": "one"}])
-            rows = session.execute(select(KEYED).where(KEYED.c.n < 3).order_by(KEYED.c.n))
-            stored[mode] = [tuple(row) for row in rows]
+    for mode, session in _now_and_behind(behind_engine, KEYED):
+        for n in range(COPY_FROM + 1):
+            insert_row(session, KEYED, {"n": n, "display": f"n{n}", "touched": 0})
+        flush_inserts(session)
+        update_rows(session, KEYED, "n", [{"n": 1, "display": "one"}])
+        rows = session.execute(select(KEYED).where(KEYED.c.n < 3).order_by(KEYED.c.n))
+        stored[mode] = [tuple(row) for row in rows]
     assert stored["behind"] == stored["now"] == [(0, "n0", 0), (1, "one", 42), (2, "n2", 0)]
 
 
