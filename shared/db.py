@@ -8,11 +8,12 @@ import functools
 import select
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Connection,
     Engine,
     Insert,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Compiled, make_url
+from sqlalchemy.engine import Compiled, Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -254,6 +255,18 @@ def _inserting_if_absent(dialect: str, table: Table, key: tuple[str, ...]) -> In
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     # RETURNING says whether the row went in: the driver's row count does not (-1 here).
     return statement.on_conflict_do_nothing(index_elements=list(key)).returning(table.c[key[0]])
+
+
+@functools.cache
+def bind_processor(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy does to a value of ``column`` before the driver sends it (None: it is
+    sent as it is), for the writes that go to the driver directly (arrays to unnest, COPY
+    rows, a rebuild's updates), so that they reach the table as an INSERT's would. Found
+    once per dialect and column."""
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
 
 
 def driver_rows(connection: Connection, compiled: Compiled, params: dict[str, Any]) -> list[Any]:

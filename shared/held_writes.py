@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Insert, Table, Update, bindparam, event, upda
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from shared.db import bind_processor
+
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
 _HELD = "held_writes.inserts"
 Held = dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]]
@@ -104,7 +106,7 @@ def _copying(
     processed = [
         (at, process)
         for at, name in enumerate(columns)
-        if (process := _bind_processor(dialect, table, name)) is not None
+        if (process := bind_processor(dialect, table.c[name])) is not None
     ]
     pick = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     # The rows are keyed by each column's key, which may differ from its name.
@@ -196,7 +198,8 @@ def writing_behind(session: Session) -> Iterator[WritesBehind]:
     """For a rebuild of a large log on PostgreSQL: held rows (``flush_inserts``) and merged
     updates (``update_rows``) are sent from a thread of their own, so the database takes
     in one page's rows while the next page is projected. Leaving waits for the last write,
-    and raises what it met."""
+    and raises what it met; leaving on an error cancels the write under way and drops
+    those not begun (``WritesBehind.close``)."""
     behind = WritesBehind(session.connection())
     session.info[_BEHIND] = behind
     failed = True
@@ -214,11 +217,11 @@ def update_rows(session: Session, table: Table, key: str, rows: list[dict[str, A
     if not rows:
         return
     behind: WritesBehind | None = session.info.get(_BEHIND)
-    columns = tuple(name for name in rows[0] if name != key)
-    if behind is not None and not _set_in_python(table, (key, *columns)):
-        behind.send(*_updating(session, table, key, columns, rows))
-        return
     if behind is not None:
+        columns = tuple(name for name in rows[0] if name != key)
+        if not _set_in_python(table, (key, *columns)):
+            behind.send(*_updating(session, table, key, columns, rows))
+            return
         # Sent now, from here: after every write sent behind before it.
         behind.wait()
     session.execute(
@@ -263,9 +266,9 @@ def _updating(
         f"WHERE {quote.quote(table.c[key].name)} = %(key)s"
     )
     processors = [
-        (f"c{at}", name, _bind_processor(dialect, table, name)) for at, name in enumerate(columns)
+        (f"c{at}", name, bind_processor(dialect, table.c[name])) for at, name in enumerate(columns)
     ]
-    process_key = _bind_processor(dialect, table, key)
+    process_key = bind_processor(dialect, table.c[key])
     params = [
         {
             "key": row[key] if process_key is None else process_key(row[key]),
@@ -284,10 +287,3 @@ def _updating(
             cursor.executemany(statement, params)
 
     return statement, update_them
-
-
-def _bind_processor(dialect: Any, table: Table, name: str) -> Callable[[Any], Any] | None:
-    processor: Callable[[Any], Any] | None = (
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-    )
-    return processor

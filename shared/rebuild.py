@@ -134,7 +134,7 @@ def rebuild_read_models(
                     arrival.replaying(session, position)
                     application.project(session, event)
                 application.flush_batch(session)
-                if behind:
+                if behind is not None:
                     behind.page_done()
                 paused.page_done()
                 replayed += len(page)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Table
 from sqlalchemy.engine import Dialect
+
+from shared.db import bind_processor
 
 #: A length or precision in a compiled type: ``VARCHAR(36)``, ``NUMERIC(10, 2)``.
 _MODIFIER = re.compile(r"\(\s*\d+\s*(,\s*\d+\s*)?\)")
@@ -86,16 +88,8 @@ def statement(fragments: Sequence[Fragment]) -> tuple[str, dict[str, list[Any]]]
 
 
 def _array(dialect: Dialect, column: Column[Any], values: list[Any]) -> list[Any]:
-    process = _processor(dialect, column)
+    process = bind_processor(dialect, column)
     return values if process is None else [process(value) for value in values]
-
-
-@functools.cache
-def _processor(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any] | None:
-    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
-        dialect
-    )
-    return processor
 
 
 @functools.cache

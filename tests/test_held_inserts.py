@@ -5,6 +5,7 @@ each value through its column type's processing, a table of one column as well."
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -171,17 +172,25 @@ def test_writes_sent_behind_reach_the_table_as_written_now(behind_engine: Engine
 
 def test_a_statement_waits_for_the_writes_sent_before_it(behind_engine: Engine) -> None:
     """The thread may not have sent a page's rows yet when the unit of work reads: the read
-    waits, and sees them."""
-    release = threading.Event()
+    waits, and sees them. Here a write ahead of the rows is held until the read waits."""
+    read_waits = threading.Event()
+    reader = threading.current_thread()
+
+    def when_the_read_waits() -> None:
+        eventually(lambda: _inside(reader, "wait"))
+        read_waits.set()
+
+    watch = threading.Thread(target=when_the_read_waits)
     with Session(behind_engine) as session, session.begin():
         hold_inserts(session)
         with writing_behind(session) as behind:
-            behind.send("a slow write", lambda: _after(release))
+            behind.send("a slow write", lambda: _after(read_waits))
             for n in range(COPY_FROM + 1):
                 insert_row(session, MANY, _many(n))
             flush_inserts(session)
-            threading.Timer(0.05, release.set).start()
+            watch.start()
             count = session.execute(select(func.count()).select_from(MANY)).scalar()
+    watch.join(120)
     assert count == COPY_FROM + 1
 
 
@@ -204,9 +213,28 @@ def test_one_page_at_most_waits_behind_the_page_being_projected(behind_engine: E
             behind.page_done()  # the first page: nothing before it to wait for
             assert not first.is_set()
             behind.send("SELECT 1", lambda: None)
-            threading.Timer(0.05, release.set).start()
-            behind.page_done()  # waits for the first page
-            assert first.is_set()
+            first_done_on_return: list[bool] = []
+
+            def second_page_done() -> None:
+                behind.page_done()
+                first_done_on_return.append(first.is_set())
+
+            second = threading.Thread(target=second_page_done)
+            second.start()
+            # The first page's write is let go only once the second page_done is under way.
+            eventually(lambda: not second.is_alive() or _inside(second, "page_done"))
+            release.set()
+            second.join(120)
+            assert first_done_on_return == [True]
+
+
+def _inside(thread: threading.Thread, function: str) -> bool:
+    frame = sys._current_frames().get(thread.ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == function:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def test_a_write_that_fails_behind_fails_the_unit_of_work(behind_engine: Engine) -> None:
