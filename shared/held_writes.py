@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from shared.db import bind_processor
+from shared.rebuilt_aside import rows_of
 
 #: Key in ``Session.info`` (which lives as long as one unit of work) of held-back rows.
 _HELD = "held_writes.inserts"
@@ -59,9 +60,12 @@ def flush_inserts(session: Session) -> None:
     held: Held | None = session.info.get(_HELD)
     if not held:
         return
-    groups = sorted(
-        held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
-    )
+    groups = [
+        ((rows_of(session, table), columns), rows)
+        for (table, columns), rows in sorted(
+            held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
+        )
+    ]
     held.clear()
     behind: WritesBehind | None = session.info.get(_BEHIND)
     if behind is not None:

@@ -18,6 +18,7 @@ from shared.db import driver_rows
 from shared.decoding import Decoder
 from shared.eventstore import LedgerApplication, log_lock_key, rebuild_lock_key
 from shared.held_writes import writing_behind
+from shared.rebuilt_aside import set_aside, swap_in
 from shared.tables import KernelTables
 
 PAGE = 5000
@@ -121,8 +122,12 @@ def rebuild_read_models(
             session.execute(select(func.set_config(REBUILDING, "on", True)))
         # The decoder reads from here on, while the old rows are deleted.
         pages = decoder.pages() if decoder else _decoded_here(session, application, kernel)
+        # On PostgreSQL the audit index is rebuilt beside the old one and swapped in at the
+        # end (shared.rebuilt_aside): nothing of it is deleted.
+        aside = set() if application.db.is_sqlite else set_aside(session, read_models)
         for table in read_models:
-            session.execute(delete(table))
+            if table not in aside:
+                session.execute(delete(table))
         # A large log on PostgreSQL (COPY): the database takes in a page's rows while the
         # next is projected.
         apart = decoder is not None and not application.db.is_sqlite
@@ -141,6 +146,7 @@ def rebuild_read_models(
                 if progress:
                     progress(replayed)
         application.recount(session)
+        swap_in(session)
         return replayed
 
 

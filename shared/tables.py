@@ -153,6 +153,9 @@ class KernelTables:
             Column("actor_role", String(lengths.ROLE), nullable=False),
             Column("delegation_id", String(lengths.UUID), nullable=True),
             Column("occurred_at", UtcDateTime(), nullable=False, index=True),
+            # A row per act in the log, inserted alone by a rebuild: built beside the old
+            # table and swapped in (shared.rebuilt_aside).
+            info={"rebuild": "aside"},
         )
         #: Each officer's key for their personal data in events; NULL once disposed of.
         officer_keys = Table(
