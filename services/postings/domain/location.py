@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -12,6 +13,9 @@ from services.postings.domain.values import GeoPoint
 from shared.roles import Role
 
 
+# Asked several times a decision for the same few places: made once each (bounded, as
+# codes come from requests).
+@functools.lru_cache(maxsize=1_024)
 def location_aggregate_id(code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"officer-postings:location:{code}")
 

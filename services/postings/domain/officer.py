@@ -4,6 +4,7 @@ their place of duty, changed by the postings that take effect."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, TypedDict
@@ -62,6 +63,9 @@ class StatedPreferences:
     version: int
 
 
+# Asked for each decision of the same officers again: a UUID is immutable, so one made
+# before is handed out again (the cache is bounded: officer ids come from requests).
+@functools.lru_cache(maxsize=16_384)
 def officer_aggregate_id(officer_id: str) -> UUID:
     """One aggregate per force officer id, found again from the id alone (so a re-sync from
     the HR system lands on the same officer)."""
