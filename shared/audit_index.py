@@ -19,8 +19,9 @@ from shared.held_writes import insert_row
 from shared.ledger import Decision
 from shared.tables import KernelTables
 
-#: Key in ``Session.info`` (which lives as long as one unit of work).
+#: Keys in ``Session.info`` (which lives as long as one unit of work).
 _CASES = "audit_index.cases"
+_IDS = "audit_index.ids"
 
 
 def case_type(event: Any) -> str:
@@ -63,9 +64,19 @@ def act_of(event: Any) -> tuple[str, str, str, str | None] | None:
     return None
 
 
+def _id_text(session: Session, record_id: Any) -> str:
+    """A record's id as text, made once per unit of work: a rebuild indexes each record's
+    acts one after another, and formatting a UUID is Python's own slow work."""
+    texts: dict[Any, str] = session.info.setdefault(_IDS, {})
+    text = texts.get(record_id)
+    if text is None:
+        text = texts[record_id] = str(record_id)
+    return text
+
+
 def index_event(session: Session, kernel: KernelTables, event: Any) -> None:
     """Record a new case, and an act, as the event is stored or replayed."""
-    case_id = str(event.originator_id)
+    case_id = _id_text(session, event.originator_id)
     if isinstance(event, AggregateCreated):
         officer_id = _text(getattr(event, "officer_id", None))
         kind = _text(getattr(event, "kind", None))
