@@ -14,7 +14,17 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Insert, Table, Update, bindparam, event, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Insert,
+    MetaData,
+    Table,
+    Update,
+    bindparam,
+    event,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -63,9 +73,7 @@ def flush_inserts(session: Session) -> None:
         return
     groups = [
         ((rows_of(session, table), columns), rows)
-        for (table, columns), rows in sorted(
-            held.items(), key=lambda item: item[0][0].metadata.sorted_tables.index(item[0][0])
-        )
+        for (table, columns), rows in sorted(held.items(), key=lambda item: _rank(item[0][0]))
     ]
     held.clear()
     behind: WritesBehind | None = session.info.get(_BEHIND)
@@ -82,6 +90,19 @@ def flush_inserts(session: Session) -> None:
             _copying(session, table, columns, rows)[1]()
         else:
             session.execute(_insert_into(table), rows)
+
+
+def _rank(table: Table) -> int:
+    """Where ``table`` comes among its metadata's tables, parents first. A rebuild flushes
+    before every event that reads back (a decision's, in thousands), and sorting the
+    metadata's tables each time cost more than the flush's own statements."""
+    return _ranks(table.metadata, len(table.metadata.tables))[table]
+
+
+@functools.lru_cache(maxsize=64)
+def _ranks(metadata: MetaData, _tables: int) -> dict[Table, int]:
+    # Keyed by the number of tables too: a table added to the metadata sorts afresh.
+    return {table: at for at, table in enumerate(metadata.sorted_tables)}
 
 
 #: Below this many rows, one multi-row INSERT costs less than COPY's own exchanges (a

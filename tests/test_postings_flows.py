@@ -13,6 +13,7 @@ from services.appeals.contracts import AppealDecidedV1
 from services.postings.clients.roi import RoiClient
 from services.postings.followers.appeals_feed import appeals_handler
 from services.postings.main import create_app
+from services.postings.projections.tables import postings as postings_table
 from shared.clock import FixedClock
 from shared.contracts import DecisionV1
 from shared.errors import Unavailable
@@ -1175,8 +1176,17 @@ def test_a_rebuild_reproduces_every_read_model_row_for_row(
     posting, exception = _posting_waiting_on_a_pdr(client)
     expect(client.post("/officers/K100/exceptions", json=exception, headers=POLICY_OWNER), 201)
     expect(move(client, posting["id"]), 200)
-    decide_compulsory(client, officer_id="K101")
+    # K101 moves to the south, then is posted again: the second decision's row takes the
+    # division the replay has given them by then, not their first.
+    south = decide_compulsory(client, officer_id="K101", to_location="ashford")
+    confirm_at_panel(client, south["id"], days(30))
+    expect(move(client, south["id"]), 200)
+    again = decide_compulsory(client, officer_id="K101")
     before = _read_models(client)
+    postings = {row[0]: row for row in before["postings"]}
+    from_division = [c.name for c in postings_table.c].index("from_division")
+    assert postings[south["id"]][from_division] == "north"
+    assert postings[again["id"]][from_division] == "south"
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
 
     replayed = rebuild_read_models(

@@ -64,7 +64,7 @@ class PostingsProjector:
             decided.pop(str(event.originator_id), None)
         # Writes held back in a rebuild go first, unless this event only adds rows and
         # updates officers (other handlers read those tables or change their rows).
-        if type(event) not in _APPEND_ONLY:
+        if type(event) not in _APPEND_ONLY and type(event) not in _APPEND_ONLY_REPLAYED:
             flush_batch(session)
         handler(session, event)
 
@@ -89,6 +89,9 @@ _OFFICER_IDS = "postings.officer_ids"
 
 
 _PENDING = "postings.officer_updates"
+#: Key in ``Session.info``, in a rebuild: each officer's division as the replay has made it
+#: so far, by officer id (see ``_division_replayed``).
+_DIVISIONS = "postings.divisions"
 
 
 def begin_batch(session: Session) -> None:
@@ -97,6 +100,7 @@ def begin_batch(session: Session) -> None:
     officer, until ``flush_batch``; an event whose handler reads or changes existing rows
     flushes first (see ``_APPEND_ONLY``)."""
     session.info[_PENDING] = {}
+    session.info[_DIVISIONS] = {}
 
 
 def flush_batch(session: Session) -> None:
@@ -120,6 +124,9 @@ def _bump_officer(session: Session, event: Any, **values: Any) -> None:
     pending: dict[str, dict[str, Any]] | None = session.info.get(_PENDING)
     if pending is not None:
         pending.setdefault(str(event.originator_id), {}).update(row)
+        officer_id = session.info.get(_OFFICER_IDS, {}).get(str(event.originator_id))
+        if "division" in row and officer_id is not None:
+            session.info[_DIVISIONS][officer_id] = row["division"]
         return
     session.execute(_UPDATE_OFFICER, {"b_aggregate": str(event.originator_id), **row})
 
@@ -172,6 +179,9 @@ def _officer_registered(session: Session, event: Officer.Registered) -> None:
         },
     )
     session.info.setdefault(_OFFICER_IDS, {})[str(event.originator_id)] = event.officer_id
+    divisions: dict[str, str] | None = session.info.get(_DIVISIONS)
+    if divisions is not None:
+        divisions[event.officer_id] = event.division
 
 
 @handles(Officer.DetailsChanged)
@@ -367,41 +377,56 @@ def decided_row(session: Session, posting_id: str) -> dict[str, Any] | None:
     return decided.get(posting_id)
 
 
+def _division_replayed(session: Session, officer_id: str) -> str | None:
+    """In a rebuild, the officer's division as the officers' table would give it at this
+    point of the replay: their rows are written only by ``_officer_registered`` and
+    ``_bump_officer``, which note it (an update of an officer the replay has not
+    registered changes no row). None where the table has no such officer, as the
+    statement's subquery would give."""
+    divisions: dict[str, str] = session.info[_DIVISIONS]
+    return divisions.get(officer_id)
+
+
 @handles(Posting.Decided)
 def _posting_decided(session: Session, event: Posting.Decided) -> None:
     decision = event.decision
     live = not holding_inserts(session)
-    written = session.execute(
-        _DECIDED_RETURNING if live else _DECIDED,
-        dict(
-            id=str(event.originator_id),
-            # The panel's queue is in the order the log holds the decisions.
-            decided_seq=place(session, event, postings.c.decided_seq),
-            kind=event.kind.value,
-            state="date_confirmed" if event.posting_date else "awaiting_date",
-            officer_id=event.officer_id,
-            whose_division=event.officer_id,
-            division=event.division,
-            from_location=event.from_location,
-            to_location=event.to_location,
-            likely_posting_date=decision.effective_date,
-            posting_date=event.posting_date,
-            decided_by=decision.actor_id,
-            decided_role=decision.actor_role.value,
-            delegation_id=str(decision.delegation_id) if decision.delegation_id else None,
-            decided_at=event.timestamp,
-            clause=decision.clause,
-            rationale=decision.rationale,
-            # None once the officer's personal data is disposed of: nothing to show.
-            details=json.dumps(jsonable(event.details) if event.details is not None else {}),
-            facts=json.dumps(decision.facts),
-            date_confirmed_at=event.timestamp if event.posting_date else None,
-            version=event.originator_version,
-        ),
+    row = dict(
+        id=str(event.originator_id),
+        # The panel's queue is in the order the log holds the decisions.
+        decided_seq=place(session, event, postings.c.decided_seq),
+        kind=event.kind.value,
+        state="date_confirmed" if event.posting_date else "awaiting_date",
+        officer_id=event.officer_id,
+        whose_division=event.officer_id,
+        division=event.division,
+        from_location=event.from_location,
+        to_location=event.to_location,
+        likely_posting_date=decision.effective_date,
+        posting_date=event.posting_date,
+        decided_by=decision.actor_id,
+        decided_role=decision.actor_role.value,
+        delegation_id=str(decision.delegation_id) if decision.delegation_id else None,
+        decided_at=event.timestamp,
+        clause=decision.clause,
+        rationale=decision.rationale,
+        # None once the officer's personal data is disposed of: nothing to show.
+        details=json.dumps(jsonable(event.details) if event.details is not None else {}),
+        facts=json.dumps(decision.facts),
+        date_confirmed_at=event.timestamp if event.posting_date else None,
+        version=event.originator_version,
     )
-    if live:
-        row = written.one()._asdict()
-        session.info.setdefault(_DECIDED_ROWS, {})[row["id"]] = row
+    if not live:
+        # A rebuild holds the row with the rest, rather than flush every write held so
+        # far for the statement's read of the officer's division: thousands of decisions
+        # made each a round trip of its own, the slowest part of a rebuild.
+        del row["whose_division"]
+        division = _division_replayed(session, event.officer_id)
+        insert_row(session, postings, {**row, "from_division": division})
+        return
+    written = session.execute(_DECIDED_RETURNING, row)
+    answer = written.one()._asdict()
+    session.info.setdefault(_DECIDED_ROWS, {})[answer["id"]] = answer
 
 
 @handles(Posting.DateConfirmed)
@@ -735,6 +760,10 @@ def _target(session: Session, event: Establishment.TargetSet) -> None:
     else:
         session.execute(update(establishment).where(key).values(target=event.target))
 
+
+#: Events whose handlers, in a rebuild, only add rows, reading nothing back (a decision's
+#: row takes its officer's division from the replay, ``_division_replayed``).
+_APPEND_ONLY_REPLAYED = frozenset({Posting.Decided})
 
 #: Events whose handlers only add rows and update their officer's row: in a rebuild their
 #: writes may wait for ``flush_batch``; every other event flushes them first.
