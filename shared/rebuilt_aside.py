@@ -7,67 +7,47 @@ the sorted rows, costs a quarter of that. So a table marked ``info={"rebuild": "
 is rebuilt as a new table beside the old one, in the rebuild's own transaction. At the end
 its indexes and constraints are built as the old table's are, the old table is dropped and
 the new one takes its name and its indexes' names. Readers keep reading the old rows
-until the rebuild commits: they wait only for the swap, from the drop to the commit.
+until the rebuild commits: they wait only from the swap to the commit.
 
 Only a table whose rows the rebuild inserts and never reads or changes may be marked: its
-rows are held and sent by ``shared.held_writes``, which sends them to the new table. And
-only a table nothing else depends on is set aside (``_DEPENDED_ON``): no foreign key,
-trigger, view, sequence, storage option or other owner. One that has any is emptied and
-refilled as every other read model is. The privileges granted on the old table are granted
-on the new one (the services' own role may read and write it, ``migrations``)."""
+rows are held and sent by ``shared.held_writes``, which sends them to the new table. A
+table that cannot be swapped without losing something (``shared.swappable``) is emptied
+and refilled as every other read model is. And where the swap cannot be made at the end
+(a reader holds the old table, something came to depend on it meanwhile), the new rows
+are copied into the old table instead: the rebuild still ends, and ends correct."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
+import time
 from typing import Any
 
 from sqlalchemy import MetaData, Table, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
+
+from shared.swappable import why_not_swappable
+
+log = logging.getLogger(__name__)
 
 #: ``Table.info["rebuild"]`` of a read model rebuilt aside.
 ASIDE = "aside"
 #: Key in ``Session.info``: the tables set aside in this unit of work, old to new.
 _ASIDE = "rebuilt_aside.tables"
 
-#: Why a table may not be swapped: anything that names the table (or its row type) and
-#: would not follow the new table, or would stop the old one being dropped.
-_DEPENDED_ON = text(
+#: How long the swap keeps asking for the old table while readers hold it, and how long
+#: it leaves them between two asks. It never queues for the table: a request queued
+#: would hold up every reader that came after it, and could deadlock with one.
+SWAP_WAIT_SECONDS = 3.0
+ASK_AGAIN_SECONDS = 0.05
+
+#: A table's oid, its name as the database writes it with its schema, and its schema.
+_NAMED = text(
     """
-    SELECT c.relkind <> 'r' OR c.relpersistence <> 'p' OR c.relispartition
-        OR c.relhassubclass OR c.relhastriggers OR c.relhasrules OR c.relrowsecurity
-        OR c.reloptions IS NOT NULL OR c.reltablespace <> 0
-        OR c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
-        OR EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid)
-        OR EXISTS (SELECT FROM pg_attrdef d WHERE d.adrelid = c.oid)
-        OR EXISTS (
-            SELECT FROM pg_attribute a
-            WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.attidentity <> ''
-        )
-        OR EXISTS (
-            SELECT FROM pg_constraint f
-            WHERE f.contype = 'f' AND (f.conrelid = c.oid OR f.confrelid = c.oid)
-        )
-        OR EXISTS (
-            -- Views, rules and anything else recorded as depending on the table, other
-            -- than its own indexes, constraints, row type, column defaults and TOAST.
-            SELECT FROM pg_depend d
-            WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid
-                AND NOT (d.classid = 'pg_class'::regclass AND d.objid IN (
-                    SELECT x.indexrelid FROM pg_index x WHERE x.indrelid = c.oid
-                    UNION ALL SELECT c.reltoastrelid))
-                AND NOT (d.classid = 'pg_constraint'::regclass AND d.objid IN (
-                    SELECT k.oid FROM pg_constraint k WHERE k.conrelid = c.oid))
-                AND NOT (d.classid = 'pg_type'::regclass AND d.objid = c.reltype)
-        )
-        OR EXISTS (
-            -- Columns, functions or types of the table's row type.
-            SELECT FROM pg_depend d
-            WHERE d.refclassid = 'pg_type'::regclass AND d.refobjid = c.reltype
-                AND NOT (d.classid = 'pg_class'::regclass AND d.objid = c.oid)
-                AND NOT (d.classid = 'pg_type'::regclass AND d.objid IN (
-                    SELECT t.oid FROM pg_type t WHERE t.typelem = c.reltype))
-        )
-    FROM pg_class c
+    SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.oid = to_regclass(:name)
     """
 )
@@ -87,46 +67,6 @@ _INDEXES = text(
     """
 )
 
-#: A table's oid and its name as the database writes it, with its schema.
-_NAMED = text(
-    """
-    SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name,
-        quote_ident(n.nspname) AS schema
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.oid = to_regclass(:name)
-    """
-)
-
-#: How long the swap waits for readers of the old table at a time before it lets them by
-#: and asks again (see ``_locked``).
-LOCK_WAIT = "200ms"
-
-
-def set_aside(session: Session, tables: list[Table]) -> set[Table]:
-    """For each table of ``tables`` marked ``ASIDE`` that can be swapped, a new empty table
-    beside it, where its held rows go from now on in this unit of work; returns them, the
-    tables not to be emptied. PostgreSQL only."""
-    aside: dict[Table, Table] = session.info.setdefault(_ASIDE, {})
-    for table in tables:
-        if table.info.get("rebuild") != ASIDE or table in aside:
-            continue
-        quote = session.get_bind().dialect.identifier_preparer
-        if session.execute(_DEPENDED_ON, {"name": quote.format_table(table)}).scalar() is not False:
-            continue
-        oid, name, _ = session.execute(_NAMED, {"name": quote.format_table(table)}).one()
-        new = table.to_metadata(MetaData(), name=f"rebuilt_{oid}")
-        # The columns, their types, NOT NULL and CHECK constraints; no index yet.
-        session.execute(
-            text(
-                f"CREATE TABLE {quote.format_table(new)} (LIKE {name} "
-                "INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)"
-            )
-        )
-        _granted_as(session, oid, quote.format_table(new))
-        aside[table] = new
-    return set(aside)
-
-
 #: Each privilege granted on a table: (privilege, grantee as written, with grant option).
 _GRANTS = text(
     """
@@ -138,18 +78,51 @@ _GRANTS = text(
     """
 )
 
+#: Whether the database keeps planner statistics for a table.
+_ANALYSED = text(
+    "SELECT EXISTS (SELECT FROM pg_stats WHERE schemaname = :schema AND tablename = :table)"
+)
 
-def _granted_as(session: Session, old: int, new: str) -> None:
-    """The new table granted what the old one is, no more and no less: the schema's
-    default privileges, which it was given, may differ from what the old table was granted."""
-    was = set(session.execute(_GRANTS, {"table": old}).tuples())
-    oid = session.execute(text("SELECT to_regclass(:name)::oid"), {"name": new}).scalar_one()
-    now = set(session.execute(_GRANTS, {"table": oid}).tuples())
-    for privilege, grantee, _ in now - was:
-        session.execute(text(f"REVOKE {privilege} ON {new} FROM {grantee}"))
-    for privilege, grantee, grantable in was - now:
-        option = " WITH GRANT OPTION" if grantable else ""
-        session.execute(text(f"GRANT {privilege} ON {new} TO {grantee}{option}"))
+
+class _NotSwapped(Exception):
+    """The swap cannot be made now; the new rows go into the old table instead."""
+
+
+def set_aside(session: Session, tables: list[Table]) -> set[Table]:
+    """For each table of ``tables`` marked ``ASIDE`` that can be swapped, a new empty table
+    beside it, where its held rows go from now on in this unit of work; returns them, the
+    tables not to be emptied. PostgreSQL only."""
+    aside: dict[Table, Table] = session.info.setdefault(_ASIDE, {})
+    quote = session.get_bind().dialect.identifier_preparer
+    for table in tables:
+        if table.info.get("rebuild") != ASIDE or table in aside:
+            continue
+        named = session.execute(_NAMED, {"name": quote.format_table(table)}).one_or_none()
+        if named is None:
+            continue
+        oid, name, schema = named
+        if reasons := why_not_swappable(session, oid):
+            log.info("rebuilding %s in place: %s", name, "; ".join(reasons))
+            continue
+        new = _beside(table, schema)
+        # The columns, their types, NOT NULL and CHECK constraints; no index yet.
+        session.execute(
+            text(
+                f"CREATE TABLE {quote.format_table(new)} (LIKE {name} "
+                "INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)"
+            )
+        )
+        aside[table] = new
+    return set(aside)
+
+
+@functools.cache
+def _beside(table: Table, schema: str) -> Table:
+    """The new table of ``table``, in the old one's schema: one name, and one object, for
+    all its rebuilds (the statements and value processing built for it are kept per
+    table). The name cannot be one of the project's tables, which never begin so."""
+    digest = hashlib.sha256(f"{schema}.{table.name}".encode()).hexdigest()[:16]
+    return table.to_metadata(MetaData(), schema=schema, name=f"rebuilt_{digest}")
 
 
 def rows_of(session: Session, table: Table) -> Table:
@@ -161,24 +134,74 @@ def rows_of(session: Session, table: Table) -> Table:
 
 def swap_in(session: Session) -> None:
     """The tables set aside in this unit of work take the old tables' places: each
-    indexed and constrained as the old one was, under its name and its indexes' names. The
-    last step of a rebuild: readers of an old table wait from here until the commit."""
+    indexed, constrained, analysed and granted as the old one was, under its name and its
+    indexes' names. The last step of a rebuild: readers of an old table wait from here
+    until the commit. Where a swap cannot be made, the new rows go into the old table."""
     aside: dict[Table, Table] = session.info.pop(_ASIDE, None) or {}
     quote = session.get_bind().dialect.identifier_preparer
     for old, new in aside.items():
-        oid, old_name, schema = session.execute(_NAMED, {"name": quote.format_table(old)}).one()
-        _, new_name, _ = session.execute(_NAMED, {"name": quote.format_table(new)}).one()
-        indexes = session.execute(_INDEXES, {"table": oid}).all()
-        for index in indexes:
-            session.execute(text(_built_on(index, old_name, new_name)))
-        _locked(session, old_name)
-        session.execute(text(f"DROP TABLE {old_name}"))
-        session.execute(text(f"ALTER TABLE {new_name} RENAME TO {quote.quote(old.name)}"))
-        for index in indexes:
-            # Renaming an index that backs a constraint renames the constraint too.
-            session.execute(
-                text(f"ALTER INDEX {schema}.rebuilt_{index.oid} RENAME TO {index.name}")
-            )
+        old_oid, old_name, schema = session.execute(_NAMED, {"name": quote.format_table(old)}).one()
+        new_oid, new_name, _ = session.execute(_NAMED, {"name": quote.format_table(new)}).one()
+        swap = session.begin_nested()
+        try:
+            _swap(session, (old_oid, old_name, old.name), (new_oid, new_name), schema)
+        except (_NotSwapped, DBAPIError) as exc:
+            if isinstance(exc, DBAPIError) and not _not_swappable(exc):
+                raise
+            swap.rollback()
+            log.warning("%s was rebuilt in place, not swapped: %s", old_name, exc)
+            _copied_back(session, old, new_name, old_name)
+            continue
+        swap.commit()
+
+
+def _swap(session: Session, old: tuple[int, str, str], new: tuple[int, str], schema: str) -> None:
+    old_oid, old_name, plain_name = old
+    new_oid, new_name = new
+    quote = session.get_bind().dialect.identifier_preparer
+    indexes = session.execute(_INDEXES, {"table": old_oid}).all()
+    for index in indexes:
+        session.execute(text(_built_on(index, old_name, new_name)))
+    if session.execute(_ANALYSED, {"schema": schema, "table": plain_name}).scalar():
+        # The emptied table kept its statistics; a new one has none until analysed, and
+        # a search planned without them walked a million rows.
+        session.execute(text(f"ANALYZE {new_name}"))
+    _locked(session, old_name)
+    # Asked again under the lock: a view made on the table while the rebuild ran, say.
+    if reasons := why_not_swappable(session, old_oid):
+        raise _NotSwapped("; ".join(reasons))
+    _granted_as(session, old_oid, new_oid, new_name)
+    session.execute(text(f"DROP TABLE {old_name}"))
+    session.execute(text(f"ALTER TABLE {new_name} RENAME TO {quote.quote(plain_name)}"))
+    for index in indexes:
+        # Renaming an index that backs a constraint renames the constraint too.
+        session.execute(
+            text(f"ALTER INDEX {quote.quote(schema)}.rebuilt_{index.oid} RENAME TO {index.name}")
+        )
+
+
+#: The database's errors (by SQLSTATE class) that mean only that this swap cannot be made:
+#: an index that will not build on the new table, a privilege or an object in the way.
+#: Any other (a cancelled statement, a lost connection) ends the rebuild.
+_IN_THE_WAY = ("0A", "22", "23", "2B", "42", "55")
+
+
+def _not_swappable(error: DBAPIError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate[:2] in _IN_THE_WAY
+
+
+def _copied_back(session: Session, old: Table, new_name: str, old_name: str) -> None:
+    """The rebuild's rows put into the old table, as a rebuild without a table beside it
+    would have written them, and the new table dropped."""
+    quote = session.get_bind().dialect.identifier_preparer
+    columns = ", ".join(quote.quote(column.name) for column in old.columns)
+    # The names are the catalogue's own, quoted by the database (``_NAMED``).
+    session.execute(text(f"DELETE FROM {old_name}"))  # noqa: S608
+    session.execute(
+        text(f"INSERT INTO {old_name} ({columns}) SELECT {columns} FROM {new_name}")  # noqa: S608
+    )
+    session.execute(text(f"DROP TABLE {new_name}"))
 
 
 def _built_on(index: Any, old_name: str, new_name: str) -> str:
@@ -192,29 +215,41 @@ def _built_on(index: Any, old_name: str, new_name: str) -> str:
         head = f"CREATE {unique}INDEX {index.name} ON {old_name} "
         if definition.startswith(head):
             return f"CREATE {unique}INDEX {temporary} ON {new_name} {definition[len(head) :]}"
-    raise RuntimeError(f"cannot build {index.name} again: {definition}")
+    raise _NotSwapped(f"cannot build {index.name} again: {definition}")
 
 
 def _locked(session: Session, name: str) -> None:
-    """The old table held alone, for the drop: asked for a moment at a time, and let go
-    between, so that a reader waiting behind the request for something this transaction
-    holds is never deadlocked with it."""
-    before = session.execute(text("SELECT current_setting('lock_timeout')")).scalar_one()
+    """The old table held alone, for the drop: asked for without queueing (``NOWAIT``),
+    again and again while a reader holds it, for at most ``SWAP_WAIT_SECONDS``."""
+    deadline = time.monotonic() + SWAP_WAIT_SECONDS
     while True:
-        savepoint = session.begin_nested()
+        ask = session.begin_nested()
         try:
-            session.execute(_LOCK_TIMEOUT, {"wait": LOCK_WAIT})
-            session.execute(text(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE"))
+            session.execute(text(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE NOWAIT"))
         except OperationalError as exc:
-            savepoint.rollback()
+            ask.rollback()
             if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
                 raise
+            if time.monotonic() >= deadline:
+                raise _NotSwapped(f"readers held it for {SWAP_WAIT_SECONDS:g} s") from exc
+            time.sleep(ASK_AGAIN_SECONDS)
             continue
-        savepoint.commit()
-        session.execute(_LOCK_TIMEOUT, {"wait": before})
+        ask.commit()
         return
 
 
-_LOCK_TIMEOUT = text("SELECT set_config('lock_timeout', :wait, true)")
-#: PostgreSQL's lock_not_available: ``lock_timeout`` ran out.
+#: PostgreSQL's lock_not_available: the table is held by another transaction.
 _LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _granted_as(session: Session, old: int, new: int, new_name: str) -> None:
+    """The new table granted what the old one is now, no more and no less: the schema's
+    default privileges, which it was given, may differ from what the old table was
+    granted, and the old table's may have changed while the rebuild ran."""
+    was = set(session.execute(_GRANTS, {"table": old}).tuples())
+    now = set(session.execute(_GRANTS, {"table": new}).tuples())
+    for privilege, grantee, _ in now - was:
+        session.execute(text(f"REVOKE {privilege} ON {new_name} FROM {grantee}"))
+    for privilege, grantee, grantable in was - now:
+        option = " WITH GRANT OPTION" if grantable else ""
+        session.execute(text(f"GRANT {privilege} ON {new_name} TO {grantee}{option}"))

@@ -7,6 +7,7 @@ of the old table rather than failing either of them."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Table, create_engine, 
 from sqlalchemy.orm import Session
 
 from shared import migrate, rebuilt_aside
+from shared.eventstore import rebuild_lock_key
 from shared.rebuild import rebuild_read_models
 from tests.force import (
     force_client,  # noqa: F401 - this module's ``client``
@@ -131,54 +133,204 @@ def test_readers_read_the_old_rows_until_the_commit_and_keep_their_statements(
         assert read() == before
 
 
-def test_the_swap_waits_for_a_reader_of_the_old_table(
+class _Asks:
+    """The swap's asks for the old table, counted as it leaves readers a moment between
+    two (the module's own clock, with its pause seen)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        self.count += 1
+        time.sleep(seconds)
+
+
+def _rebuild_beside(client: TestClient, reader: Any, then: Any = None) -> list[Any]:
+    """A rebuild on a thread of its own while ``reader`` holds the old table; once the
+    swap has asked for it, ``then`` runs. Returns what the rebuild came to, an error or the
+    events replayed."""
+    outcome: list[Any] = []
+
+    def rebuild() -> None:
+        try:
+            outcome.append(_rebuild(client))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=rebuild)
+    worker.start()
+    try:
+        eventually(lambda: rebuilt_aside.time.count > 0 or not worker.is_alive())  # type: ignore[attr-defined]
+        if then is not None:
+            then()
+    finally:
+        worker.join(120)
+    assert not worker.is_alive()
+    return outcome
+
+
+def _count(connection: Any) -> int:
+    return int(connection.execute(text(f"SELECT count(*) FROM {AUDIT}")).scalar())
+
+
+def test_the_swap_waits_for_a_reader_that_holds_the_old_table_a_while(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A transaction that has read the old table holds it until it ends: the rebuild asks
-    for it a moment at a time until then, and then swaps; the reader meanwhile reads the
-    old rows."""
-    monkeypatch.setattr(rebuilt_aside, "LOCK_WAIT", "20ms")
-    count = text(f"SELECT count(*) FROM {AUDIT}")
-    outcome: list[BaseException | int] = []
+    """A transaction that has read the old table holds it until it ends: the swap asks
+    for it again and again meanwhile, without queueing for it, and swaps once it ends."""
+    monkeypatch.setattr(rebuilt_aside, "time", _Asks())
+    monkeypatch.setattr(rebuilt_aside, "SWAP_WAIT_SECONDS", 600.0)
+    before = _shape(_engine(client))
     with _engine(client).connect() as reader:
-        before = reader.execute(count).scalar()
+        held = _count(reader)
 
-        def rebuild() -> None:
-            try:
-                outcome.append(_rebuild(client))
-            except BaseException as exc:
-                outcome.append(exc)
-
-        worker = threading.Thread(target=rebuild)
-        worker.start()
-        try:
-            eventually(lambda: _asked_for_alone(_engine(client)), timeout=120)
-            assert reader.execute(count).scalar() == before
-        finally:
+        def read_then_end() -> None:
+            # The reader is never held up by the swap's asking: it reads the old rows.
+            assert _count(reader) == held
             reader.rollback()
-            worker.join(120)
-    assert not worker.is_alive()
+
+        outcome = _rebuild_beside(client, reader, read_then_end)
     assert [type(found) for found in outcome] == [int]
+    after = _shape(_engine(client))
+    assert after.pop("oid") != before.pop("oid")
+    assert after == before
+
+
+def test_a_reader_that_holds_the_old_table_on_gets_the_rows_put_into_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``SWAP_WAIT_SECONDS`` the rebuild gives up the swap and puts its rows into the
+    old table, as a rebuild without one beside it would: it ends, correct, without holding
+    the services' writers any longer."""
+    monkeypatch.setattr(rebuilt_aside, "time", _Asks())
+    monkeypatch.setattr(rebuilt_aside, "SWAP_WAIT_SECONDS", 0.2)
+    before = _shape(_engine(client))
+    with _engine(client).connect() as reader:
+        held = _count(reader)
+        outcome = _rebuild_beside(client, reader)
+        assert _count(reader) == held
+        reader.rollback()
+    assert [type(found) for found in outcome] == [int]
+    assert _shape(_engine(client)) == before  # the same table, the same rows
+
+
+def test_a_reader_waiting_for_the_rebuild_while_it_holds_the_old_table_is_not_deadlocked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction that read the old table and then waits for the rebuild (for the
+    writers' share of its lock, as a writer does) waited for ever on a swap that waited
+    for it: now the swap gives up, and both end."""
+    monkeypatch.setattr(rebuilt_aside, "time", _Asks())
+    monkeypatch.setattr(rebuilt_aside, "SWAP_WAIT_SECONDS", 0.5)
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    key = rebuild_lock_key(runtime.tables.events.name)
+    waited: list[Any] = []
+    with _engine(client).connect() as reader:
+        held = _count(reader)
+
+        def wait_for_the_rebuild() -> None:
+            reader.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": key})
+            waited.append(_count(reader))
+            reader.rollback()
+
+        outcome = _rebuild_beside(client, reader, wait_for_the_rebuild)
+    assert [type(found) for found in outcome] == [int]
+    assert waited == [held]
+
+
+def _autocommit(client: TestClient, *statements: str) -> None:
+    with _engine(client).connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        for statement in statements:
+            c.execute(text(statement))
+
+
+def test_a_schema_named_for_the_connecting_role_does_not_take_the_new_table(
+    client: TestClient,
+) -> None:
+    """PostgreSQL's default search path puts a schema named for the role first: the new
+    table is made in the old one's schema, not wherever the path would put it."""
     with _engine(client).connect() as connection:
-        assert connection.execute(count).scalar() == before
+        role = connection.execute(text("SELECT quote_ident(current_user)")).scalar()
+    _autocommit(client, f"CREATE SCHEMA {role}")
+    try:
+        before = _shape(_engine(client))
+        _rebuild(client)
+        after = _shape(_engine(client))
+    finally:
+        _autocommit(client, f"DROP SCHEMA {role} CASCADE")
+    assert after.pop("oid") != before.pop("oid")
+    assert after == before
 
 
-def _asked_for_alone(engine: Engine) -> bool:
-    """Whether a transaction waits to hold the audit index alone."""
-    with engine.connect() as connection:
-        waiting = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted "
-                "AND mode = 'AccessExclusiveLock' AND relation = to_regclass(:t)"
-            ),
-            {"t": AUDIT},
+def test_a_privilege_granted_while_the_rebuild_runs_is_on_the_table_that_results(
+    client: TestClient,
+) -> None:
+    before = _shape(_engine(client))
+    grant = f"GRANT SELECT ON {AUDIT} TO PUBLIC"
+    try:
+        _rebuild(client, progress=lambda _: _autocommit(client, grant))
+        after = _shape(_engine(client))
+    finally:
+        _autocommit(client, f"REVOKE SELECT ON {AUDIT} FROM PUBLIC")
+    assert after.pop("oid") != before.pop("oid")
+    everyone = (0, "SELECT", False)  # PUBLIC's oid is 0
+    assert everyone in after["privileges"]
+    after["privileges"].remove(everyone)
+    assert after == before
+
+
+def test_a_view_made_on_the_old_table_while_the_rebuild_runs_keeps_it(
+    client: TestClient,
+) -> None:
+    """Something that came to depend on the old table meanwhile is found under the
+    swap's lock: the rows go into the old table, and the view reads them."""
+    before = _shape(_engine(client))
+    view = f"CREATE VIEW aside_view AS SELECT record_id FROM {AUDIT}"
+    try:
+        _rebuild(client, progress=lambda _: _autocommit(client, view))
+        after = _shape(_engine(client))
+        with _engine(client).connect() as connection:
+            viewed = connection.execute(text("SELECT count(*) FROM aside_view")).scalar()
+    finally:
+        _autocommit(client, "DROP VIEW IF EXISTS aside_view")
+    assert after == before  # the same table
+    assert viewed == len(before["rows"])
+
+
+def test_an_index_that_will_not_build_on_a_new_table_keeps_the_old_one(
+    client: TestClient,
+) -> None:
+    """An index whose definition names the table itself (its whole row) cannot be built
+    on another: the rows go into the old table, and its indexes stay as they were."""
+    _autocommit(client, f"CREATE INDEX aside_whole_row ON {AUDIT} (({AUDIT} IS NOT NULL))")
+    try:
+        before = _shape(_engine(client))
+        _rebuild(client)
+        after = _shape(_engine(client))
+    finally:
+        _autocommit(client, "DROP INDEX aside_whole_row")
+    assert after == before
+
+
+def test_a_table_the_planner_had_statistics_for_keeps_them(client: TestClient) -> None:
+    """Where the old table had been analysed, the new one is too: planned without
+    statistics, an officer's timeline walked every act in the log."""
+    _autocommit(client, f"ANALYZE {AUDIT}")
+    _rebuild(client)
+    with _engine(client).connect() as connection:
+        kept = connection.execute(
+            text("SELECT count(*) FROM pg_stats WHERE tablename = :t"), {"t": AUDIT}
         ).scalar()
-    return bool(waiting)
+    assert kept
 
 
 SCRATCH = "aside_scratch"
 #: Something that names a table and would not follow a new one, or would stop the old one
-#: being dropped: each makes the table one a rebuild empties instead.
+#: being dropped, or that a new one made ``LIKE`` it would not carry: each makes the table
+#: one a rebuild empties instead.
 DEPENDENTS = {
     "view": f"CREATE VIEW aside_view AS SELECT n FROM {SCRATCH}",
     "foreign key": f"CREATE TABLE aside_child (n integer REFERENCES {SCRATCH} (n))",
@@ -190,7 +342,13 @@ DEPENDENTS = {
     ),
     "column default": f"ALTER TABLE {SCRATCH} ALTER COLUMN n SET DEFAULT 1",
     "storage option": f"ALTER TABLE {SCRATCH} SET (fillfactor = 70)",
+    "replica identity": f"ALTER TABLE {SCRATCH} REPLICA IDENTITY FULL",
     "row type used": f"CREATE TABLE aside_holder (held {SCRATCH})",
+    "row type's array used": f"CREATE TABLE aside_holder (held {SCRATCH}[])",
+    "comment": f"COMMENT ON COLUMN {SCRATCH}.n IS 'why'",
+    "column privilege": f"GRANT SELECT (n) ON {SCRATCH} TO PUBLIC",
+    "statistics target": f"ALTER TABLE {SCRATCH} ALTER COLUMN n SET STATISTICS 500",
+    "publication": f"CREATE PUBLICATION aside_published FOR TABLE {SCRATCH}",
 }
 
 
@@ -207,6 +365,21 @@ def test_a_table_something_depends_on_is_emptied_not_set_aside(
         aside = rebuilt_aside.set_aside(session, [scratch])
         assert aside == (set() if dependent else {scratch})
         assert (rebuilt_aside.rows_of(session, scratch) is scratch) == bool(dependent)
+        session.rollback()
+
+
+def test_a_trigger_once_dropped_does_not_keep_a_table_from_being_set_aside(
+    client: TestClient,
+) -> None:
+    """The catalogue's flag says a table has, or once had, a trigger: what is asked is
+    whether it has one now."""
+    scratch = Table(SCRATCH, MetaData(), Column("n", Integer, primary_key=True))
+    scratch.info["rebuild"] = rebuilt_aside.ASIDE
+    with Session(_engine(client)) as session, session.begin():
+        session.execute(text(f"CREATE TABLE {SCRATCH} (n integer PRIMARY KEY)"))
+        session.execute(text(DEPENDENTS["trigger"]))
+        session.execute(text(f"DROP TRIGGER aside_touched ON {SCRATCH}"))
+        assert rebuilt_aside.set_aside(session, [scratch]) == {scratch}
         session.rollback()
 
 
