@@ -105,13 +105,22 @@ def set_aside(session: Session, tables: list[Table]) -> set[Table]:
             log.info("rebuilding %s in place: %s", name, "; ".join(reasons))
             continue
         new = _beside(table, schema)
-        # The columns, their types, NOT NULL and CHECK constraints; no index yet.
-        session.execute(
-            text(
-                f"CREATE TABLE {quote.format_table(new)} (LIKE {name} "
-                "INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)"
+        made = session.begin_nested()
+        try:
+            # The columns, their types, NOT NULL and CHECK constraints; no index yet.
+            session.execute(
+                text(
+                    f"CREATE TABLE {quote.format_table(new)} (LIKE {name} "
+                    "INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)"
+                )
             )
-        )
+        except DBAPIError as exc:
+            made.rollback()
+            if not _not_swappable(exc):
+                raise
+            log.warning("rebuilding %s in place: %s", name, exc)
+            continue
+        made.commit()
         aside[table] = new
     return set(aside)
 

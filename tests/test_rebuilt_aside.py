@@ -247,6 +247,20 @@ def _autocommit(client: TestClient, *statements: str) -> None:
             c.execute(text(statement))
 
 
+def _around_a_rebuild(
+    client: TestClient, made: str, undone: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The audit index before and after a rebuild, ``made`` run before both and ``undone``
+    after, however the rebuild ends."""
+    _autocommit(client, made)
+    try:
+        before = _shape(_engine(client))
+        _rebuild(client)
+        return before, _shape(_engine(client))
+    finally:
+        _autocommit(client, undone)
+
+
 def test_a_schema_named_for_the_connecting_role_does_not_take_the_new_table(
     client: TestClient,
 ) -> None:
@@ -254,13 +268,9 @@ def test_a_schema_named_for_the_connecting_role_does_not_take_the_new_table(
     table is made in the old one's schema, not wherever the path would put it."""
     with _engine(client).connect() as connection:
         role = connection.execute(text("SELECT quote_ident(current_user)")).scalar()
-    _autocommit(client, f"CREATE SCHEMA {role}")
-    try:
-        before = _shape(_engine(client))
-        _rebuild(client)
-        after = _shape(_engine(client))
-    finally:
-        _autocommit(client, f"DROP SCHEMA {role} CASCADE")
+    before, after = _around_a_rebuild(
+        client, f"CREATE SCHEMA {role}", f"DROP SCHEMA {role} CASCADE"
+    )
     assert after.pop("oid") != before.pop("oid")
     assert after == before
 
@@ -305,13 +315,11 @@ def test_an_index_that_will_not_build_on_a_new_table_keeps_the_old_one(
 ) -> None:
     """An index whose definition names the table itself (its whole row) cannot be built
     on another: the rows go into the old table, and its indexes stay as they were."""
-    _autocommit(client, f"CREATE INDEX aside_whole_row ON {AUDIT} (({AUDIT} IS NOT NULL))")
-    try:
-        before = _shape(_engine(client))
-        _rebuild(client)
-        after = _shape(_engine(client))
-    finally:
-        _autocommit(client, "DROP INDEX aside_whole_row")
+    before, after = _around_a_rebuild(
+        client,
+        f"CREATE INDEX aside_whole_row ON {AUDIT} (({AUDIT} IS NOT NULL))",
+        "DROP INDEX aside_whole_row",
+    )
     assert after == before
 
 
@@ -402,3 +410,18 @@ def test_every_table_marked_aside_can_be_swapped_in_each_service(
                 session.rollback()
         finally:
             engine.dispose()
+
+
+def test_a_table_already_named_as_the_new_one_would_be_keeps_the_old_one_in_place(
+    client: TestClient,
+) -> None:
+    scratch = Table(SCRATCH, MetaData(), Column("n", Integer, primary_key=True))
+    scratch.info["rebuild"] = rebuilt_aside.ASIDE
+    taken = rebuilt_aside._beside(scratch, "public").name
+    with Session(_engine(client)) as session, session.begin():
+        session.execute(text(f"CREATE TABLE {SCRATCH} (n integer PRIMARY KEY)"))
+        session.execute(text(f"CREATE TABLE {taken} (n integer)"))
+        assert rebuilt_aside.set_aside(session, [scratch]) == set()
+        # The unit of work goes on: the failed CREATE was undone alone.
+        assert session.execute(text(f"SELECT count(*) FROM {taken}")).scalar() == 0
+        session.rollback()
