@@ -96,7 +96,12 @@ def _rank(table: Table) -> int:
     """Where ``table`` comes among its metadata's tables, parents first. A rebuild flushes
     before every event that reads back (a decision's, in thousands), and sorting the
     metadata's tables each time cost more than the flush's own statements."""
-    return _ranks(table.metadata, len(table.metadata.tables))[table]
+    ranks = _ranks(table.metadata, len(table.metadata.tables))
+    if table not in ranks:
+        # The metadata changed as many tables as it gained: sorted afresh.
+        _ranks.cache_clear()
+        ranks = _ranks(table.metadata, len(table.metadata.tables))
+    return ranks[table]
 
 
 @functools.lru_cache(maxsize=64)

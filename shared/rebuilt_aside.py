@@ -37,11 +37,13 @@ ASIDE = "aside"
 #: Key in ``Session.info``: the tables set aside in this unit of work, old to new.
 _ASIDE = "rebuilt_aside.tables"
 
-#: How long the swap keeps asking for the old table while readers hold it, and how long
-#: it leaves them between two asks. It never queues for the table: a request queued
-#: would hold up every reader that came after it, and could deadlock with one.
+#: How long the swap waits for the old table at a time, and how long in all, before it puts
+#: its rows into the old table instead. Each wait is queued, so readers arriving after it
+#: wait behind it, but short: shorter than the database's deadlock check (1 s by default),
+#: so a reader that waits for the rebuild meanwhile is let by when it ends, not deadlocked
+#: with it for ever. Every statement of the swap after the lock waits as briefly.
+LOCK_WAIT = "200ms"
 SWAP_WAIT_SECONDS = 3.0
-ASK_AGAIN_SECONDS = 0.05
 
 #: A table's oid, its name as the database writes it with its schema, and its schema.
 _NAMED = text(
@@ -175,11 +177,19 @@ def _swap(session: Session, old: tuple[int, str, str], new: tuple[int, str], sch
         # The emptied table kept its statistics; a new one has none until analysed, and
         # a search planned without them walked a million rows.
         session.execute(text(f"ANALYZE {new_name}"))
+    waited = session.execute(text("SELECT current_setting('lock_timeout')")).scalar_one()
     _locked(session, old_name)
-    # Asked again under the lock: a view made on the table while the rebuild ran, say.
+    # Asked again under the lock: a view made on the table while the rebuild ran, an
+    # index added or altered, a transaction still altering one.
     if reasons := why_not_swappable(session, old_oid):
         raise _NotSwapped("; ".join(reasons))
-    _granted_as(session, old_oid, new_oid, new_name)
+    if session.execute(_INDEXES, {"table": old_oid}).all() != indexes:
+        raise _NotSwapped("its indexes changed while the rebuild ran")
+    if session.execute(_INDEXES_HELD, {"table": old_oid}).scalar():
+        raise _NotSwapped("another transaction holds one of its indexes")
+    granted = _granted_as(session, old_oid, new_oid, new_name)
+    if session.execute(_ROW_VERSION, {"table": old_oid}).scalar() != granted:
+        raise _NotSwapped("its privileges changed as they were copied")
     session.execute(text(f"DROP TABLE {old_name}"))
     session.execute(text(f"ALTER TABLE {new_name} RENAME TO {quote.quote(plain_name)}"))
     for index in indexes:
@@ -187,12 +197,34 @@ def _swap(session: Session, old: tuple[int, str, str], new: tuple[int, str], sch
         session.execute(
             text(f"ALTER INDEX {quote.quote(schema)}.rebuilt_{index.oid} RENAME TO {index.name}")
         )
+    session.execute(_LOCK_TIMEOUT, {"wait": waited})
+
+
+#: Whether another transaction holds a lock on one of the table's indexes (an ALTER INDEX
+#: under way): the drop would wait for it, and drop what it changed.
+_INDEXES_HELD = text(
+    """
+    SELECT EXISTS (
+        SELECT FROM pg_locks l JOIN pg_index x ON x.indexrelid = l.relation
+        WHERE x.indrelid = :table AND l.pid <> pg_backend_pid()
+            -- An oid names a relation in one database only.
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    )
+    """
+)
+
+#: The version of the table's catalogue row (a GRANT writes a new one, without a lock on
+#: the table).
+_ROW_VERSION = text("SELECT xmin::text FROM pg_class WHERE oid = :table")
 
 
 #: The database's errors (by SQLSTATE class) that mean only that this swap cannot be made:
-#: an index that will not build on the new table, a privilege or an object in the way.
-#: Any other (a cancelled statement, a lost connection) ends the rebuild.
-_IN_THE_WAY = ("0A", "22", "23", "2B", "42", "55")
+#: an index that will not build on the new table, a privilege, a lock or an object in the
+#: way, a deadlock, a catalogue row changed under the drop ("tuple concurrently updated",
+#: an internal error). Rolled back to the savepoint, the rows are copied into the old
+#: table, which fails in turn if the database cannot go on. Any other (a cancelled
+#: statement, a lost connection) ends the rebuild.
+_IN_THE_WAY = ("0A", "22", "23", "2B", "40", "42", "55", "XX")
 
 
 def _not_swappable(error: DBAPIError) -> bool:
@@ -228,33 +260,37 @@ def _built_on(index: Any, old_name: str, new_name: str) -> str:
 
 
 def _locked(session: Session, name: str) -> None:
-    """The old table held alone, for the drop: asked for without queueing (``NOWAIT``),
-    again and again while a reader holds it, for at most ``SWAP_WAIT_SECONDS``."""
+    """The old table held alone, for the drop: waited for ``LOCK_WAIT`` at a time, again
+    while readers hold it, for at most ``SWAP_WAIT_SECONDS`` in all. The wait stays set for
+    the rest of the swap (the savepoint undoes it)."""
+    session.execute(_LOCK_TIMEOUT, {"wait": LOCK_WAIT})
     deadline = time.monotonic() + SWAP_WAIT_SECONDS
     while True:
         ask = session.begin_nested()
         try:
-            session.execute(text(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE NOWAIT"))
+            session.execute(text(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE"))
         except OperationalError as exc:
             ask.rollback()
             if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
                 raise
             if time.monotonic() >= deadline:
                 raise _NotSwapped(f"readers held it for {SWAP_WAIT_SECONDS:g} s") from exc
-            time.sleep(ASK_AGAIN_SECONDS)
             continue
         ask.commit()
         return
 
 
+_LOCK_TIMEOUT = text("SELECT set_config('lock_timeout', :wait, true)")
 #: PostgreSQL's lock_not_available: the table is held by another transaction.
 _LOCK_NOT_AVAILABLE = "55P03"
 
 
-def _granted_as(session: Session, old: int, new: int, new_name: str) -> None:
+def _granted_as(session: Session, old: int, new: int, new_name: str) -> str:
     """The new table granted what the old one is now, no more and no less: the schema's
     default privileges, which it was given, may differ from what the old table was
-    granted, and the old table's may have changed while the rebuild ran."""
+    granted, and the old table's may have changed while the rebuild ran. Returns the
+    version of the old table's catalogue row the privileges were read from."""
+    version = str(session.execute(_ROW_VERSION, {"table": old}).scalar())
     was = set(session.execute(_GRANTS, {"table": old}).tuples())
     now = set(session.execute(_GRANTS, {"table": new}).tuples())
     for privilege, grantee, _ in now - was:
@@ -262,3 +298,4 @@ def _granted_as(session: Session, old: int, new: int, new_name: str) -> None:
     for privilege, grantee, grantable in was - now:
         option = " WITH GRANT OPTION" if grantable else ""
         session.execute(text(f"GRANT {privilege} ON {new_name} TO {grantee}{option}"))
+    return version

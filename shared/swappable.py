@@ -17,7 +17,17 @@ _REASONS = {
     "no new table may be made in its schema": "NOT has_schema_privilege(c.relnamespace, 'CREATE')",
     "it has storage settings of its own": """
         c.reloptions IS NOT NULL OR c.reltablespace <> 0 OR c.relreplident <> 'd'
+        OR (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) IS NOT NULL
         OR EXISTS (SELECT FROM pg_index x WHERE x.indrelid = c.oid AND x.indisclustered)""",
+    # What an index's definition (``pg_get_indexdef``) leaves out: its tablespace, and the
+    # statistics targets of its expressions.
+    "an index has settings of its own": """
+        EXISTS (
+            SELECT FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            WHERE x.indrelid = c.oid AND (i.reltablespace <> 0 OR EXISTS (
+                SELECT FROM pg_attribute a
+                WHERE a.attrelid = i.oid AND coalesce(a.attstattarget, -1) <> -1))
+        )""",
     "it has a trigger, rule or row policy": """
         c.relrowsecurity
         OR EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid)
