@@ -24,7 +24,7 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import MetaData, Table, text
+from sqlalchemy import MetaData, Table, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -161,7 +161,7 @@ def swap_in(session: Session) -> None:
                 raise
             swap.rollback()
             log.warning("%s was rebuilt in place, not swapped: %s", old_name, exc)
-            _copied_back(session, old, new_name, old_name)
+            _copied_back(session, old, new)
             continue
         swap.commit()
 
@@ -232,17 +232,12 @@ def _not_swappable(error: DBAPIError) -> bool:
     return sqlstate[:2] in _IN_THE_WAY
 
 
-def _copied_back(session: Session, old: Table, new_name: str, old_name: str) -> None:
+def _copied_back(session: Session, old: Table, new: Table) -> None:
     """The rebuild's rows put into the old table, as a rebuild without a table beside it
     would have written them, and the new table dropped."""
-    quote = session.get_bind().dialect.identifier_preparer
-    columns = ", ".join(quote.quote(column.name) for column in old.columns)
-    # The names are the catalogue's own, quoted by the database (``_NAMED``).
-    session.execute(text(f"DELETE FROM {old_name}"))  # noqa: S608
-    session.execute(
-        text(f"INSERT INTO {old_name} ({columns}) SELECT {columns} FROM {new_name}")  # noqa: S608
-    )
-    session.execute(text(f"DROP TABLE {new_name}"))
+    session.execute(delete(old))
+    session.execute(insert(old).from_select(list(old.c), select(*new.c)))
+    new.drop(session.connection())
 
 
 def _built_on(index: Any, old_name: str, new_name: str) -> str:

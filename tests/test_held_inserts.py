@@ -27,7 +27,6 @@ from sqlalchemy import (
     delete,
     func,
     select,
-    text,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,6 +42,7 @@ from shared.held_writes import (
 )
 from shared.tables import UtcDateTime
 from tests.support.http import eventually
+from tests.support.pg import read_alone
 
 
 class Shouted(TypeDecorator[str]):
@@ -324,13 +324,10 @@ def test_an_interrupted_rebuild_stops_while_a_write_waits_for_another_transactio
 
 
 def _waiting_for_a_lock(engine: Engine) -> bool:
-    # A transaction of its own each time: within one, the server's view of its sessions is
-    # read once and kept.
-    with engine.connect() as connection:
-        waiting = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND query LIKE 'COPY held_many%'"
-            )
-        ).scalar()
-    return bool(waiting)
+    return bool(
+        read_alone(
+            engine,
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND query LIKE 'COPY held_many%'",
+        )
+    )

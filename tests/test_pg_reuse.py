@@ -38,11 +38,6 @@ def _exists(url: str) -> bool:
         admin.dispose()
 
 
-def _scalar(engine: Engine, sql: str) -> object:
-    with engine.connect() as conn:
-        return conn.execute(text(sql)).scalar_one()
-
-
 def _tables(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return list(
@@ -77,7 +72,7 @@ def test_a_database_lent_again_has_no_rows_its_sequences_restart_and_its_revisio
     lent.append(url)
     engine = create_engine(url)
     try:
-        revision = _scalar(engine, "SELECT version_num FROM alembic_version")
+        revision = pg.read_alone(engine, "SELECT version_num FROM alembic_version")
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -86,7 +81,7 @@ def test_a_database_lent_again_has_no_rows_its_sequences_restart_and_its_revisio
                     "(gen_random_uuid(), 1, 't', '\\x00')"
                 )
             )
-        assert _scalar(engine, "SELECT count(*) FROM roi_events") == 2
+        assert pg.read_alone(engine, "SELECT count(*) FROM roi_events") == 2
     finally:
         engine.dispose()
 
@@ -97,8 +92,8 @@ def test_a_database_lent_again_has_no_rows_its_sequences_restart_and_its_revisio
     engine = create_engine(again)
     try:
         for table in _tables(engine):
-            assert _scalar(engine, f'SELECT count(*) FROM "{table}"') == 0, table
-        assert _scalar(engine, "SELECT version_num FROM alembic_version") == revision
+            assert pg.read_alone(engine, f'SELECT count(*) FROM "{table}"') == 0, table
+        assert pg.read_alone(engine, "SELECT version_num FROM alembic_version") == revision
         with engine.begin() as conn:
             first = conn.execute(
                 text(
@@ -122,7 +117,7 @@ def test_a_session_the_last_test_left_open_is_ended(lent: list[str]) -> None:
         engine = create_engine(again)
         try:
             # The lock died with the session that held it.
-            assert _scalar(engine, "SELECT pg_try_advisory_lock(42)") is True
+            assert pg.read_alone(engine, "SELECT pg_try_advisory_lock(42)") is True
         finally:
             engine.dispose()
     finally:
@@ -227,7 +222,7 @@ def test_a_table_written_to_is_back_to_empty_files_not_dead_rows(lent: list[str]
 
     engine = create_engine(again)
     try:
-        assert _scalar(engine, "SELECT pg_relation_size('roi_events')") == 0
+        assert pg.read_alone(engine, "SELECT pg_relation_size('roi_events')") == 0
     finally:
         engine.dispose()
 

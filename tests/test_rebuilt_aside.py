@@ -23,6 +23,7 @@ from tests.force import (
     force_client,  # noqa: F401 - this module's ``client``
 )
 from tests.support.http import eventually
+from tests.support.pg import read_alone
 
 AUDIT = "audit_decisions"
 
@@ -157,16 +158,15 @@ def _rebuild_beside(client: TestClient, reader: Any, then: Any = None) -> list[A
 
 
 def _waiting_for_the_old_table(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        waiting = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted "
-                "AND mode = 'AccessExclusiveLock' AND relation = to_regclass(:t) "
-                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            ),
-            {"t": AUDIT},
-        ).scalar()
-    return bool(waiting)
+    return bool(
+        read_alone(
+            engine,
+            "SELECT count(*) FROM pg_locks WHERE NOT granted "
+            "AND mode = 'AccessExclusiveLock' AND relation = to_regclass(:t) "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            t=AUDIT,
+        )
+    )
 
 
 def _count(connection: Any) -> int:

@@ -35,6 +35,14 @@ def database_url(name: str) -> str:
     return admin_url().set(database=name).render_as_string(hide_password=False)
 
 
+def read_alone(engine: Engine, sql: str, **params: object) -> object:
+    """One value read in a transaction of its own: within one, the server's view of its
+    sessions and locks is read once and kept, so a test polling for a wait would never see
+    it begin."""
+    with engine.connect() as connection:
+        return connection.execute(text(sql), params).scalar_one()
+
+
 def template_name(service: str) -> str:
     """Named by the migrations' content, so two checkouts on one machine (or a run while the
     migrations change) never rebuild a template another is cloning from."""

@@ -64,7 +64,7 @@ class PostingsProjector:
             decided.pop(str(event.originator_id), None)
         # Writes held back in a rebuild go first, unless this event only adds rows and
         # updates officers (other handlers read those tables or change their rows).
-        if type(event) not in _APPEND_ONLY and type(event) not in _APPEND_ONLY_REPLAYED:
+        if type(event) not in _APPEND_ONLY:
             flush_batch(session)
         handler(session, event)
 
@@ -398,7 +398,6 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
         kind=event.kind.value,
         state="date_confirmed" if event.posting_date else "awaiting_date",
         officer_id=event.officer_id,
-        whose_division=event.officer_id,
         division=event.division,
         from_location=event.from_location,
         to_location=event.to_location,
@@ -420,11 +419,10 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
         # A rebuild holds the row with the rest, rather than flush every write held so
         # far for the statement's read of the officer's division: thousands of decisions
         # made each a round trip of its own, the slowest part of a rebuild.
-        del row["whose_division"]
         division = _division_replayed(session, event.officer_id)
         insert_row(session, postings, {**row, "from_division": division})
         return
-    written = session.execute(_DECIDED_RETURNING, row)
+    written = session.execute(_DECIDED_RETURNING, {**row, "whose_division": event.officer_id})
     answer = written.one()._asdict()
     session.info.setdefault(_DECIDED_ROWS, {})[answer["id"]] = answer
 
@@ -761,14 +759,13 @@ def _target(session: Session, event: Establishment.TargetSet) -> None:
         session.execute(update(establishment).where(key).values(target=event.target))
 
 
-#: Events whose handlers, in a rebuild, only add rows, reading nothing back (a decision's
-#: row takes its officer's division from the replay, ``_division_replayed``).
-_APPEND_ONLY_REPLAYED = frozenset({Posting.Decided})
-
-#: Events whose handlers only add rows and update their officer's row: in a rebuild their
-#: writes may wait for ``flush_batch``; every other event flushes them first.
+#: Events whose handlers, in a rebuild, only add rows and update their officer's row,
+#: reading nothing back (a decision's row takes its officer's division from the replay,
+#: ``_division_replayed``): their writes may wait for ``flush_batch``; every other event
+#: flushes them first.
 _APPEND_ONLY = frozenset(
     {
+        Posting.Decided,
         Officer.Registered,
         Officer.DetailsChanged,
         Officer.PdrRecorded,
