@@ -59,6 +59,21 @@ _REASONS = {
     # granted by the owner, and a REVOKE ... CASCADE of the other role would miss it.
     "a privilege on it was granted by another role": """
         EXISTS (SELECT FROM aclexplode(c.relacl) a WHERE a.grantor <> c.relowner)""",
+    # A guard on DDL (an event trigger refusing DROP TABLE, say) would refuse the swap's
+    # own statements, and the copy back's.
+    "the database has event triggers": """
+        EXISTS (SELECT FROM pg_event_trigger WHERE evtenabled <> 'D')""",
+    # A masking rule (PostgreSQL Anonymizer's SECURITY LABEL) would stop applying; a new
+    # table takes the default access method.
+    "it or a column has a security label": """
+        EXISTS (
+            SELECT FROM pg_seclabel l WHERE l.classoid = 'pg_class'::regclass AND l.objoid = c.oid
+        )""",
+    "it is stored by another access method than a new table's": """
+        c.relam <> (
+            SELECT a.oid FROM pg_am a
+            WHERE a.amname = current_setting('default_table_access_method')
+        )""",
     "it is published": """
         EXISTS (
             SELECT FROM pg_publication_tables p

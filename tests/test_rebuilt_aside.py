@@ -376,6 +376,16 @@ DEPENDENTS = {
     "statistics target": f"ALTER TABLE {SCRATCH} ALTER COLUMN n SET STATISTICS 500",
     "publication": f"CREATE PUBLICATION aside_published FOR TABLE {SCRATCH}",
     "TOAST option": f"ALTER TABLE {SCRATCH} SET (toast.autovacuum_enabled = false)",
+    "event trigger": (
+        "CREATE FUNCTION aside_guard() RETURNS event_trigger LANGUAGE plpgsql AS "
+        "'BEGIN RAISE EXCEPTION ''no DDL here''; END'; "
+        "CREATE EVENT TRIGGER aside_guarded ON ddl_command_start "
+        "WHEN TAG IN ('DROP TABLE') EXECUTE FUNCTION aside_guard()"
+    ),
+    "access method": (
+        "CREATE ACCESS METHOD aside_heap TYPE TABLE HANDLER heap_tableam_handler; "
+        f"ALTER TABLE {SCRATCH} SET ACCESS METHOD aside_heap"
+    ),
     "index statistics target": (
         f"CREATE INDEX aside_expression ON {SCRATCH} ((n + 1)); "
         "ALTER INDEX aside_expression ALTER COLUMN 1 SET STATISTICS 500"
