@@ -13,7 +13,8 @@ Live, the position is not known when the row is projected, so the row is written
 ``UNNUMBERED`` and numbered under the ordering, just after the events are inserted
 (``shared.log_write``). Such a row is the one its event's record is: keyed by the record's
 id in a column named ``id``. A row that nothing reads back in its own unit of work (the audit
-index's) waits instead and is inserted there, already numbered. A rebuild knows each
+index's acts, and the case an act opens) waits instead and is inserted there, numbered
+where it lists. A rebuild knows each
 event's position as it replays it.
 """
 
@@ -70,9 +71,26 @@ def insert_numbered(session: Session, event: Any, column: Column[int], row: dict
     if position is not None:
         insert_row(session, table, {**row, column.name: position})
         return
-    to_insert: dict[Table, list[tuple[str, dict[str, Any], Event]]]
+    to_insert: dict[Table, list[tuple[str | None, dict[str, Any], Event]]]
     to_insert = session.info.setdefault(_TO_INSERT, defaultdict(list))
     to_insert[table].append((column.name, row, _event(event)))
+
+
+def insert_with_the_log(session: Session, event: Any, table: Table, row: dict[str, Any]) -> None:
+    """Insert ``row`` in the statement that numbers this unit of work's rows (live), a round
+    trip less than sending it now; in a rebuild, with the rest it holds. For a row nothing
+    reads back in its own unit of work and no rule reads to decide (the audit index's case
+    opened by the event)."""
+    if session.info.get(_REPLAYING) is not None:
+        insert_row(session, table, row)
+        return
+    to_insert: dict[Table, list[tuple[str | None, dict[str, Any], Event]]]
+    to_insert = session.info.setdefault(_TO_INSERT, defaultdict(list))
+    to_insert[table].append((None, row, _event(event)))
+
+
+def _placed(column: str | None, row: dict[str, Any], position: int) -> dict[str, Any]:
+    return row if column is None else {**row, column: position}
 
 
 def number(session: Session, positions: dict[Event, int]) -> None:
@@ -85,12 +103,12 @@ def number(session: Session, positions: dict[Event, int]) -> None:
             _numbering(table, column),
             [{"row_id": row_id, "arrival_position": positions[event]} for row_id, event in rows],
         )
-    to_insert: dict[Table, list[tuple[str, dict[str, Any], Event]]]
+    to_insert: dict[Table, list[tuple[str | None, dict[str, Any], Event]]]
     to_insert = session.info.pop(_TO_INSERT, None) or {}
     for table, waiting in to_insert.items():
         session.execute(
             table.insert(),
-            [{**row, column: positions[event]} for column, row, event in waiting],
+            [_placed(column, row, positions[event]) for column, row, event in waiting],
         )
 
 
@@ -116,12 +134,12 @@ def numbering_parts(
         updated.add(table)
         last = {row_id: positions[event] for row_id, event in rows}
         parts.append(unnest.update_by_id(dialect, table, column, last, f"n{len(parts)}"))
-    to_insert: dict[Table, list[tuple[str, dict[str, Any], Event]]]
+    to_insert: dict[Table, list[tuple[str | None, dict[str, Any], Event]]]
     to_insert = session.info.pop(_TO_INSERT, None) or {}
     for table, waiting in to_insert.items():
         rows_by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for column, row, event in waiting:
-            numbered = {**row, column: positions[event]}
+            numbered = _placed(column, row, positions[event])
             rows_by_columns[tuple(numbered)].append(numbered)
         for columns, rows in rows_by_columns.items():
             parts.append(unnest.insert(dialect, table, columns, rows, f"i{len(parts)}"))

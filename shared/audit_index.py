@@ -13,9 +13,8 @@ from eventsourcing.domain import AggregateCreated
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.arrival import insert_numbered
+from shared.arrival import insert_numbered, insert_with_the_log
 from shared.envelope import event_type
-from shared.held_writes import insert_row
 from shared.ledger import Decision
 from shared.tables import KernelTables
 
@@ -81,8 +80,11 @@ def index_event(session: Session, kernel: KernelTables, event: Any) -> None:
         officer_id = _text(getattr(event, "officer_id", None))
         kind = _text(getattr(event, "kind", None))
         session.info.setdefault(_CASES, {})[case_id] = (officer_id, kind)
-        insert_row(
+        # Read back in this unit of work from the line above, never from the table: the
+        # row goes with the acts' rows, in the statement that numbers them.
+        insert_with_the_log(
             session,
+            event,
             kernel.audit_cases,
             {
                 "case_id": case_id,

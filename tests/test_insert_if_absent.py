@@ -5,11 +5,12 @@ backends."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Column, MetaData, String, Table, func, select
+from sqlalchemy.exc import StatementError
 
 from services.appeals.projections.tables import posting_decisions
 from shared.db import Database, insert_if_absent
@@ -73,4 +74,56 @@ def test_a_value_for_no_column_is_refused_and_nothing_stored(
             count = select(func.count()).select_from(posting_decisions)
             assert session.execute(count).scalar() == 0
     finally:
+        db.close()
+
+
+def test_each_value_is_sent_as_sqlalchemy_would_send_it(database_urls: dict[str, str]) -> None:
+    """On PostgreSQL the statement goes as text compiled once, past SQLAlchemy's execution:
+    a value its column's type turns into another (an instant to UTC) is still turned, and
+    one the type refuses (a naive datetime) is refused as SQLAlchemy refuses it, with
+    nothing stored."""
+    db = Database(database_urls["appeals"])
+    key = ["posting_id"]
+    summer = timezone(timedelta(hours=1))
+    try:
+        with db.unit_of_work(write=True) as session:
+            at = datetime(2026, 7, 6, 10, tzinfo=summer)
+            assert insert_if_absent(
+                session, posting_decisions, _decision("p-1", decided_at=at), key=key
+            )
+        naive = _decision("p-2", decided_at=datetime(2026, 7, 6, 10))
+        with (
+            db.unit_of_work(write=True) as session,
+            pytest.raises(StatementError, match="naive datetimes"),
+        ):
+            insert_if_absent(session, posting_decisions, naive, key=key)
+        with db.unit_of_work(write=False) as session:
+            rows = session.execute(
+                select(posting_decisions.c.posting_id, posting_decisions.c.decided_at)
+            ).all()
+        assert [tuple(r) for r in rows] == [("p-1", datetime(2026, 7, 6, 9, tzinfo=UTC))]
+    finally:
+        db.close()
+
+
+def test_a_column_made_in_python_is_made(database_urls: dict[str, str]) -> None:
+    """A column whose default Python makes takes a value nobody gave: that statement goes
+    through SQLAlchemy, which makes it."""
+    metadata = MetaData()
+    notes = Table(
+        "insert_if_absent_notes",
+        metadata,
+        Column("id", String(10), primary_key=True),
+        Column("made", String(10), nullable=False, default=lambda: "made"),
+    )
+    db = Database(database_urls["appeals"])
+    try:
+        metadata.create_all(db.engine)
+        with db.unit_of_work(write=True) as session:
+            assert insert_if_absent(session, notes, {"id": "n-1"}, key=["id"])
+            assert not insert_if_absent(session, notes, {"id": "n-1"}, key=["id"])
+        with db.unit_of_work(write=False) as session:
+            assert session.execute(select(notes.c.id, notes.c.made)).all() == [("n-1", "made")]
+    finally:
+        metadata.drop_all(db.engine)
         db.close()
