@@ -29,6 +29,7 @@ from sqlalchemy.engine import Compiled, Dialect, make_url
 from sqlalchemy.exc import DisconnectionError, StatementError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from shared import driver
 from shared.migrate import ensure_sqlite_folder
 
 #: Rows one multi-row INSERT carries alone: its parameters stay far below PostgreSQL's
@@ -250,7 +251,7 @@ def insert_if_absent(
             except Exception as exc:
                 # As SQLAlchemy says it of a value it cannot send.
                 raise StatementError(str(exc), sql, values, exc) from exc
-            return session.connection().exec_driver_sql(sql, params).first() is not None
+            return driver.send(session, sql, params).first() is not None
     statement = _inserting_if_absent(dialect.name, table, tuple(key))
     return session.execute(statement, values).first() is not None
 

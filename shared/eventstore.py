@@ -33,6 +33,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import CompoundSelect, Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from shared import driver
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.db import Database, writing
@@ -398,7 +399,7 @@ class LedgerApplication(Application[UUID]):
             if share:
                 keys["rebuild"] = rebuild_lock_key(type(self).kernel.events.name)
             # PostgreSQL evaluates a select list in order: the records' locks in key order.
-            session.connection().exec_driver_sql(_locking(len(new), share), keys)
+            driver.send(session, _locking(len(new), share), keys)
 
     def _rebuild_share(self, session: Session) -> list[Any]:
         """This unit of work's share of the rebuild lock, to take in a statement of the

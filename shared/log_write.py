@@ -27,7 +27,7 @@ from sqlalchemy import Table, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared import arrival, ordering_timings, unnest
+from shared import arrival, driver, ordering_timings, unnest
 from shared.errors import ConcurrentChange
 from shared.hashchain import GENESIS, extend, stored_leaf_hash
 
@@ -77,15 +77,15 @@ def _write(session: Session, log: PendingLog) -> None:
     if log.lock_key is None:
         _write_one_by_one(session, log)
         return
-    connection = session.connection()
     asked_at = time.time()
-    connection.exec_driver_sql(*_ordering(log.lock_key))
+    driver.send(session, *_ordering(log.lock_key))
     if ordering_timings.RECORDING is not None:
         ordering_timings.RECORDING.granted(session, asked_at, time.time())
     stored = log.stored
     # One statement inserts the events and reads the chain head: it starts after the
     # ordering was granted, so the head it reads is the last committed one.
-    ids, last = connection.exec_driver_sql(
+    ids, last = driver.send(
+        session,
         _adding(log.events, log.chain),
         {
             "originator_ids": [s.originator_id for s in stored],
@@ -101,14 +101,14 @@ def _write(session: Session, log: PendingLog) -> None:
     links = _links(last, ids, stored)
     # The chain's links, and the rows listed in the log's order (shared.arrival), in one
     # more statement.
-    dialect = connection.dialect
+    dialect = session.connection().dialect
     parts = [unnest.insert(dialect, log.chain, _LINK_COLUMNS, links, "chain")]
     parts += arrival.numbering_parts(
         session,
         dialect,
         {(s.originator_id, s.originator_version): p for p, s in zip(ids, stored, strict=True)},
     )
-    connection.exec_driver_sql(*unnest.statement(parts))
+    driver.send(session, *unnest.statement(parts))
 
 
 def _write_one_by_one(session: Session, log: PendingLog) -> None:

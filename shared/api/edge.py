@@ -21,6 +21,7 @@ Only then does FastAPI validate parameters and body against the operation's sche
 from __future__ import annotations
 
 import email.message
+import functools
 import json
 import math
 import re
@@ -286,6 +287,12 @@ def _is_json(request: Request) -> bool:
     content_type = request.headers.get("content-type")
     if not content_type:
         return False
+    return _names_json(content_type)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_json(content_type: str) -> bool:
+    # Parsed once per header value: a client sends the same one with every request.
     message = email.message.Message()
     message["content-type"] = content_type
     subtype = message.get_content_subtype()
