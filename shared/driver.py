@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -52,7 +53,11 @@ def send(session: Session, sql: str, params: Mapping[str, Any] | None = None) ->
     try:
         with driver.cursor() as cursor:
             cursor.execute(sql, params)
-            return Sent(cursor.fetchall() if cursor.description is not None else [])
+            # Whether rows came, from the result's status: the cursor's description would
+            # build a description of every column first.
+            result = cursor.pgresult
+            rows = result is not None and result.status == ExecStatus.TUPLES_OK
+            return Sent(cursor.fetchall() if rows else [])
     except errors as exc:
         raw = connection.connection.dbapi_connection
         gone = connection.dialect.is_disconnect(cast(Any, exc), raw, None)
