@@ -12,9 +12,9 @@ fixed when it becomes visible and every later row sorts after it.
 Live, the position is not known when the row is projected, so the row is written with
 ``UNNUMBERED`` and numbered under the ordering, just after the events are inserted
 (``shared.log_write``). Such a row is the one its event's record is: keyed by the record's
-id in a column named ``id``. A row that nothing reads back in its own unit of work (the audit
-index's acts, and the case an act opens) waits instead and is inserted there, numbered
-where it lists. A rebuild knows each
+id in a column named ``id``. A row that nothing reads back in its own unit of work waits
+instead and is inserted there: the audit index's acts, numbered, and the case row an event
+opens, which lists nothing and takes no position. A rebuild knows each
 event's position as it replays it.
 """
 
@@ -77,8 +77,9 @@ def insert_numbered(session: Session, event: Any, column: Column[int], row: dict
 
 
 def insert_with_the_log(session: Session, event: Any, table: Table, row: dict[str, Any]) -> None:
-    """Insert ``row`` in the statement that numbers this unit of work's rows (live), a round
-    trip less than sending it now; in a rebuild, with the rest it holds. For a row nothing
+    """Insert ``row`` with the rows this unit of work numbers, under the log's ordering: on
+    PostgreSQL in the same statement, a round trip less than sending it now (on SQLite,
+    a statement of its own there); in a rebuild, with the rest it holds. For a row nothing
     reads back in its own unit of work and no rule reads to decide (the audit index's case
     opened by the event)."""
     if session.info.get(_REPLAYING) is not None:

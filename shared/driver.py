@@ -1,17 +1,21 @@
 """A statement of ours sent to the driver itself, on a unit of work's connection and in its
-transaction, past SQLAlchemy's execution of it.
+transaction, past SQLAlchemy's execution of it (ADR 0032).
 
-For the few statements every decision sends as text (the records' locks, the log's
-ordering, the log write), SQLAlchemy's execution context and result added as much CPU as
-psycopg's own work did (about 45 microseconds a statement, measured); a decision spent a
-fiftieth of its CPU there. What SQLAlchemy does besides is kept:
+For the few statements sent as text on a decision's path (the records' locks, the log's
+ordering, the log write's two statements) and ``insert_if_absent``'s (each event a
+follower applies), SQLAlchemy's execution context and result added as much CPU as
+psycopg's own work did (about 45 microseconds a statement, measured). What SQLAlchemy
+does besides is kept:
 
-- a driver error is raised as SQLAlchemy raises it (``IntegrityError``,
-  ``OperationalError``, ...), naming the statement, so that callers handle it as before;
-- a connection the error says is gone is invalidated, so the pool drops it;
+- an error is handled by SQLAlchemy's own handling of an error a statement met: raised as
+  SQLAlchemy raises it (``IntegrityError``, ``OperationalError``, ...), naming the
+  statement, so that callers handle it as before; a connection it says is gone
+  invalidated, and the pool with it, so that no other connection of the same server is
+  handed out again; an interrupted statement's connection dropped;
 - where anything listens to the connection's statements (a rebuild's writes sent behind,
   which every statement must wait for; a test looking at what is sent), the statement
-  goes through SQLAlchemy after all, and they see it.
+  goes through SQLAlchemy after all, and they see it. SQLAlchemy's own log of statements
+  (``echo``) does not list the others.
 
 PostgreSQL only: the text is in the driver's ``%(name)s`` style."""
 
@@ -22,7 +26,6 @@ from typing import Any, cast
 
 from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 
@@ -49,7 +52,6 @@ def send(session: Session, sql: str, params: Mapping[str, Any] | None = None) ->
         return Sent([tuple(row) for row in result] if result.returns_rows else [])
     driver = connection.connection.driver_connection
     assert driver is not None  # a connection in a transaction has its driver's
-    errors: type[Exception] = connection.dialect.loaded_dbapi.Error
     try:
         with driver.cursor() as cursor:
             cursor.execute(sql, params)
@@ -58,19 +60,11 @@ def send(session: Session, sql: str, params: Mapping[str, Any] | None = None) ->
             result = cursor.pgresult
             rows = result is not None and result.status == ExecStatus.TUPLES_OK
             return Sent(cursor.fetchall() if rows else [])
-    except errors as exc:
-        raw = connection.connection.dbapi_connection
-        gone = connection.dialect.is_disconnect(cast(Any, exc), raw, None)
-        if gone:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            sql,
-            params,
-            exc,
-            errors,
-            connection_invalidated=gone,
-            dialect=connection.dialect,
-        ) from exc
+    except BaseException as exc:
+        # SQLAlchemy's own handling, as for a statement it sent (it always raises): the
+        # one place that knows everything an error means for the connection and its
+        # pool. Pinned by tests/test_driver.py.
+        connection._handle_dbapi_exception(exc, sql, cast(Any, params), None, None)
 
 
 def _watched(connection: Connection) -> bool:

@@ -76,9 +76,14 @@ def test_a_refused_write_is_raised_as_sqlalchemy_raises_it_and_nothing_stays(
     assert _stored(db) == [(1, "first"), (3, "after")]
 
 
-def test_a_connection_found_gone_is_dropped_and_the_next_unit_of_work_has_another(
+def test_a_connection_found_gone_is_dropped_with_every_other_the_pool_holds(
     db: Database,
 ) -> None:
+    """As when a statement SQLAlchemy sent meets a lost connection: the pool is invalidated
+    too, since a server that dropped one connection (a restart, a failover) has dropped the
+    others, which would each fail one request more if handed out again."""
+    with db.engine.connect() as one, db.engine.connect() as other:
+        pooled = {c.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() for c in (one, other)}
     with db.unit_of_work(write=True) as session:
         driver.send(session, _INSERT, {"n": 1, "note": "first"})
     pids: list[int] = []
@@ -86,15 +91,18 @@ def test_a_connection_found_gone_is_dropped_and_the_next_unit_of_work_has_anothe
     def cut_off_midway() -> None:
         with db.unit_of_work(write=True) as session:
             pids.append(driver.send(session, "SELECT pg_backend_pid()").one()[0])
+            # From the pool's other connection.
             read_alone(db.engine, "SELECT pg_terminate_backend(:pid)", pid=pids[0])
             driver.send(session, _INSERT, {"n": 2, "note": "lost"})
 
     with pytest.raises(OperationalError) as raised:
         cut_off_midway()
-    (pid,) = pids
     assert raised.value.connection_invalidated
+    assert "driver_notes" in str(raised.value.statement)
+    assert pids[0] in pooled
     with db.unit_of_work(write=True) as session:
-        assert driver.send(session, "SELECT pg_backend_pid()").one()[0] != pid
+        # Neither the lost connection nor the live one pooled beside it.
+        assert driver.send(session, "SELECT pg_backend_pid()").one()[0] not in pooled
         driver.send(session, _INSERT, {"n": 3, "note": "after"})
     assert _stored(db) == [(1, "first"), (3, "after")]
 
@@ -121,5 +129,8 @@ def test_what_listens_to_the_statements_still_sees_them(db: Database) -> None:
 
 def test_a_statement_without_rows_gives_none(db: Database) -> None:
     with db.unit_of_work(write=True) as session:
-        assert driver.send(session, "SELECT pg_advisory_xact_lock(%(k)s)", {"k": 7}).one()
+        taken = driver.send(session, "SELECT pg_advisory_xact_lock(%(k)s)", {"k": 7})
+        assert len(taken.one()) == 1
         assert driver.send(session, "SET LOCAL lock_timeout = 1000").first() is None
+        with pytest.raises(RuntimeError, match="gave 0"):
+            driver.send(session, "SELECT n FROM driver_notes").one()

@@ -13,7 +13,7 @@ from sqlalchemy import Column, MetaData, String, Table, func, select
 from sqlalchemy.exc import StatementError
 
 from services.appeals.projections.tables import posting_decisions
-from shared.db import Database, insert_if_absent
+from shared.db import Database, _if_absent_text, insert_if_absent
 
 
 def _decision(posting_id: str, **overrides: Any) -> dict[str, Any]:
@@ -73,6 +73,23 @@ def test_a_value_for_no_column_is_refused_and_nothing_stored(
         with db.unit_of_work(write=False) as session:
             count = select(func.count()).select_from(posting_decisions)
             assert session.execute(count).scalar() == 0
+    finally:
+        db.close()
+
+
+def test_the_postgresql_statement_is_text_compiled_once(database_urls: dict[str, str]) -> None:
+    """The tables a follower, a command's idempotency key and an officer's key go to take
+    the text compiled once, not SQLAlchemy's compiling for every row."""
+    db = Database(database_urls["appeals"])
+    try:
+        if db.is_sqlite:
+            pytest.skip("SQLite takes SQLAlchemy's statement")
+        columns = tuple(sorted(_decision("p-1")))
+        sent = _if_absent_text(db.engine.dialect, posting_decisions, ("posting_id",), columns)
+        assert sent is not None
+        assert (
+            _if_absent_text(db.engine.dialect, posting_decisions, ("posting_id",), columns) is sent
+        )
     finally:
         db.close()
 
