@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
-    Connection,
     Engine,
     Insert,
     Table,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Compiled, Dialect, make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError, StatementError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -304,32 +303,6 @@ def bind_processor(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any
         dialect
     )
     return processor
-
-
-def driver_rows(connection: Connection, compiled: Compiled, params: dict[str, Any]) -> list[Any]:
-    """``compiled``'s rows on ``connection`` (in its transaction), as the driver's own
-    tuples: for the reads that walk the whole log (verification, a rebuild), where building
-    SQLAlchemy's rows cost as much again as reading them. On PostgreSQL the values come in
-    its binary form, bytes as they are stored where the text form is hex to decode.
-
-    What SQLAlchemy would do around the statement is not done: no result processing (the
-    caller converts what its columns need), no bind processing of parameters (pass values
-    the driver takes as they are: integers, text), and no expanding of ``in_`` lists."""
-    values: dict[str, Any] = dict(compiled.construct_params(params) or {})
-    # Drivers that take parameters by position (SQLite's) name them in this order.
-    positions: list[str] | None = getattr(compiled, "positiontup", None)
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    binary = connection.dialect.name == "postgresql"
-    cursor = driver.cursor(binary=True) if binary else driver.cursor()
-    try:
-        cursor.execute(
-            str(compiled), values if positions is None else [values[n] for n in positions]
-        )
-        rows: list[Any] = cursor.fetchall()
-        return rows
-    finally:
-        cursor.close()
 
 
 #: PostgreSQL's answers to two transactions that met: a deadlock one of them was chosen to

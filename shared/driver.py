@@ -1,5 +1,6 @@
-"""A statement of ours sent to the driver itself, on a unit of work's connection and in its
-transaction, past SQLAlchemy's execution of it (ADR 0032).
+"""Statements of ours sent to the driver itself, on a connection and in its transaction,
+past SQLAlchemy's execution of them (ADR 0032): ``send`` for a unit of work's few
+statements of text, ``rows`` for the reads that walk the whole log.
 
 For the few statements sent as text on a decision's path (the records' locks, the log's
 ordering, the log write's two statements) and ``insert_if_absent``'s (each event a
@@ -13,19 +14,21 @@ does besides is kept:
   invalidated, and the pool with it, so that no other connection of the same server is
   handed out again; an interrupted statement's connection dropped;
 - where anything listens to the connection's statements (a rebuild's writes sent behind,
-  which every statement must wait for; a test looking at what is sent), the statement
-  goes through SQLAlchemy after all, and they see it. SQLAlchemy's own log of statements
-  (``echo``) does not list the others.
+  which every statement must wait for; a test looking at what is sent), ``send``'s
+  statement goes through SQLAlchemy after all, and they see it. SQLAlchemy's own log of
+  statements (``echo``) does not list the others.
 
-PostgreSQL only: the text is in the driver's ``%(name)s`` style."""
+``send`` takes PostgreSQL's text only (the driver's ``%(name)s`` style); ``rows`` takes a
+statement SQLAlchemy compiled for the connection's dialect, SQLite's too."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
+from sqlalchemy.engine import Compiled
 from sqlalchemy.orm import Session
 
 
@@ -45,26 +48,58 @@ class Sent:
 
 
 def send(session: Session, sql: str, params: Mapping[str, Any] | None = None) -> Sent:
-    """``sql`` with ``params`` in the unit of work's transaction, its rows read whole."""
+    """``sql`` with ``params`` in the unit of work's transaction, its rows read whole
+    (PostgreSQL)."""
     connection = session.connection()
     if _watched(connection):
         result = connection.exec_driver_sql(sql, dict(params) if params is not None else None)
         return Sent([tuple(row) for row in result] if result.returns_rows else [])
+    return Sent(_run(connection, sql, params))
+
+
+def rows(connection: Connection, compiled: Compiled, params: dict[str, Any]) -> list[Any]:
+    """``compiled``'s rows on ``connection`` (in its transaction), as the driver's own
+    tuples: for the reads that walk the whole log (verification, a rebuild), where building
+    SQLAlchemy's rows cost as much again as reading them. On PostgreSQL the values come in
+    its binary form, bytes as they are stored where the text form is hex to decode.
+
+    What SQLAlchemy would do around the statement is not done: no result processing (the
+    caller converts what its columns need), no bind processing of parameters (pass values
+    the driver takes as they are: integers, text), and no expanding of ``in_`` lists. Nor
+    does it wait for a listener: a rebuild reads its next page while its writes are sent
+    behind."""
+    values: dict[str, Any] = dict(compiled.construct_params(params) or {})
+    # Drivers that take parameters by position (SQLite's) name them in this order.
+    positions: list[str] | None = getattr(compiled, "positiontup", None)
+    given = values if positions is None else [values[n] for n in positions]
+    binary = connection.dialect.name == "postgresql"
+    return _run(connection, str(compiled), given, binary=binary)
+
+
+def _run(connection: Connection, sql: str, params: Any, *, binary: bool = False) -> list[Any]:
     driver = connection.connection.driver_connection
     assert driver is not None  # a connection in a transaction has its driver's
     try:
-        with driver.cursor() as cursor:
+        cursor = driver.cursor(binary=True) if binary else driver.cursor()
+        try:
             cursor.execute(sql, params)
-            # Whether rows came, from the result's status: the cursor's description would
-            # build a description of every column first.
-            result = cursor.pgresult
-            rows = result is not None and result.status == ExecStatus.TUPLES_OK
-            return Sent(cursor.fetchall() if rows else [])
+            return cursor.fetchall() if _gave_rows(cursor) else []
+        finally:
+            cursor.close()
     except BaseException as exc:
         # SQLAlchemy's own handling, as for a statement it sent (it always raises): the
         # one place that knows everything an error means for the connection and its
         # pool. Pinned by tests/test_driver.py.
-        connection._handle_dbapi_exception(exc, sql, cast(Any, params), None, None)
+        connection._handle_dbapi_exception(exc, sql, params, None, None)
+
+
+def _gave_rows(cursor: Any) -> bool:
+    """Whether the statement gave rows. On PostgreSQL from the result's status: psycopg's
+    description would describe every column first."""
+    result = getattr(cursor, "pgresult", None)
+    if result is None:
+        return cursor.description is not None  # SQLite's cursor
+    return bool(result.status == ExecStatus.TUPLES_OK)
 
 
 def _watched(connection: Connection) -> bool:

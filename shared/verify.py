@@ -13,8 +13,8 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Engine, Text, bindparam, cast, func, select
 
+from shared import driver
 from shared.checkpoints import Checkpoint, CheckpointStore
-from shared.db import driver_rows
 from shared.hashchain import GENESIS, Divergence, extend, stored_leaf_hash
 from shared.tables import KernelTables
 
@@ -82,7 +82,7 @@ def _batches(engine: Engine, columns: list[ColumnElement[Any]], upto: int) -> It
     after = -1
     while True:
         with engine.connect() as conn:
-            batch = driver_rows(conn, compiled, {"after": after})
+            batch = driver.rows(conn, compiled, {"after": after})
         if batch and batch[-1][0] > upto:
             yield [row for row in batch if row[0] <= upto]
             return

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, event, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, event, select
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from shared import driver
 from shared.db import Database
@@ -134,3 +134,17 @@ def test_a_statement_without_rows_gives_none(db: Database) -> None:
         assert driver.send(session, "SET LOCAL lock_timeout = 1000").first() is None
         with pytest.raises(RuntimeError, match="gave 0"):
             driver.send(session, "SELECT n FROM driver_notes").one()
+
+
+def test_a_read_of_the_whole_log_meets_errors_as_sqlalchemy_raises_them(db: Database) -> None:
+    """``rows``, the reads a rebuild and verification page through, raise as ``send`` does."""
+    with db.unit_of_work(write=True) as session:
+        driver.send(session, _INSERT, {"n": 1, "note": "first"})
+    compiled = (
+        select(notes.c.n).where(notes.c.n > bindparam("after")).compile(dialect=db.engine.dialect)
+    )
+    with db.engine.connect() as connection:
+        assert driver.rows(connection, compiled, {"after": 0}) == [(1,)]
+    with db.engine.connect() as connection, pytest.raises(DataError) as raised:
+        driver.rows(connection, compiled, {"after": "not a number"})
+    assert "driver_notes" in str(raised.value.statement)
