@@ -23,7 +23,7 @@ statement SQLAlchemy compiled for the connection's dialect, SQLite's too."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from psycopg.pq import ExecStatus
@@ -35,22 +35,32 @@ from sqlalchemy.orm import Session
 class Sent:
     """A statement's rows, as far as its callers read them."""
 
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+    def __init__(self, rows: list[Any]) -> None:
         self._rows = rows
 
-    def one(self) -> tuple[Any, ...]:
+    def one(self) -> Any:
         if len(self._rows) != 1:
             raise RuntimeError(f"one row was expected, the statement gave {len(self._rows)}")
         return self._rows[0]
 
-    def first(self) -> tuple[Any, ...] | None:
+    def first(self) -> Any:
         return self._rows[0] if self._rows else None
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
 
 
 def send(session: Session, sql: str, params: Mapping[str, Any] | None = None) -> Sent:
     """``sql`` with ``params`` in the unit of work's transaction, its rows read whole
     (PostgreSQL)."""
-    connection = session.connection()
+    return send_on(session.connection(), sql, params)
+
+
+def send_on(connection: Connection, sql: str, params: Mapping[str, Any] | None = None) -> Sent:
+    """As ``send``, on a connection the caller has in hand (in its transaction)."""
     if _watched(connection):
         result = connection.exec_driver_sql(sql, dict(params) if params is not None else None)
         return Sent([tuple(row) for row in result] if result.returns_rows else [])

@@ -30,12 +30,13 @@ from eventsourcing.persistence import (
 )
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import CompoundSelect, Select, Table, bindparam, func, select
+from sqlalchemy import Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from shared import driver
 from shared.audit_index import index_event
 from shared.clock import Clock
+from shared.compiled_once import CompiledOnce
 from shared.db import Database, writing
 from shared.errors import ConcurrentChange, NotFound
 from shared.event_json import EventTranscoder
@@ -138,7 +139,7 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         kept: dict[UUID, SnapshotRow] = {}
         params = {"ids": ids, "floors": [floors[i] for i in ids], "shapes": shapes}
         with self.transaction(commit=False) as session:
-            for row in session.execute(self._select_after(snapshots), params):
+            for row in self._select_after(snapshots).run(session, params):
                 record_id = UUID(str(row.originator_id))
                 if row.officer_id is not None:
                     kept[record_id] = SnapshotRow(
@@ -156,8 +157,10 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         }
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
-    def _select_after(self, snapshots: Table) -> CompoundSelect:
-        return read_ahead_statement(cast(Table, self.events_record_cls.__table__), snapshots)
+    def _select_after(self, snapshots: Table) -> CompiledOnce:
+        return CompiledOnce(
+            read_ahead_statement(cast(Table, self.events_record_cls.__table__), snapshots)
+        )
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
     def _select_events(

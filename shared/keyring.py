@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
+from shared.compiled_once import CompiledOnce
 from shared.db import Database, insert_if_absent
 from shared.rules.retention import NothingIsRecordedAfterDisposal
 from shared.sealing import DISPOSED, KEY_BYTES, HeldKeys
@@ -32,8 +33,9 @@ class DatabaseKeyring:
         self._table = table
         self._clock = clock
         # Built once: every decision about an officer reads their key.
-        self._read = select(table.c.key).where(table.c.officer_id == bindparam("officer_id"))
-        self._locked_read = self._read.with_for_update(read=True)
+        read = select(table.c.key).where(table.c.officer_id == bindparam("officer_id"))
+        self._read = CompiledOnce(read)
+        self._locked_read = CompiledOnce(read.with_for_update(read=True))
 
     def _cache(self) -> dict[str, bytes | None]:
         cache: dict[str, bytes | None] = self._db.sessions().info.setdefault("officer_keys", {})
@@ -48,7 +50,7 @@ class DatabaseKeyring:
         if officer_id in cache and (not lock or officer_id in locked):
             return True, cache[officer_id]
         query = self._locked_read if lock else self._read
-        row = self._db.sessions().execute(query, {"officer_id": officer_id}).first()
+        row = query.run(self._db.sessions(), {"officer_id": officer_id}).first()
         if row is None:
             return False, None
         if lock:

@@ -37,6 +37,7 @@ from services.postings.projections.tables import (
     units,
 )
 from shared.arrival import place
+from shared.compiled_once import CompiledOnce
 from shared.db import insert_if_absent
 from shared.envelope import jsonable
 from shared.held_writes import flush_inserts, holding_inserts, insert_row, update_rows
@@ -81,7 +82,9 @@ class PostingsProjector:
 # The officer's row, and the officer id of an aggregate, are the most frequent statements
 # (a rebuild runs them for every officer event): built once, with the values as parameters,
 # so each run costs no statement construction and no cache-key walk over literal values.
-_UPDATE_OFFICER = update(officers).where(officers.c.aggregate_id == bindparam("b_aggregate"))
+_UPDATE_OFFICER = CompiledOnce(
+    update(officers).where(officers.c.aggregate_id == bindparam("b_aggregate"))
+)
 _OFFICER_ID = select(officers.c.officer_id).where(
     officers.c.aggregate_id == bindparam("b_aggregate")
 )
@@ -128,7 +131,7 @@ def _bump_officer(session: Session, event: Any, **values: Any) -> None:
         if "division" in row and officer_id is not None:
             session.info[_DIVISIONS][officer_id] = row["division"]
         return
-    session.execute(_UPDATE_OFFICER, {"b_aggregate": str(event.originator_id), **row})
+    _UPDATE_OFFICER.run(session, {"b_aggregate": str(event.originator_id), **row})
 
 
 def _officer_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -367,7 +370,7 @@ _DECIDED = insert(postings).values(
 #: Key in ``Session.info``: the rows of the postings this unit of work decided, as the
 #: INSERT returned them, for the decision's answer (``decided_row``).
 _DECIDED_ROWS = "postings.decided_rows"
-_DECIDED_RETURNING = _DECIDED.returning(*postings.c)
+_DECIDED_RETURNING = CompiledOnce(_DECIDED.returning(*postings.c))
 
 
 def decided_row(session: Session, posting_id: str) -> dict[str, Any] | None:
@@ -422,7 +425,7 @@ def _posting_decided(session: Session, event: Posting.Decided) -> None:
         division = _division_replayed(session, event.officer_id)
         insert_row(session, postings, {**row, "from_division": division})
         return
-    written = session.execute(_DECIDED_RETURNING, {**row, "whose_division": event.officer_id})
+    written = _DECIDED_RETURNING.run(session, {**row, "whose_division": event.officer_id})
     answer = written.one()._asdict()
     session.info.setdefault(_DECIDED_ROWS, {})[answer["id"]] = answer
 

@@ -18,6 +18,7 @@ from services.postings.projections.tables import (
     postings,
     strength_counts,
 )
+from shared.compiled_once import CompiledOnce
 
 PLANNED = ("awaiting_date", "date_confirmed")
 
@@ -105,7 +106,7 @@ def _strength_at_both_ends() -> Select[tuple[int | None, ...]]:
     return select(*figures("origin"), *figures("destination"))
 
 
-_STRENGTH_AT_BOTH_ENDS = _strength_at_both_ends()
+_STRENGTH_AT_BOTH_ENDS = CompiledOnce(_strength_at_both_ends())
 
 
 def _counted_afresh() -> Insert:
@@ -161,11 +162,11 @@ def strength_facts(
     every decision asks it (the whole table would cost a decision ~100 ms at a force's
     size)."""
     row = (
-        session.execute(
-            _STRENGTH_AT_BOTH_ENDS, {"rank": rank, "origin": origin, "destination": destination}
+        _STRENGTH_AT_BOTH_ENDS.run(
+            session, {"rank": rank, "origin": origin, "destination": destination}
         )
         .one()
-        ._mapping
+        ._asdict()
     )
     return {
         end: {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.roi.api.schemas import CommitmentOut, DesignationOut, RoiAnswer
 from services.roi.domain.rules.s3_9_roi import bound_on
 from services.roi.projections.tables import commitments, designations
+from shared.compiled_once import CompiledOnce
 from shared.errors import NotFound
 
 
@@ -45,8 +46,9 @@ def commitment_row(session: Session, commitment_id: str) -> dict[str, Any]:
 
 #: An officer's commitments, built once: postings asks for them before every decision (the
 #: ROI question), and a statement built per question was keyed and its result's columns
-#: matched again each time (issue 18, point 3).
-_OFFICERS_COMMITMENTS = (
+#: matched again each time (issue 18, point 3); compiled once and sent to the driver (ADR
+#: 0033).
+_OFFICERS_COMMITMENTS = CompiledOnce(
     select(commitments)
     .where(commitments.c.officer_id == bindparam("officer_id"))
     .order_by(commitments.c.starts_on)
@@ -54,7 +56,7 @@ _OFFICERS_COMMITMENTS = (
 
 
 def commitments_of(session: Session, officer_id: str) -> list[CommitmentOut]:
-    rows = session.execute(_OFFICERS_COMMITMENTS, {"officer_id": officer_id}).all()
+    rows = _OFFICERS_COMMITMENTS.run(session, {"officer_id": officer_id}).all()
     return [commitment_out(r._asdict()) for r in rows]
 
 

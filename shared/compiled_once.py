@@ -1,0 +1,135 @@
+"""A statement built with SQLAlchemy's Core, compiled once for PostgreSQL and sent to the
+driver itself (``shared.driver``, ADR 0033): for the few statements every decision sends
+that return or take typed values (its records read ahead, the officer's key, the strength
+at both ends, the posting's row written and returned, the officer's row moved on).
+
+SQLAlchemy keeps each of these compiled, yet for every execution it still built an
+execution context, looked its statement up in the cache by key, walked the parameters and
+built a result: about a tenth of postings' CPU in a decision went there, beside the
+driver's own work (py-spy). What it does to the values is done here too, worked out once
+per set of parameter names:
+
+- each value goes through its type's bind processing, and the statement's own values
+  (a literal, a constant compared against) are sent as SQLAlchemy would send them;
+- each column of a result goes through its type's result processing, and rows answer to
+  their columns' names (``row.key``, ``row._asdict()``), as SQLAlchemy's rows do;
+- errors are handled by SQLAlchemy's own handling (``shared.driver``).
+
+Where the statement takes something this does not do (SQLite, a list expanded when it
+runs, a name that needs escaping, a column name that cannot name an attribute), it runs
+through SQLAlchemy as before, with the same rows."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Executable
+from sqlalchemy.engine import CursorResult, Dialect
+from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from shared import driver
+
+Processor = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Form:
+    """The statement as PostgreSQL is sent it for one set of parameter names."""
+
+    sql: str
+    #: The statement's own values, processed: sent with every execution.
+    constants: dict[str, Any]
+    #: Each value the caller gives, with its type's bind processing (or None).
+    given: tuple[tuple[str, Processor | None], ...]
+    #: The rows' class, and each column's result processing (None where it has none).
+    row: Callable[..., Any] | None
+    results: tuple[Processor | None, ...]
+
+
+class CompiledOnce:
+    """``statement``, compiled for PostgreSQL once per set of parameter names it is given."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._forms: dict[tuple[int, frozenset[str]], _Form | None] = {}
+
+    def run(self, session: Session, params: Mapping[str, Any]) -> driver.Sent:
+        """The statement with ``params`` in the unit of work's transaction, its rows read
+        whole."""
+        connection = session.connection()
+        dialect = connection.dialect
+        form = self._form(dialect, params) if dialect.name == "postgresql" else None
+        if form is None:
+            result = cast(CursorResult[Any], session.execute(self.statement, dict(params)))
+            return driver.Sent(list(result) if result.returns_rows else [])
+        values = dict(form.constants)
+        try:
+            for name, process in form.given:
+                value = params[name]
+                values[name] = value if process is None else process(value)
+        except KeyError as exc:
+            raise StatementError(
+                f"A value is required for bind parameter {exc.args[0]!r}",
+                form.sql,
+                dict(params),
+                None,
+            ) from exc
+        except Exception as exc:
+            # As SQLAlchemy says it of a value it cannot send.
+            raise StatementError(str(exc), form.sql, dict(params), exc) from exc
+        sent = driver.send_on(connection, form.sql, values)
+        if form.row is None:
+            return sent
+        return driver.Sent([_processed(form, row) for row in sent.all()])
+
+    def _form(self, dialect: Dialect, params: Mapping[str, Any]) -> _Form | None:
+        key = (id(dialect), frozenset(params))
+        try:
+            return self._forms[key]
+        except KeyError:
+            # Two threads compiling the same form at once both store an equal one.
+            form = self._forms[key] = _compiled(self.statement, dialect, key[1])
+            return form
+
+
+def _processed(form: _Form, row: tuple[Any, ...]) -> Any:
+    assert form.row is not None
+    return form.row(*(v if p is None else p(v) for v, p in zip(row, form.results, strict=True)))
+
+
+def _compiled(statement: Executable, dialect: Dialect, names: frozenset[str]) -> _Form | None:
+    compiled = statement.compile(dialect=dialect, column_keys=sorted(names))  # type: ignore[attr-defined]
+    assert isinstance(compiled, SQLCompiler)
+    if compiled.escaped_bind_names or compiled.positiontup or compiled.post_compile_params:
+        return None  # sent through SQLAlchemy, which does these
+    constants: dict[str, Any] = {}
+    given: list[tuple[str, Processor | None]] = []
+    for bind, name in compiled.bind_names.items():
+        if name in constants or any(n == name for n, _ in given):
+            continue  # a parameter used twice is sent once
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if name in names:
+            given.append((name, process))
+        elif bind.callable is not None or (bind.required and bind.value is None):
+            # Made when it runs, or required and not given: SQLAlchemy says which.
+            return None
+        else:
+            constants[name] = bind.value if process is None else process(bind.value)
+    columns = compiled._result_columns
+    if not columns:
+        return _Form(str(compiled), constants, tuple(given), None, ())
+    keys = [c.keyname for c in columns]
+    if len(set(keys)) != len(keys) or not all(k.isidentifier() and k[0] != "_" for k in keys):
+        return None  # SQLAlchemy's rows name these as it does
+    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    return _Form(str(compiled), constants, tuple(given), _row_class(keys), results)
+
+
+def _row_class(keys: list[str]) -> Callable[..., Any]:
+    # A row answers to its columns' names, as SQLAlchemy's does (``row.key``, ``_asdict``).
+    return namedtuple("Row", keys)
