@@ -116,8 +116,12 @@ def bulk(step: str, *args: str) -> dict[str, Any]:
         [sys.executable, "-m", "bench.bulk", step, *args],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if done.returncode != 0:
+        # What the step said is the only account of why it failed: pass it on.
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"bench.bulk {step} failed (exit {done.returncode})")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -88,10 +88,10 @@ def _write(session: Session, log: PendingLog) -> None:
         session,
         _adding(log.events, log.chain),
         {
-            "originator_ids": [s.originator_id for s in stored],
-            "originator_versions": [s.originator_version for s in stored],
-            "topics": [s.topic for s in stored],
-            "states": [s.state for s in stored],
+            "originator_ids": unnest.array_text([s.originator_id for s in stored]),
+            "originator_versions": unnest.array_text([s.originator_version for s in stored]),
+            "topics": unnest.array_text([s.topic for s in stored]),
+            "states": unnest.array_text([s.state for s in stored]),
         },
     ).one()
     # The events were numbered in the order given (the insert reads them in that order),

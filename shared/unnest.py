@@ -16,8 +16,11 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
+from psycopg import Binary
 from sqlalchemy import Column, Table
 from sqlalchemy.engine import Dialect
 
@@ -33,7 +36,7 @@ class Fragment:
     named with the prefix its maker was given, so that several share a statement."""
 
     sql: str
-    params: dict[str, list[Any]]
+    params: dict[str, str | list[Any]]
 
 
 def insert(
@@ -77,19 +80,67 @@ def update_by_id(
     )
 
 
-def statement(fragments: Sequence[Fragment]) -> tuple[str, dict[str, list[Any]]]:
+def statement(fragments: Sequence[Fragment]) -> tuple[str, dict[str, str | list[Any]]]:
     """One statement running every fragment: PostgreSQL runs each data-modifying ``WITH``
     query once and to the end, whether or not the statement reads its output."""
     withs = ", ".join(f"part_{i} AS ({f.sql})" for i, f in enumerate(fragments))
-    params: dict[str, list[Any]] = {}
+    params: dict[str, str | list[Any]] = {}
     for fragment in fragments:
         params.update(fragment.params)
     return f"WITH {withs} SELECT 1", params
 
 
-def _array(dialect: Dialect, column: Column[Any], values: list[Any]) -> list[Any]:
+def _array(dialect: Dialect, column: Column[Any], values: list[Any]) -> str | list[Any]:
     process = bind_processor(dialect, column)
-    return values if process is None else [process(value) for value in values]
+    return array_text(values if process is None else [process(value) for value in values])
+
+
+def array_text(values: list[Any]) -> str | list[Any]:
+    """``values`` as PostgreSQL's array input reads them (``{"a","b",NULL}``), where every
+    value is of a type whose text form is written here; else the list, for the driver to
+    send. The driver's own way costs 3.5 to 9 µs an array in Python (psycopg's list
+    dumper), and a decision sends some forty: this is a join of strings. The rules are the
+    documented ones for array input: each element double-quoted, a double quote or a
+    backslash in it escaped with a backslash, and NULL unquoted for a missing value."""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("NULL")
+            continue
+        text = _ELEMENT.get(type(value))
+        if text is None:
+            return values
+        parts.append(f'"{text(value)}"')
+    return "{" + ",".join(parts) + "}"
+
+
+def _quoted(text: str) -> str:
+    # Inside a quoted element a backslash and a double quote are escaped; nothing else is.
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    return text
+
+
+def _bytes(value: bytes) -> str:
+    # bytea's hex form, ``\x0a0b``, its backslash escaped for the array.
+    return "\\\\x" + value.hex()
+
+
+#: How each type's values are written as array elements: exactly the types listed (a
+#: subclass, an enum say, may write itself otherwise, and goes to the driver).
+_ELEMENT: dict[type, Any] = {
+    str: _quoted,
+    int: str,
+    bool: lambda value: "t" if value else "f",
+    UUID: str,
+    bytes: _bytes,
+    # What SQLAlchemy's bind processing makes of bytes for psycopg (a LargeBinary column).
+    Binary: lambda value: _bytes(bytes(value.obj)),
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
 
 
 @functools.cache
