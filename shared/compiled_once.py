@@ -21,6 +21,7 @@ through SQLAlchemy as before, with the same rows."""
 
 from __future__ import annotations
 
+import keyword
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -105,7 +106,14 @@ def _processed(form: _Form, row: tuple[Any, ...]) -> Any:
 def _compiled(statement: Executable, dialect: Dialect, names: frozenset[str]) -> _Form | None:
     compiled = statement.compile(dialect=dialect, column_keys=sorted(names))  # type: ignore[attr-defined]
     assert isinstance(compiled, SQLCompiler)
-    if compiled.escaped_bind_names or compiled.positiontup or compiled.post_compile_params:
+    if (
+        compiled.escaped_bind_names
+        or compiled.positiontup
+        or compiled.post_compile_params
+        # Values SQLAlchemy makes for columns not given (a default, an onupdate).
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+    ):
         return None  # sent through SQLAlchemy, which does these
     constants: dict[str, Any] = {}
     given: list[tuple[str, Processor | None]] = []
@@ -124,10 +132,21 @@ def _compiled(statement: Executable, dialect: Dialect, names: frozenset[str]) ->
     if not columns:
         return _Form(str(compiled), constants, tuple(given), None, ())
     keys = [c.keyname for c in columns]
-    if len(set(keys)) != len(keys) or not all(k.isidentifier() and k[0] != "_" for k in keys):
+    if len(set(keys)) != len(keys) or not all(_names_an_attribute(k) for k in keys):
         return None  # SQLAlchemy's rows name these as it does
-    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    try:
+        results = tuple(
+            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
+        )
+    except Exception:
+        # A type whose result processing depends on the driver's type code for the column
+        # (NUMERIC's, say), which only SQLAlchemy's result has.
+        return None
     return _Form(str(compiled), constants, tuple(given), _row_class(keys), results)
+
+
+def _names_an_attribute(key: str) -> bool:
+    return key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("_")
 
 
 def _row_class(keys: list[str]) -> Callable[..., Any]:

@@ -88,10 +88,12 @@ def _write(session: Session, log: PendingLog) -> None:
         session,
         _adding(log.events, log.chain),
         {
-            "originator_ids": unnest.array_text([s.originator_id for s in stored]),
-            "originator_versions": unnest.array_text([s.originator_version for s in stored]),
-            "topics": unnest.array_text([s.topic for s in stored]),
-            "states": unnest.array_text([s.state for s in stored]),
+            "originator_ids": unnest.array_text([s.originator_id for s in stored], unnest.UUIDS),
+            "originator_versions": unnest.array_text(
+                [s.originator_version for s in stored], unnest.INTEGERS
+            ),
+            "topics": unnest.array_text([s.topic for s in stored], unnest.TEXTS),
+            "states": unnest.array_text([s.state for s in stored], unnest.BYTES),
         },
     ).one()
     # The events were numbered in the order given (the insert reads them in that order),

@@ -6,11 +6,24 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    bindparam,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
@@ -320,4 +333,44 @@ def test_the_roi_question_reads_what_sqlalchemy_reads(database_urls: dict[str, s
             answer = views.roi_answer(session, "K100", date(2026, 12, 7), "DOVR")
             assert answer.bound
     finally:
+        db.close()
+
+
+_SCRATCH = MetaData()
+_LATENT = Table(
+    "compiled_once_latent",
+    _SCRATCH,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("amount", Numeric(10, 2), nullable=True),
+    Column("made", String(20), default=lambda: "made in Python"),
+    Column("bumped", Integer, onupdate=lambda: 42),
+    Column("class", String(10), nullable=True),
+)
+
+
+def test_what_sqlalchemy_would_add_is_left_to_it(database_urls: dict[str, str]) -> None:
+    """A default or an onupdate made in Python, a NUMERIC column (whose result processing
+    needs the driver's type code) and a column named by a keyword all go through
+    SQLAlchemy, with SQLAlchemy's rows (found by the round's tester)."""
+    db = Database(database_urls["postings"])
+    _SCRATCH.create_all(db.engine)
+    try:
+        with db.unit_of_work(write=True) as session:
+            CompiledOnce(insert(_LATENT)).run(session, {"id": 1, "amount": Decimal("1.50")})
+            CompiledOnce(update(_LATENT).where(_LATENT.c.id == bindparam("b_id"))).run(
+                session, {"b_id": 1, "class": "c"}
+            )
+            ours, theirs = _both_ways(session, select(_LATENT), {})
+            assert _typed(ours) == _typed(theirs)
+            assert ours == [
+                {
+                    "id": 1,
+                    "amount": Decimal("1.50"),
+                    "made": "made in Python",
+                    "bumped": 42,
+                    "class": "c",
+                }
+            ]
+    finally:
+        _SCRATCH.drop_all(db.engine)
         db.close()

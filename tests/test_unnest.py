@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Integer,
     LargeBinary,
     MetaData,
@@ -185,6 +186,9 @@ def test_values_written_as_array_text_arrive_as_themselves(db: Database) -> None
     ]
 
 
+_EVERY = frozenset({str, int, bool, UUID, bytes, date, datetime})
+
+
 @pytest.mark.parametrize(
     "values",
     [
@@ -193,15 +197,55 @@ def test_values_written_as_array_text_arrive_as_themselves(db: Database) -> None
         [Kind.ONE],
         ["a", Decimal("1")],
         [bytearray(b"x")],
+        [datetime(2026, 12, 7, 9, 30)],  # no offset
+        [datetime(2026, 12, 7, 9, 30, tzinfo=timezone(timedelta(hours=5, minutes=30)))],
     ],
 )
 def test_values_of_other_types_are_left_to_the_driver(values: list[Any]) -> None:
-    """A type not written here (a subclass, an enum say, among them) goes as the list."""
-    assert unnest.array_text(values) is values
+    """A type not written here (a subclass, an enum say, among them), or an instant not in
+    UTC, goes as the list."""
+    assert unnest.array_text(values, _EVERY) is values
+
+
+def test_a_value_its_column_would_read_otherwise_is_left_to_the_driver() -> None:
+    """A boolean for a text column: array input would store ``t``, the driver ``true``."""
+    assert unnest.array_text([True], unnest.TEXTS) == [True]
+    assert unnest.array_text(["a", 1], unnest.TEXTS) == ["a", 1]
 
 
 def test_array_text_is_what_array_input_reads() -> None:
-    assert unnest.array_text([]) == "{}"
-    assert unnest.array_text(["a", None, 'b"\\']) == '{"a",NULL,"b\\"\\\\"}'
-    assert unnest.array_text([1, True]) == '{"1","t"}'
-    assert unnest.array_text([b"\x0a\xff"]) == '{"\\\\x0aff"}'
+    assert unnest.array_text([], unnest.TEXTS) == "{}"
+    assert unnest.array_text(["a", None, 'b"\\'], unnest.TEXTS) == '{"a",NULL,"b\\"\\\\"}'
+    assert unnest.array_text([1, True], frozenset({int, bool})) == '{"1","t"}'
+    assert unnest.array_text([b"\x0a\xff"], unnest.BYTES) == '{"\\\\x0aff"}'
+
+
+MIXED = Table(
+    "unnest_mixed",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=True),
+    Column("number", Integer, nullable=True),
+    Column("day", Date, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=True),
+)
+
+
+def test_values_arrive_as_a_plain_insert_stores_them_whatever_their_type(db: Database) -> None:
+    """Values of another type than their column's (a boolean for text or a number, an
+    instant for a day, an instant at another offset) are stored as a plain INSERT stores
+    them."""
+    india = timezone(timedelta(hours=5, minutes=30))
+    late = datetime(2026, 12, 7, 23, 30, tzinfo=india)
+    rows: list[dict[str, Any]] = [
+        {"id": 1, "text": True, "number": True, "day": late, "at": late},
+        {"id": 2, "text": False, "number": False, "day": late, "at": late},
+    ]
+    columns = ("id", "text", "number", "day", "at")
+    _send(db, [unnest.insert(db.engine.dialect, MIXED, columns, rows, "m")])
+    with db.unit_of_work(write=True) as session:
+        unnested = [tuple(r) for r in session.execute(select(MIXED).order_by(MIXED.c.id))]
+        session.execute(MIXED.delete())
+        session.execute(MIXED.insert(), rows)
+        plain = [tuple(r) for r in session.execute(select(MIXED).order_by(MIXED.c.id))]
+    assert unnested == plain
