@@ -16,8 +16,9 @@ per set of parameter names:
 - errors are handled by SQLAlchemy's own handling (``shared.driver``).
 
 Where the statement takes something this does not do (SQLite, a list expanded when it
-runs, a name that needs escaping, a column name that cannot name an attribute), it runs
-through SQLAlchemy as before, with the same rows."""
+runs, a name that needs escaping, a default made in Python, a NUMERIC column, a column
+name that cannot name an attribute), it runs through SQLAlchemy as before, with the same
+rows. ``insert_if_absent`` (``shared.db``) sends its INSERT ... ON CONFLICT this way too."""
 
 from __future__ import annotations
 
@@ -27,11 +28,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Executable
+from sqlalchemy import ARRAY, Executable, Numeric, TypeDecorator
 from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 
 from shared import driver
 
@@ -57,7 +60,7 @@ class CompiledOnce:
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
-        self._forms: dict[tuple[int, frozenset[str]], _Form | None] = {}
+        self._forms: dict[tuple[Dialect, frozenset[str]], _Form | None] = {}
 
     def run(self, session: Session, params: Mapping[str, Any]) -> driver.Sent:
         """The statement with ``params`` in the unit of work's transaction, its rows read
@@ -89,7 +92,7 @@ class CompiledOnce:
         return driver.Sent([_processed(form, row) for row in sent.all()])
 
     def _form(self, dialect: Dialect, params: Mapping[str, Any]) -> _Form | None:
-        key = (id(dialect), frozenset(params))
+        key = (dialect, frozenset(params))
         try:
             return self._forms[key]
         except KeyError:
@@ -104,7 +107,8 @@ def _processed(form: _Form, row: tuple[Any, ...]) -> Any:
 
 
 def _compiled(statement: Executable, dialect: Dialect, names: frozenset[str]) -> _Form | None:
-    compiled = statement.compile(dialect=dialect, column_keys=sorted(names))  # type: ignore[attr-defined]
+    assert isinstance(statement, ClauseElement)  # a Core statement, as the class says
+    compiled = statement.compile(dialect=dialect, column_keys=sorted(names))
     assert isinstance(compiled, SQLCompiler)
     if (
         compiled.escaped_bind_names
@@ -117,9 +121,11 @@ def _compiled(statement: Executable, dialect: Dialect, names: frozenset[str]) ->
         return None  # sent through SQLAlchemy, which does these
     constants: dict[str, Any] = {}
     given: list[tuple[str, Processor | None]] = []
+    seen: set[str] = set()
     for bind, name in compiled.bind_names.items():
-        if name in constants or any(n == name for n, _ in given):
+        if name in seen:
             continue  # a parameter used twice is sent once
+        seen.add(name)
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if name in names:
             given.append((name, process))
@@ -134,15 +140,22 @@ def _compiled(statement: Executable, dialect: Dialect, names: frozenset[str]) ->
     keys = [c.keyname for c in columns]
     if len(set(keys)) != len(keys) or not all(_names_an_attribute(k) for k in keys):
         return None  # SQLAlchemy's rows name these as it does
-    try:
-        results = tuple(
-            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
-        )
-    except Exception:
-        # A type whose result processing depends on the driver's type code for the column
-        # (NUMERIC's, say), which only SQLAlchemy's result has.
+    impls = [c.type.dialect_impl(dialect) for c in columns]
+    if any(_numeric(dialect, impl) for impl in impls):
+        # Its result processing depends on the driver's type code for the column, which
+        # only SQLAlchemy's result has (found by the round's tester).
         return None
+    results = tuple(impl.result_processor(dialect, None) for impl in impls)
     return _Form(str(compiled), constants, tuple(given), _row_class(keys), results)
+
+
+def _numeric(dialect: Dialect, kind: TypeEngine[Any]) -> bool:
+    """NUMERIC or FLOAT, itself, beneath a type of the project's, or as an array's items."""
+    if isinstance(kind, TypeDecorator):
+        return _numeric(dialect, kind.load_dialect_impl(dialect))
+    if isinstance(kind, ARRAY):
+        return _numeric(dialect, kind.item_type)
+    return isinstance(kind, Numeric)
 
 
 def _names_an_attribute(key: str) -> bool:

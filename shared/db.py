@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DisconnectionError, StatementError
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from shared import driver
+from shared.compiled_once import CompiledOnce
 from shared.migrate import ensure_sqlite_folder
 
 #: Rows one multi-row INSERT carries alone: its parameters stay far below PostgreSQL's
@@ -238,21 +238,8 @@ def insert_if_absent(
     unknown = values.keys() - _column_names(table)
     if unknown:
         raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
-    dialect = session.get_bind().dialect
-    if dialect.name == "postgresql":
-        sent = _if_absent_text(dialect, table, tuple(key), tuple(sorted(values)))
-        if sent is not None:
-            sql, processors = sent
-            params = dict(values)
-            try:
-                for name, process in processors:
-                    params[name] = process(params[name])
-            except Exception as exc:
-                # As SQLAlchemy says it of a value it cannot send.
-                raise StatementError(str(exc), sql, values, exc) from exc
-            return driver.send(session, sql, params).first() is not None
-    statement = _inserting_if_absent(dialect.name, table, tuple(key))
-    return session.execute(statement, values).first() is not None
+    dialect = session.get_bind().dialect.name
+    return _if_absent_once(dialect, table, tuple(key)).run(session, values).first() is not None
 
 
 @functools.cache
@@ -263,34 +250,19 @@ def _column_names(table: Table) -> frozenset[str]:
 
 @functools.cache
 def _inserting_if_absent(dialect: str, table: Table, key: tuple[str, ...]) -> Insert:
-    # Built once per table and key, its values given when it runs (on PostgreSQL its text
-    # is compiled once too, ``_if_absent_text``).
+    # Built once per table and key, its values given when it runs (``_if_absent_once``).
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     # RETURNING says whether the row went in: the driver's row count does not (-1 here).
     return statement.on_conflict_do_nothing(index_elements=list(key)).returning(table.c[key[0]])
 
 
 @functools.cache
-def _if_absent_text(
-    dialect: Dialect, table: Table, key: tuple[str, ...], columns: tuple[str, ...]
-) -> tuple[str, tuple[tuple[str, Callable[[Any], Any]], ...]] | None:
-    """The statement for these columns as PostgreSQL is sent it, compiled once, with what
-    SQLAlchemy does to each value first. SQLAlchemy keeps no compiled form of its
-    PostgreSQL INSERT (``inherit_cache = False``: ON CONFLICT has no cache key), so it
-    compiled the statement anew for every row: a third of appeals' CPU following postings'
-    feed (py-spy). None where the compiled statement takes other values than those given
-    (a default made in Python): that one goes through SQLAlchemy, which makes it."""
-    compiled = _inserting_if_absent(dialect.name, table, key).compile(
-        dialect=dialect, column_keys=list(columns)
-    )
-    if set(compiled.binds) != set(columns) or compiled.escaped_bind_names:
-        return None
-    processors = tuple(
-        (name, process)
-        for name in columns
-        if (process := bind_processor(dialect, table.c[name])) is not None
-    )
-    return str(compiled), processors
+def _if_absent_once(dialect: str, table: Table, key: tuple[str, ...]) -> CompiledOnce:
+    # On PostgreSQL compiled once per set of columns and sent to the driver (ADR 0033):
+    # SQLAlchemy keeps no compiled form of its PostgreSQL INSERT (``inherit_cache =
+    # False``: ON CONFLICT has no cache key), so it compiled the statement anew for every
+    # row, a third of appeals' CPU following postings' feed (py-spy).
+    return CompiledOnce(_inserting_if_absent(dialect, table, key))
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from sqlalchemy import Column, MetaData, String, Table, func, select
 from sqlalchemy.exc import StatementError
 
 from services.appeals.projections.tables import posting_decisions
-from shared.db import Database, _if_absent_text, insert_if_absent
+from shared.db import Database, _if_absent_once, insert_if_absent
 
 
 def _decision(posting_id: str, **overrides: Any) -> dict[str, Any]:
@@ -83,13 +83,18 @@ def test_the_postgresql_statement_is_text_compiled_once(pg_database_urls: dict[s
     has no cache key; SQLite's statement is SQLAlchemy's, as before)."""
     db = Database(pg_database_urls["appeals"])
     try:
-        columns = tuple(sorted(_decision("p-1")))
-        sent = _if_absent_text(db.engine.dialect, posting_decisions, ("posting_id",), columns)
-        assert sent is not None
-        assert sent[0].startswith("INSERT INTO posting_decisions ")
-        assert "ON CONFLICT (posting_id) DO NOTHING" in sent[0]
-        again = _if_absent_text(db.engine.dialect, posting_decisions, ("posting_id",), columns)
-        assert again is sent
+        once = _if_absent_once("postgresql", posting_decisions, ("posting_id",))
+        key = ["posting_id"]
+        with db.unit_of_work(write=True) as session:
+            assert insert_if_absent(session, posting_decisions, _decision("p-1"), key=key)
+            assert not insert_if_absent(session, posting_decisions, _decision("p-1"), key=key)
+        # One form for these columns on this database's dialect, used by both inserts (the
+        # module's other tests leave forms of their own).
+        dialect, names = db.engine.dialect, set(_decision("p-1"))
+        (form,) = [f for (d, n), f in once._forms.items() if d is dialect and n == names]
+        assert form is not None
+        assert form.sql.startswith("INSERT INTO posting_decisions ")
+        assert "ON CONFLICT (posting_id) DO NOTHING" in form.sql
     finally:
         db.close()
 
