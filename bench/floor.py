@@ -3,11 +3,15 @@ INSERT per request, on the same machine. Our decision throughput is reported aga
 
 from __future__ import annotations
 
+import argparse
 import os
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
+
+from shared.recycled_connections import RecycledConnection
 
 metadata = MetaData()
 rows = Table(
@@ -34,3 +38,27 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def main() -> None:
+    """Serves the floor as the services are served: by ``--workers`` processes, whose
+    kept-alive connections are closed after a hundred requests when there are several
+    (shared/recycled_connections.py), so that the floor is spread across its processes as
+    the decisions are."""
+    parser = argparse.ArgumentParser(prog="bench.floor")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    uvicorn.run(
+        "bench.floor:create_app",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        workers=args.workers,
+        http=RecycledConnection if args.workers > 1 else "auto",
+    )
+
+
+if __name__ == "__main__":
+    main()

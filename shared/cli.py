@@ -196,6 +196,8 @@ def cmd_check_migrations(_: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from shared.recycled_connections import RecycledConnection
+
     service = args.service
     if service == CONSOLE:
         console = ConsoleSettings()
@@ -227,6 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=settings.effective_port,
         log_level=args.log_level,
         workers=args.workers,
+        http=RecycledConnection if args.workers > 1 else "auto",
     )
     return 0
 

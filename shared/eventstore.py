@@ -40,6 +40,7 @@ from shared.compiled_once import CompiledOnce
 from shared.db import Database, writing
 from shared.errors import ConcurrentChange, NotFound
 from shared.event_json import EventTranscoder
+from shared.generic_plans import GENERIC_FROM_HERE
 from shared.held_writes import flush_inserts, hold_inserts
 from shared.keyring import DatabaseKeyring
 from shared.log_write import held, hold
@@ -563,7 +564,8 @@ def _locking(records: int, share: bool) -> str:
     locks = [f"pg_advisory_xact_lock(%(k{n})s::BIGINT)" for n in range(records)]
     if share:
         locks.append("pg_advisory_xact_lock_shared(%(rebuild)s::BIGINT)")
-    return "SELECT " + ", ".join(locks)
+    # The reads that follow the locks, on their generic plans (shared.generic_plans).
+    return "SELECT " + ", ".join([*locks, *GENERIC_FROM_HERE])
 
 
 def _lock_key(record_id: UUID) -> int:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from shared import arrival, driver, ordering_timings, unnest
 from shared.errors import ConcurrentChange
+from shared.generic_plans import AS_BEFORE_FROM_HERE
 from shared.hashchain import GENESIS, extend, stored_leaf_hash
 
 #: Key in ``Session.info``: the events this unit of work stored, by log, not yet written.
@@ -158,7 +159,12 @@ def _links(
 
 def _ordering(lock_key: int) -> tuple[str, dict[str, int]]:
     # The key as BIGINT, the one-argument lock the rebuild takes with the same key.
-    return "SELECT pg_advisory_xact_lock(%(log_ordering)s::BIGINT)", {"log_ordering": lock_key}
+    # The log's writes planned as the settings say, whatever the reads before them were
+    # (shared.generic_plans).
+    return (
+        f"SELECT pg_advisory_xact_lock(%(log_ordering)s::BIGINT), {AS_BEFORE_FROM_HERE}",
+        {"log_ordering": lock_key},
+    )
 
 
 @functools.cache

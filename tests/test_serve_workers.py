@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.recycled_connections import REQUESTS_PER_CONNECTION
 from shared.roles import Role
 from tests.helpers import officer_body, register_locations
 from tests.support import pg
@@ -91,6 +92,10 @@ def test_two_processes_share_one_log_one_chain_and_one_signing_key(
         ).stdout.split()
         assert len(workers) >= 2, workers
         with httpx.Client(base_url=base, timeout=30) as client:
+            # A kept connection is closed after its hundredth request, so that the client
+            # connects again and may meet the other process.
+            answers = [client.get("/healthz") for _ in range(REQUESTS_PER_CONNECTION)]
+            assert [a.headers.get("connection") for a in answers[-2:]] == [None, "close"]
             register_locations(client)
 
             def register(n: int) -> int:
