@@ -78,25 +78,24 @@ def _write(session: Session, log: PendingLog) -> None:
     if log.lock_key is None:
         _write_one_by_one(session, log)
         return
+    stored = log.stored
+    # The events' arrays are written before the ordering is asked for: nothing in them
+    # depends on it, and every moment the ordering is held another decision waits.
+    adding = {
+        "originator_ids": unnest.array_text([s.originator_id for s in stored], unnest.UUIDS),
+        "originator_versions": unnest.array_text(
+            [s.originator_version for s in stored], unnest.INTEGERS
+        ),
+        "topics": unnest.array_text([s.topic for s in stored], unnest.TEXTS),
+        "states": unnest.array_text([s.state for s in stored], unnest.BYTES),
+    }
     asked_at = time.time()
     driver.send(session, *_ordering(log.lock_key))
     if ordering_timings.RECORDING is not None:
         ordering_timings.RECORDING.granted(session, asked_at, time.time())
-    stored = log.stored
     # One statement inserts the events and reads the chain head: it starts after the
     # ordering was granted, so the head it reads is the last committed one.
-    ids, last = driver.send(
-        session,
-        _adding(log.events, log.chain),
-        {
-            "originator_ids": unnest.array_text([s.originator_id for s in stored], unnest.UUIDS),
-            "originator_versions": unnest.array_text(
-                [s.originator_version for s in stored], unnest.INTEGERS
-            ),
-            "topics": unnest.array_text([s.topic for s in stored], unnest.TEXTS),
-            "states": unnest.array_text([s.state for s in stored], unnest.BYTES),
-        },
-    ).one()
+    ids, last = driver.send(session, _adding(log.events, log.chain), adding).one()
     # The events were numbered in the order given (the insert reads them in that order),
     # so their positions in ascending order are theirs in turn.
     if len(ids) != len(stored):
