@@ -11,7 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
 
-from shared.recycled_connections import RecycledConnection
+from shared.recycled_connections import protocol_for
 
 metadata = MetaData()
 rows = Table(
@@ -56,7 +56,7 @@ def main() -> None:
         port=args.port,
         log_level="warning",
         workers=args.workers,
-        http=RecycledConnection if args.workers > 1 else "auto",
+        http=protocol_for(args.workers),
     )
 
 

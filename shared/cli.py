@@ -196,7 +196,7 @@ def cmd_check_migrations(_: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from shared.recycled_connections import RecycledConnection
+    from shared.recycled_connections import protocol_for
 
     service = args.service
     if service == CONSOLE:
@@ -229,7 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=settings.effective_port,
         log_level=args.log_level,
         workers=args.workers,
-        http=RecycledConnection if args.workers > 1 else "auto",
+        http=protocol_for(args.workers),
     )
     return 0
 

@@ -72,6 +72,24 @@ def test_the_setting_is_given_back_as_it_was(engine: Engine, before: str) -> Non
         session.rollback()
 
 
+@pytest.mark.parametrize("kept_elsewhere", ["bogus", "force_custom_plan", "", "x|y"])
+def test_a_value_of_the_kept_settings_name_set_elsewhere_is_never_given_back(
+    engine: Engine, kept_elsewhere: str
+) -> None:
+    # As a database's or role's defaults would set it: the session's own value.
+    with Session(engine) as session:
+        session.execute(text(f"SET officer_postings.plan_cache_mode = '{kept_elsewhere}'"))
+        session.commit()
+        driver.send(session, *_ordering(31))
+        assert _setting(session) == "auto"
+        session.commit()
+        driver.send(session, _locking(1, share=False), {"k0": 32})
+        assert _setting(session) == "force_generic_plan"
+        driver.send(session, *_ordering(31))
+        assert _setting(session) == "auto"
+        session.commit()
+
+
 def test_a_transaction_that_ends_before_the_ordering_ends_the_setting(engine: Engine) -> None:
     with Session(engine) as session:
         driver.send(session, _locking(1, share=False), {"k0": 21})
