@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Engine,
-    Insert,
     Table,
     create_engine,
     event,
@@ -249,20 +248,17 @@ def _column_names(table: Table) -> frozenset[str]:
 
 
 @functools.cache
-def _inserting_if_absent(dialect: str, table: Table, key: tuple[str, ...]) -> Insert:
-    # Built once per table and key, its values given when it runs (``_if_absent_once``).
+def _if_absent_once(dialect: str, table: Table, key: tuple[str, ...]) -> CompiledOnce:
+    """Built once per table and key, its values given when it runs; on PostgreSQL compiled
+    once per set of columns and sent to the driver (ADR 0033): SQLAlchemy keeps no compiled
+    form of its PostgreSQL INSERT (``inherit_cache = False``: ON CONFLICT has no cache
+    key), so it compiled the statement anew for every row, a third of appeals' CPU
+    following postings' feed (py-spy)."""
     statement = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
     # RETURNING says whether the row went in: the driver's row count does not (-1 here).
-    return statement.on_conflict_do_nothing(index_elements=list(key)).returning(table.c[key[0]])
-
-
-@functools.cache
-def _if_absent_once(dialect: str, table: Table, key: tuple[str, ...]) -> CompiledOnce:
-    # On PostgreSQL compiled once per set of columns and sent to the driver (ADR 0033):
-    # SQLAlchemy keeps no compiled form of its PostgreSQL INSERT (``inherit_cache =
-    # False``: ON CONFLICT has no cache key), so it compiled the statement anew for every
-    # row, a third of appeals' CPU following postings' feed (py-spy).
-    return CompiledOnce(_inserting_if_absent(dialect, table, key))
+    return CompiledOnce(
+        statement.on_conflict_do_nothing(index_elements=list(key)).returning(table.c[key[0]])
+    )
 
 
 @functools.cache
