@@ -250,7 +250,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # A bug, not a user's error: log it in full, tell the caller nothing internal.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(request, 500, "internal-error", "an unexpected error occurred")
+        # The error goes on to the server after this answer (Starlette raises it again), and
+        # uvicorn then closes the connection: said here, so that a client sends its next
+        # request on a new one rather than lose it on this one (found by the outside tester).
+        return problem_response(
+            request,
+            500,
+            "internal-error",
+            "an unexpected error occurred",
+            headers={"Connection": "close"},
+        )
 
 
 def problem_schema() -> dict[str, Any]:
