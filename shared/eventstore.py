@@ -344,8 +344,8 @@ class LedgerApplication(Application[UUID]):
         session = self.db.sessions()
         kernel = type(self).kernel
         events = processing_event.events
-        if not self.db.is_sqlite and (share := self._rebuild_share(session)):
-            session.execute(select(*share))
+        if not self.db.is_sqlite and self._takes_rebuild_share(session):
+            session.execute(select(func.pg_advisory_xact_lock_shared(self._rebuild_key)))
         hold(
             session,
             events=kernel.events,
@@ -398,22 +398,27 @@ class LedgerApplication(Application[UUID]):
             # The share of the rebuild lock that storing takes (``_record``), taken now in
             # the same statement, after the records' own: a round trip less per decision.
             # The order is the one storing took them in; a rebuild takes no record's lock.
-            share = bool(self._rebuild_share(session))
+            share = self._takes_rebuild_share(session)
             keys = {f"k{n}": key for n, key in enumerate(new)}
             if share:
-                keys["rebuild"] = rebuild_lock_key(type(self).kernel.events.name)
+                keys["rebuild"] = self._rebuild_key
             # PostgreSQL evaluates a select list in order: the records' locks in key order.
             driver.send(session, _locking(len(new), share), keys)
 
-    def _rebuild_share(self, session: Session) -> list[Any]:
-        """This unit of work's share of the rebuild lock, to take in a statement of the
-        caller's, if it has not taken it yet (PostgreSQL). A rebuild empties and refills the
-        read models in one transaction; a writer's rows wait for it rather than change rows
-        the rebuild is replacing. Writers share the lock, so it orders nothing among them."""
+    def _takes_rebuild_share(self, session: Session) -> bool:
+        """Whether the caller's statement is to take this unit of work's share of the
+        rebuild lock (``_rebuild_key``): it has not taken it yet (PostgreSQL). A rebuild
+        empties and refills the read models in one transaction; a writer's rows wait for it
+        rather than change rows the rebuild is replacing. Writers share the lock, so it
+        orders nothing among them."""
         if session.info.get(_PROJECTING):
-            return []
+            return False
         session.info[_PROJECTING] = True
-        return [func.pg_advisory_xact_lock_shared(rebuild_lock_key(type(self).kernel.events.name))]
+        return True
+
+    @functools.cached_property
+    def _rebuild_key(self) -> int:
+        return rebuild_lock_key(type(self).kernel.events.name)
 
     @property
     def _recorder(self) -> SerialisedRecorder:

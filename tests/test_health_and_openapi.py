@@ -66,12 +66,22 @@ OPEN = {"/healthz", "/readyz"}
 def test_every_endpoint_documents_roles_and_errors(tmp_path: Path) -> None:
     for name, app in _apps(tmp_path).items():
         spec = app.openapi()
+        assert spec["components"]["securitySchemes"] == {
+            "HTTPBearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "JWT issued for officer-postings",
+            }
+        }
         for path, operations in spec["paths"].items():
             for method, operation in operations.items():
                 where = f"{name} {method.upper()} {path}"
                 if path in OPEN:
+                    assert "security" not in operation, where
                     continue
                 assert operation.get("x-roles"), f"{where} does not say who may call it"
+                # The bearer token the edge asks for, as OpenAPI's clients read it.
+                assert operation.get("security") == [{"HTTPBearer": []}], where
                 assert "**Roles:**" in operation.get("description", ""), where
                 for status in ("401", "403"):
                     assert status in operation["responses"], f"{where} lacks {status}"

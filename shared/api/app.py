@@ -17,6 +17,7 @@ from shared.api.edge import MAX_DIGITS, BodyLimit
 from shared.api.limits import ExpensiveQueries
 from shared.api.problems import error_responses, install_problem_handlers, problem_schema
 from shared.api.schemas import without_null
+from shared.api.security import document_bearer
 from shared.runtime import Runtime
 
 
@@ -199,6 +200,7 @@ def _document_operations(app: FastAPI, *, page_size_max: int) -> None:
                     if parameter.get("in") == "query" and parameter.get("name") == "limit":
                         # A list's page size capped by the settings; a feed's has its own.
                         parameter["schema"].setdefault("maximum", page_size_max)
+        document_bearer(schema)
         _storable_text(schema)
         return schema
 

@@ -28,9 +28,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from shared.api.commands import CommandHeaders, RecordCommandHeaders, dispatch, etag
-from shared.api.edge import EdgeRoute
+from shared.api.edge import EdgeRoute, authenticate
 from shared.api.pagination import Page
-from shared.api.security import Caller, RuntimeDep, guarded
+from shared.api.security import guarded
 from shared.clock import london_date
 from shared.handling import Command, Saved
 from shared.identity import Principal
@@ -158,10 +158,21 @@ def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empt
     )
 
 
-_CONTEXT = [
-    _parameter("caller", Caller),
-    _parameter("runtime", RuntimeDep),
-]
+#: What every endpoint takes besides its own parameters: the request, from which the caller
+#: and the service's runtime are read (``_context``). Not as FastAPI dependencies: the edge
+#: has verified the caller before FastAPI reads the request, and each dependency cost more
+#: of FastAPI's own work per request (its cache key, scopes and call checks, a
+#: sub-dependency for the bearer scheme) than reading the two values does. The bearer scheme
+#: is still documented on every operation (``shared.api.security.document_bearer``).
+_CONTEXT = [_parameter("request", Request)]
+
+
+def _context(kwargs: dict[str, Any]) -> tuple[Principal, Runtime, Request]:
+    """The caller (verified at the edge, before anything else of the request was read, and
+    kept on it), the service's runtime and the request, taken out of ``kwargs``."""
+    request: Request = kwargs.pop("request")
+    runtime: Runtime = request.app.state.runtime
+    return authenticate(request), runtime, request
 
 
 def answered(result: Any, model: type[Any] | None, status_code: int = 200) -> Any:
@@ -203,8 +214,7 @@ def _exactly(result: Any, model: type[Any] | None) -> BaseModel | None:
 
 def _command_endpoint(route: CommandRoute) -> Callable[..., JSONResponse]:
     def endpoint(**kwargs: Any) -> JSONResponse:
-        caller: Principal = kwargs.pop("caller")
-        runtime: Runtime = kwargs.pop("runtime")
+        caller, runtime, _ = _context(kwargs)
         headers = kwargs.pop("headers")
         body = kwargs.pop("body", None)
         command = route.make(body, **kwargs)
@@ -241,8 +251,7 @@ def _query_endpoint(route: QueryRoute) -> Callable[..., Any]:
     own = list(inspect.signature(route.read).parameters.values())[1:]
 
     def endpoint(**kwargs: Any) -> Any:
-        caller: Principal = kwargs.pop("caller")
-        runtime: Runtime = kwargs.pop("runtime")
+        caller, runtime, _ = _context(kwargs)
         with runtime.db.unit_of_work(write=False) as session:
             result = route.read(Reading(session, caller, runtime), **kwargs)
         if isinstance(result, Response):
@@ -267,13 +276,12 @@ def _operation_endpoint(route: OperationRoute) -> Callable[..., Any]:
     own = list(inspect.signature(route.run).parameters.values())[1:]
 
     def endpoint(**kwargs: Any) -> Any:
-        context = Operating(kwargs.pop("caller"), kwargs.pop("runtime"), kwargs.pop("request"))
+        context = Operating(*_context(kwargs))
         return answered(route.run(context, **kwargs), route.response_model, route.status_code)
 
-    parameters = [_parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own] + [
-        *_CONTEXT,
-        _parameter("request", Request),
-    ]
+    parameters = [
+        _parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own
+    ] + _CONTEXT
     endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     endpoint.__name__ = route.run.__name__
     endpoint.__doc__ = inspect.cleandoc(route.doc)

@@ -1,5 +1,6 @@
-"""Authentication and role checks as FastAPI dependencies. Every endpoint but the health
-probes declares the roles it admits; the set is published in OpenAPI as ``x-roles``."""
+"""The roles a route admits, and how the bearer token is documented. Every endpoint but the
+health probes declares the roles it admits; the set is published in OpenAPI as ``x-roles``,
+and the edge (``shared.api.edge``) checks the token and the role before anything else."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.api.edge import authenticate
 from shared.api.limits import limit_expensive
 from shared.api.problems import error_responses
-from shared.identity import Principal
 from shared.roles import Role
 
 if TYPE_CHECKING:
     from shared.runtime import Runtime
 
-_bearer = HTTPBearer(auto_error=False, description="JWT issued for officer-postings")
+#: The bearer scheme as OpenAPI documents it (every operation but the health probes).
+BEARER = "HTTPBearer"
+_BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "JWT issued for officer-postings",
+}
 
 
 # The dependencies here only read the request: async, they run on the event loop, where a
@@ -31,15 +35,16 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
 
 
-async def _caller(
-    request: Request,
-    # Documents the bearer scheme in OpenAPI; the edge has verified the token already.
-    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    return authenticate(request)
-
-
-Caller = Annotated[Principal, Depends(_caller)]
+def document_bearer(schema: dict[str, Any]) -> None:
+    """The bearer scheme in an OpenAPI document, and on each operation that admits roles
+    (all but the health probes): the edge asks every such request for a bearer token
+    (``shared.api.edge.authenticate``) before anything else."""
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {})[BEARER] = dict(_BEARER_SCHEME)
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and operation.get("x-roles"):
+                operation["security"] = [{BEARER: []}]
 
 
 def guarded(
