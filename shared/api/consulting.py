@@ -58,7 +58,7 @@ class ConsultationLog:
         await self.app(scope, receive, holding)
 
     async def _record(self, scope: Scope, body: bytes) -> None:
-        # Who asked is known once the route has checked the caller (shared.api.security).
+        # Who asked is known once the edge has checked the caller (shared.api.edge).
         principal = scope.get("state", {}).get("principal")
         if principal is None or principal.role in NOT_PEOPLE:
             return

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from shared.api.problems import error_responses
-from shared.api.security import RuntimeDep
 from shared.migrate import current_revision, head_revision
 
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
 router = APIRouter(tags=["health"])
+
+
+# Async: it only reads the request, and runs on the event loop, where a synchronous
+# dependency is a hop to a worker thread (ADR 0025).
+async def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated["Runtime", Depends(_runtime)]
 
 
 @router.get("/healthz")

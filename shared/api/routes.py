@@ -10,7 +10,8 @@ headers of a command, the unit of work) is written once.
 
 FastAPI learns each endpoint's parameters from its signature, so the factory builds that
 signature from the route: path parameters, the body model, the read function's own query
-parameters, then the caller, the runtime and the command headers."""
+parameters, then the request (from which the caller and the runtime are read) and the
+command headers."""
 
 from __future__ import annotations
 

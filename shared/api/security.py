@@ -5,16 +5,13 @@ and the edge (``shared.api.edge``) checks the token and the role before anything
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from shared.api.limits import limit_expensive
 from shared.api.problems import error_responses
 from shared.roles import Role
-
-if TYPE_CHECKING:
-    from shared.runtime import Runtime
 
 #: The bearer scheme as OpenAPI documents it (every operation but the health probes).
 BEARER = "HTTPBearer"
@@ -25,25 +22,18 @@ _BEARER_SCHEME = {
 }
 
 
-# The dependencies here only read the request: async, they run on the event loop, where a
-# synchronous one is a hop to a worker thread each (ADR 0025).
-async def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated["Runtime", Depends(get_runtime)]
-
-
 def document_bearer(schema: dict[str, Any]) -> None:
-    """The bearer scheme in an OpenAPI document, and on each operation that admits roles
-    (all but the health probes): the edge asks every such request for a bearer token
+    """The bearer scheme in an OpenAPI document, and on each operation that admits roles,
+    in their own right or by delegation (all but the health probes): the edge asks every
+    such request for a bearer token
     (``shared.api.edge.authenticate``) before anything else."""
     components = schema.setdefault("components", {})
     components.setdefault("securitySchemes", {})[BEARER] = dict(_BEARER_SCHEME)
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
-            if isinstance(operation, dict) and operation.get("x-roles"):
+            if isinstance(operation, dict) and (
+                operation.get("x-roles") or operation.get("x-roles-by-delegation")
+            ):
                 operation["security"] = [{BEARER: []}]
 
 
