@@ -219,3 +219,64 @@ def test_what_a_kept_connection_says_unasked_is_never_the_next_answer() -> None:
     finally:
         gets.close()
         peer.join(timeout=10)
+
+
+def _raw_get(sent: bytes) -> httpx.Response:
+    url, peer = _short_peer(sent)
+    gets = KeptGets(url, timeout=10)
+    try:
+        return gets.get("/roi")
+    finally:
+        gets.close()
+        peer.join(timeout=10)
+
+
+def test_an_answer_in_chunks_is_read_whole() -> None:
+    answer = _raw_get(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+        b'5\r\n{"a":\r\n3\r\n 1}\r\n0\r\n\r\n'
+    )
+    assert answer.json() == {"a": 1}
+
+
+def test_an_answer_ended_by_the_close_of_its_connection_is_read_whole() -> None:
+    answer = _raw_get(b'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{"a": 2}')
+    assert answer.json() == {"a": 2}
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"SSH-2.0-OpenSSH_9.2\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"y" * (kept_gets.MAX_HEAD_BYTES + 1) + b"\r\n\r\n",
+    ],
+    ids=["not-http", "bad-length", "interim", "head-too-large"],
+)
+def test_what_is_not_an_http_answer_is_a_protocol_error(sent: bytes) -> None:
+    with pytest.raises(httpx.RemoteProtocolError, match=r"not an HTTP/1\.1 answer"):
+        _raw_get(sent)
+
+
+def test_a_peer_that_closes_without_answering_is_an_http_error() -> None:
+    with pytest.raises(httpx.RemoteProtocolError, match="without answering"):
+        _raw_get(b"")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Authorization": "Bearer t\r\nX-Role: auditor"}, {"X Bad": "v"}, {"": "v"}],
+    ids=["line-break", "space-in-name", "empty-name"],
+)
+def test_a_header_that_would_end_its_line_is_refused_before_sending(
+    peer: str, headers: dict[str, str]
+) -> None:
+    gets = KeptGets(peer, timeout=10)
+    try:
+        with pytest.raises(ValueError, match="header"):
+            gets.get("/echo/a", headers=headers)
+        assert not gets._all  # nothing was sent: no connection made
+    finally:
+        gets.close()

@@ -119,6 +119,10 @@ class QueryRoute:
     name: str | None = None
     #: Media types of the answer besides JSON (a read function may return a Response).
     media_types: tuple[str, ...] = ()
+    #: Read on the event loop, not on a worker thread (ADR 0037): only for a read of a
+    #: few rows by an index, asked on every decision, whose hop to a thread and back cost
+    #: more than the read. While it runs, the process answers nothing else.
+    inline: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,7 @@ def _query_endpoint(route: QueryRoute) -> Callable[..., Any]:
     hints = typing.get_type_hints(route.read, include_extras=True)
     own = list(inspect.signature(route.read).parameters.values())[1:]
 
-    def endpoint(**kwargs: Any) -> Any:
+    def read(**kwargs: Any) -> Any:
         caller, runtime, _ = _context(kwargs)
         with runtime.db.unit_of_work(write=False) as session:
             result = route.read(Reading(session, caller, runtime), **kwargs)
@@ -263,6 +267,12 @@ def _query_endpoint(route: QueryRoute) -> Callable[..., Any]:
             )
         return answered(result, route.response_model)
 
+    # FastAPI runs a coroutine function's endpoint on the event loop, and any other on a
+    # worker thread of its pool.
+    async def on_the_loop(**kwargs: Any) -> Any:
+        return read(**kwargs)
+
+    endpoint: Callable[..., Any] = on_the_loop if route.inline else read
     parameters = [
         _parameter(p.name, hints.get(p.name, p.annotation), p.default) for p in own
     ] + _CONTEXT

@@ -242,6 +242,8 @@ router = build_router(
             roles=(Role.SERVICE, *READERS, Role.OFFICER),
             read=roi_status,
             response_model=RoiAnswer,
+            # Asked before every decision: one indexed read (ADR 0037).
+            inline=True,
             errors=(422,),
         ),
     ],
