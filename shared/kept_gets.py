@@ -5,11 +5,12 @@ headers as a mail message (``email.parser``) and building httpx's models of the 
 this ~0.08 ms (ADR 0037). The ROI question is asked before every decision and the timeline
 asks two peers on every request (issue 18, points 3 and 6).
 
-The answer is an ``httpx.Response``, and every failure an ``httpx.HTTPError``, so what
-reads an answer (``shared.peers.answer_of``) and what fails closed on an error is the same
-whichever client asked. A kept connection the peer has closed meanwhile (its keep-alive
-ran out) is found out on reuse and the GET sent once more on a new one: a GET changes
-nothing (RFC 9110 9.2.2)."""
+The answer is an ``httpx.Response`` (without the request: no caller reads it back, and
+building httpx's model of it was a tenth of the cost), and every failure an
+``httpx.HTTPError``, so what reads an answer (``shared.peers.answer_of``) and what fails
+closed on an error is the same whichever client asked. A kept connection the peer has
+closed meanwhile (its keep-alive ran out) is found out on reuse and the GET sent once more
+on a new one: a GET changes nothing (RFC 9110 9.2.2)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ class Gets(Protocol):
 #: What a path holds as it is (RFC 3986 3.3), and escapes already made.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
-#: How a reused connection says the peer closed it while it was kept.
+#: How a reused connection says, as the question is sent, that the peer closed it while it
+#: was kept. (Reset while the answer is read, it is resent only if no byte came.)
 _CLOSED_WHILE_KEPT = (ConnectionResetError, BrokenPipeError)
 
 #: A header's name is a token (RFC 9110 5.1); its value holds no line break or NUL
@@ -81,6 +83,10 @@ class _Answer:
         #: the answer completes, since it forgets once it has.
         self.keep_alive = False
         self.headers: list[tuple[bytes, bytes]] = []
+        #: Bytes of trailer fields after a chunked body, which are read and let go: they
+        #: are no part of the answer's headers (RFC 9110 6.5.1), and count against the cap
+        #: on a head so that a peer cannot send them without end.
+        self.trailers = 0
         self.body = bytearray()
         self.length: int | None = None
         self.chunked = False
@@ -95,6 +101,11 @@ class _Answer:
 
     def on_header(self, name: bytes, value: bytes) -> None:
         if self.done:
+            return
+        if self.head_done:
+            self.trailers += len(name) + len(value)
+            if self.trailers > MAX_HEAD_BYTES:
+                raise ValueError(f"trailers of more than {MAX_HEAD_BYTES} bytes")
             return
         self.headers.append((name, value))
         lowered = name.lower()
@@ -187,6 +198,11 @@ class KeptGets:
                 raise httpx.TransportError(
                     f"an answer of more than {MAX_ANSWER_BYTES} bytes"
                 ) from exc
+            except httptools.HttpParserUpgrade as exc:
+                self._forget(conn)
+                raise httpx.RemoteProtocolError(
+                    "not an HTTP/1.1 answer: it switches protocols, which no GET asks for"
+                ) from exc
             except (httptools.HttpParserError, _Interim, ValueError) as exc:
                 self._forget(conn)
                 raise httpx.RemoteProtocolError(f"not an HTTP/1.1 answer: {exc}") from exc
@@ -211,7 +227,9 @@ class KeptGets:
 
     def _exchange(self, conn: Connection, request: bytes) -> httpx.Response:
         sock = conn.sock
-        assert sock is not None  # a connection handed out is open
+        if sock is None:
+            # Closed under this thread by ``close`` (a service stopping).
+            raise OSError("the connection was closed while it was asked")
         sock.sendall(request)
         answer = _Answer()
         try:
@@ -282,7 +300,10 @@ def _read(sock: socket.socket, answer: _Answer) -> None:
     """Read one answer whole from ``sock`` into ``answer``."""
     received = 0
     while not answer.done:
-        data = sock.recv(_READ_SIZE)
+        try:
+            data = sock.recv(_READ_SIZE)
+        except ConnectionResetError as exc:
+            raise _ClosedBeforeAnswer(str(exc), nothing=received == 0) from exc
         if not data:
             if answer.head_done and answer.length is None and not answer.chunked:
                 return  # an answer whose end is the connection's (RFC 9112 6.3)
@@ -290,12 +311,19 @@ def _read(sock: socket.socket, answer: _Answer) -> None:
         received += len(data)
         if not answer.head_done and received > MAX_HEAD_BYTES:
             raise ValueError(f"a head of more than {MAX_HEAD_BYTES} bytes")
+        if received > MAX_ANSWER_BYTES + 2 * MAX_HEAD_BYTES:
+            # The body is capped as it is parsed; this caps what frames it too (chunk
+            # sizes, their extensions and padding), which the parser reads and drops.
+            raise _TooLarge
         assert answer.parser is not None  # until the answer is read
         try:
             answer.parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
-            if isinstance(exc.__context__, _TooLarge):
+            cause = exc.__context__  # what our callback raised, named as it was
+            if isinstance(cause, _TooLarge):
                 raise _TooLarge from exc
+            if isinstance(cause, ValueError):
+                raise ValueError(str(cause)) from exc
             raise
         if answer.done and 100 <= answer.status < 200:
             raise _Interim(f"an interim answer {answer.status}")
@@ -310,11 +338,25 @@ def _short(answer: _Answer, received: int) -> str:
 
 
 def _has_waiting(conn: Connection) -> bool:
-    """Whether the kept connection's socket has bytes, or its end, waiting to be read."""
+    """Whether the kept connection's socket has bytes, or its end, waiting to be read. A
+    socket that cannot be asked (closed under the thread by ``close``) counts as having
+    something: it is not reused."""
     sock = conn.sock
     if sock is None:
         return False
-    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+    try:
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        # poll, where there is one: select refuses a descriptor of 1024 or more, which a
+        # busy process reaches (found by the outside tester).
+        if _poll is not None:
+            poller = _poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable)
+    except (OSError, ValueError):
         return True
-    readable, _, _ = select.select([sock], [], [], 0)
-    return bool(readable)
+
+
+_poll = getattr(select, "poll", None)

@@ -280,3 +280,78 @@ def test_a_header_that_would_end_its_line_is_refused_before_sending(
         assert not gets._all  # nothing was sent: no connection made
     finally:
         gets.close()
+
+
+def test_an_answer_switching_protocols_is_an_http_error_and_its_connection_dropped() -> None:
+    """A 101 no GET of ours asked for, with bytes after it: an ``httpx`` error, not the
+    parser's own, and the next question is not answered by what followed (found by the
+    outside tester)."""
+    with pytest.raises(httpx.RemoteProtocolError, match=r"not an HTTP/1\.1 answer"):
+        _raw_get(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\n\r\n" + _answer(b'{"answer": "unasked"}')
+        )
+
+
+def test_trailers_are_no_headers_of_the_answer_and_are_capped() -> None:
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+    )
+    answer = _raw_get(chunked + b"Content-Type: text/html\r\nX-Injected: yes\r\n\r\n")
+    assert answer.headers.get_list("content-type") == ["application/json"]
+    assert "x-injected" not in answer.headers
+    many = b"".join(b"X-T%d: %s\r\n" % (n, b"v" * 1000) for n in range(100))
+    with pytest.raises(httpx.RemoteProtocolError, match="trailers of more than"):
+        _raw_get(chunked + many + b"\r\n")
+
+
+def test_closing_while_others_ask_fails_them_as_http_errors(peer: str) -> None:
+    """A service stopping closes its client while requests are in flight: those fail as
+    ``httpx`` errors, which fail closed, and never as anything else."""
+    gets = KeptGets(peer, timeout=10)
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            try:
+                assert gets.get("/echo/a").status_code == 200
+            except httpx.HTTPError:
+                pass
+            except BaseException as exc:  # anything else is the fault looked for
+                failures.append(exc)
+                return
+
+    askers = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in askers:
+        thread.start()
+    try:
+        for _ in range(200):
+            gets.close()
+    finally:
+        stop.set()
+        for thread in askers:
+            thread.join(timeout=30)
+    assert failures == []
+
+
+def test_a_kept_connection_on_a_descriptor_past_1024_is_still_checked(peer: str) -> None:
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] <= 1500:
+        pytest.skip("the process may not open a descriptor past 1500 here")
+    import os
+
+    gets = KeptGets(peer, timeout=10)
+    try:
+        gets.get("/echo/a")
+        conn = gets._local.conn
+        high = os.dup2(conn.sock.fileno(), 1500)
+        conn.sock.detach()
+        conn.sock = socket.socket(fileno=high)
+        conn.sock.settimeout(10)  # as the client made it
+        assert not kept_gets._has_waiting(conn)
+        assert gets.get("/echo/a").status_code == 200
+    finally:
+        gets.close()
