@@ -2,7 +2,7 @@
 parser uvicorn serves with (httptools, llhttp). httpx spent ~0.5 ms of CPU on a GET to a
 peer (ADR 0026), the standard library's client ~0.2 ms, most of it parsing the answer's
 headers as a mail message (``email.parser``) and building httpx's models of the request;
-this ~0.08 ms (ADR 0037). The ROI question is asked before every decision and the timeline
+this ~0.09 ms (ADR 0037). The ROI question is asked before every decision and the timeline
 asks two peers on every request (issue 18, points 3 and 6).
 
 The answer is an ``httpx.Response`` (without the request: no caller reads it back, and
@@ -18,6 +18,7 @@ import select
 import socket
 import ssl
 import threading
+import weakref
 from collections.abc import Mapping
 from typing import Protocol
 from urllib.parse import quote, urlencode, urlsplit
@@ -62,7 +63,10 @@ _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH
 
 
 class Connection:
-    """One kept connection to the peer: its socket, or None once closed."""
+    """One kept connection to the peer: its socket, or None once closed. Held by its
+    thread alone: when the thread ends (a worker thread idle too long), the connection is
+    let go and its socket closed, rather than kept open to the peer until the client
+    closes (found by the round's reviewer)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock: socket.socket | None = sock
@@ -71,6 +75,9 @@ class Connection:
         sock, self.sock = self.sock, None
         if sock is not None:
             sock.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class _Answer:
@@ -87,6 +94,7 @@ class _Answer:
         #: are no part of the answer's headers (RFC 9110 6.5.1), and count against the cap
         #: on a head so that a peer cannot send them without end.
         self.trailers = 0
+        self.head_bytes = 0
         self.body = bytearray()
         self.length: int | None = None
         self.chunked = False
@@ -107,6 +115,11 @@ class _Answer:
             if self.trailers > MAX_HEAD_BYTES:
                 raise ValueError(f"trailers of more than {MAX_HEAD_BYTES} bytes")
             return
+        # Counted as the fields come, for a head that ends in the read that takes it past
+        # the cap; one that has not ended by then is refused as it is read (``_read``).
+        self.head_bytes += len(name) + len(value) + 4
+        if self.head_bytes > MAX_HEAD_BYTES:
+            raise ValueError(f"a head of more than {MAX_HEAD_BYTES} bytes")
         self.headers.append((name, value))
         lowered = name.lower()
         if lowered == b"content-length":
@@ -160,7 +173,8 @@ class KeptGets:
         # Made once: a TLS context costs tens of milliseconds.
         self._tls = ssl.create_default_context() if parts.scheme == "https" else None
         self._local = threading.local()
-        self._all: set[Connection] = set()
+        #: Every thread's connection, for ``close``: weakly, since each is its thread's.
+        self._all: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._lock = threading.Lock()
 
     def get(
@@ -282,7 +296,7 @@ class KeptGets:
 
     def close(self) -> None:
         with self._lock:
-            kept, self._all = self._all, set()
+            kept, self._all = list(self._all), weakref.WeakSet()
         for conn in kept:
             conn.close()
 
@@ -309,8 +323,6 @@ def _read(sock: socket.socket, answer: _Answer) -> None:
                 return  # an answer whose end is the connection's (RFC 9112 6.3)
             raise _ClosedBeforeAnswer(_short(answer, received), nothing=received == 0)
         received += len(data)
-        if not answer.head_done and received > MAX_HEAD_BYTES:
-            raise ValueError(f"a head of more than {MAX_HEAD_BYTES} bytes")
         if received > MAX_ANSWER_BYTES + 2 * MAX_HEAD_BYTES:
             # The body is capped as it is parsed; this caps what frames it too (chunk
             # sizes, their extensions and padding), which the parser reads and drops.
@@ -325,6 +337,10 @@ def _read(sock: socket.socket, answer: _Answer) -> None:
             if isinstance(cause, ValueError):
                 raise ValueError(str(cause)) from exc
             raise
+        # Judged once the read is parsed: the read that ends the head may bring the body's
+        # start with it (found by the round's reviewer).
+        if not answer.head_done and received > MAX_HEAD_BYTES:
+            raise ValueError(f"a head of more than {MAX_HEAD_BYTES} bytes")
         if answer.done and 100 <= answer.status < 200:
             raise _Interim(f"an interim answer {answer.status}")
 
@@ -339,8 +355,8 @@ def _short(answer: _Answer, received: int) -> str:
 
 def _has_waiting(conn: Connection) -> bool:
     """Whether the kept connection's socket has bytes, or its end, waiting to be read. A
-    socket that cannot be asked (closed under the thread by ``close``) counts as having
-    something: it is not reused."""
+    socket that cannot be asked (its descriptor closed under the thread by ``close``)
+    counts as having something: it is not reused."""
     sock = conn.sock
     if sock is None:
         return False

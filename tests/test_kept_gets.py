@@ -311,47 +311,161 @@ def test_closing_while_others_ask_fails_them_as_http_errors(peer: str) -> None:
     ``httpx`` errors, which fail closed, and never as anything else."""
     gets = KeptGets(peer, timeout=10)
     failures: list[BaseException] = []
+    answered: list[threading.Event] = [threading.Event() for _ in range(3)]
     stop = threading.Event()
 
-    def ask() -> None:
+    def ask(mine: threading.Event) -> None:
         while not stop.is_set():
             try:
                 assert gets.get("/echo/a").status_code == 200
+                mine.set()
             except httpx.HTTPError:
                 pass
             except BaseException as exc:  # anything else is the fault looked for
                 failures.append(exc)
                 return
 
-    askers = [threading.Thread(target=ask) for _ in range(3)]
+    askers = [threading.Thread(target=ask, args=(mine,)) for mine in answered]
     for thread in askers:
         thread.start()
+    closed_live = 0
     try:
-        for _ in range(200):
+        for mine in answered:
+            assert mine.wait(timeout=60)
+        # Closed again and again while the askers go on, until closes have met thirty
+        # connections in use.
+        while closed_live < 30 and not failures:
+            closed_live += len(gets._all)
             gets.close()
     finally:
         stop.set()
         for thread in askers:
-            thread.join(timeout=30)
+            thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in askers)
     assert failures == []
+    assert closed_live >= 30
 
 
 def test_a_kept_connection_on_a_descriptor_past_1024_is_still_checked(peer: str) -> None:
+    import fcntl
     import resource
 
     if resource.getrlimit(resource.RLIMIT_NOFILE)[0] <= 1500:
         pytest.skip("the process may not open a descriptor past 1500 here")
-    import os
-
     gets = KeptGets(peer, timeout=10)
     try:
         gets.get("/echo/a")
         conn = gets._local.conn
-        high = os.dup2(conn.sock.fileno(), 1500)
-        conn.sock.detach()
-        conn.sock = socket.socket(fileno=high)
+        # The lowest free descriptor from 1500 up: select refuses any past 1023.
+        high = fcntl.fcntl(conn.sock.fileno(), fcntl.F_DUPFD, 1500)
+        low, conn.sock = conn.sock, socket.socket(fileno=high)
+        low.close()
         conn.sock.settimeout(10)  # as the client made it
+        assert conn.sock.fileno() >= 1500
         assert not kept_gets._has_waiting(conn)
         assert gets.get("/echo/a").status_code == 200
+    finally:
+        gets.close()
+
+
+class _Chunks:
+    """A socket that gives what it was given, read by read."""
+
+    def __init__(self, *reads: bytes) -> None:
+        self._reads = list(reads)
+
+    def recv(self, size: int) -> bytes:
+        return self._reads.pop(0) if self._reads else b""
+
+
+def test_a_read_that_ends_the_head_and_brings_a_large_body_is_read_whole() -> None:
+    """The cap on a head counts the head alone, also when the read that ends it brings
+    more than the cap of body (found by the round's reviewer)."""
+    body = b"z" * (kept_gets.MAX_HEAD_BYTES + 10)
+    answer = kept_gets._Answer()
+    kept_gets._read(
+        _Chunks(  # type: ignore[arg-type]
+            b"HTTP/1.1 200 OK\r\n",
+            b"Content-Length: %d\r\n\r\n" % len(body) + body,
+        ),
+        answer,
+    )
+    assert answer.done
+    assert answer.status == 200
+    assert bytes(answer.body) == body
+
+
+def _scripted_peer(*scripts: list[bytes | None]) -> tuple[str, threading.Thread]:
+    """A peer that serves its connections in turn, each by its script: for each question
+    read, the bytes sent back (None: close without a word)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(len(scripts))
+
+    def serve() -> None:
+        with listener:
+            for script in scripts:
+                conn, _ = listener.accept()
+                with conn:
+                    for sent in script:
+                        conn.recv(65536)
+                        if sent is None:
+                            break
+                        conn.sendall(sent)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", thread
+
+
+def test_a_kept_connection_closed_before_a_byte_of_the_answer_is_asked_again() -> None:
+    url, peer = _scripted_peer([_answer(b'{"n": 1}'), None], [_answer(b'{"n": 2}')])
+    gets = KeptGets(url, timeout=10)
+    try:
+        assert gets.get("/roi").json() == {"n": 1}
+        assert gets.get("/roi").json() == {"n": 2}  # sent again, on a new connection
+    finally:
+        gets.close()
+        peer.join(timeout=10)
+
+
+def test_a_kept_connection_closed_within_the_answer_is_not_asked_again() -> None:
+    half = _answer(b'{"n": 2}')[:20]
+    # No second connection is served: a question asked again would wait, and time out.
+    url, peer = _scripted_peer([_answer(b'{"n": 1}'), half])
+    gets = KeptGets(url, timeout=10)
+    try:
+        assert gets.get("/roi").json() == {"n": 1}
+        with pytest.raises(httpx.RemoteProtocolError, match="before its answer was whole"):
+            gets.get("/roi")
+    finally:
+        gets.close()
+        peer.join(timeout=10)
+
+
+def test_an_answer_with_more_after_it_in_the_same_read_leaves_its_connection() -> None:
+    url, peer = _scripted_peer(
+        [_answer(b'{"answer": "asked"}') + _answer(b'{"answer": "unasked"}')],
+        [_answer(b'{"answer": "the next"}')],
+    )
+    gets = KeptGets(url, timeout=10)
+    try:
+        assert gets.get("/roi").json() == {"answer": "asked"}
+        assert gets.get("/roi").json() == {"answer": "the next"}
+    finally:
+        gets.close()
+        peer.join(timeout=10)
+
+
+def test_a_thread_that_ends_lets_its_connection_go(peer: str) -> None:
+    """A worker thread idle too long ends: its connection is closed with it, not kept open
+    to the peer until the client closes (found by the round's reviewer)."""
+    gets = KeptGets(peer, timeout=10)
+    try:
+        threads = [threading.Thread(target=lambda: gets.get("/echo/a")) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+            thread.join(timeout=60)
+        eventually(lambda: len(gets._all) == 0)
     finally:
         gets.close()

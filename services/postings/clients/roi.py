@@ -77,7 +77,7 @@ class RoiNotConfigured:
 
 def roi_question(settings: PostingsSettings) -> RoiQuestion:
     """The ROI service as the settings name it, asked before every decision over a kept
-    connection per thread (shared.kept_gets, ADR 0026); none named, every decision that
+    connection per thread (shared.kept_gets, ADRs 0026 and 0037); none named, every decision that
     needs it is refused as unavailable (503), and postings still starts."""
     if not settings.roi_url:
         return RoiNotConfigured()
