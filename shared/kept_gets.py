@@ -94,6 +94,7 @@ class _Answer:
         #: are no part of the answer's headers (RFC 9110 6.5.1), and count against the cap
         #: on a head so that a peer cannot send them without end.
         self.trailers = 0
+        #: Bytes of the head's fields so far, against the same cap.
         self.head_bytes = 0
         self.body = bytearray()
         self.length: int | None = None
