@@ -382,8 +382,18 @@ class _Chunks:
     def __init__(self, *reads: bytes) -> None:
         self._reads = list(reads)
 
+    def settimeout(self, timeout: float) -> None:
+        pass
+
     def recv(self, size: int) -> bytes:
-        return self._reads.pop(0) if self._reads else b""
+        if not self._reads:
+            return b""
+        read, rest = self._reads[0][:size], self._reads[0][size:]
+        if rest:
+            self._reads[0] = rest
+        else:
+            self._reads.pop(0)
+        return read
 
 
 def test_a_read_that_ends_the_head_and_brings_a_large_body_is_read_whole() -> None:
@@ -397,6 +407,7 @@ def test_a_read_that_ends_the_head_and_brings_a_large_body_is_read_whole() -> No
             b"Content-Length: %d\r\n\r\n" % len(body) + body,
         ),
         answer,
+        10,
     )
     assert answer.done
     assert answer.status == 200
@@ -477,3 +488,41 @@ def test_a_thread_that_ends_lets_its_connection_go(peer: str) -> None:
         eventually(lambda: len(gets._all) == 0)
     finally:
         gets.close()
+
+
+def test_a_peer_that_trickles_its_answer_is_a_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timeout bounds the whole answer, not each read of it (found by the outside
+    tester: a byte every 0.12 s held a GET with a 1 s timeout for 7.7 s)."""
+    sent = _answer(b'{"n": 1}')
+    # Each read of one byte takes a second of the client's clock: the answer, some 80
+    # bytes, would take 80 s, and the timeout is 5 s.
+    clock = iter(range(1000))
+    monkeypatch.setattr(kept_gets, "_now", lambda: float(next(clock)))
+    trickle = _Chunks(*[sent[n : n + 1] for n in range(len(sent))])
+    with pytest.raises(TimeoutError):
+        kept_gets._read(trickle, kept_gets._Answer(), 5)  # type: ignore[arg-type]
+
+
+def test_closing_the_client_wakes_a_thread_waiting_for_an_answer(peer: str) -> None:
+    gets = KeptGets(peer, timeout=60)
+    RELEASE.clear()
+    failed: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            gets.get("/slow")
+        except BaseException as exc:
+            failed.append(exc)
+
+    asker = threading.Thread(target=ask)
+    try:
+        asker.start()
+        eventually(lambda: len(gets._all) == 1)
+        gets.close()
+        asker.join(timeout=30)  # well inside the client's 60 s timeout
+        assert not asker.is_alive()
+        assert len(failed) == 1
+        assert isinstance(failed[0], httpx.HTTPError)
+    finally:
+        RELEASE.set()
+        asker.join(timeout=60)
