@@ -1,7 +1,9 @@
 """A statement built with SQLAlchemy's Core, compiled once for PostgreSQL and sent to the
 driver itself (``shared.driver``, ADR 0033): for the few statements every decision sends
-that return or take typed values (its records read ahead, the officer's key, the strength
-at both ends, the posting's row written and returned, the officer's row moved on).
+that return or take typed values (its records read ahead with the officer's key, the
+strength at both ends, the posting's row written and returned, the officer's row moved
+on). ``as_sent`` gives the text and values without sending them, for a write that travels
+inside another statement (the kept answer, ADR 0038).
 
 SQLAlchemy keeps each of these compiled, yet for every execution it still built an
 execution context, looked its statement up in the cache by key, walked the parameters and
@@ -71,6 +73,22 @@ class CompiledOnce:
         if form is None:
             result = cast(CursorResult[Any], session.execute(self.statement, dict(params)))
             return driver.Sent(list(result) if result.returns_rows else [])
+        sent = driver.send_on(connection, form.sql, self._values(form, params))
+        if form.row is None:
+            return sent
+        return driver.Sent([_processed(form, row) for row in sent.all()])
+
+    def as_sent(self, dialect: Dialect, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The text and values ``run`` would send PostgreSQL, for a caller that sends them
+        inside a statement of its own (``shared.log_write.with_the_ordering``). Raises
+        ``ValueError`` where ``run`` would go through SQLAlchemy instead."""
+        form = self._form(dialect, params) if dialect.name == "postgresql" else None
+        if form is None:
+            raise ValueError("this statement is sent through SQLAlchemy, not as text")
+        return form.sql, self._values(form, params)
+
+    @staticmethod
+    def _values(form: _Form, params: Mapping[str, Any]) -> dict[str, Any]:
         values = dict(form.constants)
         try:
             for name, process in form.given:
@@ -86,10 +104,7 @@ class CompiledOnce:
         except Exception as exc:
             # As SQLAlchemy says it of a value it cannot send.
             raise StatementError(str(exc), form.sql, dict(params), exc) from exc
-        sent = driver.send_on(connection, form.sql, values)
-        if form.row is None:
-            return sent
-        return driver.Sent([_processed(form, row) for row in sent.all()])
+        return values
 
     def _form(self, dialect: Dialect, params: Mapping[str, Any]) -> _Form | None:
         key = (dialect, frozenset(params))

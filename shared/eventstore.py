@@ -129,18 +129,31 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
         return merged[:limit] if limit is not None else merged
 
     def select_after(
-        self, floors: dict[UUID, int], snapshots: Table, shapes: list[str]
-    ) -> dict[UUID, Ahead]:
+        self,
+        floors: dict[UUID, int],
+        snapshots: Table,
+        shapes: list[str],
+        keys: Table,
+        key_officers: list[str],
+    ) -> tuple[dict[UUID, Ahead], dict[str, bytes | None]]:
         """Several records' events, each after its own version, in one statement
         (PostgreSQL): the records a decision reads, asked for together. A record's snapshot
         of one of these ``shapes`` comes too, with its events from the snapshot's version
-        (shared.snapshots)."""
+        (shared.snapshots); and the keys of ``key_officers`` that are there, read under
+        the writers' shared lock."""
         ids = list(floors)
         found: dict[UUID, list[StoredEvent]] = {i: [] for i in ids}
         kept: dict[UUID, SnapshotRow] = {}
-        params = {"ids": ids, "floors": [floors[i] for i in ids], "shapes": shapes}
+        locked: dict[str, bytes | None] = {}
+        params: dict[str, Any] = {"ids": ids, "floors": [floors[i] for i in ids], "shapes": shapes}
+        if key_officers:
+            params["key_officers"] = key_officers
+        statement = self._select_after(snapshots, keys if key_officers else None)
         with self.transaction(commit=False) as session:
-            for row in self._select_after(snapshots).run(session, params):
+            for row in statement.run(session, params):
+                if row.originator_id is None:
+                    locked[row.officer_id] = bytes(row.state) if row.state is not None else None
+                    continue
                 record_id = UUID(str(row.originator_id))
                 if row.officer_id is not None:
                     kept[record_id] = SnapshotRow(
@@ -152,15 +165,16 @@ class SerialisedRecorder(SQLAlchemyApplicationRecorder):
                     )
                 else:
                     found[record_id].append(stored_event(row))
-        return {
+        ahead = {
             i: Ahead(floors[i], Reading(kept.get(i), sorted(found[i], key=_version_of)))
             for i in ids
         }
+        return ahead, locked
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
-    def _select_after(self, snapshots: Table) -> CompiledOnce:
+    def _select_after(self, snapshots: Table, keys: Table | None) -> CompiledOnce:
         return CompiledOnce(
-            read_ahead_statement(cast(Table, self.events_record_cls.__table__), snapshots)
+            read_ahead_statement(cast(Table, self.events_record_cls.__table__), snapshots, keys)
         )
 
     @functools.cache  # noqa: B019 - one recorder per application, for the process's life
@@ -437,7 +451,7 @@ class LedgerApplication(Application[UUID]):
         sessions = self.db.sessions
         return sessions.registry.has() and record_id in sessions().info.get(_SERIALISED, ())
 
-    def read_ahead(self, *ids: UUID) -> None:
+    def read_ahead(self, *ids: UUID, keys_to_write: tuple[str, ...] = ()) -> None:
         """Read these records' events in one statement, for the loads that follow in this
         unit of work (each takes its own once): a decision reads the officer, the place
         they go to and the delegation relied on, one round trip where it was three. A
@@ -445,7 +459,12 @@ class LedgerApplication(Application[UUID]):
         is read from the last event kept of it. Call it after ``serialise_on``, so that the
         records queued on are read once their turn has come. A record read ahead once in this
         unit of work is not read ahead again (a load finds it, or reads it as before). On
-        SQLite it does nothing."""
+        SQLite it does nothing.
+
+        ``keys_to_write`` (a unit of work that writes): officers it will write about, whose
+        keys come in the same statement under the lock ``DatabaseKeyring.read_to_write``
+        takes, so that it need not ask again. An officer with no key yet, or keys asked
+        when no record is left to read ahead, are left to it."""
         if self.db.is_sqlite:
             return
         info = self.db.sessions().info
@@ -454,10 +473,19 @@ class LedgerApplication(Application[UUID]):
         floors = {i: self._references.floor(i) for i in ids if i not in loaded and i not in asked}
         asked.update(floors)
         if floors:
+            kernel = type(self).kernel
             shapes = [shape_of(kind) for kind in type(self).snapshot_kinds]
-            info.setdefault(_READ_AHEAD, {}).update(
-                self._recorder.select_after(floors, type(self).kernel.snapshots, shapes)
+            officers = (
+                sorted(o for o in set(keys_to_write) if not self.keyring.locked(o))
+                if keys_to_write
+                else []
             )
+            ahead, locked = self._recorder.select_after(
+                floors, kernel.snapshots, shapes, kernel.officer_keys, officers
+            )
+            info.setdefault(_READ_AHEAD, {}).update(ahead)
+            for officer_id, key in locked.items():
+                self.keyring.read_to_write_as(officer_id, key)
 
     def store(self, *aggregates: Aggregate) -> Sequence[Recording[UUID]]:
         """Save within the current unit of work: the events are sealed and projected now and

@@ -17,6 +17,9 @@ from shared.sealing import DISPOSED, KEY_BYTES, HeldKeys
 
 #: Key in ``Session.info``: the officers whose personal data this unit of work sealed.
 WRITTEN_ABOUT = "officer_keys_written_about"
+#: Key in ``Session.info``: the officers whose keys this unit of work read under the
+#: writers' shared lock (``for_writing``), held to its end.
+_LOCKED = "officer_keys_locked"
 
 
 def written_about(session: Session) -> set[str]:
@@ -46,7 +49,7 @@ class DatabaseKeyring:
         ``lock``: read it under a shared row lock held to the end of the transaction, once
         per transaction (see ``for_writing``)."""
         cache = self._cache()
-        locked: set[str] = self._db.sessions().info.setdefault("officer_keys_locked", set())
+        locked: set[str] = self._db.sessions().info.setdefault(_LOCKED, set())
         if officer_id in cache and (not lock or officer_id in locked):
             return True, cache[officer_id]
         query = self._locked_read if lock else self._read
@@ -72,6 +75,17 @@ class DatabaseKeyring:
         cache = self._cache()
         if asked := officer_ids - cache.keys():
             cache.update(self._keys_where(self._table.c.officer_id.in_(asked)))
+
+    def locked(self, officer_id: str) -> bool:
+        """Whether this unit of work holds the officer's key under the writers' lock."""
+        held: set[str] = self._db.sessions().info.get(_LOCKED, set())
+        return officer_id in held
+
+    def read_to_write_as(self, officer_id: str, key: bytes | None) -> None:
+        """The officer's key as read under the writers' lock in a statement of the unit of
+        work's own (``LedgerApplication.read_ahead``), as if ``read_to_write`` had read it."""
+        self._db.sessions().info.setdefault(_LOCKED, set()).add(officer_id)
+        self._cache()[officer_id] = key
 
     def read_to_write(self, officer_id: str) -> None:
         """Read the officer's key under the shared lock ``for_writing`` takes, before their

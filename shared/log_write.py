@@ -1,12 +1,14 @@
 """The only part of a unit of work that runs while its service's log is ordered (ADR 0020).
 
 A unit of work seals and projects the events it stores as it stores them: read-model rows,
-audit-index rows, officers' keys and the idempotency record are all written before the log
-is touched. The sealed events wait in the session until the transaction is about to commit.
-Then, and only then, the log's ordering is taken, the events are inserted (which numbers
-them), the chain head is read and the chain extended over them, the rows listed in the
-log's order are given their events' positions (``shared.arrival``), and the transaction
-commits at once, which releases the ordering. So what runs under the ordering is a few
+audit-index rows and officers' keys are all written before the log is touched, and the
+idempotency record's answer travels in the statement that asks for the ordering, done
+before the ordering is asked for (``with_the_ordering``, ADR 0038). The sealed events
+wait in the session until the transaction is about to commit. Then, and only then, the
+log's ordering is taken, the events are inserted (which numbers them), the chain head is
+read and the chain extended over them, the rows listed in the log's order are given their
+events' positions (``shared.arrival``), and the transaction commits at once, which
+releases the ordering. So what runs under the ordering is a few
 statements and a few hashes, not the decision's Python.
 
 Followers still read in notification-id order, and skip nothing: ids are given under the
@@ -16,8 +18,9 @@ ordering, and the ordering is held until commit, so ids commit in the order they
 from __future__ import annotations
 
 import functools
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -34,6 +37,8 @@ from shared.hashchain import GENESIS, extend, stored_leaf_hash
 
 #: Key in ``Session.info``: the events this unit of work stored, by log, not yet written.
 _PENDING = "log_write.pending"
+#: Key in ``Session.info``: writes sent in the ordering's statement, done before it is asked.
+_RIDING = "log_write.riding"
 
 
 @dataclass
@@ -63,6 +68,27 @@ def hold(
     log.stored.extend(stored)
 
 
+def with_the_ordering(session: Session, sql: str, params: Mapping[str, Any]) -> bool:
+    """Send the write ``sql`` (an INSERT, UPDATE or DELETE in the driver's ``%(name)s``
+    style) in the statement that asks for the log's ordering, done before the ordering is
+    asked for: the round trip the unit of work makes anyway to wait for its turn carries
+    it, and the write adds nothing to the time the ordering is held. For a write whose
+    rows nothing reads back in this unit of work (the idempotency record's answer), made
+    once the command has decided. False, and nothing held, where no ordering will be
+    asked for (SQLite, or nothing stored): the caller sends it itself.
+
+    The write must be one statement of its own, with no WITH and no RETURNING: it becomes
+    a data-modifying WITH of the ordering's statement, which returns its count."""
+    if sql.lstrip()[:6].upper() not in ("INSERT", "UPDATE", "DELETE") or "RETURNING" in sql:
+        raise ValueError("only a plain INSERT, UPDATE or DELETE rides on the ordering")
+    pending: dict[str, PendingLog] = session.info.get(_PENDING, {})
+    if not any(log.lock_key is not None and log.stored for log in pending.values()):
+        return False
+    riding: list[tuple[str, dict[str, Any]]] = session.info.setdefault(_RIDING, [])
+    riding.append((sql, dict(params)))
+    return True
+
+
 def held(session: Session, events_table: str, originator_id: UUID) -> list[StoredEvent]:
     """The events of one record this unit of work stored and has not written yet: a record
     loaded again after it was saved is loaded with them."""
@@ -78,6 +104,7 @@ def _write(session: Session, log: PendingLog) -> None:
     if log.lock_key is None:
         _write_one_by_one(session, log)
         return
+    riding: list[tuple[str, dict[str, Any]]] = session.info.pop(_RIDING, [])
     stored = log.stored
     # The events' arrays are written before the ordering is asked for: nothing in them
     # depends on it, and every moment the ordering is held another decision waits.
@@ -90,7 +117,7 @@ def _write(session: Session, log: PendingLog) -> None:
         "states": unnest.array_text([s.state for s in stored], unnest.BYTES),
     }
     asked_at = time.time()
-    driver.send(session, *_ordering(log.lock_key))
+    driver.send(session, *_ordering(log.lock_key, riding))
     if ordering_timings.RECORDING is not None:
         ordering_timings.RECORDING.granted(session, asked_at, time.time())
     # One statement inserts the events and reads the chain head: it starts after the
@@ -156,14 +183,39 @@ def _links(
     return links
 
 
-def _ordering(lock_key: int) -> tuple[str, dict[str, int]]:
+def _ordering(
+    lock_key: int, riding: Sequence[tuple[str, Mapping[str, Any]]] = ()
+) -> tuple[str, dict[str, Any]]:
+    """The statement that asks for the ordering, with the writes ``riding`` on it done
+    first. Each write is a data-modifying WITH, counted in the select list ahead of the
+    lock: PostgreSQL evaluates a select list in order, and a WITH read there runs to its
+    end when first read, so every write is done before the lock is asked for (a WITH
+    nothing read would run after the rest of the statement, under the ordering)."""
     # The key as BIGINT, the one-argument lock the rebuild takes with the same key.
     # The log's writes planned as the settings say, whatever the reads before them were
     # (shared.generic_plans).
+    params: dict[str, Any] = {"log_ordering": lock_key}
+    withs, counts = [], []
+    for n, (sql, values) in enumerate(riding):
+        # Each write's parameters named apart from the others'. The writes are the
+        # service's own compiled statements, never a caller's text; values go as parameters.
+        withs.append(f"w{n} AS ({_renamed(sql, f'w{n}_')} RETURNING 1)")
+        counts.append(f"(SELECT count(*) FROM w{n}), ")  # noqa: S608
+        params.update({f"w{n}_{name}": value for name, value in values.items()})
+    ahead = f"WITH {', '.join(withs)} " if withs else ""
     return (
-        f"SELECT pg_advisory_xact_lock(%(log_ordering)s::BIGINT), {AS_BEFORE_FROM_HERE}",
-        {"log_ordering": lock_key},
+        f"{ahead}SELECT {''.join(counts)}pg_advisory_xact_lock(%(log_ordering)s::BIGINT), "
+        f"{AS_BEFORE_FROM_HERE}",
+        params,
     )
+
+
+#: A parameter in the driver's style, or a literal percent sign (doubled), left as it is.
+_PARAMETER = re.compile(r"%%|%\(([^)]+)\)s")
+
+
+def _renamed(sql: str, prefix: str) -> str:
+    return _PARAMETER.sub(lambda m: f"%({prefix}{m.group(1)})s" if m.group(1) else m.group(0), sql)
 
 
 @functools.cache
@@ -191,6 +243,10 @@ def _before_commit(session: Session) -> None:
         for log in pending.values():
             if log.stored:
                 _write(session, log)
+        if _RIDING in session.info:
+            # Held only while an ordering was to be asked for, and the first one asked
+            # takes them: never lose a write by committing without it.
+            raise RuntimeError("writes were held for a log ordering that was never asked for")
     except IntegrityError as exc:
         # Another unit of work saved one of these records at the same version first: the
         # version guards the record's rules, and the command is decided again on the record
@@ -201,6 +257,7 @@ def _before_commit(session: Session) -> None:
 def _forget(session: Session, *_: Any) -> None:
     # A unit of work that rolls back wrote nothing; its held events go with it.
     session.info.pop(_PENDING, None)
+    session.info.pop(_RIDING, None)
     arrival.forget(session)
 
 

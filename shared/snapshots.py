@@ -255,10 +255,19 @@ def _upsert(table: Table, dialect: str) -> Insert:
     )
 
 
-def read_ahead_statement(events: Table, snapshots: Table) -> CompoundSelect:
+def read_ahead_statement(
+    events: Table, snapshots: Table, keys: Table | None = None
+) -> CompoundSelect:
     """Several records' events after their own versions, and their snapshots of these
     shapes with the events from each snapshot's version, in one statement (PostgreSQL;
-    ``LedgerApplication.read_ahead``). Snapshot rows are those naming an officer."""
+    ``LedgerApplication.read_ahead``). Snapshot rows are those naming an officer.
+
+    With ``keys``, also the keys of the officers named in ``key_officers``, read under the
+    shared lock every writer about an officer takes (``DatabaseKeyring.for_writing``): a
+    decision's read of the key it seals with, without a round trip of its own. Key rows
+    are those naming no record; a disposed officer's has no key. A row lock needs a unit
+    of work that writes (a READ ONLY transaction refuses one), so without keys to read
+    the statement has no such part."""
     s, e = snapshots.c, events.c
     ids = bindparam("ids", type_=RECORD_IDS)
     wanted = records_at(ids, bindparam("floors", type_=VERSIONS))
@@ -291,8 +300,26 @@ def read_ahead_statement(events: Table, snapshots: Table) -> CompoundSelect:
         kept.c.officer_id,
         kept.c.last_digest,
     )
-    return union_all(stored, snapshot)
+    if keys is None:
+        return union_all(stored, snapshot)
+    k = keys.c
+    # Locked in a WITH: PostgreSQL refuses FOR SHARE in a branch of a UNION.
+    locked = (
+        select(k.officer_id, k.key)
+        .where(k.officer_id == any_(bindparam("key_officers", type_=SHAPES)))
+        .with_for_update(read=True)
+        .cte("locked")
+    )
+    key = select(
+        sql_cast(null(), e.originator_id.type),
+        sql_cast(null(), e.originator_version.type),
+        sql_cast(null(), Text),
+        locked.c.key,
+        locked.c.officer_id,
+        sql_cast(null(), Text),
+    )
+    return union_all(stored, snapshot, key)
 
 
-#: The type of the shapes ``read_ahead_statement`` is sent.
+#: The type of the shapes (and the officers' ids) ``read_ahead_statement`` is sent.
 SHAPES = ARRAY(Text)

@@ -142,8 +142,8 @@ def test_reads_give_sqlalchemys_rows(db: Database) -> None:
         if session.get_bind().dialect.name != "postgresql":
             return  # records are read ahead on PostgreSQL alone
         record = session.execute(select(kernel.events.c.originator_id)).scalars().first()
-        ahead = read_ahead_statement(kernel.events, kernel.snapshots)
-        params = {"ids": [record], "floors": [1], "shapes": ["officer"]}
+        ahead = read_ahead_statement(kernel.events, kernel.snapshots, kernel.officer_keys)
+        params = {"ids": [record], "floors": [1], "shapes": ["officer"], "key_officers": []}
         ours, theirs = _both_ways(session, ahead, params)
         assert _typed(ours) == _typed(theirs)
         assert [r["originator_version"] for r in ours] == [2, 3]

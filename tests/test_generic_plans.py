@@ -124,10 +124,12 @@ def test_a_decision_reads_on_generic_plans_and_writes_its_log_on_the_settings(
         event.remove(engine, "after_cursor_execute", after)
     settings = dict(seen)
     read_ahead = [s for sql, s in seen if sql.startswith("WITH kept AS")]
+    # The officer's key is read in the read-ahead's statement (ADR 0038), nowhere else.
     keys = [s for sql, s in seen if "FROM officer_keys" in sql]
     adding = [s for sql, s in seen if sql.startswith(f"WITH added AS (INSERT INTO {EVENTS} ")]
     chain = [s for sql, s in seen if f"INSERT INTO {EVENTS}_chain" in sql]
     assert read_ahead == ["force_generic_plan"], settings
     assert keys == ["force_generic_plan"]
+    assert next(sql for sql, _ in seen if "FROM officer_keys" in sql).startswith("WITH kept AS")
     assert adding == ["auto"]
     assert chain == ["auto"]

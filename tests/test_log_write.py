@@ -1,8 +1,9 @@
 """What runs while a service's log is ordered (ADR 0020). A decision writes its read-model
-rows and idempotency record before it takes the log's ordering. Under the ordering it only
-inserts the events, reads the chain head, inserts the chain links and gives the rows listed
-in the log's order their events' positions, and then it commits. On PostgreSQL, where the
-ordering is an advisory lock."""
+rows before it takes the log's ordering, and its idempotency record's answer in the
+statement that asks for it, done before the ordering is asked for (ADR 0038). Under the
+ordering it only inserts the events, reads the chain head, inserts the chain links and
+gives the rows listed in the log's order their events' positions, and then it commits.
+On PostgreSQL, where the ordering is an advisory lock."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session
 
 from services.postings.domain.kinds import PostingKind
 from services.postings.domain.location import Location
@@ -21,6 +23,7 @@ from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import kernel as postings_kernel
 from shared.errors import ConcurrentChange, NotFound
 from shared.eventstore import log_lock_key, rebuild_lock_key
+from shared.log_write import _ordering, with_the_ordering
 from shared.roles import Role
 from tests.force import (
     AUDITOR,
@@ -42,16 +45,25 @@ def backend() -> str:
     return "postgresql"
 
 
-def _statements_of_one_request(client: TestClient, send: Any) -> list[str]:
+class Statements(list[str]):
+    """The SQL a request sent, the statement that asked for the log's ordering shown as
+    ``LOG ORDERING``, its text kept apart (``ordering``)."""
+
+    ordering = ""
+
+
+def _statements_of_one_request(client: TestClient, send: Any) -> Statements:
     """The SQL the request's own thread sent, in order, with COMMIT where it committed."""
     engine = client.app.state.runtime.db.engine  # type: ignore[attr-defined]
     seen: list[tuple[int, str]] = []
     log_key = log_lock_key(EVENTS)
     request_thread: list[int] = []
+    found = Statements()
 
     def statement(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
         if "pg_advisory_xact_lock(" in sql and log_key in dict(params or {}).values():
             request_thread.append(threading.get_ident())
+            found.ordering = " ".join(sql.split())
             sql = "LOG ORDERING"
         seen.append((threading.get_ident(), " ".join(sql.split())))
 
@@ -66,10 +78,11 @@ def _statements_of_one_request(client: TestClient, send: Any) -> list[str]:
         event.remove(engine, "before_cursor_execute", statement)
         event.remove(engine, "commit", commit)
     assert len(request_thread) == 1, "the decision took the log's ordering once"
-    return [sql for thread, sql in seen if thread == request_thread[0]]
+    found.extend(sql for thread, sql in seen if thread == request_thread[0])
+    return found
 
 
-def _statements_of_one_decision(client: TestClient, key: str) -> list[str]:
+def _statements_of_one_decision(client: TestClient, key: str) -> Statements:
     """The SQL of one compulsory posting decided, as ``_statements_of_one_request``."""
     return _statements_of_one_request(
         client,
@@ -107,12 +120,75 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
     before = statements[:ordering]
     assert any(sql.startswith("INSERT INTO postings ") for sql in before)
     assert not any("audit_cases" in sql for sql in before)
-    # The answer kept under the key names the officers it concerns in the same statement.
-    assert any(
-        sql.startswith("WITH naming AS (INSERT INTO idempotency_officers ")
-        and "UPDATE idempotency_keys " in sql
-        for sql in before
-    )
+    # The answer kept under the key, and the officers it concerns, ride on the statement
+    # that asks for the ordering, counted ahead of the lock so that they are done first.
+    assert not any("idempotency_officers" in sql for sql in before)
+    assert not any(sql.startswith("UPDATE idempotency_keys") for sql in before)
+    assert statements.ordering.startswith("WITH w0 AS (UPDATE idempotency_keys ")
+    assert "w1 AS (INSERT INTO idempotency_officers " in statements.ordering
+    asked = statements.ordering.index("pg_advisory_xact_lock(")
+    assert statements.ordering.index("(SELECT count(*) FROM w0)") < asked
+    assert statements.ordering.index("(SELECT count(*) FROM w1)") < asked
+
+
+def test_the_writes_riding_on_the_ordering_are_done_before_it_is_asked_for(
+    client: TestClient,
+) -> None:
+    """The kept answer's writes travel in the ordering's statement but run before its lock:
+    triggers on both tables note whether the writing backend held the log's ordering as
+    each row was written (BEFORE triggers: AFTER ones wait for the statement's end), and
+    so does one on the log, whose events are inserted under the ordering: the check that
+    says False for the answer says True where the ordering is held."""
+    url = client.app.state.runtime.db.engine.url  # type: ignore[attr-defined]
+    engine = create_engine(url)
+    key = log_lock_key(EVENTS)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE written_under (tbl TEXT, ordered BOOLEAN)"))
+            conn.execute(
+                text(
+                    "CREATE FUNCTION note_ordering() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    "BEGIN INSERT INTO written_under SELECT TG_TABLE_NAME, EXISTS ("
+                    "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND pid = pg_backend_pid() AND objsubid = 1 "
+                    f"AND (classid::BIGINT << 32) + objid::BIGINT = {key}); "
+                    "RETURN NEW; END $$"
+                )
+            )
+            for table in ("idempotency_keys", "idempotency_officers", EVENTS):
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER note_{table} BEFORE INSERT OR UPDATE ON {table} "
+                        "FOR EACH ROW EXECUTE FUNCTION note_ordering()"
+                    )
+                )
+        expect(
+            client.post(
+                "/postings/compulsory",
+                json=compulsory(),
+                headers={**DIRECTOR, "Idempotency-Key": "riding-before"},
+            ),
+            201,
+        )
+        with engine.connect() as conn:
+            noted = conn.execute(text("SELECT tbl, ordered FROM written_under")).all()
+        # The claim (inserted first), the answer kept, and the officer it names: before.
+        assert sorted(n for n in noted if n[0] != EVENTS) == [
+            ("idempotency_keys", False),
+            ("idempotency_keys", False),
+            ("idempotency_officers", False),
+        ]
+        # The events: under the ordering.
+        events = [ordered for table, ordered in noted if table == EVENTS]
+        assert events
+        assert all(events)
+    finally:
+        with engine.begin() as conn:
+            for table in ("idempotency_keys", "idempotency_officers", EVENTS):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS note_{table} ON {table}"))
+            conn.execute(text("DROP FUNCTION IF EXISTS note_ordering()"))
+            conn.execute(text("DROP TABLE IF EXISTS written_under"))
+        engine.dispose()
 
 
 def test_a_decision_reads_its_records_together_and_the_officers_key_once(
@@ -136,9 +212,11 @@ def test_a_decision_reads_its_records_together_and_the_officers_key_once(
     assert len(together) == 1
     # Nothing is read alone: not even the policy, whose notice period is read first.
     assert len(reads) == 1
+    # The officer's key comes in the same statement, under the lock sealing needs.
     keys = [sql for sql in before if "FROM officer_keys" in sql]
-    assert len(keys) == 1
-    assert keys[0].endswith("FOR SHARE")
+    assert keys == together
+    assert "FROM officer_keys WHERE officer_keys.officer_id = ANY (" in keys[0]
+    assert "FOR SHARE)" in keys[0]
     assert not any(sql.startswith("SELECT postings.id") for sql in before)
     assert any(sql.startswith("INSERT INTO postings ") and "RETURNING" in sql for sql in before)
 
@@ -245,3 +323,37 @@ def test_a_record_saved_meanwhile_by_another_unit_of_work_is_a_lost_race(
 def _in_a_unit_of_work(app: Any, work: Any) -> None:
     with app.db.unit_of_work(write=True):
         work()
+
+
+def test_writes_riding_on_the_ordering_keep_their_parameters_apart() -> None:
+    """Each riding write's parameters are renamed apart, every use of a name with it, and a
+    literal percent sign is left as it is; the writes are counted ahead of the lock."""
+    sql, params = _ordering(
+        7,
+        [
+            (
+                "UPDATE t SET a = %(x)s, b = %(xy)s WHERE c = %(x)s AND d LIKE 'a%%'",
+                {"x": 1, "xy": 2},
+            ),
+            ("INSERT INTO u (v) VALUES (%(x)s)", {"x": 3}),
+        ],
+    )
+    assert sql.startswith(
+        "WITH w0 AS (UPDATE t SET a = %(w0_x)s, b = %(w0_xy)s WHERE c = %(w0_x)s "
+        "AND d LIKE 'a%%' RETURNING 1), w1 AS (INSERT INTO u (v) VALUES (%(w1_x)s) RETURNING 1) "
+        "SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1), pg_advisory_xact_lock("
+    )
+    assert params == {"log_ordering": 7, "w0_x": 1, "w0_xy": 2, "w1_x": 3}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT 1",
+        "WITH a AS (INSERT INTO t VALUES (1)) UPDATE u SET v = 1",
+        "UPDATE t SET a = 1 RETURNING a",
+    ],
+)
+def test_only_a_plain_write_rides_on_the_ordering(sql: str) -> None:
+    with pytest.raises(ValueError, match="plain INSERT, UPDATE or DELETE"):
+        with_the_ordering(Session(), sql, {})

@@ -141,7 +141,8 @@ def queue_for_decision(
     app: PostingsApplication, placement: Placement, delegation_id: UUID | None
 ) -> None:
     """Queue on the officer (and the delegation named), then read in one round trip the
-    records a decision loads: the officer, the place they go to and the policy. A handler
+    records a decision loads (the officer, the place they go to and the policy) and the
+    officer's key, under the lock sealing needs. A handler
     that reads the delegation or the policy before ``decide_posting`` (a compulsory
     posting's notice period) calls this first: the delegation is then read once its turn
     has come, so decisions relying on one delegation wait for each other's use of it rather
@@ -149,7 +150,12 @@ def queue_for_decision(
     ``decide_posting`` calls it again, and asks nothing it has asked already."""
     officer_record = officer_aggregate_id(placement.officer_id)
     app.serialise_on(officer_record, *([delegation_id] if delegation_id else []))
-    app.read_ahead(officer_record, location_aggregate_id(placement.to_location), POLICY_ID)
+    app.read_ahead(
+        officer_record,
+        location_aggregate_id(placement.to_location),
+        POLICY_ID,
+        keys_to_write=(placement.officer_id,),
+    )
 
 
 def decide_posting(
