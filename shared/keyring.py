@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, exists, select, update
+from sqlalchemy import ARRAY, ColumnElement, Table, Text, any_, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from shared.compiled_once import CompiledOnce
@@ -39,6 +39,11 @@ class DatabaseKeyring:
         read = select(table.c.key).where(table.c.officer_id == bindparam("officer_id"))
         self._read = CompiledOnce(read)
         self._locked_read = CompiledOnce(read.with_for_update(read=True))
+        self._read_many = CompiledOnce(
+            select(table.c.officer_id, table.c.key).where(
+                table.c.officer_id == any_(bindparam("officer_ids", type_=ARRAY(Text)))
+            )
+        )
 
     def _cache(self) -> dict[str, bytes | None]:
         cache: dict[str, bytes | None] = self._db.sessions().info.setdefault("officer_keys", {})
@@ -73,8 +78,16 @@ class DatabaseKeyring:
         ``for_reading``, where it has not read them yet (``SealingMapper.to_domain_events``,
         ``held``). An officer with no row is left to ``for_reading``, as if not asked."""
         cache = self._cache()
-        if asked := officer_ids - cache.keys():
+        if not (asked := officer_ids - cache.keys()):
+            return
+        session = self._db.sessions()
+        if session.get_bind().dialect.name != "postgresql":
             cache.update(self._keys_where(self._table.c.officer_id.in_(asked)))
+            return
+        # Built once, the officers as one array: a feed's page asks this for every page,
+        # and a list expanded at each call was compiled again each time.
+        rows = self._read_many.run(session, {"officer_ids": sorted(asked)})
+        cache.update({row.officer_id: _key_of(row) for row in rows})
 
     def locked(self, officer_id: str) -> bool:
         """Whether this unit of work holds the officer's key under the writers' lock."""
@@ -180,4 +193,8 @@ class DatabaseKeyring:
         disposed officer's."""
         keys = self._table.c
         rows = self._db.sessions().execute(select(keys.officer_id, keys.key).where(*where))
-        return {row.officer_id: bytes(row.key) if row.key is not None else None for row in rows}
+        return {row.officer_id: _key_of(row) for row in rows}
+
+
+def _key_of(row: Any) -> bytes | None:
+    return bytes(row.key) if row.key is not None else None

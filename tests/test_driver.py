@@ -5,6 +5,8 @@ statements, it still sees them. On PostgreSQL, the only database the text is for
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -148,3 +150,37 @@ def test_a_read_of_the_whole_log_meets_errors_as_sqlalchemy_raises_them(db: Data
     with db.engine.connect() as connection, pytest.raises(DataError) as raised:
         driver.rows(connection, compiled, {"after": "not a number"})
     assert "driver_notes" in str(raised.value.statement)
+
+
+def test_a_connection_keeps_one_cursor_for_its_statements_whatever_they_met(
+    db: Database,
+) -> None:
+    """Statements on one connection share its cursor, before and after one is refused, and
+    each gives its own rows, not the last statement's."""
+    with db.unit_of_work(write=True) as session:
+        raw = session.connection().connection.driver_connection
+        driver.send(session, _INSERT, {"n": 1, "note": "first"})
+        kept = getattr(raw, driver._KEPT_CURSOR)
+        assert driver.send(session, "SELECT note FROM driver_notes").all() == [("first",)]
+        assert getattr(raw, driver._KEPT_CURSOR) is kept
+        assert driver.send(session, "SELECT n FROM driver_notes WHERE n = 9").all() == []
+    with pytest.raises(IntegrityError), db.unit_of_work(write=True) as session:
+        driver.send(session, _INSERT, {"n": 1, "note": "again"})
+    with db.unit_of_work(write=True) as session:
+        raw = session.connection().connection.driver_connection
+        assert driver.send(session, _INSERT, {"n": 2, "note": "after"}).one() == (2,)
+        assert driver.send(session, "UPDATE driver_notes SET note = 'x' WHERE n = 9").all() == []
+    assert _stored(db) == [(1, "first"), (2, "after")]
+
+
+def test_a_cursor_goes_with_its_connection(db: Database) -> None:
+    with db.unit_of_work(write=True) as session:
+        driver.send(session, "SELECT 1")
+        raw = session.connection().connection.driver_connection
+        assert raw is not None
+        cursor = weakref.ref(getattr(raw, driver._KEPT_CURSOR))
+    db.engine.dispose()  # the pool closes its connections
+    assert raw.closed
+    del raw
+    gc.collect()
+    assert cursor() is None
