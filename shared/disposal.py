@@ -114,12 +114,24 @@ class DisposalHandler(Handler[DisposeOfPersonalData, None]):
         kernel = type(app).kernel
         idempotency, quoted = kernel.idempotency, kernel.idempotency_officers
         holding = select(quoted.c.principal, quoted.c.key).where(quoted.c.officer_id == officer_id)
-        session.execute(
-            delete(idempotency).where(
+        gone = session.execute(
+            delete(idempotency)
+            .where(
                 tuple_(idempotency.c.principal, idempotency.c.key).in_(holding)
                 | idempotency.c.body.contains(f'"{officer_id}"')
             )
-        )
+            .returning(idempotency.c.principal, idempotency.c.key)
+        ).all()
+        # Every officer a forgotten answer named goes with it, not only this one: a key
+        # whose answer is gone is free to be used again, and its new answer names its own
+        # officers (found by the round's tester: the key's next command failed on the
+        # rows left behind, as a race run again until it gave up).
+        if gone:
+            session.execute(
+                delete(quoted).where(
+                    tuple_(quoted.c.principal, quoted.c.key).in_([tuple(g) for g in gone])
+                )
+            )
         session.execute(delete(quoted).where(quoted.c.officer_id == officer_id))
         return Saved(disposal.id, disposal.version)
 
