@@ -16,6 +16,7 @@ from services.appeals.followers.postings_feed import FEED
 from services.appeals.projections.tables import kernel as appeals_kernel
 from services.postings.clients.roi import RoiClient
 from services.postings.main import create_app
+from services.postings.projections.tables import kernel as postings_kernel
 from shared import migrate, tokens
 from shared.clock import SystemClock
 from shared.db import Database
@@ -34,6 +35,7 @@ from tests.helpers import (
 from tests.support import pg
 from tests.support.feeds import appeals_follower_handler
 from tests.support.roi import in_process_roi
+from tests.support.tokens import bearer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,3 +195,31 @@ def test_a_database_outage_mid_request_is_a_503_and_stores_nothing() -> None:
     finally:
         pg.drop(url)
         pg.drop(roi_url)
+
+
+@pytest.mark.usefixtures("pg_templates")
+def test_a_statement_stopped_by_a_time_limit_is_a_503_that_says_so() -> None:
+    """A database that is reachable but stops a statement (here its lock_timeout, behind a
+    table held by another session) is not said to be unreachable."""
+    url = pg.clone("postings")
+    name = make_url(url).database
+    admin = create_engine(pg.database_url("postgres"), isolation_level="AUTOCOMMIT")
+    holder = create_engine(url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"ALTER DATABASE \"{name}\" SET lock_timeout = '200ms'"))
+        with TestClient(create_app(PostingsSettings(database_url=url))) as client:
+            with holder.begin() as held:
+                held.execute(
+                    text(f"LOCK TABLE {postings_kernel.events.name} IN ACCESS EXCLUSIVE MODE")
+                )
+                stopped = client.get("/events", headers=bearer(Role.AUDITOR))
+            after = client.get("/events", headers=bearer(Role.AUDITOR))
+        assert stopped.status_code == 503, stopped.text
+        assert stopped.json()["type"] == "/problems/database-timeout"
+        assert stopped.headers["retry-after"] == "2"
+        assert after.status_code == 200
+    finally:
+        holder.dispose()
+        admin.dispose()
+        pg.drop(url)

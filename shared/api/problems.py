@@ -236,6 +236,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreOperationalError)
     @app.exception_handler(StoreInterfaceError)
     async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if _cancelled(exc):
+            # Reached, but the statement was stopped before it finished: a time limit the
+            # operator set (statement_timeout, lock_timeout), or an operator's cancel.
+            log.warning("database cancelled %s %s: %s", request.method, request.url.path, exc)
+            return problem_response(
+                request,
+                503,
+                "database-timeout",
+                "the database stopped the request's statement before it finished (a time "
+                "limit, or an operator); nothing was stored, retry shortly",
+                headers={"Retry-After": "2"},
+            )
         # The database went away mid-request: nothing was committed, the caller may retry.
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
         return problem_response(
@@ -260,6 +272,24 @@ def install_problem_handlers(app: FastAPI) -> None:
             "an unexpected error occurred",
             headers={"Connection": "close"},
         )
+
+
+#: PostgreSQL's codes for a statement stopped before it finished: query_canceled (a
+#: statement_timeout, or a cancel) and lock_not_available (a lock_timeout).
+_CANCELLED = frozenset({"57014", "55P03"})
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """Whether the driver's error under ``exc`` (SQLAlchemy's ``orig``, or the cause the
+    event store raised from) says the statement was stopped, not the database lost."""
+    found: BaseException | None = exc
+    for _ in range(3):  # the error itself, what it wraps, and what that was raised from
+        if found is None:
+            return False
+        if getattr(found, "sqlstate", None) in _CANCELLED:
+            return True
+        found = getattr(found, "orig", None) or found.__cause__
+    return False
 
 
 def problem_schema() -> dict[str, Any]:
