@@ -65,7 +65,7 @@ def write_report(results: dict[str, Any], path: Path, *, command: str) -> None:
         (
             "Floor (one INSERT per request)",
             f"{floor['throughput_per_s']}/s at {floor.get('workers', '?')} concurrent requests"
-            f"{_served_by(floor)}; ours is {ratio:.2f} of it",
+            f"{_served_by(floor)}; ours is {ratio:.3f} of it",
             TARGETS["floor_ratio"],
             _met(ratio >= 0.3),
         ),
