@@ -27,6 +27,17 @@ def _kept_officers(client: TestClient, key: str) -> set[str]:
     return {row.officer_id for row in rows}
 
 
+def _dispose_of_k100(client: TestClient) -> None:
+    expect(
+        client.post(
+            "/retention/officers/K100/disposal",
+            json={"retention_ended_on": days(-1), "rationale": "HR Disposal Schedule"},
+            headers=POLICY_OWNER,
+        ),
+        201,
+    )
+
+
 def test_a_key_freed_by_a_disposal_serves_a_new_command(client: TestClient) -> None:
     headers = {**DIRECTOR, "Idempotency-Key": "batch-then-disposal"}
     proposed = {"to_location": "tonbridge", "likely_posting_date": days(60), "preferences": []}
@@ -39,14 +50,7 @@ def test_a_key_freed_by_a_disposal_serves_a_new_command(client: TestClient) -> N
     k101 = next(r["posting_id"] for r in decided["results"] if r["officer_id"] == "K101")
     assert _kept_officers(client, "batch-then-disposal") == {"K100", "K101"}
 
-    expect(
-        client.post(
-            "/retention/officers/K100/disposal",
-            json={"retention_ended_on": days(-1), "rationale": "HR Disposal Schedule"},
-            headers=POLICY_OWNER,
-        ),
-        201,
-    )
+    _dispose_of_k100(client)
     # The answer named K100, so it is forgotten, and with it every officer it named.
     assert _kept_officers(client, "batch-then-disposal") == set()
 
@@ -86,14 +90,7 @@ def test_a_disposal_forgets_ten_thousand_answers_naming_the_officer_at_once(
                 {"principal": "p2", "key": "k0", "officer_id": "K101"},
             ],
         )
-    expect(
-        client.post(
-            "/retention/officers/K100/disposal",
-            json={"retention_ended_on": days(-1), "rationale": "HR Disposal Schedule"},
-            headers=POLICY_OWNER,
-        ),
-        201,
-    )
+    _dispose_of_k100(client)
     with runtime.db.unit_of_work(write=False) as session:
         left = {
             tuple(r) for r in session.execute(quoted.select().where(quoted.c.principal != "dhr"))
