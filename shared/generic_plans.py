@@ -15,8 +15,9 @@ one-row write by key has anyway.
 
 The setting is the transaction's own (``set_config(..., true)``, as ``SET LOCAL``), taken in
 the statement that takes the records' locks, and given back as it was in the statement that
-takes the log's ordering, so that the log's writes, whose statements join arrays of any
-length to the read models, are planned as before; a transaction that ends before the
+takes the log's ordering, so that the log's writes after it, whose statements join arrays
+of any length to the read models, are planned as before (the events' insert, in that
+statement itself, joins none and takes the generic plan); a transaction that ends before the
 ordering gives it back by ending. Nothing is sent for it: both ride on statements a
 decision sends anyway.
 

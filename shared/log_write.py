@@ -5,11 +5,12 @@ audit-index rows and officers' keys are all written before the log is touched, a
 idempotency record's answer travels in the statement that asks for the ordering, done
 before the ordering is asked for (``with_the_ordering``, ADR 0038). The sealed events
 wait in the session until the transaction is about to commit. Then, and only then, the
-log's ordering is taken, the events are inserted (which numbers them), the chain head is
-read and the chain extended over them, the rows listed in the log's order are given their
-events' positions (``shared.arrival``), and the transaction commits at once, which
-releases the ordering. So what runs under the ordering is a few
-statements and a few hashes, not the decision's Python.
+log's ordering is taken and the events are inserted (which numbers them), in the one
+statement; their leaves are hashed; one more statement reads the chain head, extends the
+chain over them (the database hashing the links, ADR 0039) and gives the rows listed in
+the log's order their events' positions (``shared.arrival``); and the transaction commits
+at once, which releases the ordering. So what runs under the ordering is two statements
+and a few hashes, not the decision's Python.
 
 Followers still read in notification-id order, and skip nothing: ids are given under the
 ordering, and the ordering is held until commit, so ids commit in the order they are given.
@@ -117,21 +118,29 @@ def _write(session: Session, log: PendingLog) -> None:
         "states": unnest.array_text([s.state for s in stored], unnest.BYTES),
     }
     asked_at = time.time()
-    driver.send(session, *_ordering(log.lock_key, riding))
+    # One statement does the riding writes, takes the ordering and then inserts the
+    # events, which numbers them: the ids are given once the ordering is granted, so in
+    # its order. The chain head is not read here: this statement's snapshot was taken
+    # before the ordering was granted, and may predate the last holder's commit.
+    sql, params = _ordering(log.lock_key, riding, events=log.events)
+    row = driver.send(session, sql, {**params, **adding}).one()
+    granted_at, ids = row[len(riding) + 1], row[len(riding) + 2]
     if ordering_timings.RECORDING is not None:
-        ordering_timings.RECORDING.granted(session, asked_at, time.time())
-    # One statement inserts the events and reads the chain head: it starts after the
-    # ordering was granted, so the head it reads is the last committed one.
-    ids, last = driver.send(session, _adding(log.events, log.chain), adding).one()
+        ordering_timings.RECORDING.granted(session, asked_at, float(granted_at))
     # The events were numbered in the order given (the insert reads them in that order),
     # so their positions in ascending order are theirs in turn.
-    if len(ids) != len(stored):
+    if ids is None or len(ids) != len(stored):
         raise RuntimeError("the log numbered a different count of events than it was given")
-    links = _links(last, ids, stored)
-    # The chain's links, and the rows listed in the log's order (shared.arrival), in one
-    # more statement.
+    # One more statement, whose snapshot is taken under the ordering and so sees the last
+    # holder's links: the chain extended over the events' leaves from its head, hashed by
+    # the database (``_extending``), and the rows listed in the log's order given their
+    # events' positions (shared.arrival).
+    leaves = b"".join(
+        stored_leaf_hash(p, s.originator_id, s.originator_version, s.topic, s.state)
+        for p, s in zip(ids, stored, strict=True)
+    )
     dialect = session.connection().dialect
-    parts = [unnest.insert(dialect, log.chain, _LINK_COLUMNS, links, "chain")]
+    parts = [_extending(log.chain, ids, leaves)]
     parts += arrival.numbering_parts(
         session,
         dialect,
@@ -184,16 +193,16 @@ def _links(
 
 
 def _ordering(
-    lock_key: int, riding: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    lock_key: int, riding: Sequence[tuple[str, Mapping[str, Any]]], *, events: Table
 ) -> tuple[str, dict[str, Any]]:
-    """The statement that asks for the ordering, with the writes ``riding`` on it done
-    first. Each write is a data-modifying WITH, counted in the select list ahead of the
-    lock: PostgreSQL evaluates a select list in order, and a WITH read there runs to its
-    end when first read, so every write is done before the lock is asked for (a WITH
-    nothing read would run after the rest of the statement, under the ordering)."""
+    """The statement that does the writes ``riding`` on it, asks for the ordering, says
+    when it was granted and then inserts the events (their arrays given as ``_write``
+    names them). Each write is a data-modifying WITH counted in the select list, and so is
+    the events' insert: PostgreSQL evaluates a select list in order, and a WITH read there
+    runs to its end when first read, so every riding write is done before the lock is
+    asked for and the events are inserted after it is granted (a WITH nothing read would
+    run after the rest of the statement, under the ordering)."""
     # The key as BIGINT, the one-argument lock the rebuild takes with the same key.
-    # The log's writes planned as the settings say, whatever the reads before them were
-    # (shared.generic_plans).
     params: dict[str, Any] = {"log_ordering": lock_key}
     withs, counts = [], []
     for n, (sql, values) in enumerate(riding):
@@ -202,9 +211,15 @@ def _ordering(
         withs.append(f"w{n} AS ({_renamed(sql, f'w{n}_')} RETURNING 1)")
         counts.append(f"(SELECT count(*) FROM w{n}), ")  # noqa: S608
         params.update({f"w{n}_{name}": value for name, value in values.items()})
-    ahead = f"WITH {', '.join(withs)} " if withs else ""
+    withs.append(f"added AS ({_adding(events)})")
+    # When the ordering was granted, by the database's clock (the benchmark's measure of
+    # how long it is held). Then the log's writes planned as the settings say, whatever
+    # the reads before them were (shared.generic_plans).
     return (
-        f"{ahead}SELECT {''.join(counts)}pg_advisory_xact_lock(%(log_ordering)s::BIGINT), "
+        f"WITH {', '.join(withs)} SELECT {''.join(counts)}"  # noqa: S608
+        "pg_advisory_xact_lock(%(log_ordering)s::BIGINT), "
+        "extract(epoch FROM clock_timestamp()), "
+        "(SELECT array_agg(id ORDER BY id) FROM added), "
         f"{AS_BEFORE_FROM_HERE}",
         params,
     )
@@ -219,18 +234,52 @@ def _renamed(sql: str, prefix: str) -> str:
 
 
 @functools.cache
-def _adding(events: Table, chain: Table) -> str:
+def _adding(events: Table) -> str:
     # Built once per log. The events are read in the order given (WITH ORDINALITY, ORDER
     # BY), and numbered as they are read, as SQLAlchemy's own sorted inserts rely on.
     # The names are the service's own tables', never a caller's text.
     return (
-        f"WITH added AS (INSERT INTO {events.name} "  # noqa: S608
+        f"INSERT INTO {events.name} "  # noqa: S608
         "(originator_id, originator_version, topic, state) "
         "SELECT o, v, t, s FROM unnest(%(originator_ids)s::UUID[], "
         "%(originator_versions)s::BIGINT[], %(topics)s::TEXT[], %(states)s::BYTEA[]) "
-        "WITH ORDINALITY AS given(o, v, t, s, n) ORDER BY n RETURNING id) "
-        "SELECT (SELECT array_agg(id ORDER BY id) FROM added), "
-        f"(SELECT chain_hash FROM {chain.name} ORDER BY position DESC LIMIT 1)"
+        "WITH ORDINALITY AS given(o, v, t, s, n) ORDER BY n RETURNING id"
+    )
+
+
+def _extending(chain: Table, ids: Sequence[int], leaves: bytes) -> unnest.Fragment:
+    """The chain's links over events at positions ``ids`` with these leaves (32 bytes
+    each, in turn), extended from the chain's head as ``shared.hashchain.extend`` does,
+    SHA-256 over 0x01, the head and the leaf, by the database: the head is read in the
+    statement that writes the links, so no round trip under the ordering is spent reading
+    it. Verification hashes the chain again in Python, and so holds the two the same."""
+    return unnest.Fragment(
+        _extending_sql(chain),
+        {
+            "chain_positions": unnest.array_text(list(ids), unnest.INTEGERS),
+            "chain_leaves": leaves,
+            "chain_count": str(len(ids)),
+        },
+    )
+
+
+@functools.cache
+def _extending_sql(chain: Table) -> str:
+    # A leaf is a slice of one value (O(1) each), the position an element of a fixed-width
+    # array: a unit of work of thousands of events (the benchmark's generation) extends
+    # the chain in time proportional to their number. The names are the service's own.
+    leaf = "substring(%(chain_leaves)s::BYTEA FROM {start} FOR 32)"
+    return (
+        f"INSERT INTO {chain.name} (position, leaf_hash, chain_hash) "  # noqa: S608
+        "WITH RECURSIVE link(n, head) AS ("
+        f"SELECT 0, coalesce((SELECT decode(chain_hash, 'hex') FROM {chain.name} "
+        "ORDER BY position DESC LIMIT 1), decode(repeat('00', 32), 'hex')) "
+        "UNION ALL SELECT n + 1, sha256(decode('01', 'hex') || head || "
+        f"{leaf.format(start='n * 32 + 1')}) "
+        "FROM link WHERE n < %(chain_count)s::INTEGER) "
+        "SELECT (%(chain_positions)s::BIGINT[])[n], "
+        f"encode({leaf.format(start='(n - 1) * 32 + 1')}, 'hex'), encode(head, 'hex') "
+        "FROM link WHERE n > 0"
     )
 
 

@@ -47,7 +47,7 @@ class Fragment:
     named with the prefix its maker was given, so that several share a statement."""
 
     sql: str
-    params: dict[str, str | list[Any]]
+    params: dict[str, str | bytes | list[Any]]
 
 
 def insert(
@@ -91,11 +91,11 @@ def update_by_id(
     )
 
 
-def statement(fragments: Sequence[Fragment]) -> tuple[str, dict[str, str | list[Any]]]:
+def statement(fragments: Sequence[Fragment]) -> tuple[str, dict[str, str | bytes | list[Any]]]:
     """One statement running every fragment: PostgreSQL runs each data-modifying ``WITH``
     query once and to the end, whether or not the statement reads its output."""
     withs = ", ".join(f"part_{i} AS ({f.sql})" for i, f in enumerate(fragments))
-    params: dict[str, str | list[Any]] = {}
+    params: dict[str, str | bytes | list[Any]] = {}
     for fragment in fragments:
         params.update(fragment.params)
     return f"WITH {withs} SELECT 1", params

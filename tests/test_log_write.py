@@ -7,6 +7,7 @@ On PostgreSQL, where the ordering is an advisory lock."""
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -23,6 +24,7 @@ from services.postings.domain.values import GeoPoint
 from services.postings.projections.tables import kernel as postings_kernel
 from shared.errors import ConcurrentChange, NotFound
 from shared.eventstore import log_lock_key, rebuild_lock_key
+from shared.hashchain import GENESIS, extend, stored_leaf_hash
 from shared.log_write import _ordering, with_the_ordering
 from shared.roles import Role
 from tests.force import (
@@ -101,21 +103,27 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
     statements = _statements_of_one_decision(client, "ordered-once")
     ordering = statements.index("LOG ORDERING")
     commit = statements.index("COMMIT", ordering)
-    adding, extending = statements[ordering + 1 : commit]
-    # One statement inserts the events and reads the chain head ...
-    assert adding.startswith(f"WITH added AS (INSERT INTO {EVENTS} ")
-    assert f"FROM {EVENTS}_chain ORDER BY position DESC LIMIT 1" in adding
-    # ... and one more extends the chain and gives the rows listed in the log's order their
-    # events' positions (shared.arrival): the posting in the panel's queue is numbered, the
-    # act is inserted numbered, and the case the decision opens goes with it, a round trip
-    # less than a statement of its own.
-    parts = [part.split("(")[0].strip() for part in extending.split(" AS (")[1:]]
+    (extending,) = statements[ordering + 1 : commit]
+    # The statement that takes the ordering inserts the events once it is granted ...
+    assert f"added AS (INSERT INTO {EVENTS} " in statements.ordering
+    assert statements.ordering.index("pg_advisory_xact_lock(") < statements.ordering.index(
+        "FROM added)"
+    )
+    # ... and one more reads the chain head, extends the chain and gives the rows listed
+    # in the log's order their events' positions (shared.arrival): the posting in the
+    # panel's queue is numbered, the act is inserted numbered, and the case the decision
+    # opens goes with it, a round trip less than a statement of its own.
+    assert f"FROM {EVENTS}_chain ORDER BY position DESC LIMIT 1" in extending
+    parts = re.findall(r"part_\d+ AS \(((?:INSERT INTO|UPDATE) \w+)", extending)
     assert parts == [
         f"INSERT INTO {EVENTS}_chain",
-        "UPDATE postings SET decided_seq = given.value FROM unnest",
+        "UPDATE postings",
         "INSERT INTO audit_cases",
         "INSERT INTO audit_decisions",
     ]
+    assert "UPDATE postings SET decided_seq = given.value FROM unnest" in extending
+    # The links are hashed by the database, from the head the statement reads.
+    assert "sha256(" in extending
     # Everything else the decision writes went before, in the same transaction.
     before = statements[:ordering]
     assert any(sql.startswith("INSERT INTO postings ") for sql in before)
@@ -337,12 +345,19 @@ def test_writes_riding_on_the_ordering_keep_their_parameters_apart() -> None:
             ),
             ("INSERT INTO u (v) VALUES (%(x)s)", {"x": 3}),
         ],
+        events=postings_kernel.events,
     )
     assert sql.startswith(
         "WITH w0 AS (UPDATE t SET a = %(w0_x)s, b = %(w0_xy)s WHERE c = %(w0_x)s "
-        "AND d LIKE 'a%%' RETURNING 1), w1 AS (INSERT INTO u (v) VALUES (%(w1_x)s) RETURNING 1) "
-        "SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1), pg_advisory_xact_lock("
+        "AND d LIKE 'a%%' RETURNING 1), w1 AS (INSERT INTO u (v) VALUES (%(w1_x)s) RETURNING 1), "
+        f"added AS (INSERT INTO {EVENTS} "
     )
+    # The writes are counted ahead of the lock, and the events read after it.
+    assert (
+        " SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1), pg_advisory_xact_lock("
+        in sql
+    )
+    assert sql.index("pg_advisory_xact_lock(") < sql.index("FROM added)")
     assert params == {"log_ordering": 7, "w0_x": 1, "w0_xy": 2, "w1_x": 3}
 
 
@@ -357,3 +372,55 @@ def test_writes_riding_on_the_ordering_keep_their_parameters_apart() -> None:
 def test_only_a_plain_write_rides_on_the_ordering(sql: str) -> None:
     with pytest.raises(ValueError, match="plain INSERT, UPDATE or DELETE"):
         with_the_ordering(Session(), sql, {})
+
+
+def test_the_database_extends_the_chain_as_the_verifier_hashes_it(client: TestClient) -> None:
+    """The links of a unit of work of many events, hashed by the database from the head a
+    decision left, are the ones verification computes in Python: the whole log verifies,
+    and the last link is the Python chain's over every event."""
+    expect(
+        client.post(
+            "/postings/compulsory",
+            json=compulsory(),
+            headers={**DIRECTOR, "Idempotency-Key": "before-many"},
+        ),
+        201,
+    )
+    app = client.app.state.runtime.application  # type: ignore[attr-defined]
+    with app.db.unit_of_work(write=True):
+        app.store(
+            *(
+                Location.register(
+                    code=f"many-{n}",
+                    name=f"Place {n}",
+                    division="south",
+                    town="Hythe",
+                    point=GeoPoint(51.071, 1.084),
+                    kind="station",
+                    actor_id="hr-1",
+                    actor_role=Role.HR_RESOURCE_PLANNING,
+                    at=NOW,
+                )
+                for n in range(300)
+            )
+        )
+    assert expect(client.get("/audit/verify", headers=AUDITOR), 200)["ok"] is True
+    engine = create_engine(app.db.engine.url)
+    try:
+        with engine.connect() as conn:
+            events = conn.execute(
+                text(
+                    f"SELECT id, originator_id, originator_version, topic, state FROM {EVENTS} "
+                    "ORDER BY id"
+                )
+            ).all()
+            last = conn.execute(
+                text(f"SELECT position, chain_hash FROM {EVENTS}_chain ORDER BY position DESC")
+            ).first()
+    finally:
+        engine.dispose()
+    head = GENESIS
+    for position, originator, version, topic, state in events:
+        head = extend(head, stored_leaf_hash(position, originator, version, topic, state))
+    assert last is not None
+    assert (last.position, last.chain_hash) == (events[-1].id, head.hex())
