@@ -33,7 +33,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from shared import driver
+from shared import driver, key_claims
 from shared.audit_index import index_event
 from shared.clock import Clock
 from shared.compiled_once import CompiledOnce
@@ -416,8 +416,14 @@ class LedgerApplication(Application[UUID]):
             keys = {f"k{n}": key for n, key in enumerate(new)}
             if share:
                 keys["rebuild"] = self._rebuild_key
-            # PostgreSQL evaluates a select list in order: the records' locks in key order.
-            driver.send(session, _locking(len(new), share), keys)
+            # PostgreSQL evaluates a select list in order: the records' locks in key order,
+            # after the command's key is claimed, if its claim waits (shared.key_claims).
+            sql, params, claiming = key_claims.with_the_locks(
+                session, _locking(len(new), share), keys
+            )
+            row = driver.send(session, sql, params).one()
+            if claiming:
+                key_claims.answered(session, row)
 
     def _takes_rebuild_share(self, session: Session) -> bool:
         """Whether the caller's statement is to take this unit of work's share of the

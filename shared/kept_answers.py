@@ -68,7 +68,7 @@ def _ride(
         naming = _naming_sent(quoted).as_sent(dialect, naming_values)
     except ValueError:
         return False  # a form SQLAlchemy sends (a default made in Python, say)
-    if not with_the_ordering(session, *kept):
+    if with_the_ordering(session, *kept) is None:
         return False
     with_the_ordering(session, *naming)
     return True

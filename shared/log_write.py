@@ -69,14 +69,17 @@ def hold(
     log.stored.extend(stored)
 
 
-def with_the_ordering(session: Session, sql: str, params: Mapping[str, Any]) -> bool:
+def with_the_ordering(
+    session: Session, sql: str, params: Mapping[str, Any]
+) -> dict[str, Any] | None:
     """Send the write ``sql`` (an INSERT, UPDATE or DELETE in the driver's ``%(name)s``
     style) in the statement that asks for the log's ordering, done before the ordering is
     asked for: the round trip the unit of work makes anyway to wait for its turn carries
     it, and the write adds nothing to the time the ordering is held. For a write whose
     rows nothing reads back in this unit of work (the idempotency record's answer), made
-    once the command has decided. False, and nothing held, where no ordering will be
-    asked for (SQLite, or nothing stored): the caller sends it itself.
+    once the command has decided. The values held, which the caller may change until the
+    commit (a later value for the same write); None, and nothing held, where no ordering
+    will be asked for (SQLite, or nothing stored): the caller sends it itself.
 
     The write must be one statement of its own, with no WITH and no RETURNING: it becomes
     a data-modifying WITH of the ordering's statement, which returns its count."""
@@ -84,10 +87,17 @@ def with_the_ordering(session: Session, sql: str, params: Mapping[str, Any]) -> 
         raise ValueError("only a plain INSERT, UPDATE or DELETE rides on the ordering")
     pending: dict[str, PendingLog] = session.info.get(_PENDING, {})
     if not any(log.lock_key is not None and log.stored for log in pending.values()):
-        return False
+        return None
     riding: list[tuple[str, dict[str, Any]]] = session.info.setdefault(_RIDING, [])
-    riding.append((sql, dict(params)))
-    return True
+    values = dict(params)
+    riding.append((sql, values))
+    return values
+
+
+def still_riding(session: Session, values: dict[str, Any]) -> bool:
+    """``values``, as ``with_the_ordering`` handed them back, are still held for the
+    ordering's statement (not sent, nor dropped with a unit of work that ended)."""
+    return any(kept is values for _, kept in session.info.get(_RIDING, ()))
 
 
 def held(session: Session, events_table: str, originator_id: UUID) -> list[StoredEvent]:
@@ -123,8 +133,7 @@ def _write(session: Session, log: PendingLog) -> None:
     # its order. The chain head is not read here: this statement's snapshot was taken
     # before the ordering was granted, and may predate the last holder's commit.
     sql, params = _ordering(log.lock_key, riding, events=log.events)
-    row = driver.send(session, sql, {**params, **adding}).one()
-    granted_at, ids = row[len(riding) + 1], row[len(riding) + 2]
+    granted_at, ids, _ = driver.send(session, sql, {**params, **adding}).one()
     if ordering_timings.RECORDING is not None:
         ordering_timings.RECORDING.granted(session, asked_at, float(granted_at))
     # The events were numbered in the order given (the insert reads them in that order),
@@ -176,9 +185,6 @@ def _write_one_by_one(session: Session, log: PendingLog) -> None:
     )
 
 
-_LINK_COLUMNS = ("position", "leaf_hash", "chain_hash")
-
-
 def _links(
     last: str | None, ids: Sequence[int], stored: Sequence[StoredEvent]
 ) -> list[dict[str, Any]]:
@@ -195,32 +201,39 @@ def _links(
 def _ordering(
     lock_key: int, riding: Sequence[tuple[str, Mapping[str, Any]]], *, events: Table
 ) -> tuple[str, dict[str, Any]]:
-    """The statement that does the writes ``riding`` on it, asks for the ordering, says
-    when it was granted and then inserts the events (their arrays given as ``_write``
-    names them). Each write is a data-modifying WITH counted in the select list, and so is
-    the events' insert: PostgreSQL evaluates a select list in order, and a WITH read there
-    runs to its end when first read, so every riding write is done before the lock is
-    asked for and the events are inserted after it is granted (a WITH nothing read would
-    run after the rest of the statement, under the ordering)."""
+    """The statement that does the writes ``riding`` on it, asks for the ordering, then
+    inserts the events (their arrays given as ``_write`` names them), and answers when the
+    ordering was granted and the events' ids.
+
+    The ordering is a WITH of its own (``ordering``) whose select list counts each riding
+    write, a data-modifying WITH, ahead of the lock: PostgreSQL evaluates a select list in
+    order, and a WITH read there runs to its end when first read, so the writes are done
+    before the lock is asked for (a WITH nothing read would run after the rest of the
+    statement, under the ordering). The events' insert reads its rows from ``ordering``
+    joined to the arrays, so it cannot number an event before the ordering is granted:
+    ids are given in the ordering's order whatever the plan."""
     # The key as BIGINT, the one-argument lock the rebuild takes with the same key.
     params: dict[str, Any] = {"log_ordering": lock_key}
     withs, counts = [], []
     for n, (sql, values) in enumerate(riding):
         # Each write's parameters named apart from the others'. The writes are the
         # service's own compiled statements, never a caller's text; values go as parameters.
-        withs.append(f"w{n} AS ({_renamed(sql, f'w{n}_')} RETURNING 1)")
-        counts.append(f"(SELECT count(*) FROM w{n}), ")  # noqa: S608
+        withs.append(f"w{n} AS ({renamed(sql, f'w{n}_')} RETURNING 1)")
+        counts.append(f"(SELECT count(*) FROM w{n}) AS w{n}, ")  # noqa: S608
         params.update({f"w{n}_{name}": value for name, value in values.items()})
-    withs.append(f"added AS ({_adding(events)})")
     # When the ordering was granted, by the database's clock (the benchmark's measure of
-    # how long it is held). Then the log's writes planned as the settings say, whatever
-    # the reads before them were (shared.generic_plans).
+    # how long it is held).
+    withs.append(
+        f"ordering AS (SELECT {''.join(counts)}"  # noqa: S608
+        "pg_advisory_xact_lock(%(log_ordering)s::BIGINT) AS locked, "
+        "extract(epoch FROM clock_timestamp()) AS granted)"
+    )
+    withs.append(f"added AS ({_adding(events)})")
+    # Then the log's writes after this one planned as the settings say, whatever the reads
+    # before them were (shared.generic_plans).
     return (
-        f"WITH {', '.join(withs)} SELECT {''.join(counts)}"  # noqa: S608
-        "pg_advisory_xact_lock(%(log_ordering)s::BIGINT), "
-        "extract(epoch FROM clock_timestamp()), "
-        "(SELECT array_agg(id ORDER BY id) FROM added), "
-        f"{AS_BEFORE_FROM_HERE}",
+        f"WITH {', '.join(withs)} SELECT granted, "  # noqa: S608
+        f"(SELECT array_agg(id ORDER BY id) FROM added), {AS_BEFORE_FROM_HERE} FROM ordering",
         params,
     )
 
@@ -229,7 +242,7 @@ def _ordering(
 _PARAMETER = re.compile(r"%%|%\(([^)]+)\)s")
 
 
-def _renamed(sql: str, prefix: str) -> str:
+def renamed(sql: str, prefix: str) -> str:
     return _PARAMETER.sub(lambda m: f"%({prefix}{m.group(1)})s" if m.group(1) else m.group(0), sql)
 
 
@@ -241,7 +254,7 @@ def _adding(events: Table) -> str:
     return (
         f"INSERT INTO {events.name} "  # noqa: S608
         "(originator_id, originator_version, topic, state) "
-        "SELECT o, v, t, s FROM unnest(%(originator_ids)s::UUID[], "
+        "SELECT o, v, t, s FROM ordering, unnest(%(originator_ids)s::UUID[], "
         "%(originator_versions)s::BIGINT[], %(topics)s::TEXT[], %(states)s::BYTEA[]) "
         "WITH ORDINALITY AS given(o, v, t, s, n) ORDER BY n RETURNING id"
     )

@@ -196,3 +196,53 @@ def test_page_size_is_capped(postings_client: TestClient) -> None:
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.limit"
+
+
+def _place(code: str) -> dict[str, object]:
+    return {
+        "code": code,
+        "name": f"{code} police station",
+        "division": "south",
+        "town": "Hythe",
+        "lat": 51.071,
+        "lon": 1.084,
+        "kind": "station",
+    }
+
+
+def test_a_repeat_its_handler_would_now_refuse_is_answered_as_the_first_was(
+    postings_client: TestClient,
+) -> None:
+    """Registering a place takes no record's lock, and a second registration of it is
+    refused by its handler: sent again under its key, it is the first answer replayed,
+    not that refusal (the key is claimed before the refusal is given, shared.key_claims)."""
+    headers = {**HR, "Idempotency-Key": "place-once"}
+    first = postings_client.post("/locations", json=_place("hythe"), headers=headers)
+    assert first.status_code == 201, first.text
+    again = postings_client.post("/locations", json=_place("hythe"), headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    # Without the key, the same registration is the handler's refusal.
+    refused = postings_client.post("/locations", json=_place("hythe"), headers=HR)
+    assert refused.status_code == 409, refused.text
+
+
+def test_concurrent_repeats_of_a_command_taking_no_lock_are_one_and_answered_alike(
+    postings_client: TestClient, postings_settings: PostingsSettings
+) -> None:
+    """Its key claimed just before its answer is kept: the repeats that decided too are
+    undone, and answer as the first did."""
+    before = count_events(postings_settings.database_url)
+    headers = {**HR, "Idempotency-Key": "place-concurrent"}
+
+    def send(_: int) -> tuple[int, str]:
+        response = postings_client.post("/locations", json=_place("folkestone"), headers=headers)
+        return response.status_code, response.text
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(send, range(10)))
+
+    assert {status for status, _ in results} == {201}, results
+    assert len({body for _, body in results}) == 1
+    assert count_events(postings_settings.database_url) == before + 1

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, create_engine, delete, select, update
 
 from services.roi.projections.tables import kernel
 from shared import verify as verify_module
+from shared.api.audit import checkpoint_store
 from shared.hashchain import GENESIS, canonical_entry, extend, leaf_hash, stored_leaf_hash
 from shared.roles import Role
 from shared.settings import RoiSettings
@@ -267,3 +268,20 @@ def test_the_log_verifies_while_it_is_being_written(roi_client: TestClient) -> N
             w.result()
     assert reports
     assert [r for r in reports if not r["ok"]] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_checkpoint_asked_for_again_under_its_key_is_signed_once(
+    roi_client: TestClient,
+) -> None:
+    """Signing writes the checkpoint beyond the unit of work (its file): its key is claimed
+    before it signs, so a repeat is the first answer and no second checkpoint."""
+    build_history(roi_client)
+    headers = {**AUDITOR, "Idempotency-Key": "sign-once"}
+    first = expect(roi_client.post("/audit/checkpoints", headers=headers), 201)
+    again = roi_client.post("/audit/checkpoints", headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json() == first
+    assert again.headers["idempotent-replayed"] == "true"
+    runtime = roi_client.app.state.runtime  # type: ignore[attr-defined]
+    assert len(list(checkpoint_store(runtime).all())) == 1

@@ -128,15 +128,18 @@ def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) ->
     before = statements[:ordering]
     assert any(sql.startswith("INSERT INTO postings ") for sql in before)
     assert not any("audit_cases" in sql for sql in before)
-    # The answer kept under the key, and the officers it concerns, ride on the statement
-    # that asks for the ordering, counted ahead of the lock so that they are done first.
+    # The officer's row moved on to the posting's opening, the answer kept under the key
+    # and the officers it concerns ride on the statement that asks for the ordering,
+    # counted ahead of the lock so that they are done first.
+    assert not any(sql.startswith("UPDATE officers") for sql in before)
     assert not any("idempotency_officers" in sql for sql in before)
     assert not any(sql.startswith("UPDATE idempotency_keys") for sql in before)
-    assert statements.ordering.startswith("WITH w0 AS (UPDATE idempotency_keys ")
-    assert "w1 AS (INSERT INTO idempotency_officers " in statements.ordering
+    assert statements.ordering.startswith("WITH w0 AS (UPDATE officers SET version=")
+    assert "w1 AS (UPDATE idempotency_keys " in statements.ordering
+    assert "w2 AS (INSERT INTO idempotency_officers " in statements.ordering
     asked = statements.ordering.index("pg_advisory_xact_lock(")
-    assert statements.ordering.index("(SELECT count(*) FROM w0)") < asked
-    assert statements.ordering.index("(SELECT count(*) FROM w1)") < asked
+    for n in range(3):
+        assert statements.ordering.index(f"(SELECT count(*) FROM w{n})") < asked
 
 
 def test_the_writes_riding_on_the_ordering_are_done_before_it_is_asked_for(
@@ -163,7 +166,7 @@ def test_the_writes_riding_on_the_ordering_are_done_before_it_is_asked_for(
                     "RETURN NEW; END $$"
                 )
             )
-            for table in ("idempotency_keys", "idempotency_officers", EVENTS):
+            for table in ("idempotency_keys", "idempotency_officers", "officers", EVENTS):
                 conn.execute(
                     text(
                         f"CREATE TRIGGER note_{table} BEFORE INSERT OR UPDATE ON {table} "
@@ -180,11 +183,13 @@ def test_the_writes_riding_on_the_ordering_are_done_before_it_is_asked_for(
         )
         with engine.connect() as conn:
             noted = conn.execute(text("SELECT tbl, ordered FROM written_under")).all()
-        # The claim (inserted first), the answer kept, and the officer it names: before.
+        # The claim (inserted first), the officer's row moved on, the answer kept, and the
+        # officer it names: before.
         assert sorted(n for n in noted if n[0] != EVENTS) == [
             ("idempotency_keys", False),
             ("idempotency_keys", False),
             ("idempotency_officers", False),
+            ("officers", False),
         ]
         # The events: under the ordering.
         events = [ordered for table, ordered in noted if table == EVENTS]
@@ -192,7 +197,7 @@ def test_the_writes_riding_on_the_ordering_are_done_before_it_is_asked_for(
         assert all(events)
     finally:
         with engine.begin() as conn:
-            for table in ("idempotency_keys", "idempotency_officers", EVENTS):
+            for table in ("idempotency_keys", "idempotency_officers", "officers", EVENTS):
                 conn.execute(text(f"DROP TRIGGER IF EXISTS note_{table} ON {table}"))
             conn.execute(text("DROP FUNCTION IF EXISTS note_ordering()"))
             conn.execute(text("DROP TABLE IF EXISTS written_under"))
@@ -212,6 +217,11 @@ def test_a_decision_reads_its_records_together_and_the_officers_key_once(
     locks = [sql for sql in before if "pg_advisory_xact_lock" in sql]
     assert len(locks) == 1
     assert "pg_advisory_xact_lock_shared(" in locks[0]
+    # The key is claimed in the same statement, before the first lock is asked for
+    # (shared.key_claims), and by no statement of its own.
+    assert locks[0].startswith("WITH claimed AS (INSERT INTO idempotency_keys ")
+    assert locks[0].index("(SELECT count(*) FROM claimed)") < locks[0].index("pg_advisory")
+    assert [sql for sql in before if "INSERT INTO idempotency_keys" in sql] == locks
     # The officer's snapshot, if one, comes with the events (shared.snapshots).
     reads = [
         sql for sql in before if sql.startswith((f"SELECT {EVENTS}.originator_id", "WITH kept AS"))
@@ -350,14 +360,14 @@ def test_writes_riding_on_the_ordering_keep_their_parameters_apart() -> None:
     assert sql.startswith(
         "WITH w0 AS (UPDATE t SET a = %(w0_x)s, b = %(w0_xy)s WHERE c = %(w0_x)s "
         "AND d LIKE 'a%%' RETURNING 1), w1 AS (INSERT INTO u (v) VALUES (%(w1_x)s) RETURNING 1), "
-        f"added AS (INSERT INTO {EVENTS} "
+        "ordering AS (SELECT (SELECT count(*) FROM w0) AS w0, (SELECT count(*) FROM w1) AS w1, "
+        "pg_advisory_xact_lock("
     )
-    # The writes are counted ahead of the lock, and the events read after it.
-    assert (
-        " SELECT (SELECT count(*) FROM w0), (SELECT count(*) FROM w1), pg_advisory_xact_lock("
-        in sql
-    )
-    assert sql.index("pg_advisory_xact_lock(") < sql.index("FROM added)")
+    # The events' insert reads its rows from the ordering, so none is numbered before the
+    # ordering is granted; the ids come out with the time it was.
+    assert f"added AS (INSERT INTO {EVENTS} " in sql
+    assert "SELECT o, v, t, s FROM ordering, unnest(" in sql
+    assert " SELECT granted, (SELECT array_agg(id ORDER BY id) FROM added), " in sql
     assert params == {"log_ordering": 7, "w0_x": 1, "w0_xy": 2, "w1_x": 3}
 
 
@@ -424,3 +434,50 @@ def test_the_database_extends_the_chain_as_the_verifier_hashes_it(client: TestCl
         head = extend(head, stored_leaf_hash(position, originator, version, topic, state))
     assert last is not None
     assert (last.position, last.chain_hash) == (events[-1].id, head.hex())
+
+
+def _row_version(app: Any, officer_id: str) -> int:
+    with app.db.unit_of_work(write=False) as session:
+        return int(
+            session.execute(
+                text("SELECT version FROM officers WHERE officer_id = :o"), {"o": officer_id}
+            ).scalar_one()
+        )
+
+
+def test_an_officers_row_moved_on_at_the_ordering_ends_at_the_officers_version(
+    client: TestClient,
+) -> None:
+    """The officer's row moved on to a version and nothing else (a posting opened or
+    closed) rides on the ordering's statement: two such moves in one unit of work are one
+    write at the later version, and a change of the row sent at once, at a later version,
+    is not undone by the move held back."""
+    expect(
+        client.post(
+            "/postings/compulsory",
+            json=compulsory(),
+            headers={**DIRECTOR, "Idempotency-Key": "moved-on"},
+        ),
+        201,
+    )
+    app = client.app.state.runtime.application  # type: ignore[attr-defined]
+    officer_id = compulsory()["officer_id"]
+    with app.db.unit_of_work(write=True):
+        officer = app.officer(officer_id)
+        opened = officer.open_posting
+        officer.close_the_posting(posting_id=opened, why="withdrawn", at=NOW)
+        officer.open_a_posting(posting_id=opened, kind=PostingKind.COMPULSORY, at=NOW)
+        app.store(officer)
+        officer.move_to(location="dover", division="south", posting_id=opened, at=NOW)
+        app.store(officer)
+        officer.close_the_posting(posting_id=opened, why="moved", at=NOW)
+        app.store(officer)
+        last = officer.version
+    assert _row_version(app, officer_id) == last
+    with app.db.unit_of_work(write=True):
+        officer = app.officer(officer_id)
+        officer.open_a_posting(posting_id=uuid4(), kind=PostingKind.COMPULSORY, at=NOW)
+        officer.close_the_posting(posting_id=officer.open_posting, why="withdrawn", at=NOW)
+        app.store(officer)
+        last = officer.version
+    assert _row_version(app, officer_id) == last

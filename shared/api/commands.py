@@ -25,10 +25,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from shared import lengths
+from shared import key_claims, lengths
 from shared.api.problems import ApiProblem
 from shared.consultations import officer_ids_in
-from shared.db import insert_if_absent, met_another_transaction
+from shared.db import met_another_transaction
 from shared.errors import ConcurrentChange, Conflict, DomainError
 from shared.eventstore import loaded_version, officers_read
 from shared.handling import (
@@ -41,6 +41,7 @@ from shared.handling import (
 )
 from shared.identity import Principal
 from shared.kept_answers import keep_answer
+from shared.key_claims import ClaimedAlready, claim_key
 from shared.keyring import written_about
 from shared.log_write import held
 from shared.refusals import keep, reasons_of, status_of
@@ -193,9 +194,13 @@ def run_command(
     handler: Callable[[CommandContext], Outcome],
     *,
     prepare: Callable[[], Any] | None = None,
+    claim_with_the_locks: bool = False,
 ) -> JSONResponse:
     """Run ``handler`` in one unit of work and answer with its outcome; ``prepare`` runs
-    before the transaction opens (calls to other services), again on every attempt."""
+    before the transaction opens (calls to other services), again on every attempt. With
+    ``claim_with_the_locks``, for a handler that does nothing outside its unit of work, the
+    key's claim may wait for the statement that takes its records' locks
+    (shared.key_claims); else it is claimed before the handler runs."""
     key = headers.idempotency_key
     request = headers.request
     fingerprint = _fingerprint(request.method, request.url.path, payload)
@@ -213,7 +218,16 @@ def run_command(
                 return _replay(runtime, principal, key, fingerprint)
             raise
         try:
-            outcome = _attempt(runtime, principal, headers, key, fingerprint, handler, prepared)
+            outcome = _attempt(
+                runtime,
+                principal,
+                headers,
+                key,
+                fingerprint,
+                handler,
+                prepared,
+                claim_with_the_locks,
+            )
         except _Replay:
             assert key is not None
             return _replay(runtime, principal, key, fingerprint)
@@ -239,26 +253,51 @@ def _attempt(
     fingerprint: str,
     handler: Callable[[CommandContext], Outcome],
     prepared: Any,
+    claim_with_the_locks: bool,
+) -> Outcome:
+    try:
+        return _decided(
+            runtime, principal, headers, key, fingerprint, handler, prepared, claim_with_the_locks
+        )
+    except ClaimedAlready:
+        raise _Replay from None
+
+
+def _decided(
+    runtime: Runtime,
+    principal: Principal,
+    headers: CommandRequest,
+    key: str | None,
+    fingerprint: str,
+    handler: Callable[[CommandContext], Outcome],
+    prepared: Any,
+    claim_with_the_locks: bool,
 ) -> Outcome:
     table = runtime.tables.idempotency
     with runtime.db.unit_of_work(write=True) as session:
-        # One statement claims the key: a concurrent repeat waits here until the first
-        # commits, then finds the key taken and replays the stored response.
-        if key is not None and not insert_if_absent(
-            session,
-            table,
-            {
-                "principal": principal.scope,
-                "key": key,
-                "fingerprint": fingerprint,
-                "status_code": 0,
-                "body": "",
-                "headers": "{}",
-                "created_at": runtime.clock.now(),
-            },
-            key=["principal", "key"],
-        ):
-            raise _Replay
+        # One statement claims the key: a concurrent repeat waits there until the first
+        # commits, then finds the key taken and replays the stored response. On
+        # PostgreSQL it is the statement that takes the records' locks, else its own
+        # (shared.key_claims).
+        if key is not None:
+            claim_key(
+                session,
+                table,
+                {
+                    "principal": principal.scope,
+                    "key": key,
+                    "fingerprint": fingerprint,
+                    "status_code": 0,
+                    "body": "",
+                    "headers": "{}",
+                    "created_at": runtime.clock.now(),
+                },
+                key=["principal", "key"],
+            )
+            if not claim_with_the_locks:
+                # A handler with effects beyond its unit of work (a checkpoint signed to
+                # its file) must not run for a repeat at all.
+                key_claims.settle(session)
         context = CommandContext(
             session=session,
             principal=principal,
@@ -267,12 +306,19 @@ def _attempt(
         )
         try:
             outcome = handler(context)
+        except ApiProblem:
+            key_claims.settle(session)  # as a refusal, below
+            raise
         except DomainError as refused:
+            # A refusal given before the key was claimed is this command's only if the
+            # key is its own: a repeat of one answered already is answered again.
+            key_claims.settle(session)
             # Whom the refused command concerned, as the records it read say: the refusal
             # is recorded after this unit of work is gone (shared.refusals).
             refused.officers_read = list(officers_read(session))  # type: ignore[attr-defined]
             raise
         if key is not None:
+            key_claims.settle(session)
             # Whose personal data the stored answer may hold, for a disposal to forget it.
             keep_answer(
                 session,
@@ -396,7 +442,11 @@ def dispatch(
         )
 
     try:
-        return run_command(runtime, caller, headers, payload, handle, prepare=prepare)
+        # A domain command's handler writes nothing beyond its unit of work: its key's
+        # claim may wait for the statement that takes its records' locks.
+        return run_command(
+            runtime, caller, headers, payload, handle, prepare=prepare, claim_with_the_locks=True
+        )
     except DomainError as refused:
         status = status_of(refused)
         if status is not None:

@@ -41,6 +41,7 @@ from shared.compiled_once import CompiledOnce
 from shared.db import insert_if_absent
 from shared.envelope import jsonable
 from shared.held_writes import flush_inserts, holding_inserts, insert_row, update_rows
+from shared.log_write import still_riding, with_the_ordering
 
 Handler = Callable[[Session, Any], None]
 _HANDLERS: dict[type[Any], Handler] = {}
@@ -121,8 +122,9 @@ def flush_batch(session: Session) -> None:
     pending.clear()
 
 
-def _bump_officer(session: Session, event: Any, **values: Any) -> None:
-    """The officer's row at the event's version, with ``values`` changed."""
+def _bump_officer(session: Session, event: Any, *, ride: bool = False, **values: Any) -> None:
+    """The officer's row at the event's version, with ``values`` changed; with ``ride``
+    and no values, live, on the log's ordering's round trip (``_ride_version``)."""
     row = {"version": event.originator_version, **values}
     pending: dict[str, dict[str, Any]] | None = session.info.get(_PENDING)
     if pending is not None:
@@ -131,7 +133,50 @@ def _bump_officer(session: Session, event: Any, **values: Any) -> None:
         if "division" in row and officer_id is not None:
             session.info[_DIVISIONS][officer_id] = row["division"]
         return
+    if ride and _ride_version(session, str(event.originator_id), row["version"]):
+        return
     _UPDATE_OFFICER.run(session, {"b_aggregate": str(event.originator_id), **row})
+
+
+#: Key in ``Session.info``: the officers' versions riding on the log's ordering, by
+#: aggregate, as their held values.
+_RIDING_VERSIONS = "postings.riding_versions"
+
+#: The officer's row moved on to a version, unless it is there already or past it.
+_OFFICER_VERSION = CompiledOnce(
+    update(officers)
+    .where(
+        officers.c.aggregate_id == bindparam("b_aggregate"),
+        officers.c.version < bindparam("b_version"),
+    )
+    .values(version=bindparam("b_version"))
+)
+
+
+def _ride_version(session: Session, aggregate: str, version: int) -> bool:
+    """An officer's row that only moves on to the event's version (a posting opened or
+    closed) rides on the statement that asks for the log's ordering (ADR 0039), where a
+    decision sent it alone: what reads the row's version (the officer's own view) is not
+    read by the commands that do this. Two such moves of one officer are one write at the
+    later version (PostgreSQL does one of two updates of a row in one statement); a later
+    change of the officer's row, sent at once at a later version, leaves the held one
+    nothing to do. Whether it was held (else the caller sends it)."""
+    held: dict[str, dict[str, Any]] = session.info.setdefault(_RIDING_VERSIONS, {})
+    values = held.get(aggregate)
+    if values is not None and still_riding(session, values):
+        values["b_version"] = max(values["b_version"], version)
+        return True
+    try:
+        sql, params = _OFFICER_VERSION.as_sent(
+            session.get_bind().dialect, {"b_aggregate": aggregate, "b_version": version}
+        )
+    except ValueError:
+        return False
+    riding = with_the_ordering(session, sql, params)
+    if riding is None:
+        return False
+    held[aggregate] = riding
+    return True
 
 
 def _officer_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -272,8 +317,10 @@ def _place_of_duty(session: Session, event: Officer.PlaceOfDutyChanged) -> None:
 @handles(Officer.PostingOpened)
 @handles(Officer.PostingClosed)
 def _posting_opened_or_closed(session: Session, event: Any) -> None:
-    # The posting's own row says where it stands; the officer's row takes its version.
-    _bump_officer(session, event)
+    # The posting's own row says where it stands; the officer's row takes its version,
+    # on the ordering's round trip: the commands that open or close a posting answer with
+    # the posting, the appeal or the move, never with the officer's row.
+    _bump_officer(session, event, ride=True)
 
 
 @handles(Location.Registered)
