@@ -84,19 +84,36 @@ def _statements_of_one_request(client: TestClient, send: Any) -> Statements:
     return found
 
 
+def _place(code: str) -> Location:
+    """A place of duty registered by HR, as the log stores one."""
+    return Location.register(
+        code=code,
+        name=f"{code} police station",
+        division="south",
+        town="Hythe",
+        point=GeoPoint(51.071, 1.084),
+        kind="station",
+        actor_id="hr-1",
+        actor_role=Role.HR_RESOURCE_PLANNING,
+        at=NOW,
+    )
+
+
+def _decide(client: TestClient, key: str) -> None:
+    """One compulsory posting decided under ``key``."""
+    expect(
+        client.post(
+            "/postings/compulsory",
+            json=compulsory(),
+            headers={**DIRECTOR, "Idempotency-Key": key},
+        ),
+        201,
+    )
+
+
 def _statements_of_one_decision(client: TestClient, key: str) -> Statements:
     """The SQL of one compulsory posting decided, as ``_statements_of_one_request``."""
-    return _statements_of_one_request(
-        client,
-        lambda: expect(
-            client.post(
-                "/postings/compulsory",
-                json=compulsory(),
-                headers={**DIRECTOR, "Idempotency-Key": key},
-            ),
-            201,
-        ),
-    )
+    return _statements_of_one_request(client, lambda: _decide(client, key))
 
 
 def test_only_the_log_write_runs_while_the_log_is_ordered(client: TestClient) -> None:
@@ -244,17 +261,7 @@ def test_a_record_saved_and_loaded_again_in_one_unit_of_work_has_its_new_events(
 ) -> None:
     app = client.app.state.runtime.application  # type: ignore[attr-defined]
     with abandoned(app.db) as session:
-        place = Location.register(
-            code="hythe",
-            name="Hythe police station",
-            division="south",
-            town="Hythe",
-            point=GeoPoint(51.071, 1.084),
-            kind="station",
-            actor_id="hr-1",
-            actor_role=Role.HR_RESOURCE_PLANNING,
-            at=NOW,
-        )
+        place = _place("hythe")
         app.store(place)
         again = app.load(place.id, Location, what="location")
         assert (again.version, again.code) == (1, "hythe")
@@ -388,32 +395,10 @@ def test_the_database_extends_the_chain_as_the_verifier_hashes_it(client: TestCl
     """The links of a unit of work of many events, hashed by the database from the head a
     decision left, are the ones verification computes in Python: the whole log verifies,
     and the last link is the Python chain's over every event."""
-    expect(
-        client.post(
-            "/postings/compulsory",
-            json=compulsory(),
-            headers={**DIRECTOR, "Idempotency-Key": "before-many"},
-        ),
-        201,
-    )
+    _decide(client, "before-many")
     app = client.app.state.runtime.application  # type: ignore[attr-defined]
     with app.db.unit_of_work(write=True):
-        app.store(
-            *(
-                Location.register(
-                    code=f"many-{n}",
-                    name=f"Place {n}",
-                    division="south",
-                    town="Hythe",
-                    point=GeoPoint(51.071, 1.084),
-                    kind="station",
-                    actor_id="hr-1",
-                    actor_role=Role.HR_RESOURCE_PLANNING,
-                    at=NOW,
-                )
-                for n in range(300)
-            )
-        )
+        app.store(*(_place(f"many-{n}") for n in range(300)))
     assert expect(client.get("/audit/verify", headers=AUDITOR), 200)["ok"] is True
     engine = create_engine(app.db.engine.url)
     try:
@@ -452,14 +437,7 @@ def test_an_officers_row_moved_on_at_the_ordering_ends_at_the_officers_version(
     closed) rides on the ordering's statement: two such moves in one unit of work are one
     write at the later version, and a change of the row sent at once, at a later version,
     is not undone by the move held back."""
-    expect(
-        client.post(
-            "/postings/compulsory",
-            json=compulsory(),
-            headers={**DIRECTOR, "Idempotency-Key": "moved-on"},
-        ),
-        201,
-    )
+    _decide(client, "moved-on")
     app = client.app.state.runtime.application  # type: ignore[attr-defined]
     officer_id = compulsory()["officer_id"]
     with app.db.unit_of_work(write=True):

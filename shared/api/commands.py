@@ -255,82 +255,67 @@ def _attempt(
     prepared: Any,
     claim_with_the_locks: bool,
 ) -> Outcome:
+    table = runtime.tables.idempotency
     try:
-        return _decided(
-            runtime, principal, headers, key, fingerprint, handler, prepared, claim_with_the_locks
-        )
+        with runtime.db.unit_of_work(write=True) as session:
+            # One statement claims the key: a concurrent repeat waits there until the first
+            # commits, then finds the key taken and replays the stored response. On
+            # PostgreSQL it is the statement that takes the records' locks, else its own
+            # (shared.key_claims).
+            if key is not None:
+                claim_key(
+                    session,
+                    table,
+                    {
+                        "principal": principal.scope,
+                        "key": key,
+                        "fingerprint": fingerprint,
+                        "status_code": 0,
+                        "body": "",
+                        "headers": "{}",
+                        "created_at": runtime.clock.now(),
+                    },
+                    key=["principal", "key"],
+                )
+                if not claim_with_the_locks:
+                    # A handler with effects beyond its unit of work (a checkpoint signed to
+                    # its file) must not run for a repeat at all.
+                    key_claims.settle(session)
+            context = CommandContext(
+                session=session,
+                principal=principal,
+                correlation_id=headers.correlation_id,
+                prepared=prepared,
+            )
+            try:
+                outcome = handler(context)
+            except ApiProblem:
+                key_claims.settle(session)  # as a refusal, below
+                raise
+            except DomainError as refused:
+                # A refusal given before the key was claimed is this command's only if the
+                # key is its own: a repeat of one answered already is answered again.
+                key_claims.settle(session)
+                # Whom the refused command concerned, as the records it read say: the refusal
+                # is recorded after this unit of work is gone (shared.refusals).
+                refused.officers_read = list(officers_read(session))  # type: ignore[attr-defined]
+                raise
+            if key is not None:
+                key_claims.settle(session)
+                # Whose personal data the stored answer may hold, for a disposal to forget it.
+                keep_answer(
+                    session,
+                    table,
+                    runtime.tables.idempotency_officers,
+                    scope=principal.scope,
+                    key=key,
+                    officers=written_about(session) | officer_ids_in(outcome.body),
+                    status_code=outcome.status_code,
+                    body=outcome.body,
+                    headers=outcome.headers(),
+                )
     except ClaimedAlready:
         raise _Replay from None
-
-
-def _decided(
-    runtime: Runtime,
-    principal: Principal,
-    headers: CommandRequest,
-    key: str | None,
-    fingerprint: str,
-    handler: Callable[[CommandContext], Outcome],
-    prepared: Any,
-    claim_with_the_locks: bool,
-) -> Outcome:
-    table = runtime.tables.idempotency
-    with runtime.db.unit_of_work(write=True) as session:
-        # One statement claims the key: a concurrent repeat waits there until the first
-        # commits, then finds the key taken and replays the stored response. On
-        # PostgreSQL it is the statement that takes the records' locks, else its own
-        # (shared.key_claims).
-        if key is not None:
-            claim_key(
-                session,
-                table,
-                {
-                    "principal": principal.scope,
-                    "key": key,
-                    "fingerprint": fingerprint,
-                    "status_code": 0,
-                    "body": "",
-                    "headers": "{}",
-                    "created_at": runtime.clock.now(),
-                },
-                key=["principal", "key"],
-            )
-            if not claim_with_the_locks:
-                # A handler with effects beyond its unit of work (a checkpoint signed to
-                # its file) must not run for a repeat at all.
-                key_claims.settle(session)
-        context = CommandContext(
-            session=session,
-            principal=principal,
-            correlation_id=headers.correlation_id,
-            prepared=prepared,
-        )
-        try:
-            outcome = handler(context)
-        except ApiProblem:
-            key_claims.settle(session)  # as a refusal, below
-            raise
-        except DomainError as refused:
-            # A refusal given before the key was claimed is this command's only if the
-            # key is its own: a repeat of one answered already is answered again.
-            key_claims.settle(session)
-            # Whom the refused command concerned, as the records it read say: the refusal
-            # is recorded after this unit of work is gone (shared.refusals).
-            refused.officers_read = list(officers_read(session))  # type: ignore[attr-defined]
-            raise
-        if key is not None:
-            key_claims.settle(session)
-            # Whose personal data the stored answer may hold, for a disposal to forget it.
-            keep_answer(
-                session,
-                table,
-                runtime.tables.idempotency_officers,
-                scope=principal.scope,
-                key=key,
-                officers=written_about(session) | officer_ids_in(outcome.body),
-                status_code=outcome.status_code,
-                body=outcome.body,
-                headers=outcome.headers(),
-            )
     return outcome
 
 
