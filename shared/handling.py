@@ -44,6 +44,17 @@ def pause_before_running_again(attempt: int) -> None:
 class Command:
     """Base of every command."""
 
+    @classmethod
+    def keyed_id(cls) -> str | None:
+        """The field holding an id the command makes for the record it creates, where its
+        handler's preparation tells another service of that id before the key is claimed
+        (an exceptional designation's reliance on a delegation). Sent with an
+        Idempotency-Key, the id is made from the caller, the path and the key instead
+        (``shared.api.commands.keyed_id``): a repeat tells the other service what the
+        first did, which it answers as a repeat, and nothing new is recorded there. A
+        method, not an attribute: commands' fields are read as their dataclass fields."""
+        return None
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -157,3 +157,23 @@ def test_a_compulsory_decision_records_that_nothing_had_been_said(client: TestCl
     posting = expect(client.post("/postings/compulsory", json=compulsory(), headers=DIRECTOR), 201)
 
     assert posting["facts"]["preferences_stated"] is None
+
+
+def test_the_officers_view_gives_the_version_their_preferences_moved_it_to(
+    client: TestClient,
+) -> None:
+    """Stating preferences moves the officer's record on: their view says so, and a change
+    sent with the ETag it gives is taken, not refused as stale."""
+    stated = expect(
+        client.put("/officers/K100/preferences", json=MINE, headers=officer("K100")), 200
+    )
+    seen = client.get("/officers/K100", headers=HR)
+    assert seen.status_code == 200
+    assert seen.json()["version"] == stated["version"]
+    assert seen.headers["ETag"] == f'"{stated["version"]}"'
+    changed = client.patch(
+        "/officers/K100",
+        json={"skills": ["firearms"]},
+        headers={**HR, "If-Match": seen.headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text

@@ -5,6 +5,7 @@ ROI stopped postings refuses to decide (503) and stores nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -258,3 +259,54 @@ def test_a_directors_delegate_designates_outside_the_quarterly_process(
     assert stale.status_code == 403
     assert stale.json()["rule"] == "DelegationMustCoverTheDecision"
     assert made["exceptional"] is True
+
+
+@pytest.mark.e2e
+def test_a_delegates_designation_sent_again_relies_on_the_delegation_once(
+    services: tuple[httpx.Client, httpx.Client, LiveServer],
+) -> None:
+    """The reliance is recorded with postings before ROI claims the key: a repeat, alone or
+    several at once, names the same designation, which postings answers as a repeat, and
+    the delegation is exercised once for each key."""
+    postings, roi, _ = services
+    grant = {
+        "delegate_id": "hr-deputy",
+        "powers": ["exceptional_roi"],
+        "valid_from": day(-10),
+        "valid_to": day(0),
+        "rationale": "Director on leave",
+    }
+    delegation = ok(postings.post("/delegations", json=grant, headers=DIRECTOR), 201)
+    deputy = bearer(Role.HR_RESOURCE_PLANNING, subject="hr-deputy")
+
+    def version() -> int:
+        return int(
+            ok(postings.get(f"/delegations/{delegation['id']}", headers=DIRECTOR))["version"]
+        )
+
+    def designate(course: str, key: str) -> httpx.Response:
+        body = {
+            "course_code": course,
+            "title": "Marine unit coxswain",
+            "quarter": "2026-Q4",
+            "reasons": ["scarce_skill"],
+            "proposed_by": ["head_of_resourcing"],
+            "rationale": "New vessel arrives before the next quarterly process",
+            "delegation_id": delegation["id"],
+        }
+        return roi.post(
+            "/designations/exceptional", json=body, headers={**deputy, "Idempotency-Key": key}
+        )
+
+    before = version()
+    first = ok(designate("MARINE-2", "marine-2"), 201)
+    for _ in range(2):
+        again = designate("MARINE-2", "marine-2")
+        assert again.status_code == 201, again.text
+        assert again.json() == first
+    assert version() == before + 1
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: designate("MARINE-3", "marine-3"), range(6)))
+    assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+    assert len({a.text for a in answers}) == 1
+    assert version() == before + 2

@@ -30,6 +30,12 @@ class DesignateCourse(Command):
     #: names the designation this request records, however often it is run again.
     designation_id: UUID = field(default_factory=uuid4)
 
+    @classmethod
+    def keyed_id(cls) -> str | None:
+        # An exceptional designation's preparation records its reliance on a delegation
+        # in postings under this id: a repeat must name the same one.
+        return "designation_id"
+
 
 @dataclass(frozen=True)
 class Enrol(Command):

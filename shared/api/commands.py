@@ -8,6 +8,7 @@ one" rule, and the second attempt answers with that rule rather than a bare conf
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -367,6 +368,17 @@ def _fingerprint(method: str, path: str, payload: Any) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
+#: The namespace of the ids made from a caller's Idempotency-Key (``keyed_id``).
+_KEYED_IDS = UUID("5a9f52a8-06dd-4365-84e5-08627a55ba08")
+
+
+def keyed_id(principal: Principal, path: str, key: str) -> UUID:
+    """The id a command sent to ``path`` under ``key`` by ``principal`` makes for what it
+    creates (``Command.keyed_id``): the same for every repeat, and apart for each caller,
+    path and key (RFC 9562 5.5, a name-based UUID)."""
+    return uuid.uuid5(_KEYED_IDS, "\n".join((principal.scope, path, key)))
+
+
 def dispatch(
     runtime: Runtime,
     caller: Principal,
@@ -388,6 +400,10 @@ def dispatch(
     current version) unless the record is at that version. The answer's ETag is the
     version of ``record`` if the command names one, else of the record it created."""
     handler = runtime.handlers[type(command)]
+    made = command.keyed_id()
+    if made is not None and headers.idempotency_key is not None:
+        path, key = headers.request.url.path, headers.idempotency_key
+        command = dataclasses.replace(command, **{made: keyed_id(caller, path, key)})
     actor = Actor(caller, headers.correlation_id)
     asks_others = type(handler).prepare is not Handler.prepare
 
@@ -428,9 +444,17 @@ def dispatch(
 
     try:
         # A domain command's handler writes nothing beyond its unit of work: its key's
-        # claim may wait for the statement that takes its records' locks.
+        # claim may wait for the statement that takes its records' locks. One whose id is
+        # made from the key claims it first: a repeat would otherwise meet the first's
+        # record under that id as a lost race, before its claim said it was a repeat.
         return run_command(
-            runtime, caller, headers, payload, handle, prepare=prepare, claim_with_the_locks=True
+            runtime,
+            caller,
+            headers,
+            payload,
+            handle,
+            prepare=prepare,
+            claim_with_the_locks=made is None,
         )
     except DomainError as refused:
         status = status_of(refused)
